@@ -1,0 +1,63 @@
+//! `yim`: the command-line tool for form authors and the data office.
+//!
+//! The binary is glue: arguments become a [`Command`], the command runs on
+//! the library crates, and `main` turns failures into a message and an exit
+//! status (0 clean, 1 problems found, 2 usage or I/O error).
+#![forbid(unsafe_code)]
+
+mod args;
+mod lint;
+
+use std::process::ExitCode;
+
+use args::Command;
+
+const USAGE: &str = "\
+usage: yim <command> [options]
+
+commands:
+  lint PATH...                      check form files (or every form in a folder)
+  eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
+                                    evaluate an expression against a form and answers
+  resolve FILE                      print a form with its variants applied, as YAML
+  help                              show this message
+";
+
+/// An error that stops a command: printed as `yim: message`, exit status 2.
+#[derive(Debug)]
+pub(crate) struct Fatal(String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn main() -> ExitCode {
+    let command = match args::parse(std::env::args_os().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("yim: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            Ok(true)
+        }
+        Command::Lint { paths } => lint::lint(&paths),
+        Command::Eval { form, answers, today, lang, expr } => {
+            lint::eval(&form, answers.as_deref(), today.as_deref(), lang.as_deref(), &expr)
+        }
+        Command::Resolve { file } => lint::resolve(&file),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("yim: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

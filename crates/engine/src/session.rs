@@ -1,0 +1,754 @@
+//! A response being filled: frames of slots (one frame per repeat instance),
+//! the queue of dirty cells, and the commands the UI sends.
+
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use yim_expr::{Date, DateTime, Host, Program, Value};
+use yim_form::{Choice, QType};
+
+use crate::compile::{
+    cell, cell_kind, cell_node, CellId, CompiledForm, Default, Kind, NodeId, ScopeId, CHOICE_COLUMN_BASE, KINDS,
+};
+use crate::validate::{self, Fault};
+use crate::view::Changes;
+
+pub(crate) type FrameId = u32;
+
+/// The clock and the seed for randomness. The engine has neither, so the
+/// host (the browser app, the CLI, a test) passes them in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Clock {
+    /// Today's date where the volunteer is.
+    pub today: Date,
+    /// The current instant with the local UTC offset.
+    pub now: DateTime,
+    /// Seed for `uuid()` and `random()`; the app passes fresh random bits.
+    pub seed: u64,
+}
+
+impl Clock {
+    /// A clock fixed at midnight UTC of `today`, for tests and tools.
+    pub fn fixed(today: Date) -> Clock {
+        Clock { today, now: DateTime::from_date(today, 0), seed: 0x9e37_79b9_7f4a_7c15 }
+    }
+}
+
+/// The state of one node in one frame.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Slot {
+    /// What the person answered, kept even while the question is not
+    /// relevant, so that toggling relevance back does not lose typing.
+    pub answer: Value,
+    /// Text that could not be read as the question's type, kept so nothing
+    /// typed is lost and so the UI can show it beside the error.
+    pub raw: Option<String>,
+    /// The effective value seen by expressions: empty when not relevant.
+    pub value: Value,
+    pub relevant: bool,
+    pub required: bool,
+    pub read_only: bool,
+    pub fault: Option<Fault>,
+    /// Indices of the choices left by `choice_filter`; `None` keeps them all.
+    pub choices: Option<Arc<[u32]>>,
+    pub touched: bool,
+    /// Whether the default answer was applied (or an answer came first).
+    pub defaulted: bool,
+}
+
+pub(crate) struct Frame {
+    pub scope: ScopeId,
+    pub parent: Option<FrameId>,
+    pub slots: Vec<Slot>,
+    /// Instance lists of the repeats directly inside this scope, in the order
+    /// of `Scope::repeats`.
+    pub repeats: Vec<Vec<FrameId>>,
+    pub alive: bool,
+}
+
+/// Why an answer was refused. The answer is not stored in these cases,
+/// because the question cannot hold one at all; text of the wrong type is
+/// stored instead and reported through the question's error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnswerError {
+    /// No question, repeat or instance has this path.
+    UnknownPath(String),
+    /// The path names a calculation, note, group or repeat.
+    NotAnswerable(String),
+    /// The question is read-only right now.
+    ReadOnly(String),
+    /// The repeat's number of entries is set by `repeat_count`.
+    CountIsComputed(String),
+    /// The answers given to `load_answers` are not a JSON object.
+    NotAnObject,
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnswerError::UnknownPath(p) => write!(f, "no question or repeat entry has the path `{p}`"),
+            AnswerError::NotAnswerable(p) => write!(f, "`{p}` is computed by the form and cannot be answered"),
+            AnswerError::ReadOnly(p) => write!(f, "`{p}` is read-only"),
+            AnswerError::CountIsComputed(p) => {
+                write!(f, "the number of entries of `{p}` is set by its repeat_count")
+            }
+            AnswerError::NotAnObject => write!(f, "expected a JSON object of answers, but found something else"),
+        }
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
+/// One response being filled. Every command leaves it consistent: all
+/// relevance, values and errors are up to date when the command returns.
+pub struct Session {
+    pub(crate) form: Arc<CompiledForm>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) lang: String,
+    pub(crate) clock: Clock,
+    rng: Cell<u64>,
+    pub(crate) finalize_attempted: bool,
+    /// Cells to recompute, ordered by rank so that every cell is computed
+    /// after the cells it reads.
+    queue: BTreeSet<(u32, FrameId)>,
+    /// Rank → cell, the inverse of `CompiledForm::rank`.
+    order: Arc<[CellId]>,
+    /// Position of each repeat in its scope's `repeats`.
+    rep_index: Arc<[u32]>,
+    changed: HashSet<(NodeId, FrameId)>,
+    structure: HashSet<(NodeId, FrameId)>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("form", &self.form.form.id).field("frames", &self.frames.len()).finish()
+    }
+}
+
+pub(crate) const ROOT: FrameId = 0;
+
+impl Session {
+    /// Starts an empty response: defaults applied, everything computed.
+    pub fn new(form: Arc<CompiledForm>, clock: Clock) -> Session {
+        let mut order = vec![0; form.rank.len()];
+        for (cell, &rank) in form.rank.iter().enumerate() {
+            order[rank as usize] = cell as CellId;
+        }
+        let mut rep_index = vec![0u32; form.nodes.len()];
+        for scope in &form.scopes {
+            for (i, &r) in scope.repeats.iter().enumerate() {
+                rep_index[r as usize] = i as u32;
+            }
+        }
+        let lang = form.form.default_language.clone();
+        let mut s = Session {
+            form,
+            frames: Vec::new(),
+            lang,
+            clock,
+            rng: Cell::new(clock.seed | 1),
+            finalize_attempted: false,
+            queue: BTreeSet::new(),
+            order: order.into(),
+            rep_index: rep_index.into(),
+            changed: HashSet::new(),
+            structure: HashSet::new(),
+        };
+        s.new_frame(0, None);
+        s.run();
+        s.changed.clear();
+        s.structure.clear();
+        s
+    }
+
+    /// The compiled form this response belongs to.
+    pub fn form(&self) -> &Arc<CompiledForm> {
+        &self.form
+    }
+
+    /// Language used for labels and messages in views.
+    pub fn language(&self) -> &str {
+        &self.lang
+    }
+
+    /// Switches the language of labels and messages. Answers are untouched,
+    /// but every label changes, so the UI should re-read its whole view.
+    pub fn set_language(&mut self, lang: &str) {
+        self.lang = lang.to_owned();
+    }
+
+    /// Updates the clock and recomputes whatever uses `today()`, `now()` or
+    /// `uuid()`.
+    pub fn set_clock(&mut self, clock: Clock) -> Changes {
+        self.clock = clock;
+        let volatile = self.form.volatile_cells.clone();
+        for c in volatile {
+            let scope = self.form.node(cell_node(c)).scope;
+            for f in self.frames_of_scope(scope) {
+                self.enqueue(c, f);
+            }
+        }
+        self.finish()
+    }
+
+    /// Answers a question with text as typed. Text that does not fit the
+    /// question's type is kept and reported as the question's error.
+    pub fn answer(&mut self, path: &str, raw: &str) -> Result<Changes, AnswerError> {
+        let (node, frame) = self.resolve(path)?;
+        let n = self.form.node(node);
+        if !n.is_answerable() {
+            return Err(AnswerError::NotAnswerable(path.to_owned()));
+        }
+        if self.slot(node, frame).read_only {
+            return Err(AnswerError::ReadOnly(path.to_owned()));
+        }
+        let (answer, bad) = validate::parse_answer(&self.form, node, raw);
+        let slot = self.slot_mut(node, frame);
+        slot.answer = answer;
+        slot.raw = bad;
+        slot.touched = true;
+        slot.defaulted = true;
+        self.enqueue(cell(node, Kind::Value), frame);
+        self.enqueue(cell(node, Kind::Valid), frame);
+        self.changed.insert((node, frame));
+        Ok(self.finish())
+    }
+
+    /// Answers a `select_multiple` question with the chosen choice names.
+    pub fn answer_multi(&mut self, path: &str, choices: &[String]) -> Result<Changes, AnswerError> {
+        self.answer(path, &choices.join(" "))
+    }
+
+    /// Marks a question as visited, so that the UI shows its error.
+    pub fn touch(&mut self, path: &str) -> Result<Changes, AnswerError> {
+        let (node, frame) = self.resolve(path)?;
+        let slot = self.slot_mut(node, frame);
+        if !slot.touched {
+            slot.touched = true;
+            self.changed.insert((node, frame));
+        }
+        Ok(self.finish())
+    }
+
+    /// Adds an entry at the end of a repeat; `path` names the repeat, with
+    /// the instances around it (`household[2]/children`).
+    pub fn add_repeat(&mut self, path: &str) -> Result<Changes, AnswerError> {
+        let (node, frame) = self.resolve(path)?;
+        let n = self.form.node(node);
+        if n.qtype != QType::Repeat {
+            return Err(AnswerError::UnknownPath(path.to_owned()));
+        }
+        if n.repeat_count.is_some() {
+            return Err(AnswerError::CountIsComputed(path.to_owned()));
+        }
+        self.add_instance(node, frame);
+        Ok(self.finish())
+    }
+
+    /// Removes one entry of a repeat, named with its 1-based index
+    /// (`household[2]`). Later entries move up by one.
+    pub fn remove_repeat(&mut self, path: &str) -> Result<Changes, AnswerError> {
+        let (node, frame, index) = self.resolve_instance(path)?;
+        if self.form.node(node).repeat_count.is_some() {
+            return Err(AnswerError::CountIsComputed(path.to_owned()));
+        }
+        self.remove_instance(node, frame, index);
+        Ok(self.finish())
+    }
+
+    /// Number of entries of a repeat (`household`, `household[1]/children`).
+    pub fn repeat_len(&self, path: &str) -> Result<usize, AnswerError> {
+        let (node, frame) = self.resolve(path)?;
+        let n = self.form.node(node);
+        if n.qtype != QType::Repeat {
+            return Err(AnswerError::UnknownPath(path.to_owned()));
+        }
+        Ok(self.instances(node, frame).len())
+    }
+
+    /// Evaluates a compiled expression at the top level of the response.
+    pub fn evaluate(&self, program: &Program) -> Value {
+        program.eval(&Ctx { s: self, node: None, frame: ROOT, choice: None })
+    }
+
+    // ----- paths -----
+
+    /// Finds the node and frame that a path names.
+    pub(crate) fn resolve(&self, path: &str) -> Result<(NodeId, FrameId), AnswerError> {
+        let unknown = || AnswerError::UnknownPath(path.to_owned());
+        let mut frame = ROOT;
+        let mut segments = path.split('/').peekable();
+        while let Some(seg) = segments.next() {
+            let last = segments.peek().is_none();
+            let (name, index) = split_index(seg).ok_or_else(unknown)?;
+            let node = self.form.lookup(name).ok_or_else(unknown)?;
+            let n = self.form.node(node);
+            if n.scope != self.frames[frame as usize].scope {
+                return Err(unknown());
+            }
+            match (index, last) {
+                (None, true) => return Ok((node, frame)),
+                (Some(i), false) if n.qtype == QType::Repeat => {
+                    let list = self.instances(node, frame);
+                    frame = *list.get(i.wrapping_sub(1)).ok_or_else(unknown)?;
+                }
+                _ => return Err(unknown()),
+            }
+        }
+        Err(unknown())
+    }
+
+    /// Finds a repeat instance named `repeat[i]`: the repeat, the frame that
+    /// holds its list, and the 0-based index.
+    fn resolve_instance(&self, path: &str) -> Result<(NodeId, FrameId, usize), AnswerError> {
+        let unknown = || AnswerError::UnknownPath(path.to_owned());
+        let (prefix, last) = match path.rsplit_once('/') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, path),
+        };
+        let (name, index) = split_index(last).ok_or_else(unknown)?;
+        let index = index.ok_or_else(unknown)?;
+        let inner = match prefix {
+            Some(p) => format!("{p}/{name}"),
+            None => name.to_owned(),
+        };
+        let (node, frame) = self.resolve(&inner)?;
+        if self.form.node(node).qtype != QType::Repeat || index == 0 || index > self.instances(node, frame).len() {
+            return Err(unknown());
+        }
+        Ok((node, frame, index - 1))
+    }
+
+    /// The path of `node` as seen from `frame`.
+    pub(crate) fn path_of(&self, node: NodeId, frame: FrameId) -> String {
+        let mut out = self.frame_prefix(frame);
+        out.push_str(&self.form.node(node).name);
+        out
+    }
+
+    /// `household[2]/` for a frame of an instance, `` for the root.
+    pub(crate) fn frame_prefix(&self, frame: FrameId) -> String {
+        let mut parts = Vec::new();
+        let mut f = frame;
+        while let Some(parent) = self.frames[f as usize].parent {
+            let repeat = self.form.scopes[self.frames[f as usize].scope as usize].repeat.unwrap_or(0);
+            let list = self.instances(repeat, parent);
+            let index = list.iter().position(|&x| x == f).unwrap_or(0) + 1;
+            parts.push(format!("{}[{}]/", self.form.node(repeat).name, index));
+            f = parent;
+        }
+        parts.reverse();
+        parts.concat()
+    }
+
+    // ----- frames -----
+
+    pub(crate) fn slot(&self, node: NodeId, frame: FrameId) -> &Slot {
+        let n = self.form.node(node);
+        let f = self.up(frame, n.scope);
+        &self.frames[f as usize].slots[n.slot]
+    }
+
+    fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
+        let n = self.form.node(node);
+        let (scope, slot) = (n.scope, n.slot);
+        let f = self.up(frame, scope);
+        &mut self.frames[f as usize].slots[slot]
+    }
+
+    /// The frame of `scope` that encloses `frame`.
+    pub(crate) fn up(&self, mut frame: FrameId, scope: ScopeId) -> FrameId {
+        while self.frames[frame as usize].scope != scope {
+            match self.frames[frame as usize].parent {
+                Some(p) => frame = p,
+                None => break,
+            }
+        }
+        frame
+    }
+
+    /// The instances of repeat `node` in the frame that holds its list.
+    pub(crate) fn instances(&self, node: NodeId, frame: FrameId) -> &[FrameId] {
+        let scope = self.form.node(node).scope;
+        let f = self.up(frame, scope);
+        &self.frames[f as usize].repeats[self.rep_index[node as usize] as usize]
+    }
+
+    fn new_frame(&mut self, scope: ScopeId, parent: Option<FrameId>) -> FrameId {
+        let id = self.frames.len() as FrameId;
+        let s = &self.form.scopes[scope as usize];
+        let slots = s
+            .nodes
+            .iter()
+            .map(|&n| {
+                let mut slot = Slot::default();
+                if let Some(Default::Literal(text)) = &self.form.node(n).default {
+                    let (answer, raw) = validate::parse_answer(&self.form, n, text);
+                    slot.answer = answer;
+                    slot.raw = raw;
+                    slot.defaulted = true;
+                }
+                slot
+            })
+            .collect();
+        self.frames.push(Frame { scope, parent, slots, repeats: vec![Vec::new(); s.repeats.len()], alive: true });
+        // Every cell of every node in the new frame is computed once.
+        let nodes = self.form.scopes[scope as usize].nodes.clone();
+        for n in nodes {
+            for k in 0..KINDS {
+                self.enqueue(n * KINDS + k, id);
+            }
+        }
+        id
+    }
+
+    pub(crate) fn add_instance(&mut self, repeat: NodeId, frame: FrameId) -> FrameId {
+        let holder = self.up(frame, self.form.node(repeat).scope);
+        let inner = self.form.node(repeat).inner.unwrap_or(0);
+        let f = self.new_frame(inner, Some(holder));
+        let idx = self.rep_index[repeat as usize] as usize;
+        self.frames[holder as usize].repeats[idx].push(f);
+        self.enqueue(cell(repeat, Kind::Value), holder);
+        self.structure.insert((repeat, holder));
+        f
+    }
+
+    fn remove_instance(&mut self, repeat: NodeId, frame: FrameId, index: usize) {
+        let holder = self.up(frame, self.form.node(repeat).scope);
+        let idx = self.rep_index[repeat as usize] as usize;
+        let removed = self.frames[holder as usize].repeats[idx].remove(index);
+        self.kill(removed);
+        self.enqueue(cell(repeat, Kind::Value), holder);
+        self.structure.insert((repeat, holder));
+        // Entries after the removed one move up, so whatever uses
+        // `position()` inside them is computed again.
+        let later: Vec<FrameId> = self.frames[holder as usize].repeats[idx][index..].to_vec();
+        let volatile = self.form.volatile_cells.clone();
+        for f in later {
+            for &c in &volatile {
+                if self.form.scope_contains(self.frames[f as usize].scope, self.form.node(cell_node(c)).scope) {
+                    for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
+                        self.enqueue(c, g);
+                    }
+                }
+            }
+        }
+    }
+
+    fn kill(&mut self, frame: FrameId) {
+        let f = &mut self.frames[frame as usize];
+        f.alive = false;
+        f.slots = Vec::new();
+        let children: Vec<FrameId> = std::mem::take(&mut f.repeats).into_iter().flatten().collect();
+        for c in children {
+            self.kill(c);
+        }
+    }
+
+    /// All live frames of `scope` inside `top` (which must enclose it).
+    fn frames_below(&self, top: FrameId, scope: ScopeId) -> Vec<FrameId> {
+        let top_scope = self.frames[top as usize].scope;
+        // The repeats to descend through, outermost first.
+        let mut path = Vec::new();
+        let mut s = scope;
+        while s != top_scope {
+            let sc = &self.form.scopes[s as usize];
+            match (sc.repeat, sc.parent) {
+                (Some(r), Some(p)) => {
+                    path.push(r);
+                    s = p;
+                }
+                _ => return Vec::new(),
+            }
+        }
+        path.reverse();
+        let mut frames = vec![top];
+        for r in path {
+            let idx = self.rep_index[r as usize] as usize;
+            frames = frames.iter().flat_map(|&f| self.frames[f as usize].repeats[idx].iter().copied()).collect();
+        }
+        frames
+    }
+
+    fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
+        self.frames_below(ROOT, scope)
+    }
+
+    // ----- recomputation -----
+
+    pub(crate) fn enqueue(&mut self, cell: CellId, frame: FrameId) {
+        self.queue.insert((self.form.rank[cell as usize], frame));
+    }
+
+    /// Recomputes every dirty cell and returns what changed.
+    pub(crate) fn finish(&mut self) -> Changes {
+        self.run();
+        let mut changed: Vec<(NodeId, FrameId)> =
+            self.changed.drain().filter(|&(_, f)| self.frames[f as usize].alive).collect();
+        changed.sort_unstable();
+        let mut structure: Vec<(NodeId, FrameId)> =
+            self.structure.drain().filter(|&(_, f)| self.frames[f as usize].alive).collect();
+        structure.sort_unstable();
+        Changes {
+            changed: changed.into_iter().map(|(n, f)| self.path_of(n, f)).collect(),
+            repeats: structure.into_iter().map(|(n, f)| self.path_of(n, f)).collect(),
+        }
+    }
+
+    pub(crate) fn run(&mut self) {
+        while let Some((rank, frame)) = self.queue.pop_first() {
+            if !self.frames[frame as usize].alive {
+                continue;
+            }
+            let c = self.order[rank as usize];
+            if self.compute(c, frame) {
+                let node = cell_node(c);
+                self.changed.insert((node, frame));
+                let src_scope = self.form.node(node).scope;
+                let form = Arc::clone(&self.form);
+                for &dep in &form.dependents[c as usize] {
+                    let dep_scope = form.node(cell_node(dep)).scope;
+                    if dep_scope == src_scope {
+                        self.queue.insert((form.rank[dep as usize], frame));
+                    } else {
+                        let common = form.common_scope(dep_scope, src_scope);
+                        let top = self.up(frame, common);
+                        for f in self.frames_below(top, dep_scope) {
+                            self.queue.insert((form.rank[dep as usize], f));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Computes one cell in one frame; true when its result changed.
+    fn compute(&mut self, c: CellId, frame: FrameId) -> bool {
+        let node = cell_node(c);
+        let form = Arc::clone(&self.form);
+        let n = form.node(node);
+        let frame = self.up(frame, n.scope);
+        let ctx = Ctx { s: self, node: Some(node), frame, choice: None };
+        match cell_kind(c) {
+            Kind::Relevant => {
+                let parent = n.parent.map_or(true, |p| self.slot(p, frame).relevant);
+                let own = n.relevant.as_ref().map_or(true, |p| p.eval(&ctx).as_bool());
+                let v = parent && own;
+                replace(&mut self.slot_mut(node, frame).relevant, v)
+            }
+            Kind::Value => {
+                let slot = self.slot(node, frame);
+                let relevant = slot.relevant;
+                let v = if n.qtype == QType::Repeat {
+                    Value::Num(self.instances(node, frame).len() as f64)
+                } else if let Some(p) = &n.calculation {
+                    if relevant {
+                        validate::coerce(n.ty, p.eval(&ctx))
+                    } else {
+                        Value::Empty
+                    }
+                } else {
+                    if !slot.defaulted && relevant {
+                        if let Some(Default::Dynamic(p)) = &n.default {
+                            let d = validate::coerce(n.ty, p.eval(&ctx));
+                            let s = self.slot_mut(node, frame);
+                            s.answer = d;
+                            s.defaulted = true;
+                        }
+                    }
+                    let slot = self.slot(node, frame);
+                    if relevant {
+                        slot.answer.clone()
+                    } else {
+                        Value::Empty
+                    }
+                };
+                let slot = self.slot_mut(node, frame);
+                if slot.value == v {
+                    false
+                } else {
+                    slot.value = v;
+                    true
+                }
+            }
+            Kind::Required => {
+                let v = n.required.as_ref().is_some_and(|p| p.eval(&ctx).as_bool());
+                replace(&mut self.slot_mut(node, frame).required, v)
+            }
+            Kind::ReadOnly => {
+                let v = n.calculation.is_some() || n.read_only.as_ref().is_some_and(|p| p.eval(&ctx).as_bool());
+                replace(&mut self.slot_mut(node, frame).read_only, v)
+            }
+            Kind::Valid => {
+                let fault = validate::check(self, node, frame);
+                let slot = self.slot_mut(node, frame);
+                if slot.fault == fault {
+                    false
+                } else {
+                    slot.fault = fault;
+                    true
+                }
+            }
+            Kind::Choices => {
+                let Some(filter) = &n.choice_filter else { return false };
+                let list = &form.lists[n.list.unwrap_or(0)];
+                let kept: Vec<u32> = list
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, choice)| {
+                        filter.eval(&Ctx { s: self, node: Some(node), frame, choice: Some(choice) }).as_bool()
+                    })
+                    .map(|(i, _)| i as u32)
+                    .collect();
+                let slot = self.slot_mut(node, frame);
+                if slot.choices.as_deref() == Some(&kept[..]) {
+                    false
+                } else {
+                    slot.choices = Some(kept.into());
+                    true
+                }
+            }
+            Kind::Count => {
+                let Some(p) = &n.repeat_count else { return false };
+                let wanted = p.eval(&ctx).as_num();
+                // A count that is not a number (an unanswered question) means
+                // no entries; a huge one is capped so a typo cannot freeze
+                // the phone.
+                let wanted = if wanted.is_finite() && wanted > 0.0 { (wanted as usize).min(MAX_REPEAT_COUNT) } else { 0 };
+                let have = self.instances(node, frame).len();
+                for _ in have..wanted {
+                    self.add_instance(node, frame);
+                }
+                for i in (wanted..have).rev() {
+                    self.remove_instance(node, frame, i);
+                }
+                have != wanted
+            }
+        }
+    }
+
+    pub(crate) fn next_random(&self) -> u64 {
+        // xorshift64*: small, fast, and good enough for identifiers that
+        // also carry the seed's randomness from the host.
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// The most entries `repeat_count` may ask for.
+pub const MAX_REPEAT_COUNT: usize = 1000;
+
+fn replace(place: &mut bool, v: bool) -> bool {
+    let changed = *place != v;
+    *place = v;
+    changed
+}
+
+/// Splits `name[3]` into `("name", Some(3))`.
+fn split_index(seg: &str) -> Option<(&str, Option<usize>)> {
+    match seg.strip_suffix(']') {
+        Some(rest) => {
+            let (name, index) = rest.split_once('[')?;
+            Some((name, Some(index.parse().ok()?)))
+        }
+        None => Some((seg, None)),
+    }
+}
+
+/// The evaluation context of one expression: which node, which frame, and
+/// for a choice filter, which choice.
+pub(crate) struct Ctx<'a> {
+    pub s: &'a Session,
+    pub node: Option<NodeId>,
+    pub frame: FrameId,
+    pub choice: Option<&'a Choice>,
+}
+
+impl Host for Ctx<'_> {
+    fn get(&self, id: u32) -> Value {
+        if id >= CHOICE_COLUMN_BASE {
+            let Some(choice) = self.choice else { return Value::Empty };
+            let Some(node) = self.node else { return Value::Empty };
+            let columns = &self.s.form.node(node).choice_columns;
+            return match columns.get((id - CHOICE_COLUMN_BASE) as usize).map(String::as_str) {
+                Some("name") => Value::str(&choice.name),
+                Some(col) => choice.extra.get(col).map_or(Value::Empty, |v| Value::str(v)),
+                None => Value::Empty,
+            };
+        }
+        let s = self.s;
+        let form = &s.form;
+        let target = form.node(id);
+        let here = s.frames[self.frame as usize].scope;
+        if target.qtype == QType::Repeat {
+            if form.scope_contains(target.scope, here) {
+                let n = s.instances(id, self.frame).len();
+                return Value::nodeset((0..n).map(|_| Value::Empty));
+            }
+        } else if form.scope_contains(target.scope, here) {
+            return s.slot(id, self.frame).value.clone();
+        }
+        // The target is inside repeat instances that do not enclose us: all
+        // of them under the innermost scope we share.
+        let common = form.common_scope(target.scope, here);
+        let top = s.up(self.frame, common);
+        let frames = s.frames_below(top, target.scope);
+        if target.qtype == QType::Repeat {
+            let n: usize = frames.iter().map(|&f| s.instances(id, f).len()).sum();
+            return Value::nodeset((0..n).map(|_| Value::Empty));
+        }
+        Value::nodeset(frames.iter().map(|&f| s.frames[f as usize].slots[target.slot].value.clone()))
+    }
+
+    fn current(&self) -> Value {
+        match self.node {
+            Some(n) => self.s.slot(n, self.frame).value.clone(),
+            None => Value::Empty,
+        }
+    }
+
+    fn position(&self) -> Option<usize> {
+        let parent = self.s.frames[self.frame as usize].parent?;
+        let scope = self.s.frames[self.frame as usize].scope;
+        let repeat = self.s.form.scopes[scope as usize].repeat?;
+        self.s.instances(repeat, parent).iter().position(|&f| f == self.frame).map(|i| i + 1)
+    }
+
+    fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
+        let list = self.s.form.node(id).list?;
+        let c = self.s.form.lists[list].choices.iter().find(|c| c.name == choice)?;
+        Some(c.label.get(&self.s.lang, &self.s.form.form.default_language).to_owned())
+    }
+
+    fn today(&self) -> Date {
+        self.s.clock.today
+    }
+
+    fn now(&self) -> DateTime {
+        self.s.clock.now
+    }
+
+    fn uuid(&self) -> String {
+        let hi = self.s.next_random();
+        let lo = self.s.next_random();
+        // Version 4 and the RFC 4122 variant in their fixed places.
+        let hi = (hi & !0xf000) | 0x4000;
+        let lo = (lo & !(0xc000 << 48)) | (0x8000 << 48);
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xffff,
+            hi & 0xffff,
+            lo >> 48,
+            lo & 0xffff_ffff_ffff
+        )
+    }
+}
+

@@ -1,0 +1,263 @@
+//! Reading typed answers, and the checks that give a question its error:
+//! type, required, constraint and the ready-made `checks:`.
+
+use validator::{ValidateEmail, ValidateLength, ValidateRange, ValidateUrl};
+use yim_expr::{Date, DateTime, Time, Ty, Value};
+use yim_form::QType;
+
+use crate::compile::{CompiledCheck, CompiledForm, NodeId};
+use crate::session::{Ctx, FrameId, Session};
+
+/// What is wrong with an answer. Messages are produced in the current
+/// language only when a view is built, so switching languages recomputes
+/// nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    Required,
+    Constraint,
+    /// The typed text does not fit the question's type.
+    Type,
+    /// The answer is not (or no longer) one of the offered choices.
+    NotAChoice,
+    /// The `checks:` rule at this index failed.
+    Check(usize),
+}
+
+/// Reads text typed for `node`: the value to store, and the text itself when
+/// it does not fit the type (so it is kept, and reported, not dropped).
+pub(crate) fn parse_answer(form: &CompiledForm, node: NodeId, raw: &str) -> (Value, Option<String>) {
+    let n = form.node(node);
+    if raw.trim().is_empty() && n.qtype != QType::Text {
+        return (Value::Empty, None);
+    }
+    if raw.is_empty() {
+        return (Value::Empty, None);
+    }
+    let t = raw.trim();
+    let parsed = match &n.qtype {
+        QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
+        QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
+        QType::Decimal => t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Num),
+        QType::Date => Date::parse_iso(t).map(Value::Date),
+        QType::Time => Time::parse_iso(t).map(Value::Time),
+        QType::DateTime => DateTime::parse_iso(t).map(Value::DateTime),
+        QType::SelectOne { .. } => is_choice(form, node, t).then(|| Value::str(t)),
+        QType::SelectMultiple { .. } => {
+            let picked: Vec<&str> = t.split_whitespace().collect();
+            picked.iter().all(|c| is_choice(form, node, c)).then(|| Value::multi(picked))
+        }
+        QType::Acknowledge => match t {
+            "OK" | "ok" | "1" | "true" | "yes" => Some(Value::str("OK")),
+            _ => None,
+        },
+        QType::Geopoint => parse_geopoint(t).map(|s| Value::str(&s)),
+        QType::Group | QType::Repeat => None,
+    };
+    match parsed {
+        Some(v) => (v, None),
+        None => (Value::Empty, Some(raw.to_owned())),
+    }
+}
+
+fn is_choice(form: &CompiledForm, node: NodeId, name: &str) -> bool {
+    form.node(node).list.is_some_and(|l| form.lists[l].choices.iter().any(|c| c.name == name))
+}
+
+/// ODK geopoints are `latitude longitude [altitude [accuracy]]`.
+fn parse_geopoint(t: &str) -> Option<String> {
+    let parts: Vec<f64> = t.split_whitespace().map(|p| p.parse::<f64>().ok()).collect::<Option<_>>()?;
+    if !(2..=4).contains(&parts.len()) || parts.iter().any(|p| !p.is_finite()) {
+        return None;
+    }
+    if !(-90.0..=90.0).contains(&parts[0]) || !(-180.0..=180.0).contains(&parts[1]) {
+        return None;
+    }
+    Some(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "))
+}
+
+/// Turns a calculation's result into the question's type, as ODK stores a
+/// calculated value in the question's data type.
+pub(crate) fn coerce(ty: Ty, v: Value) -> Value {
+    match ty {
+        Ty::Integer | Ty::Number => match v {
+            Value::Empty => Value::Empty,
+            v => {
+                let n = v.as_num();
+                if n.is_nan() {
+                    Value::Empty
+                } else if ty == Ty::Integer {
+                    Value::Num(n.trunc())
+                } else {
+                    Value::Num(n)
+                }
+            }
+        },
+        Ty::Date => match v {
+            Value::Date(_) | Value::Empty => v,
+            Value::DateTime(dt) => Value::Date(dt.date()),
+            Value::Num(n) if n.is_finite() => Value::Date(Date::from_days(n.floor() as i32)),
+            Value::Str(s) => Date::parse_iso(&s).map_or(Value::Empty, Value::Date),
+            _ => Value::Empty,
+        },
+        Ty::Text | Ty::SelectOne => match v {
+            Value::Str(_) | Value::Empty => v,
+            other => {
+                let s = other.as_str();
+                if s.is_empty() {
+                    Value::Empty
+                } else {
+                    Value::str(&s)
+                }
+            }
+        },
+        _ => v,
+    }
+}
+
+/// The error of `node` in `frame`, computed from its current state.
+pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> {
+    let n = s.form.node(node);
+    if matches!(n.qtype, QType::Group | QType::Repeat | QType::Note) {
+        return None;
+    }
+    let slot = s.slot(node, frame);
+    if !slot.relevant {
+        return None;
+    }
+    if slot.raw.is_some() {
+        return Some(Fault::Type);
+    }
+    if slot.value.is_empty() {
+        return slot.required.then_some(Fault::Required);
+    }
+    if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) = (&n.qtype, &slot.choices) {
+        let list = &s.form.lists[n.list.unwrap_or(0)];
+        let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);
+        let ok = match &slot.value {
+            Value::Multi(items) => items.iter().all(|c| offered(c)),
+            v => offered(&v.as_str()),
+        };
+        if !ok {
+            return Some(Fault::NotAChoice);
+        }
+    }
+    for (i, c) in n.checks.iter().enumerate() {
+        if !passes(c, &slot.value) {
+            return Some(Fault::Check(i));
+        }
+    }
+    if let Some(p) = &n.constraint {
+        if !p.eval(&Ctx { s, node: Some(node), frame, choice: None }).as_bool() {
+            return Some(Fault::Constraint);
+        }
+    }
+    None
+}
+
+fn passes(check: &CompiledCheck, v: &Value) -> bool {
+    let text = v.as_str();
+    match check {
+        CompiledCheck::Email => text.validate_email(),
+        CompiledCheck::Url => text.validate_url(),
+        CompiledCheck::ThaiId => thai_id_ok(&text),
+        CompiledCheck::Length { min, max } => text.as_ref().validate_length(*min, *max, None),
+        CompiledCheck::Range { min, max } => {
+            let n = v.as_num();
+            !n.is_nan() && n.validate_range(*min, *max, None, None)
+        }
+        CompiledCheck::Regex(re) => re.is_match(&text),
+    }
+}
+
+/// A Thai national ID has 13 digits; the last is a check digit: eleven minus
+/// the sum of the first twelve digits weighted 13 down to 2, modulo 11, with
+/// 10 and 11 wrapping to 0 and 1.
+pub fn thai_id_ok(text: &str) -> bool {
+    let digits: Vec<u32> = text.chars().filter(|c| *c != '-' && *c != ' ').map(|c| c.to_digit(10)).collect::<Option<_>>().unwrap_or_default();
+    if digits.len() != 13 {
+        return false;
+    }
+    let sum: u32 = digits[..12].iter().enumerate().map(|(i, d)| d * (13 - i as u32)).sum();
+    (11 - sum % 11) % 10 == digits[12]
+}
+
+/// A built-in message in Thai or English (other languages get English).
+pub(crate) fn builtin(lang: &str, th: &str, en: &str) -> String {
+    if lang == "th" {
+        th.to_owned()
+    } else {
+        en.to_owned()
+    }
+}
+
+/// The message for a fault, in `lang`, using the author's messages first.
+pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>) -> String {
+    let n = s.form.node(node);
+    let lang = s.lang.as_str();
+    let fallback = s.form.form.default_language.as_str();
+    match fault {
+        Fault::Required => match &n.required_message {
+            Some(t) => t.get(lang, fallback).to_owned(),
+            None => builtin(lang, "กรุณาตอบคำถามนี้", "this question is required"),
+        },
+        Fault::Constraint => match &n.constraint_message {
+            Some(t) => t.get(lang, fallback).to_owned(),
+            None => builtin(lang, "คำตอบนี้ไม่ถูกต้อง", "this answer is not allowed"),
+        },
+        Fault::NotAChoice => builtin(lang, "คำตอบนี้ไม่อยู่ในตัวเลือกที่มีให้", "this answer is not one of the choices offered"),
+        Fault::Type => {
+            let raw = raw.unwrap_or("");
+            let (th, en) = match n.qtype {
+                QType::Integer => ("ต้องเป็นจำนวนเต็ม", "expected a whole number"),
+                QType::Decimal => ("ต้องเป็นตัวเลข", "expected a number"),
+                QType::Date => ("ต้องเป็นวันที่ (ปปปป-ดด-วว)", "expected a date (YYYY-MM-DD)"),
+                QType::Time => ("ต้องเป็นเวลา (ชช:นน)", "expected a time (HH:MM)"),
+                QType::DateTime => ("ต้องเป็นวันที่และเวลา", "expected a date and time"),
+                QType::SelectOne { .. } | QType::SelectMultiple { .. } => {
+                    ("ต้องเลือกจากตัวเลือกที่มีให้", "expected one of the choices")
+                }
+                QType::Geopoint => ("ต้องเป็นพิกัด ละติจูด ลองจิจูด", "expected a location as latitude and longitude"),
+                QType::Acknowledge => ("ต้องกดยืนยัน", "expected OK"),
+                _ => ("คำตอบไม่ถูกต้อง", "this answer is not valid"),
+            };
+            if lang == "th" {
+                format!("{th} แต่ได้รับ '{raw}'")
+            } else {
+                format!("{en}, but found '{raw}'")
+            }
+        }
+        Fault::Check(i) => {
+            if let Some(t) = &n.constraint_message {
+                return t.get(lang, fallback).to_owned();
+            }
+            match &n.checks[i] {
+                CompiledCheck::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
+                CompiledCheck::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
+                CompiledCheck::ThaiId => builtin(
+                    lang,
+                    "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",
+                    "expected a 13-digit Thai national ID with a valid check digit",
+                ),
+                CompiledCheck::Length { min, max } => {
+                    let (th, en) = bounds(min.map(|m| m as f64), max.map(|m| m as f64));
+                    builtin(lang, &format!("ความยาว{th} ตัวอักษร"), &format!("expected a length {en} characters"))
+                }
+                CompiledCheck::Range { min, max } => {
+                    let (th, en) = bounds(*min, *max);
+                    builtin(lang, &format!("ค่าต้อง{th}"), &format!("expected a number {en}"))
+                }
+                CompiledCheck::Regex(_) => builtin(lang, "รูปแบบคำตอบไม่ถูกต้อง", "this answer does not have the expected form"),
+            }
+        }
+    }
+}
+
+fn bounds(min: Option<f64>, max: Option<f64>) -> (String, String) {
+    let f = |x: f64| Value::Num(x).to_odk_string();
+    match (min, max) {
+        (Some(a), Some(b)) => (format!("อยู่ระหว่าง {} ถึง {}", f(a), f(b)), format!("from {} to {}", f(a), f(b))),
+        (Some(a), None) => (format!("อย่างน้อย {}", f(a)), format!("of at least {}", f(a))),
+        (None, Some(b)) => (format!("ไม่เกิน {}", f(b)), format!("of at most {}", f(b))),
+        (None, None) => (String::new(), String::new()),
+    }
+}

@@ -1,0 +1,249 @@
+//! The view-model: plain snapshots of a response in the current language,
+//! for the UI to render. Nothing here holds a reference into the session.
+
+use serde::Serialize;
+use yim_expr::Value;
+use yim_form::QType;
+
+use crate::compile::NodeId;
+use crate::session::{FrameId, Session, ROOT};
+use crate::validate;
+
+/// What a command changed, as paths, so the UI re-renders only those.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    /// Questions (and groups and repeats) whose view may have changed.
+    pub changed: Vec<String>,
+    /// Repeats whose list of entries changed (added, removed, renumbered).
+    pub repeats: Vec<String>,
+}
+
+/// One choice as offered to the person filling the form.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChoiceView {
+    /// The value stored when this choice is picked.
+    pub name: String,
+    /// What is shown, in the current language.
+    pub label: String,
+}
+
+/// One entry of a repeat.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InstanceView {
+    /// `household[2]`: the path used to remove it.
+    pub path: String,
+    /// 1-based position.
+    pub index: usize,
+    /// The entry's questions.
+    pub children: Vec<NodeView>,
+}
+
+/// Everything the UI needs to render one question, group or repeat.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeView {
+    /// Where this node is in the response, e.g. `household[2]/member_age`.
+    pub path: String,
+    /// The question's name in the form.
+    pub name: String,
+    /// XLSForm type keyword: `text`, `integer`, `select_one`, `group`, ...
+    pub kind: &'static str,
+    /// The author's `appearance`, if any.
+    pub appearance: Option<String>,
+    /// Label in the current language (empty for calculations).
+    pub label: String,
+    /// Hint in the current language.
+    pub hint: Option<String>,
+    /// Whether it is shown at all.
+    pub relevant: bool,
+    /// Whether an answer is required right now.
+    pub required: bool,
+    /// Whether the person may change it.
+    pub read_only: bool,
+    /// The effective value.
+    pub value: Value,
+    /// What an input should show: the text that could not be read as the
+    /// type when there is one, otherwise the value in ODK's text form.
+    pub text: String,
+    /// The problem with the answer, in the current language.
+    pub error: Option<String>,
+    /// Whether the UI should show `error` yet: the question was visited, or
+    /// finalizing was attempted.
+    pub show_error: bool,
+    /// Offered choices (after `choice_filter`) for select questions.
+    pub choices: Vec<ChoiceView>,
+    /// The questions inside a group.
+    pub children: Vec<NodeView>,
+    /// The entries of a repeat.
+    pub instances: Vec<InstanceView>,
+    /// True when the number of entries is set by `repeat_count`, so the UI
+    /// offers no add or remove.
+    pub count_fixed: bool,
+}
+
+/// A problem that blocks finalizing, pointing at its question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Path of the question.
+    pub path: String,
+    /// Its label in the current language.
+    pub label: String,
+    /// What is wrong, in the current language.
+    pub message: String,
+}
+
+/// The whole response in the current language.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FormView {
+    /// Form id.
+    pub id: String,
+    /// Form version.
+    pub version: String,
+    /// Title in the current language.
+    pub title: String,
+    /// The language of this view.
+    pub language: String,
+    /// Languages the form offers.
+    pub languages: Vec<String>,
+    /// Top-level questions, groups and repeats.
+    pub items: Vec<NodeView>,
+}
+
+fn kind(q: &QType) -> &'static str {
+    q.keyword()
+}
+
+impl Session {
+    /// A snapshot of the whole response.
+    pub fn view(&self) -> FormView {
+        let f = &self.form.form;
+        let top: Vec<NodeId> = (0..self.form.nodes.len() as NodeId)
+            .filter(|&n| self.form.node(n).parent.is_none())
+            .collect();
+        FormView {
+            id: f.id.clone(),
+            version: f.version.clone(),
+            title: f.title.get(&self.lang, &f.default_language).to_owned(),
+            language: self.lang.clone(),
+            languages: f.languages.clone(),
+            items: top.into_iter().map(|n| self.node_view(n, ROOT)).collect(),
+        }
+    }
+
+    /// A snapshot of one question, group (with its children) or repeat (with
+    /// its entries); `None` when the path names nothing.
+    pub fn node(&self, path: &str) -> Option<NodeView> {
+        let (node, frame) = self.resolve(path).ok()?;
+        Some(self.node_view(node, frame))
+    }
+
+    pub(crate) fn node_view(&self, node: NodeId, frame: FrameId) -> NodeView {
+        let n = self.form.node(node);
+        let slot = self.slot(node, frame);
+        let lang = self.lang.as_str();
+        let fallback = self.form.form.default_language.as_str();
+        let choices = match n.list {
+            Some(l) => {
+                let list = &self.form.lists[l];
+                let offered: Box<dyn Iterator<Item = &yim_form::Choice>> = match &slot.choices {
+                    Some(kept) => Box::new(kept.iter().map(|&i| &list.choices[i as usize])),
+                    None => Box::new(list.choices.iter()),
+                };
+                offered
+                    .map(|c| ChoiceView { name: c.name.clone(), label: c.label.get(lang, fallback).to_owned() })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let (children, instances) = match n.qtype {
+            QType::Group => (n.children.iter().map(|&c| self.node_view(c, frame)).collect(), Vec::new()),
+            QType::Repeat => {
+                let list = self.instances(node, frame);
+                let prefix = self.frame_prefix(self.up(frame, n.scope));
+                let instances = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &f)| InstanceView {
+                        path: format!("{prefix}{}[{}]", n.name, i + 1),
+                        index: i + 1,
+                        children: n.children.iter().map(|&c| self.node_view(c, f)).collect(),
+                    })
+                    .collect();
+                (Vec::new(), instances)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        NodeView {
+            path: self.path_of(node, frame),
+            name: n.name.clone(),
+            kind: kind(&n.qtype),
+            appearance: n.appearance.clone(),
+            label: n.label.as_ref().map(|t| t.get(lang, fallback).to_owned()).unwrap_or_default(),
+            hint: n.hint.as_ref().map(|t| t.get(lang, fallback).to_owned()),
+            relevant: slot.relevant,
+            required: slot.required,
+            read_only: slot.read_only || !n.is_answerable(),
+            value: slot.value.clone(),
+            text: match &slot.raw {
+                Some(raw) => raw.clone(),
+                None => slot.answer_text(n.is_answerable()),
+            },
+            error: slot.fault.map(|f| validate::message(self, node, f, slot.raw.as_deref())),
+            show_error: slot.touched || self.finalize_attempted,
+            choices,
+            children,
+            instances,
+            count_fixed: n.repeat_count.is_some(),
+        }
+    }
+
+    /// Every problem that blocks finalizing, in form order, and marks the
+    /// attempt so that views show every error from now on.
+    pub fn finalize_problems(&mut self) -> Vec<Problem> {
+        self.finalize_attempted = true;
+        self.problems()
+    }
+
+    /// Every problem that blocks finalizing, in form order.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        self.collect_problems(ROOT, &mut out);
+        out
+    }
+
+    fn collect_problems(&self, frame: FrameId, out: &mut Vec<Problem>) {
+        let scope = self.frames[frame as usize].scope;
+        for &node in &self.form.scopes[scope as usize].nodes {
+            let n = self.form.node(node);
+            let slot = &self.frames[frame as usize].slots[n.slot];
+            if let Some(fault) = slot.fault {
+                let lang = self.lang.as_str();
+                out.push(Problem {
+                    path: self.path_of(node, frame),
+                    label: n
+                        .label
+                        .as_ref()
+                        .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
+                        .unwrap_or_else(|| n.name.clone()),
+                    message: validate::message(self, node, fault, slot.raw.as_deref()),
+                });
+            }
+            if n.qtype == QType::Repeat && slot.relevant {
+                for &f in self.instances(node, frame) {
+                    self.collect_problems(f, out);
+                }
+            }
+        }
+    }
+}
+
+impl crate::session::Slot {
+    /// The text an input shows: the stored answer for questions a person
+    /// answers (even while hidden), the value for computed ones.
+    fn answer_text(&self, answerable: bool) -> String {
+        if answerable {
+            self.answer.to_odk_string()
+        } else {
+            self.value.to_odk_string()
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! Scenario tests: a form, a script of commands, and the state of every
+//! question afterwards, printed one per line and compared with `expect!`
+//! (refresh with `UPDATE_EXPECT=1 cargo test -p yim-engine`).
+//!
+//! A state line reads `path = value`, followed by flags: `hidden` (not
+//! relevant), `required`, `ro` (read-only), and `! message` for an error.
+
+use expect_test::{expect, Expect};
+use yim_engine::{compile, Clock, Date, NodeView, Session};
+use yim_form::{load, MemFiles};
+
+/// One command of a scenario.
+enum Step<'a> {
+    Answer(&'a str, &'a str),
+    Add(&'a str),
+    Remove(&'a str),
+    Lang(&'a str),
+}
+use Step::*;
+
+fn session(form: &str) -> Session {
+    let files = MemFiles::new().with("form.yaml", form);
+    let (form, diags) = load("form.yaml", &files);
+    assert!(diags.is_empty(), "form problems: {diags:#?}");
+    let (compiled, diags) = compile(&form.unwrap());
+    assert!(diags.is_empty(), "compile problems: {diags:#?}");
+    Session::new(compiled.unwrap(), Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()))
+}
+
+fn run(s: &mut Session, steps: &[Step]) {
+    for step in steps {
+        match step {
+            Answer(p, v) => {
+                s.answer(p, v).unwrap_or_else(|e| panic!("answer {p}: {e}"));
+            }
+            Add(p) => {
+                s.add_repeat(p).unwrap_or_else(|e| panic!("add {p}: {e}"));
+            }
+            Remove(p) => {
+                s.remove_repeat(p).unwrap_or_else(|e| panic!("remove {p}: {e}"));
+            }
+            Lang(l) => s.set_language(l),
+        }
+    }
+}
+
+fn dump(s: &Session) -> String {
+    let mut out = String::new();
+    for item in &s.view().items {
+        dump_node(item, &mut out);
+    }
+    out
+}
+
+fn dump_node(n: &NodeView, out: &mut String) {
+    match n.kind {
+        "group" => {
+            line(n, out, String::new());
+            n.children.iter().for_each(|c| dump_node(c, out));
+        }
+        "repeat" => {
+            line(n, out, format!(" ({} entries)", n.instances.len()));
+            for i in &n.instances {
+                i.children.iter().for_each(|c| dump_node(c, out));
+            }
+        }
+        _ => line(n, out, format!(" = {}", n.text)),
+    }
+}
+
+fn line(n: &NodeView, out: &mut String, value: String) {
+    out.push_str(&n.path);
+    out.push_str(value.trim_end());
+    if !n.relevant {
+        out.push_str(" hidden");
+    }
+    if n.required {
+        out.push_str(" required");
+    }
+    if n.read_only && !matches!(n.kind, "group" | "repeat" | "calculate" | "note") {
+        out.push_str(" ro");
+    }
+    if let Some(e) = &n.error {
+        out.push_str(" ! ");
+        out.push_str(e);
+    }
+    out.push('\n');
+}
+
+/// Runs a scenario and compares the state afterwards.
+fn check(form: &str, steps: &[Step], expect: Expect) {
+    let mut s = session(form);
+    run(&mut s, steps);
+    expect.assert_eq(&dump(&s));
+}
+
+const HEAD: &str = "form: {id: t, version: '1', title: T, languages: [th, en], default_language: en}\n";
+
+#[test]
+fn relevance_hides_and_clears_and_skips_validation() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: age, type: integer, label: Age}}
+  - {{name: school, type: text, label: School, relevant: '${{age}} >= 6', required: yes}}
+  - {{name: why, type: text, label: Why, relevant: '${{school}} = \"none\"'}}
+"
+    );
+    check(&form, &[], expect![[r#"
+        age =
+        school = hidden required
+        why = hidden
+    "#]]);
+    check(&form, &[Answer("age", "7")], expect![[r#"
+        age = 7
+        school = required ! this question is required
+        why = hidden
+    "#]]);
+    check(&form, &[Answer("age", "7"), Answer("school", "none"), Answer("why", "far"), Answer("age", "3")], expect![[r#"
+        age = 3
+        school = none hidden required
+        why = far hidden
+    "#]]);
+    // The hidden answers come back when the question is relevant again.
+    let mut s = session(&form);
+    run(&mut s, &[Answer("age", "7"), Answer("school", "none"), Answer("age", "3")]);
+    assert_eq!(s.answers_json(), serde_json::json!({"age": 3}));
+    run(&mut s, &[Answer("age", "9")]);
+    assert_eq!(s.answers_json(), serde_json::json!({"age": 9, "school": "none"}));
+}
+
+#[test]
+fn calculations_update_in_order_and_report_changes() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: dob, type: date, label: Born}}
+  - {{name: age, type: calculate, calculation: 'int((today() - ${{dob}}) div 365.25)'}}
+  - {{name: is_child, type: calculate, calculation: '${{age}} < 18'}}
+  - {{name: note1, type: note, label: 'Child', relevant: '${{is_child}}'}}
+  - {{name: other, type: text, label: Other}}
+"
+    );
+    let mut s = session(&form);
+    let changes = s.answer("dob", "2015-01-31").unwrap();
+    assert_eq!(changes.changed, ["dob", "age", "is_child", "note1"]);
+    expect![[r#"
+        dob = 2015-01-31
+        age = 11
+        is_child = true
+        note1 =
+        other =
+    "#]]
+    .assert_eq(&dump(&s));
+    // An unrelated answer recomputes nothing else.
+    assert_eq!(s.answer("other", "x").unwrap().changed, ["other"]);
+}
+
+#[test]
+fn repeats_aggregate_and_resolve_to_the_same_entry() {
+    let form = format!(
+        "{HEAD}questions:
+  - name: children
+    type: repeat
+    label: Child
+    questions:
+      - {{name: name, type: text, label: Name}}
+      - {{name: child_age, type: integer, label: Age}}
+      - {{name: school_age, type: calculate, calculation: '${{child_age}} >= 6 and ${{child_age}} <= 15'}}
+      - {{name: school, type: text, label: School, relevant: '${{school_age}}'}}
+      - {{name: pos, type: calculate, calculation: 'position(..)'}}
+  - {{name: n, type: calculate, calculation: 'count(${{children}})'}}
+  - {{name: total, type: calculate, calculation: 'sum(${{child_age}})'}}
+  - {{name: named, type: calculate, calculation: 'count-non-empty(${{name}})'}}
+"
+    );
+    check(
+        &form,
+        &[Add("children"), Add("children"), Add("children"), Answer("children[1]/child_age", "4"),
+          Answer("children[2]/child_age", "10"), Answer("children[3]/child_age", "16"), Answer("children[2]/name", "Nok")],
+        expect![[r#"
+            children (3 entries)
+            children[1]/name =
+            children[1]/child_age = 4
+            children[1]/school_age = false
+            children[1]/school = hidden
+            children[1]/pos = 1
+            children[2]/name = Nok
+            children[2]/child_age = 10
+            children[2]/school_age = true
+            children[2]/school =
+            children[2]/pos = 2
+            children[3]/name =
+            children[3]/child_age = 16
+            children[3]/school_age = false
+            children[3]/school = hidden
+            children[3]/pos = 3
+            n = 3
+            total = 30
+            named = 1
+        "#]],
+    );
+    // Removing an entry renumbers the later ones and updates the totals.
+    check(
+        &form,
+        &[Add("children"), Add("children"), Add("children"), Answer("children[1]/child_age", "4"),
+          Answer("children[2]/child_age", "10"), Answer("children[3]/child_age", "16"), Remove("children[1]")],
+        expect![[r#"
+            children (2 entries)
+            children[1]/name =
+            children[1]/child_age = 10
+            children[1]/school_age = true
+            children[1]/school =
+            children[1]/pos = 1
+            children[2]/name =
+            children[2]/child_age = 16
+            children[2]/school_age = false
+            children[2]/school = hidden
+            children[2]/pos = 2
+            n = 2
+            total = 26
+            named = 0
+        "#]],
+    );
+}
+
+#[test]
+fn repeat_count_drives_entries_and_nested_repeats_stay_separate() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: households, type: integer, label: Households}}
+  - name: hh
+    type: repeat
+    label: Household
+    repeat_count: '${{households}}'
+    questions:
+      - {{name: head, type: text, label: Head}}
+      - name: member
+        type: repeat
+        label: Member
+        questions:
+          - {{name: m_age, type: integer, label: Age}}
+      - {{name: hh_total, type: calculate, calculation: 'sum(${{m_age}})'}}
+  - {{name: all_total, type: calculate, calculation: 'sum(${{m_age}})'}}
+"
+    );
+    check(
+        &form,
+        &[Answer("households", "2"), Add("hh[1]/member"), Add("hh[1]/member"), Add("hh[2]/member"),
+          Answer("hh[1]/member[1]/m_age", "30"), Answer("hh[1]/member[2]/m_age", "5"), Answer("hh[2]/member[1]/m_age", "70")],
+        expect![[r#"
+            households = 2
+            hh (2 entries)
+            hh[1]/head =
+            hh[1]/member (2 entries)
+            hh[1]/member[1]/m_age = 30
+            hh[1]/member[2]/m_age = 5
+            hh[1]/hh_total = 35
+            hh[2]/head =
+            hh[2]/member (1 entries)
+            hh[2]/member[1]/m_age = 70
+            hh[2]/hh_total = 70
+            all_total = 105
+        "#]],
+    );
+    // Lowering the count drops the last entries.
+    check(
+        &form,
+        &[Answer("households", "2"), Add("hh[2]/member"), Answer("hh[2]/member[1]/m_age", "70"), Answer("households", "1")],
+        expect![[r#"
+            households = 1
+            hh (1 entries)
+            hh[1]/head =
+            hh[1]/member (0 entries)
+            hh[1]/hh_total = 0
+            all_total = 0
+        "#]],
+    );
+    let mut s = session(&form);
+    assert!(s.add_repeat("hh").is_err(), "a counted repeat has no add");
+}
+
+#[test]
+fn constraints_types_and_checks_give_messages_in_the_form_language() {
+    let form = format!(
+        "{HEAD}questions:
+  - name: age
+    type: integer
+    label: Age
+    constraint: '. >= 0 and . <= 18'
+    constraint_message: {{th: อายุต้องอยู่ระหว่าง 0 ถึง 18 ปี, en: Age must be from 0 to 18}}
+  - {{name: id, type: text, label: ID, checks: [thai_id]}}
+  - {{name: mail, type: text, label: Mail, checks: [email]}}
+  - {{name: score, type: decimal, label: Score, checks: [{{range: {{min: 0, max: 10}}}}]}}
+  - {{name: code, type: text, label: Code, checks: [{{regex: '[A-Z]{{2}}[0-9]+'}}]}}
+  - {{name: seen, type: date, label: Seen}}
+"
+    );
+    check(
+        &form,
+        &[Answer("age", "25"), Answer("id", "1234567890123"), Answer("mail", "nobody"), Answer("score", "11"),
+          Answer("code", "ab12"), Answer("seen", "23/11/2026")],
+        expect![[r#"
+            age = 25 ! Age must be from 0 to 18
+            id = 1234567890123 ! expected a 13-digit Thai national ID with a valid check digit
+            mail = nobody ! expected an e-mail address
+            score = 11 ! expected a number from 0 to 10
+            code = ab12 ! this answer does not have the expected form
+            seen = 23/11/2026 ! expected a date (YYYY-MM-DD), but found '23/11/2026'
+        "#]],
+    );
+    check(
+        &form,
+        &[Lang("th"), Answer("age", "1.5"), Answer("id", "1101700203450"), Answer("mail", "a@b.co"), Answer("score", "9.5"),
+          Answer("code", "AB12"), Answer("seen", "2026-11-23")],
+        expect![[r#"
+            age = 1.5 ! ต้องเป็นจำนวนเต็ม แต่ได้รับ '1.5'
+            id = 1101700203450
+            mail = a@b.co
+            score = 9.5
+            code = AB12
+            seen = 2026-11-23
+        "#]],
+    );
+    check(&form, &[Lang("th"), Answer("age", "19")], expect![[r#"
+        age = 19 ! อายุต้องอยู่ระหว่าง 0 ถึง 18 ปี
+        id =
+        mail =
+        score =
+        code =
+        seen =
+    "#]]);
+}
+
+#[test]
+fn cascading_selects_filter_by_choice_columns() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: province, type: select_one provinces, label: Province}}
+  - {{name: district, type: select_one districts, label: District, choice_filter: 'province = ${{province}}'}}
+choices:
+  provinces:
+    - {{name: '56', label: Phayao}}
+    - {{name: '32', label: Surin}}
+  districts:
+    - {{name: '5601', label: Mueang Phayao, province: '56'}}
+    - {{name: '5602', label: Chun, province: '56'}}
+    - {{name: '3201', label: Mueang Surin, province: '32'}}
+"
+    );
+    let mut s = session(&form);
+    assert!(s.node("district").unwrap().choices.is_empty());
+    s.answer("province", "32").unwrap();
+    let names: Vec<String> = s.node("district").unwrap().choices.into_iter().map(|c| c.label).collect();
+    assert_eq!(names, ["Mueang Surin"]);
+    s.answer("district", "3201").unwrap();
+    // Changing the province leaves an answer that is no longer offered.
+    s.answer("province", "56").unwrap();
+    assert_eq!(
+        s.node("district").unwrap().error.as_deref(),
+        Some("this answer is not one of the choices offered")
+    );
+    assert!(s.answer("province", "99").is_ok());
+    assert_eq!(s.node("province").unwrap().error.as_deref(), Some("expected one of the choices, but found '99'"));
+}
+
+#[test]
+fn drafts_round_trip_with_hidden_answers_and_bad_text() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: age, type: integer, label: Age}}
+  - {{name: school, type: text, label: School, relevant: '${{age}} >= 6'}}
+  - name: kids
+    type: repeat
+    label: Kid
+    questions:
+      - {{name: kname, type: text, label: Name}}
+      - {{name: kage, type: integer, label: Age}}
+  - {{name: risks, type: select_multiple risks, label: Risks}}
+choices:
+  risks:
+    - {{name: violence, label: Violence}}
+    - {{name: labour, label: Labour}}
+"
+    );
+    let mut s = session(&form);
+    run(&mut s, &[Answer("age", "7"), Answer("school", "Ban Nong"), Answer("age", "3"), Add("kids"), Add("kids"),
+        Answer("kids[2]/kname", "Dao"), Answer("kids[2]/kage", "twelve"), Answer("risks", "labour violence")]);
+    let draft = s.draft_json();
+    assert_eq!(
+        draft,
+        serde_json::json!({"age": 3, "school": "Ban Nong", "kids": [{}, {"kname": "Dao", "kage": "twelve"}], "risks": ["labour", "violence"]})
+    );
+    let mut t = session(&form);
+    let (_, report) = t.load_answers(&draft).unwrap();
+    assert!(report.unknown.is_empty());
+    assert_eq!(dump(&t), dump(&s));
+    assert_eq!(t.draft_json(), draft);
+}
+
+#[test]
+fn finalize_lists_every_problem_in_form_order() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: a, type: text, label: A, required: yes}}
+  - name: kids
+    type: repeat
+    label: Kid
+    questions:
+      - {{name: kname, type: text, label: Kid name, required: yes, required_message: {{th: ใส่ชื่อ, en: Enter the name}}}}
+  - {{name: b, type: integer, label: B, required: '${{a}} != \"\"'}}
+"
+    );
+    let mut s = session(&form);
+    run(&mut s, &[Add("kids"), Add("kids"), Answer("kids[1]/kname", "x")]);
+    assert!(!s.node("a").unwrap().show_error);
+    let problems: Vec<String> =
+        s.finalize_problems().into_iter().map(|p| format!("{}: {}: {}", p.path, p.label, p.message)).collect();
+    assert_eq!(problems, ["a: A: this question is required", "kids[2]/kname: Kid name: Enter the name"]);
+    assert!(s.node("a").unwrap().show_error);
+    run(&mut s, &[Answer("a", "yes")]);
+    assert_eq!(s.problems().len(), 2, "b becomes required once a is answered");
+}
+
+#[test]
+fn dynamic_defaults_and_read_only() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: visit, type: date, label: Visit, default: today()}}
+  - {{name: country, type: text, label: Country, default: Thailand, read_only: yes}}
+  - {{name: id, type: calculate, calculation: 'once(uuid())'}}
+"
+    );
+    let mut s = session(&form);
+    assert_eq!(s.node("visit").unwrap().text, "2026-11-23");
+    assert_eq!(s.node("country").unwrap().text, "Thailand");
+    assert!(s.answer("country", "Laos").is_err());
+    let id = s.node("id").unwrap().text;
+    assert_eq!(id.len(), 36);
+    s.answer("visit", "2026-11-20").unwrap();
+    assert_eq!(s.node("id").unwrap().text, id, "once() keeps its first value");
+}
+
+#[test]
+fn answering_unknown_or_computed_paths_is_refused() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: a, type: text, label: A}}
+  - {{name: c, type: calculate, calculation: 'concat(${{a}}, \"!\")'}}
+  - name: r
+    type: repeat
+    label: R
+    questions:
+      - {{name: x, type: text, label: X}}
+"
+    );
+    let mut s = session(&form);
+    let errors: Vec<String> = [s.answer("nope", "1"), s.answer("c", "1"), s.answer("r[1]/x", "1"), s.answer("x", "1")]
+        .into_iter()
+        .map(|r| r.unwrap_err().to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "no question or repeat entry has the path `nope`",
+            "`c` is computed by the form and cannot be answered",
+            "no question or repeat entry has the path `r[1]/x`",
+            "no question or repeat entry has the path `x`",
+        ]
+    );
+}

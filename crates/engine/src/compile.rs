@@ -518,16 +518,21 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
         })
         .unwrap_or_default();
 
-    let run = |c: &CompiledForm, expr: &Option<Expr>, what: &str, diags: &mut Vec<Diagnostic>| -> Option<Program> {
+    // `.` is the answer being checked (constraint) or the calculation's own
+    // previous value (for `once()`). Relevance, required and read-only
+    // decide whether there is an answer at all, so reading it there would
+    // be a cycle that hides a question forever.
+    let run = |c: &CompiledForm, expr: &Option<Expr>, what: &str, dot: bool, diags: &mut Vec<Diagnostic>| -> Option<Program> {
         let expr = expr.as_ref()?;
+        let current = if dot { current } else { None };
         let scope = ExprScope { form: c, from: own_scope, current, choice_columns: &[] };
         compile_one(&scope, expr, &expr.src, what, diags)
     };
-    let relevant = run(c, &q.relevant, "relevant", diags);
-    let required = run(c, &q.required, "required", diags);
-    let read_only = run(c, &q.read_only, "read_only", diags);
-    let constraint = run(c, &q.constraint, "constraint", diags);
-    let calculation = run(c, &q.calculation, "calculation", diags);
+    let relevant = run(c, &q.relevant, "relevant", false, diags);
+    let required = run(c, &q.required, "required", false, diags);
+    let read_only = run(c, &q.read_only, "read_only", false, diags);
+    let constraint = run(c, &q.constraint, "constraint", true, diags);
+    let calculation = run(c, &q.calculation, "calculation", true, diags);
     let repeat_count = q.repeat_count.as_ref().and_then(|expr| {
         // `repeat_count` is evaluated around the repeat, not inside it.
         let scope = ExprScope { form: c, from: own_scope, current: None, choice_columns: &[] };
@@ -535,7 +540,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     });
     let choice_filter = q.choice_filter.as_ref().and_then(|expr| {
         let src = rewrite_choice_filter(&expr.src, &list_columns);
-        let scope = ExprScope { form: c, from: own_scope, current, choice_columns: &list_columns };
+        let scope = ExprScope { form: c, from: own_scope, current: None, choice_columns: &list_columns };
         compile_one(&scope, expr, &src, "choice_filter", diags)
     });
     let default = match (&q.default, &c.node(id).default) {

@@ -175,8 +175,19 @@ impl Session {
 
     /// Switches the language of labels and messages. Answers are untouched,
     /// but every label changes, so the UI should re-read its whole view.
-    pub fn set_language(&mut self, lang: &str) {
+    /// Calculations are recomputed too, because `jr:choice-name()` gives a
+    /// label in the current language.
+    pub fn set_language(&mut self, lang: &str) -> Changes {
         self.lang = lang.to_owned();
+        let form = Arc::clone(&self.form);
+        for (id, node) in form.nodes.iter().enumerate() {
+            if node.calculation.is_some() {
+                for f in self.frames_of_scope(node.scope) {
+                    self.enqueue(cell(id as NodeId, Kind::Value), f);
+                }
+            }
+        }
+        self.finish()
     }
 
     /// Updates the clock and recomputes whatever uses `today()`, `now()` or

@@ -39,7 +39,9 @@ fn run(s: &mut Session, steps: &[Step]) {
             Remove(p) => {
                 s.remove_repeat(p).unwrap_or_else(|e| panic!("remove {p}: {e}"));
             }
-            Lang(l) => s.set_language(l),
+            Lang(l) => {
+                s.set_language(l);
+            }
         }
     }
 }

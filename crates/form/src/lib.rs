@@ -1,0 +1,48 @@
+//! The Yim form format: YAML form files, their variants (`extends:`) and CSV
+//! choice lists, loaded into a plain-data [`Form`] where every element knows
+//! its file, line and column.
+//!
+//! **Boundary**: this crate knows nothing about evaluating expressions. It keeps
+//! each expression as the text the author wrote, with the location of its
+//! first character, and leaves parsing to `yim-expr`.
+//!
+//! **Invariant**: loading never fails. [`load`] returns a form whenever one can
+//! be built, together with every problem it found, each located.
+//!
+//! ```
+//! use yim_form::{load, to_yaml, MemFiles};
+//!
+//! let files = MemFiles::new().with(
+//!     "forms/hello.yaml",
+//!     "form: {id: hello, version: '1', title: Hello}\n\
+//!      questions:\n  - {name: who, type: text, label: Your name, required: yes}\n",
+//! );
+//! let (form, diagnostics) = load("forms/hello.yaml", &files);
+//! assert!(diagnostics.is_empty());
+//! let form = form.unwrap();
+//! assert_eq!(form.questions[0].required.as_ref().unwrap().src, "true()");
+//! assert!(to_yaml(&form).contains("name: who"));
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod csvlist;
+mod files;
+mod load;
+mod model;
+mod print;
+mod recipient;
+mod suggest;
+mod syntax;
+mod validate;
+
+#[cfg(feature = "fs")]
+pub use files::FsFiles;
+pub use files::{Files, MemFiles};
+pub use load::load;
+pub use model::{
+    Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings, Text, Walk,
+    Walked,
+};
+pub use print::to_yaml;

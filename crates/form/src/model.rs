@@ -1,0 +1,454 @@
+//! The resolved form: plain data with public fields.
+//!
+//! Every element remembers where it was written, so that later phases (the
+//! expression checker, the engine's compiler) can point an author at the exact
+//! file, line and column. Variants are already applied: nothing here knows
+//! whether a question came from a base form or from a province's variant,
+//! except through the file named in its location.
+
+use std::fmt;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+/// A place in a source file: the file as it was named when loading, and a
+/// 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    /// The file path, joined and normalised relative to the file that was loaded.
+    pub file: Arc<str>,
+    /// The line, starting at 1.
+    pub line: u32,
+    /// The column in characters, starting at 1.
+    pub col: u32,
+}
+
+impl Loc {
+    /// Builds a location from its parts.
+    pub fn new(file: impl Into<Arc<str>>, line: u32, col: u32) -> Loc {
+        Loc {
+            file: file.into(),
+            line,
+            col,
+        }
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// A problem found while loading a form, in plain words for the author.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    /// Where the problem is.
+    pub loc: Loc,
+    /// What is wrong: lowercase, no trailing period.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// Builds a diagnostic.
+    pub fn new(loc: Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            loc,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.loc, self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Text shown to people: either one string for every language, or one string
+/// per language code (`{th: ชื่อเด็ก, en: Child's name}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// The same text in every language.
+    Any(String),
+    /// Text per language code, in the order the author wrote them.
+    Langs(IndexMap<String, String>),
+}
+
+impl Text {
+    /// The text in `lang`, else in `fallback`, else the first one written, else "".
+    pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
+        match self {
+            Text::Any(s) => s,
+            Text::Langs(map) => map
+                .get(lang)
+                .or_else(|| map.get(fallback))
+                .or_else(|| map.values().next())
+                .map(String::as_str)
+                .unwrap_or(""),
+        }
+    }
+}
+
+/// An expression exactly as the author wrote it. This crate does not parse
+/// expressions; `loc` is where the first character of `src` is in the file,
+/// so a parser's offsets inside `src` can be turned into file positions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    /// The expression's source text.
+    pub src: String,
+    /// Where the first character of `src` is.
+    pub loc: Loc,
+}
+
+/// The kind of a question, using XLSForm's names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum QType {
+    /// `text`: free text.
+    Text,
+    /// `integer` (or `int`): a whole number.
+    Integer,
+    /// `decimal`: a number with a fractional part.
+    Decimal,
+    /// `date`: a calendar date.
+    Date,
+    /// `time`: a time of day.
+    Time,
+    /// `datetime` (or `dateTime`): a date and a time.
+    DateTime,
+    /// `select_one LIST`: one choice from a list.
+    SelectOne {
+        /// The name of the choice list.
+        list: String,
+    },
+    /// `select_multiple LIST`: any number of choices from a list.
+    SelectMultiple {
+        /// The name of the choice list.
+        list: String,
+    },
+    /// `note`: a read-only message.
+    Note,
+    /// `calculate`: a hidden computed value.
+    Calculate,
+    /// `acknowledge`: a single "OK" box.
+    Acknowledge,
+    /// `geopoint`: a location.
+    Geopoint,
+    /// `group`: questions shown together.
+    Group,
+    /// `repeat`: questions filled in once per item (a household member, a visit).
+    Repeat,
+}
+
+impl QType {
+    /// Whether questions of this type hold other questions.
+    pub fn is_container(&self) -> bool {
+        matches!(self, QType::Group | QType::Repeat)
+    }
+
+    /// The choice list a select question draws from.
+    pub fn list(&self) -> Option<&str> {
+        match self {
+            QType::SelectOne { list } | QType::SelectMultiple { list } => Some(list),
+            _ => None,
+        }
+    }
+
+    /// The type as written in a form file, such as `select_one provinces`.
+    pub fn to_source(&self) -> String {
+        match self {
+            QType::SelectOne { list } => format!("select_one {list}"),
+            QType::SelectMultiple { list } => format!("select_multiple {list}"),
+            other => other.keyword().to_string(),
+        }
+    }
+
+    /// The type's keyword alone, such as `select_one`.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            QType::Text => "text",
+            QType::Integer => "integer",
+            QType::Decimal => "decimal",
+            QType::Date => "date",
+            QType::Time => "time",
+            QType::DateTime => "datetime",
+            QType::SelectOne { .. } => "select_one",
+            QType::SelectMultiple { .. } => "select_multiple",
+            QType::Note => "note",
+            QType::Calculate => "calculate",
+            QType::Acknowledge => "acknowledge",
+            QType::Geopoint => "geopoint",
+            QType::Group => "group",
+            QType::Repeat => "repeat",
+        }
+    }
+}
+
+impl fmt::Display for QType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_source())
+    }
+}
+
+/// A ready-made validation rule, written under `checks:`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    /// `email`: an e-mail address.
+    Email,
+    /// `url`: a web address.
+    Url,
+    /// `thai_id`: a 13-digit Thai national ID number with a valid check digit.
+    ThaiId,
+    /// `{length: {min, max}}`: the answer's length in characters.
+    Length {
+        /// Fewest characters allowed.
+        min: Option<u64>,
+        /// Most characters allowed.
+        max: Option<u64>,
+    },
+    /// `{range: {min, max}}`: a number's smallest and largest allowed values.
+    Range {
+        /// Smallest value allowed.
+        min: Option<f64>,
+        /// Largest value allowed.
+        max: Option<f64>,
+    },
+    /// `{regex: PATTERN}`: the whole answer matches this regular expression.
+    Regex(String),
+}
+
+/// One question (or group, or repeat) of a form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    /// The name, unique in the whole form; `${name}` refers to it.
+    pub name: String,
+    /// The kind of question.
+    pub qtype: QType,
+    /// The question text.
+    pub label: Option<Text>,
+    /// Extra help shown under the label.
+    pub hint: Option<Text>,
+    /// When an answer is required. `required: yes` becomes the expression
+    /// `true()`; `no` leaves this empty.
+    pub required: Option<Expr>,
+    /// The message shown when a required answer is missing.
+    pub required_message: Option<Text>,
+    /// When the question is shown; hidden questions keep no answer.
+    pub relevant: Option<Expr>,
+    /// A condition the answer (`.`) must satisfy.
+    pub constraint: Option<Expr>,
+    /// The message shown when the constraint fails.
+    pub constraint_message: Option<Text>,
+    /// The expression that computes the value.
+    pub calculation: Option<Expr>,
+    /// The initial answer, as text.
+    pub default: Option<String>,
+    /// When the question cannot be edited. `yes` becomes `true()`.
+    pub read_only: Option<Expr>,
+    /// For select questions: which choices to offer (per choice, with the
+    /// choice's extra columns in scope).
+    pub choice_filter: Option<Expr>,
+    /// A display hint such as `minimal` or `multiline`.
+    pub appearance: Option<String>,
+    /// For repeats: how many items there are.
+    pub repeat_count: Option<Expr>,
+    /// Ready-made validation rules.
+    pub checks: Vec<Check>,
+    /// The questions inside a group or repeat.
+    pub children: Vec<Question>,
+    /// Where the question is: its `name` key, or the start of its mapping when
+    /// it has no name.
+    pub loc: Loc,
+    /// Where each property's value was written, keyed by property name
+    /// (`label`, `type`, `checks`, ...). Overrides in a variant move the
+    /// entry to the variant file.
+    pub prop_locs: IndexMap<String, Loc>,
+}
+
+impl Question {
+    /// A question with only a name and a type, located at `loc`.
+    pub fn new(name: impl Into<String>, qtype: QType, loc: Loc) -> Question {
+        Question {
+            name: name.into(),
+            qtype,
+            label: None,
+            hint: None,
+            required: None,
+            required_message: None,
+            relevant: None,
+            constraint: None,
+            constraint_message: None,
+            calculation: None,
+            default: None,
+            read_only: None,
+            choice_filter: None,
+            appearance: None,
+            repeat_count: None,
+            checks: Vec::new(),
+            children: Vec::new(),
+            loc,
+            prop_locs: IndexMap::new(),
+        }
+    }
+
+    /// Where the property `key` was written, else where the question is.
+    pub fn loc_of(&self, key: &str) -> &Loc {
+        self.prop_locs.get(key).unwrap_or(&self.loc)
+    }
+}
+
+/// One choice of a choice list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// The value stored when the choice is picked.
+    pub name: String,
+    /// What people see.
+    pub label: Text,
+    /// Other columns, such as `province` for filtering districts, as text.
+    pub extra: IndexMap<String, String>,
+    /// Where the choice is (its `name` key, or its CSV row at column 1).
+    pub loc: Loc,
+}
+
+/// A named list of choices for select questions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceList {
+    /// The list's name, as used in `select_one NAME`.
+    pub name: String,
+    /// The choices in order.
+    pub choices: Vec<Choice>,
+    /// Where the list is named under `choices:`.
+    pub loc: Loc,
+}
+
+/// Form-wide settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// age public keys (`age1...`) that exported bundles are encrypted to.
+    pub recipients: Vec<String>,
+    /// Whether exports may also be protected by a passphrase.
+    pub passphrase: bool,
+    /// Whether the whole form is shown on one page.
+    pub one_page: bool,
+    /// The province this form is for, if any.
+    pub province: Option<String>,
+}
+
+/// A whole form, with every variant applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    /// The form's identifier; stored with every record.
+    pub id: String,
+    /// The form's version; stored with every record.
+    pub version: String,
+    /// The form's title.
+    pub title: Text,
+    /// Language codes the texts are written in (such as `th`, `en`).
+    pub languages: Vec<String>,
+    /// The language shown first; one of `languages` (empty when none are declared).
+    pub default_language: String,
+    /// Form-wide settings.
+    pub settings: Settings,
+    /// The top-level questions.
+    pub questions: Vec<Question>,
+    /// The choice lists by name, in the order they were written.
+    pub choices: IndexMap<String, ChoiceList>,
+    /// The id of the form this one was made from with `extends:`, for
+    /// information only.
+    pub extends: Option<String>,
+    /// Where the form is: its `form` key, or the start of the file.
+    pub loc: Loc,
+    /// Where each metadata value was written (`id`, `title`, `languages`,
+    /// `settings.recipients`, ...).
+    pub prop_locs: IndexMap<String, Loc>,
+}
+
+/// One step of [`Form::walk`]: a question and the groups and repeats around it.
+#[derive(Clone, Debug)]
+pub struct Walked<'a> {
+    /// The question.
+    pub question: &'a Question,
+    /// The groups and repeats that contain it, outermost first.
+    pub parents: Vec<&'a Question>,
+}
+
+/// The iterator returned by [`Form::walk`].
+#[derive(Debug)]
+pub struct Walk<'a> {
+    // Each frame is a parent (None for the top level) and the questions still
+    // to visit at that level; frames mirror the parents of the next question.
+    stack: Vec<(Option<&'a Question>, std::slice::Iter<'a, Question>)>,
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = Walked<'a>;
+
+    fn next(&mut self) -> Option<Walked<'a>> {
+        loop {
+            let (_, iter) = self.stack.last_mut()?;
+            match iter.next() {
+                Some(question) => {
+                    let parents = self.stack.iter().filter_map(|(p, _)| *p).collect();
+                    if !question.children.is_empty() {
+                        self.stack.push((Some(question), question.children.iter()));
+                    }
+                    return Some(Walked { question, parents });
+                }
+                None => {
+                    self.stack.pop();
+                }
+            }
+        }
+    }
+}
+
+impl Form {
+    /// Every question depth-first in form order (a group comes before its
+    /// children), each with the groups and repeats around it.
+    pub fn walk(&self) -> Walk<'_> {
+        Walk {
+            stack: vec![(None, self.questions.iter())],
+        }
+    }
+
+    /// The question called `name`, anywhere in the form. This walks the form;
+    /// build a map once when looking up many names.
+    pub fn question(&self, name: &str) -> Option<&Question> {
+        self.walk().map(|w| w.question).find(|q| q.name == name)
+    }
+
+    /// Sets every location to the default, so that two forms can be compared
+    /// for content alone (for example a form and its printed-and-reloaded copy).
+    pub fn strip_locations(&mut self) {
+        fn strip_question(q: &mut Question) {
+            q.loc = Loc::default();
+            q.prop_locs.clear();
+            for e in [
+                &mut q.required,
+                &mut q.relevant,
+                &mut q.constraint,
+                &mut q.calculation,
+                &mut q.read_only,
+                &mut q.choice_filter,
+                &mut q.repeat_count,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                e.loc = Loc::default();
+            }
+            q.children.iter_mut().for_each(strip_question);
+        }
+        self.loc = Loc::default();
+        self.prop_locs.clear();
+        self.questions.iter_mut().for_each(strip_question);
+        for list in self.choices.values_mut() {
+            list.loc = Loc::default();
+            for c in &mut list.choices {
+                c.loc = Loc::default();
+            }
+        }
+    }
+}

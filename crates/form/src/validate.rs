@@ -1,0 +1,369 @@
+//! Checks of the resolved form as a whole.
+//!
+//! These run once, after every variant is applied, because a variant can
+//! change what is valid: it may add the label a base question lacked, change
+//! the form's languages, or remove the only question of a group.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::suggest::did_you_mean;
+use crate::{Check, Diagnostic, Form, Loc, QType, Question, Text};
+
+pub(crate) fn validate(form: &Form, unreadable_lists: &HashSet<Loc>, diags: &mut Vec<Diagnostic>) {
+    let mut v = Validator {
+        form,
+        diags,
+        names: HashMap::new(),
+        unreadable_lists,
+    };
+    v.metadata();
+    v.questions(&form.questions);
+    v.choice_lists();
+}
+
+struct Validator<'a> {
+    form: &'a Form,
+    diags: &'a mut Vec<Diagnostic>,
+    /// Every question name seen so far, with where it was first written.
+    names: HashMap<&'a str, &'a Loc>,
+    /// CSV lists whose file could not be read; their emptiness is already explained.
+    unreadable_lists: &'a HashSet<Loc>,
+}
+
+/// Whether `name` can be used as a question, list or form name: a letter or
+/// `_` first, then letters, digits, `_`, `-` or `.` (ASCII only, like XML
+/// names in XLSForm, so that `${name}` reads the same everywhere).
+pub(crate) fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+const NAME_RULE: &str =
+    "names start with a letter or `_` and contain only letters, digits, `_`, `-` and `.`";
+
+fn where_first(first: &Loc, here: &Loc) -> String {
+    if first.file == here.file {
+        format!("line {}", first.line)
+    } else {
+        format!("{}:{}", first.file, first.line)
+    }
+}
+
+/// Whether the question has a value for the property `key`.
+fn has(q: &Question, key: &str) -> bool {
+    match key {
+        "repeat_count" => q.repeat_count.is_some(),
+        "choice_filter" => q.choice_filter.is_some(),
+        "required" => q.required.is_some(),
+        "constraint" => q.constraint.is_some(),
+        "calculation" => q.calculation.is_some(),
+        "default" => q.default.is_some(),
+        "checks" => !q.checks.is_empty(),
+        "required_message" => q.required_message.is_some(),
+        _ => false,
+    }
+}
+
+/// "a group", "a repeat" or "a text question", for messages.
+fn describe_type(t: &QType) -> String {
+    let kind = t.keyword();
+    if t.is_container() {
+        format!("a {kind}")
+    } else {
+        format!("{} {kind} question", a_or_an(kind))
+    }
+}
+
+fn a_or_an(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+impl<'a> Validator<'a> {
+    fn err(&mut self, loc: &Loc, message: impl Into<String>) {
+        self.diags.push(Diagnostic::new(loc.clone(), message));
+    }
+
+    fn loc(&self, key: &str) -> &'a Loc {
+        self.form.prop_locs.get(key).unwrap_or(&self.form.loc)
+    }
+
+    /// The problem with a text's languages, if any.
+    fn text_problem(&self, text: &Text, what: &str) -> Option<String> {
+        let Text::Langs(map) = text else {
+            return None;
+        };
+        let langs = &self.form.languages;
+        let written: Vec<&str> = map.keys().map(String::as_str).collect();
+        if langs.is_empty() {
+            return Some(format!(
+                "{what} is written per language ({}), but the form declares no `languages`",
+                written.join(", ")
+            ));
+        }
+        let missing: Vec<&str> = langs
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !map.contains_key(*l))
+            .collect();
+        if let Some(extra) = written.iter().find(|l| !langs.iter().any(|d| d == *l)) {
+            let hint = did_you_mean(extra, missing.iter().copied());
+            return Some(format!(
+                "{what} has the language `{extra}`, which is not one of the form's languages ({}){hint}",
+                langs.join(", ")
+            ));
+        }
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Some(format!(
+                "{what} has no {list} text; the form's languages are {}",
+                langs.join(", ")
+            ));
+        }
+        None
+    }
+
+    fn text(&mut self, text: Option<&Text>, loc: &Loc, what: &str) {
+        if let Some(problem) = text.and_then(|t| self.text_problem(t, what)) {
+            self.err(loc, problem);
+        }
+    }
+
+    fn metadata(&mut self) {
+        let form = self.form;
+        if !form.id.is_empty() && !valid_name(&form.id) {
+            self.err(
+                self.loc("id"),
+                format!("`{}` is not a valid form id; {NAME_RULE}", form.id),
+            );
+        }
+        self.text(Some(&form.title), self.loc("title"), "the form's title");
+        if !form.default_language.is_empty() && !form.languages.contains(&form.default_language) {
+            let message = if form.languages.is_empty() {
+                format!(
+                    "the default language is `{}`, but the form declares no `languages`",
+                    form.default_language
+                )
+            } else {
+                format!(
+                    "the default language `{}` is not one of the form's languages ({})",
+                    form.default_language,
+                    form.languages.join(", ")
+                )
+            };
+            self.err(self.loc("default_language"), message);
+        }
+    }
+
+    fn questions(&mut self, list: &'a [Question]) {
+        for q in list {
+            self.question(q);
+        }
+    }
+
+    fn question(&mut self, q: &'a Question) {
+        let name = q.name.as_str();
+        let kind = q.qtype.keyword();
+        if !valid_name(name) {
+            self.err(
+                q.loc_of("name"),
+                format!("`{name}` is not a valid question name; {NAME_RULE}"),
+            );
+        }
+        if let Some(first) = self.names.insert(name, &q.loc) {
+            // Keep the first one as the reference point for later duplicates.
+            self.names.insert(name, first);
+            let at = where_first(first, &q.loc);
+            self.err(
+                &q.loc,
+                format!("the name `{name}` is already used by the question on {at}; names must be unique in the whole form"),
+            );
+        }
+        match &q.label {
+            None if q.qtype != QType::Calculate => {
+                self.err(
+                    q.loc_of("label"),
+                    format!("the question `{name}` has no `label`"),
+                );
+            }
+            Some(Text::Any(s)) if s.trim().is_empty() && q.qtype != QType::Calculate => {
+                self.err(
+                    q.loc_of("label"),
+                    format!("the `label` of `{name}` is empty"),
+                );
+            }
+            _ => {}
+        }
+        if q.qtype == QType::Calculate && q.calculation.is_none() {
+            self.err(
+                q.loc_of("calculation"),
+                format!("the calculate question `{name}` has no `calculation`"),
+            );
+        }
+        for (text, key) in [
+            (&q.label, "label"),
+            (&q.hint, "hint"),
+            (&q.required_message, "required_message"),
+            (&q.constraint_message, "constraint_message"),
+        ] {
+            self.text(
+                text.as_ref(),
+                q.loc_of(key),
+                &format!("the `{key}` of `{name}`"),
+            );
+        }
+        if q.qtype.is_container() {
+            if q.children.is_empty() {
+                let at = q.prop_locs.get("questions").unwrap_or(&q.loc);
+                self.err(at, format!("the {kind} `{name}` has no questions"));
+            }
+        } else if !q.children.is_empty() {
+            self.err(
+                q.loc_of("type"),
+                format!("`{name}` holds questions, so it must be a group or a repeat, but its type is `{kind}`"),
+            );
+        }
+        if let Some(list) = q.qtype.list() {
+            if !self.form.choices.contains_key(list) {
+                let hint = did_you_mean(list, self.form.choices.keys().map(String::as_str));
+                self.err(
+                    q.loc_of("type"),
+                    format!("there is no choice list `{list}`{hint}"),
+                );
+            }
+        }
+        self.applicability(q);
+        self.checks(q);
+        self.questions(&q.children);
+    }
+
+    /// Properties that make no sense for the question's type.
+    fn applicability(&mut self, q: &Question) {
+        let is_select = q.qtype.list().is_some();
+        let container = q.qtype.is_container();
+        let rules: [(&str, bool, &str); 8] = [
+            ("repeat_count", q.qtype == QType::Repeat, "repeat questions"),
+            (
+                "choice_filter",
+                is_select,
+                "select_one and select_multiple questions",
+            ),
+            ("required", !container, "questions that take an answer"),
+            ("constraint", !container, "questions that take an answer"),
+            ("calculation", !container, "questions that hold a value"),
+            ("default", !container, "questions that take an answer"),
+            ("checks", !container, "questions that take an answer"),
+            (
+                "required_message",
+                !container,
+                "questions that take an answer",
+            ),
+        ];
+        for (key, allowed, applies_to) in rules {
+            if !allowed && has(q, key) {
+                self.err(
+                    q.loc_of(key),
+                    format!(
+                        "`{key}` only applies to {applies_to}, but `{}` is {}",
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn checks(&mut self, q: &Question) {
+        for check in &q.checks {
+            let (name, ok, applies_to) = match check {
+                Check::Email => ("email", q.qtype == QType::Text, "text questions"),
+                Check::Url => ("url", q.qtype == QType::Text, "text questions"),
+                Check::ThaiId => ("thai_id", q.qtype == QType::Text, "text questions"),
+                Check::Regex(_) => ("regex", q.qtype == QType::Text, "text questions"),
+                Check::Length { .. } => ("length", q.qtype == QType::Text, "text questions"),
+                Check::Range { .. } => (
+                    "range",
+                    matches!(q.qtype, QType::Integer | QType::Decimal),
+                    "integer and decimal questions",
+                ),
+            };
+            // Groups are already reported as not taking checks at all.
+            if !ok && !q.qtype.is_container() {
+                self.err(
+                    q.loc_of("checks"),
+                    format!(
+                        "the `{name}` check applies to {applies_to}, but `{}` is {}",
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn choice_lists(&mut self) {
+        for (name, list) in &self.form.choices {
+            if !valid_name(name) {
+                self.err(
+                    &list.loc,
+                    format!("`{name}` is not a valid choice list name; {NAME_RULE}"),
+                );
+            }
+            if list.choices.is_empty() && !self.unreadable_lists.contains(&list.loc) {
+                self.err(
+                    &list.loc,
+                    format!("the choice list `{name}` has no choices"),
+                );
+            }
+            let mut seen: HashMap<&str, &Loc> = HashMap::new();
+            // Language problems usually affect every row of a list (a CSV file
+            // without a `label::en` column), so each is reported once per list.
+            let mut language_problem: Option<(Loc, String, usize)> = None;
+            for choice in &list.choices {
+                let c = choice.name.as_str();
+                if c.chars().any(char::is_whitespace) {
+                    self.err(
+                        &choice.loc,
+                        format!("the choice name `{c}` contains a space; select_multiple answers are stored as names separated by spaces"),
+                    );
+                }
+                if let Some(first) = seen.get(c) {
+                    let at = where_first(first, &choice.loc);
+                    self.err(
+                        &choice.loc,
+                        format!(
+                            "the choice `{c}` appears twice in the list `{name}` (first on {at})"
+                        ),
+                    );
+                } else {
+                    seen.insert(c, &choice.loc);
+                }
+                if let Some(problem) = self.text_problem(
+                    &choice.label,
+                    &format!("the label of choice `{c}` in `{name}`"),
+                ) {
+                    match &mut language_problem {
+                        Some((_, _, more)) => *more += 1,
+                        None => language_problem = Some((choice.loc.clone(), problem, 0)),
+                    }
+                }
+            }
+            if let Some((loc, problem, more)) = language_problem {
+                let message = match more {
+                    0 => problem,
+                    1 => format!("{problem} (and so does 1 more choice in this list)"),
+                    n => format!("{problem} (and so do {n} more choices in this list)"),
+                };
+                self.err(&loc, message);
+            }
+        }
+    }
+}

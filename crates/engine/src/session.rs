@@ -553,7 +553,9 @@ impl Session {
                 let slot = self.slot(node, frame);
                 let relevant = slot.relevant;
                 let v = if n.qtype == QType::Repeat {
-                    Value::Num(self.instances(node, frame).len() as f64)
+                    // A repeat that is not relevant has no entries as far as
+                    // expressions are concerned, like any hidden question.
+                    Value::Num(if relevant { self.instances(node, frame).len() as f64 } else { 0.0 })
                 } else if let Some(p) = &n.calculation {
                     if relevant {
                         validate::coerce(n.ty, p.eval(&ctx))
@@ -700,7 +702,7 @@ impl Host for Ctx<'_> {
         let here = s.frames[self.frame as usize].scope;
         if target.qtype == QType::Repeat {
             if form.scope_contains(target.scope, here) {
-                let n = s.instances(id, self.frame).len();
+                let n = s.slot(id, self.frame).value.as_num() as usize;
                 return Value::nodeset((0..n).map(|_| Value::Empty));
             }
         } else if form.scope_contains(target.scope, here) {
@@ -712,7 +714,7 @@ impl Host for Ctx<'_> {
         let top = s.up(self.frame, common);
         let frames = s.frames_below(top, target.scope);
         if target.qtype == QType::Repeat {
-            let n: usize = frames.iter().map(|&f| s.instances(id, f).len()).sum();
+            let n: usize = frames.iter().map(|&f| s.frames[f as usize].slots[target.slot].value.as_num() as usize).sum();
             return Value::nodeset((0..n).map(|_| Value::Empty));
         }
         Value::nodeset(frames.iter().map(|&f| s.frames[f as usize].slots[target.slot].value.clone()))

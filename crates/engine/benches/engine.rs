@@ -71,6 +71,31 @@ fn main() {
         s.answer("q0", &(k % 10).to_string()).unwrap()
     });
 
+    // Adding entries to a 20-question repeat whose totals are summed outside
+    // it: the cost of entry 200 should be the cost of entry 1.
+    let mut r = String::from("form: {id: rep, version: '1', title: Rep}\nquestions:\n  - name: people\n    type: repeat\n    label: Person\n    questions:\n");
+    for i in 0..18 {
+        r.push_str(&format!("      - {{name: p{i}, type: integer, label: P{i}}}\n"));
+    }
+    r.push_str("      - {name: p_sum, type: calculate, calculation: '${p0} + ${p1}'}\n");
+    r.push_str("      - {name: p_note, type: text, label: Note, relevant: '${p_sum} > 3'}\n");
+    r.push_str("  - {name: total, type: calculate, calculation: 'sum(${p_sum})'}\n  - {name: n, type: calculate, calculation: 'count(${people})'}\n");
+    let files_r = MemFiles::new().with("rep.yaml", &r);
+    let (rep_form, diags) = load("rep.yaml", &files_r);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (rep, diags) = compile(&rep_form.unwrap());
+    assert!(diags.is_empty(), "{diags:?}");
+    let rep = rep.unwrap();
+    let mut adds: Vec<Vec<Duration>> = vec![Vec::new(); 200];
+    for _ in 0..20 {
+        let mut s = Session::new(rep.clone(), clock);
+        for slot in adds.iter_mut() {
+            let start = Instant::now();
+            std::hint::black_box(s.add_repeat("people").unwrap());
+            slot.push(start.elapsed());
+        }
+    }
+
     println!("generated form: {} nodes, {} expressions", compiled.node_count(), compiled.expression_count());
     println!("{:<44} {:>12}", "measure (median)", "time");
     println!("{:<44} {:>12.3?}", "load YAML (1,000 questions)", load_t);
@@ -78,4 +103,8 @@ fn main() {
     println!("{:<44} {:>12.3?}", "full evaluation (new session)", full_t);
     println!("{:<44} {:>12.3?}", "incremental update, 2 dependents (< 50 µs)", one_t);
     println!("{:<44} {:>12.3?}", "incremental update, 200 dependents", wide_t);
+    for entry in [1, 50, 100, 200] {
+        let label = format!("add entry {entry} of a 20-question repeat");
+        println!("{:<44} {:>12.3?}", label, median(adds[entry - 1].clone()));
+    }
 }

@@ -11,6 +11,10 @@ pub(crate) enum Command {
     Lint { paths: Vec<String> },
     Eval { form: String, answers: Option<String>, today: Option<String>, lang: Option<String>, expr: String },
     Resolve { file: String },
+    Import { file: String, output: Option<String> },
+    Diff { a: String, b: String },
+    Keygen { output: String },
+    Decrypt(crate::decrypt::Options),
 }
 
 pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
@@ -22,6 +26,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     };
     let mut positional: Vec<String> = Vec::new();
     let (mut form, mut answers, mut today, mut lang) = (None, None, None, None);
+    let mut output = None;
+    let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) = (Vec::new(), None, None, false, false);
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Value(v) => positional.push(v.string().map_err(|_| "an argument is not valid UTF-8".to_owned())?),
@@ -29,6 +35,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("answers") if sub == "eval" => answers = Some(text(&mut p)?),
             Long("today") if sub == "eval" => today = Some(text(&mut p)?),
             Long("lang") if sub == "eval" => lang = Some(text(&mut p)?),
+            Short('o') | Long("output") if matches!(sub.as_str(), "import" | "keygen" | "decrypt") => {
+                output = Some(text(&mut p)?)
+            }
+            Short('i') | Long("identity") if sub == "decrypt" => identities.push(text(&mut p)?),
+            Long("passphrase-file") if sub == "decrypt" => passphrase_file = Some(text(&mut p)?),
+            Long("format") if sub == "decrypt" => format = Some(text(&mut p)?),
+            Long("labels") if sub == "decrypt" => labels = true,
+            Long("bom") if sub == "decrypt" => bom = true,
             Long("help") | Short('h') => return Ok(Command::Help),
             other => return Err(other.unexpected().to_string()),
         }
@@ -49,6 +63,35 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             1 => Ok(Command::Resolve { file: positional.remove(0) }),
             n => Err(format!("resolve takes one form file, but found {n}")),
         },
+        "diff" => match <[String; 2]>::try_from(positional) {
+            Ok([a, b]) => Ok(Command::Diff { a, b }),
+            Err(p) => Err(format!("diff takes two form files, but found {}", p.len())),
+        },
+        "import" => match positional.len() {
+            1 => Ok(Command::Import { file: positional.remove(0), output }),
+            n => Err(format!("import takes one spreadsheet (.xlsx, .xls or .csv), but found {n}")),
+        },
+        "keygen" => match (output, positional.len()) {
+            (Some(output), 0) => Ok(Command::Keygen { output }),
+            (None, _) => Err("keygen needs -o FILE for the new key".to_owned()),
+            (Some(_), n) => Err(format!("keygen takes no arguments besides -o FILE, but found {n}")),
+        },
+        "decrypt" => {
+            let out = output.ok_or("decrypt needs -o FOLDER for the results")?;
+            if identities.is_empty() && passphrase_file.is_none() {
+                return Err("decrypt needs -i KEY_FILE (or --passphrase-file FILE)".to_owned());
+            }
+            if positional.is_empty() {
+                return Err("decrypt needs at least one bundle file".to_owned());
+            }
+            let format = match format.as_deref() {
+                None | Some("csv") => crate::decrypt::Format::Csv,
+                Some("json") => crate::decrypt::Format::Json,
+                Some(other) => return Err(format!("expected --format csv or json, but found `{other}`")),
+            };
+            let bundles = positional;
+            Ok(Command::Decrypt(crate::decrypt::Options { identities, passphrase_file, bundles, out, format, labels, bom }))
+        }
         other => Err(format!("unknown command `{other}`")),
     }
 }

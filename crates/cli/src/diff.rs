@@ -95,7 +95,7 @@ impl fmt::Display for Report {
                            mark: &str,
                            items: &[(String, Vec<String>)]| {
             if items.is_empty() {
-                return Ok(());
+                return Ok::<(), fmt::Error>(());
             }
             if !first {
                 writeln!(f)?;

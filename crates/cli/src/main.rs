@@ -6,6 +6,10 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod decrypt;
+mod diff;
+mod import;
+mod keygen;
 mod lint;
 
 use std::process::ExitCode;
@@ -20,6 +24,13 @@ commands:
   eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
                                     evaluate an expression against a form and answers
   resolve FILE                      print a form with its variants applied, as YAML
+  diff A B                          show how form B differs from form A (variants applied)
+  import FILE.xlsx|FILE.csv [-o FORM.yaml]
+                                    convert an XLSForm into a form file, reporting what did not convert
+  keygen -o FILE                    make a key for the data office and print its public key
+  decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
+                                    check, decrypt and merge bundles into one CSV per form and repeat
+                                    (-i again for more keys; --passphrase-file FILE for a passphrase)
   help                              show this message
 ";
 
@@ -51,6 +62,10 @@ fn main() -> ExitCode {
             lint::eval(&form, answers.as_deref(), today.as_deref(), lang.as_deref(), &expr)
         }
         Command::Resolve { file } => lint::resolve(&file),
+        Command::Diff { a, b } => diff::diff(&a, &b),
+        Command::Import { file, output } => import::import(&file, output.as_deref()),
+        Command::Keygen { output } => keygen::keygen(&output),
+        Command::Decrypt(options) => decrypt::decrypt(&options),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

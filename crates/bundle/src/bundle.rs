@@ -1,0 +1,391 @@
+//! Bundles: sealed responses, their forms and a manifest, in a tar archive
+//! inside one more age layer.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+
+use crate::crypt::{self, Encrypting};
+use crate::doc::{
+    check_hash, check_sequence, check_text, Manifest, ManifestForm, ManifestResponse, Response,
+    FORMAT_VERSION,
+};
+use crate::error::{Error, ErrorKind};
+use crate::id::{check_uuid, is_sha256, is_uuid, sha256_hex};
+use crate::keys::{Identities, Recipients};
+use crate::seal::{unseal, SealedResponse};
+use crate::time::Timestamp;
+
+/// The archive entry that holds the manifest.
+const MANIFEST: &str = "manifest.json";
+
+/// A resolved form as it travels in a bundle: the YAML that `yim resolve`
+/// prints (`yim_form::to_yaml`), so the data office can order columns and
+/// name choices without having the form files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleForm {
+    /// The form's id.
+    pub id: String,
+    /// The form's version.
+    pub version: String,
+    /// The resolved form in YAML.
+    pub yaml: String,
+}
+
+impl BundleForm {
+    /// The form's hash: [`form_hash`] of its YAML.
+    pub fn hash(&self) -> String {
+        form_hash(&self.yaml)
+    }
+}
+
+/// The hash that identifies a resolved form: the SHA-256 of its YAML text
+/// (UTF-8, exactly as printed), in 64 lowercase hexadecimal digits. Responses
+/// record it, and the bundle names the form's file after it.
+pub fn form_hash(resolved_yaml: &str) -> String {
+    sha256_hex(resolved_yaml.as_bytes())
+}
+
+/// What a bundle says about itself, besides its contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleHeader {
+    /// A new UUID v7 ([`new_uuid_v7`](crate::new_uuid_v7)) for a new
+    /// export; the same id when an earlier export is made again.
+    pub id: String,
+    /// When the export was made, in RFC 3339.
+    pub created: String,
+    /// The exporting device.
+    pub device_id: String,
+    /// 1 for the device's first export, one more for every later one.
+    pub sequence: u64,
+}
+
+/// Builds a bundle piece by piece, encrypting as it goes, so that the app
+/// can add ten thousand responses in slices and show progress in between.
+///
+/// ```
+/// use yim_bundle::{open, seal, BundleForm, BundleHeader, BundleWriter, Identities, Identity, Recipients, Response};
+///
+/// let office = Identity::generate();
+/// let to = || Recipients::Keys(vec![office.to_public()]);
+/// let form = BundleForm { id: "hello".into(), version: "1".into(), yaml: "form: {id: hello}\n".into() };
+/// let response = Response {
+///     id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
+///     form_id: "hello".into(),
+///     form_version: "1".into(),
+///     form_hash: form.hash(),
+///     created: "2026-11-23T09:15:00.000Z".into(),
+///     updated: "2026-11-23T09:20:00.000Z".into(),
+///     device_id: "3f2a".into(),
+///     status: "finalized".into(),
+///     answers: serde_json::json!({"who": "สมชาย"}),
+/// };
+/// let sealed = seal(&response, &to())?;
+///
+/// let header = BundleHeader {
+///     id: "01890a5e-0000-7000-8000-000000000001".into(),
+///     created: "2026-11-23T10:00:00.000Z".into(),
+///     device_id: "3f2a".into(),
+///     sequence: 1,
+/// };
+/// let mut writer = BundleWriter::new(&header, vec![form], &to())?;
+/// writer.add(&sealed)?;
+/// let bytes = writer.finish()?;
+///
+/// let opened = open(&bytes, &[office].into_iter().collect::<Identities>())?;
+/// assert_eq!(opened.responses, vec![response]);
+/// # Ok::<(), yim_bundle::Error>(())
+/// ```
+pub struct BundleWriter {
+    tar: tar::Builder<Encrypting>,
+    manifest: Manifest,
+    mtime: u64,
+    ids: HashSet<String>,
+}
+
+impl BundleWriter {
+    /// Starts a bundle for `forms`, encrypted to `to`. Every response added
+    /// later must use one of these forms; forms listed twice are kept once.
+    pub fn new(
+        header: &BundleHeader,
+        forms: Vec<BundleForm>,
+        to: &Recipients,
+    ) -> Result<BundleWriter, Error> {
+        check_uuid("bundle id", &header.id)?;
+        let created = Timestamp::parse(&header.created).map_err(|e| e.context("created"))?;
+        check_text("device id", &header.device_id)?;
+        check_sequence(header.sequence)?;
+        let mut writer = BundleWriter {
+            tar: tar::Builder::new(Encrypting::new(to)?),
+            manifest: Manifest {
+                format_version: FORMAT_VERSION,
+                bundle_id: header.id.clone(),
+                created: header.created.clone(),
+                device_id: header.device_id.clone(),
+                sequence: header.sequence,
+                forms: Vec::new(),
+                responses: Vec::new(),
+            },
+            // The archive's file times are the export time, so that the
+            // same export always gives the same archive.
+            mtime: u64::try_from(created.unix_ms() / 1000).unwrap_or(0),
+            ids: HashSet::new(),
+        };
+        for form in forms {
+            check_text("form id", &form.id)?;
+            check_text("form version", &form.version)?;
+            let hash = form.hash();
+            if writer.manifest.forms.iter().any(|f| f.hash == hash) {
+                continue;
+            }
+            writer.append(&format!("forms/{hash}.yaml"), form.yaml.as_bytes())?;
+            writer.manifest.forms.push(ManifestForm {
+                id: form.id,
+                version: form.version,
+                hash,
+            });
+        }
+        Ok(writer)
+    }
+
+    /// Adds a sealed response, as stored: it is not decrypted, so the
+    /// exporting phone needs no key.
+    pub fn add(&mut self, response: &SealedResponse) -> Result<(), Error> {
+        check_uuid("response id", &response.id)?;
+        check_hash("form hash", &response.form_hash)?;
+        let known = self.manifest.forms.iter().any(|f| {
+            f.hash == response.form_hash
+                && f.id == response.form_id
+                && f.version == response.form_version
+        });
+        if !known {
+            return Err(Error::invalid(format!(
+                "response {}: expected its form {} version {} ({}) among the bundle's forms, but found it missing",
+                response.id, response.form_id, response.form_version, response.form_hash
+            )));
+        }
+        if !self.ids.insert(response.id.clone()) {
+            return Err(Error::invalid(format!(
+                "response {} was added to the bundle twice",
+                response.id
+            )));
+        }
+        self.append(
+            &format!("responses/{}.json.age", response.id),
+            &response.sealed,
+        )?;
+        self.manifest.responses.push(ManifestResponse {
+            id: response.id.clone(),
+            form_id: response.form_id.clone(),
+            form_version: response.form_version.clone(),
+            form_hash: response.form_hash.clone(),
+            sha256: sha256_hex(&response.sealed),
+        });
+        Ok(())
+    }
+
+    /// How many responses were added so far.
+    pub fn len(&self) -> usize {
+        self.manifest.responses.len()
+    }
+
+    /// Whether no response was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.manifest.responses.is_empty()
+    }
+
+    /// Writes the manifest and returns the finished bundle file.
+    pub fn finish(mut self) -> Result<Vec<u8>, Error> {
+        let manifest = self.manifest.to_json();
+        self.append(MANIFEST, &manifest)?;
+        let encrypting = self.tar.into_inner().map_err(crypt::write_error)?;
+        encrypting.finish()
+    }
+
+    fn append(&mut self, path: &str, data: &[u8]) -> Result<(), Error> {
+        let mut header = tar::Header::new_ustar();
+        header.set_path(path).map_err(crypt::write_error)?;
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(self.mtime);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_cksum();
+        self.tar.append(&header, data).map_err(crypt::write_error)
+    }
+}
+
+/// Builds a whole bundle at once: [`BundleWriter`] for callers that have
+/// every response at hand.
+pub fn build(
+    header: &BundleHeader,
+    forms: Vec<BundleForm>,
+    responses: &[SealedResponse],
+    to: &Recipients,
+) -> Result<Vec<u8>, Error> {
+    let mut writer = BundleWriter::new(header, forms, to)?;
+    for r in responses {
+        writer.add(r)?;
+    }
+    writer.finish()
+}
+
+/// A bundle that opened: every check passed and every response decrypted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenedBundle {
+    /// The manifest as written.
+    pub manifest: Manifest,
+    /// The forms, in the manifest's order.
+    pub forms: Vec<BundleForm>,
+    /// The responses, decrypted, in the manifest's order.
+    pub responses: Vec<Response>,
+}
+
+/// Verifies and decrypts a bundle, all or nothing.
+///
+/// The outer age layer must open with `with` and authenticate; the archive
+/// must hold `manifest.json` of a known format version and exactly the files
+/// it lists; every file's SHA-256 must match the manifest; every sealed
+/// response must open with `with` and hold the response the manifest names.
+/// The first problem found is returned and nothing else.
+pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
+    let plaintext = crypt::decrypt(bundle, with, "this bundle")?;
+    let mut files = read_archive(&plaintext)?;
+    let manifest = match files.remove(MANIFEST) {
+        Some(json) => Manifest::from_json(&json)?,
+        None => {
+            return Err(Error::malformed(
+                "expected manifest.json in this bundle, but found none",
+            ))
+        }
+    };
+    let mut forms = Vec::with_capacity(manifest.forms.len());
+    for f in &manifest.forms {
+        let path = format!("forms/{}.yaml", f.hash);
+        let data = take(&mut files, &path)?;
+        check_sha256(&path, &f.hash, &data)?;
+        let yaml = String::from_utf8(data).map_err(|_| {
+            Error::malformed(format!(
+                "{path}: expected UTF-8 text, but found other bytes"
+            ))
+        })?;
+        forms.push(BundleForm {
+            id: f.id.clone(),
+            version: f.version.clone(),
+            yaml,
+        });
+    }
+    let mut responses = Vec::with_capacity(manifest.responses.len());
+    let mut ids = HashSet::new();
+    for r in &manifest.responses {
+        if !ids.insert(&r.id) {
+            return Err(Error::malformed(format!(
+                "manifest.json lists response {} twice",
+                r.id
+            )));
+        }
+        let path = format!("responses/{}.json.age", r.id);
+        let sealed = take(&mut files, &path)?;
+        check_sha256(&path, &r.sha256, &sealed)?;
+        let response =
+            unseal(&sealed, with).map_err(|e| e.context(format_args!("response {}", r.id)))?;
+        let claimed = (&r.id, &r.form_id, &r.form_version, &r.form_hash);
+        let found = (
+            &response.id,
+            &response.form_id,
+            &response.form_version,
+            &response.form_hash,
+        );
+        if claimed != found {
+            return Err(Error::new(
+                ErrorKind::HashMismatch,
+                format!(
+                    "{path}: expected response {} of form {} version {}, but found response {} of form {} version {}",
+                    r.id, r.form_id, r.form_version, response.id, response.form_id, response.form_version
+                ),
+            ));
+        }
+        responses.push(response);
+    }
+    if let Some(extra) = files.keys().next() {
+        return Err(Error::malformed(format!(
+            "this bundle holds `{extra}`, which manifest.json does not list"
+        )));
+    }
+    Ok(OpenedBundle {
+        manifest,
+        forms,
+        responses,
+    })
+}
+
+/// Reads every file of the archive into memory, keyed by path.
+fn read_archive(tar_bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    let damaged = |e: std::io::Error| {
+        Error::malformed(format!("the archive inside this bundle is damaged: {e}"))
+    };
+    let mut files = BTreeMap::new();
+    let mut archive = tar::Archive::new(tar_bytes);
+    for entry in archive.entries().map_err(damaged)? {
+        let mut entry = entry.map_err(damaged)?;
+        let path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        match entry.header().entry_type() {
+            // Someone who unpacked a bundle and packed it again with `tar`
+            // adds folders; they carry nothing.
+            tar::EntryType::Directory => continue,
+            tar::EntryType::Regular => {}
+            other => {
+                return Err(Error::malformed(format!(
+                    "expected only files in this bundle, but `{path}` is a {other:?} entry"
+                )))
+            }
+        }
+        let path = path.strip_prefix("./").unwrap_or(&path).to_string();
+        if !is_bundle_path(&path) {
+            return Err(Error::malformed(format!(
+                "expected only manifest.json, forms/ and responses/ in this bundle, but found `{path}`"
+            )));
+        }
+        let mut data = Vec::with_capacity(entry.size() as usize);
+        entry.read_to_end(&mut data).map_err(damaged)?;
+        if files.insert(path.clone(), data).is_some() {
+            return Err(Error::malformed(format!(
+                "this bundle holds `{path}` twice"
+            )));
+        }
+    }
+    Ok(files)
+}
+
+/// Whether `path` is one of the names a bundle may hold.
+fn is_bundle_path(path: &str) -> bool {
+    path == MANIFEST
+        || path
+            .strip_prefix("forms/")
+            .and_then(|p| p.strip_suffix(".yaml"))
+            .is_some_and(is_sha256)
+        || path
+            .strip_prefix("responses/")
+            .and_then(|p| p.strip_suffix(".json.age"))
+            .is_some_and(is_uuid)
+}
+
+fn take(files: &mut BTreeMap<String, Vec<u8>>, path: &str) -> Result<Vec<u8>, Error> {
+    files.remove(path).ok_or_else(|| {
+        Error::malformed(format!(
+            "manifest.json lists `{path}`, but this bundle does not hold it"
+        ))
+    })
+}
+
+fn check_sha256(path: &str, expected: &str, data: &[u8]) -> Result<(), Error> {
+    let found = sha256_hex(data);
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::HashMismatch,
+            format!("{path}: expected SHA-256 {expected}, but found {found}"),
+        ))
+    }
+}

@@ -1,0 +1,165 @@
+//! `yim import` pinned as cases: input files and arguments in, exit status,
+//! output and written files out. Refresh the expected output with
+//! `UPDATE_EXPECT=1`.
+
+use std::path::Path;
+use std::process::Command;
+
+use expect_test::{expect, Expect};
+
+/// The real XLSForms of the yim-xlsform tests.
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../xlsform/tests/corpus");
+
+/// Runs `yim` in a fresh folder holding `inputs`, and compares the exit
+/// status, stdout, stderr and every file the command wrote with `expect`.
+fn check(inputs: &[(&str, &[u8])], args: &[&str], status: i32, expect: &Expect) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, bytes) in inputs {
+        std::fs::write(dir.path().join(name), bytes).expect("input written");
+    }
+    let text = run(dir.path(), args, status);
+    let mut written = String::new();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("folder listed")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !inputs.iter().any(|(i, _)| i == n))
+        .collect();
+    names.sort();
+    for n in names {
+        let content = std::fs::read_to_string(dir.path().join(&n)).expect("written file is text");
+        written.push_str(&format!("--- {n}\n{content}"));
+    }
+    expect.assert_eq(&format!("{text}{written}"));
+}
+
+/// Runs `yim` in `dir`, checks the exit status and returns stdout followed
+/// by stderr, each stderr line marked.
+fn run(dir: &Path, args: &[&str], status: i32) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_yim")).args(args).current_dir(dir).output().expect("yim runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).lines().map(|l| format!("stderr: {l}\n")).collect::<String>()
+    );
+    assert_eq!(out.status.code(), Some(status), "exit status of yim {args:?}, output:\n{text}");
+    text
+}
+
+fn corpus(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{CORPUS}/{name}")).expect("corpus file")
+}
+
+const VISIT: &[u8] = b"type,name,label,relevant\n\
+integer,age,Age,\n\
+text,school,School,${age} >= 6\n\
+image,photo,Photo of the house,\n";
+
+#[test]
+fn import_writes_the_form_and_reports_what_did_not_convert() {
+    check(
+        &[("visit.csv", VISIT)],
+        &["import", "visit.csv", "-o", "visit.yaml"],
+        1,
+        &expect![[r#"
+            stderr: settings: there is no form_id; the id `visit` is made from the file name
+            stderr: settings: there is no version; `1` is used, because Yim stores a version with every record
+            stderr: survey!4: unsupported type 'image' (pictures); the question `photo` is left out
+            stderr: wrote visit.yaml: 2 questions; 3 notes above
+            --- visit.yaml
+            # Converted from visit.csv by `yim import`.
+            # Not converted, or converted differently (sheet!row as the spreadsheet numbers rows):
+            #   settings: there is no form_id; the id `visit` is made from the file name
+            #   settings: there is no version; `1` is used, because Yim stores a version with every record
+            #   survey!4: unsupported type 'image' (pictures); the question `photo` is left out
+
+            form:
+              id: visit
+              version: "1"
+              title: visit
+            questions:
+              - name: age
+                type: integer
+                label: Age
+              - name: school
+                type: text
+                label: School
+                relevant: "${age} >= 6"
+        "#]],
+    );
+}
+
+#[test]
+fn import_without_output_prints_the_form() {
+    let clean = b"survey,,,\n,type,name,label\n,text,who,Your name\nsettings,,,\n,form_id,version,form_title\n,hello,1,Hello\n";
+    check(
+        &[("hello.csv", clean)],
+        &["import", "hello.csv"],
+        0,
+        &expect![[r#"
+            # Converted from hello.csv by `yim import`.
+            # Everything in the spreadsheet was converted.
+
+            form:
+              id: hello
+              version: "1"
+              title: Hello
+            questions:
+              - name: who
+                type: text
+                label: Your name
+        "#]],
+    );
+}
+
+#[test]
+fn imported_corpus_forms_lint_clean() {
+    let cases = [
+        ("all-question-types-v2024091201-3.xlsx", "wrote all.yaml: 67 questions; 42 notes above"),
+        ("ifrc-distribution-site-assessment-v1.xlsx", "wrote all.yaml: 78 questions; 57 notes above"),
+        ("socio-economic-survey-v20240515.xlsx", "wrote all.yaml: 17 questions; 2 notes above"),
+    ];
+    for (file, last) in cases {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join(file), corpus(file)).expect("input written");
+        let out = run(dir.path(), &["import", file, "-o", "all.yaml"], 1);
+        assert_eq!(out.lines().last(), Some(format!("stderr: {last}").as_str()), "{file}");
+        assert_eq!(run(dir.path(), &["lint", "all.yaml"], 0), "", "{file}");
+    }
+}
+
+#[test]
+fn import_reports_a_legacy_xls_named_xlsx_like_any_workbook() {
+    // The IFRC form is a BIFF8 (.xls) file saved with an .xlsx name.
+    let bytes = corpus("ifrc-distribution-site-assessment-v1.xlsx");
+    assert_eq!(&bytes[..4], &[0xd0, 0xcf, 0x11, 0xe0]);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("ifrc.xlsx"), bytes).expect("input written");
+    let out = run(dir.path(), &["import", "ifrc.xlsx"], 1);
+    assert!(out.contains("  id: distributionsite_assessment_v1_0\n"), "{out}");
+}
+
+#[test]
+fn import_usage_and_file_errors_exit_2() {
+    check(&[], &["import", "missing.xlsx"], 2, &expect![[r#"
+        stderr: yim: cannot read missing.xlsx: no such file
+    "#]]);
+    check(&[("bad.xlsx", b"PK\x03\x04garbage")], &["import", "bad.xlsx"], 2, &expect![[r#"
+        stderr: yim: bad.xlsx: the file cannot be read as a spreadsheet (cannot detect file format)
+    "#]]);
+    check(&[("notes.csv", b"type,name,label\n")], &["import", "notes.csv"], 2, &expect![[r#"
+        stderr: yim: notes.csv: expected questions on the survey sheet, but none could be converted
+    "#]]);
+    // Usage errors print the whole usage after the message; only the message
+    // is pinned here, since other commands add lines to the usage.
+    let cases = [
+        (vec!["import"], "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 0"),
+        (vec!["import", "a.xlsx", "b.xlsx"], "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 2"),
+        (vec!["import", "a.xlsx", "-o"], "stderr: yim: missing argument for option '-o'"),
+        (vec!["lint", "-o", "x.yaml", "a.yaml"], "stderr: yim: invalid option '-o'"),
+    ];
+    for (args, first) in cases {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = run(dir.path(), &args, 2);
+        assert_eq!(out.lines().next(), Some(first), "{args:?}");
+    }
+}

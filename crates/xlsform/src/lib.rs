@@ -1,0 +1,114 @@
+//! Converting XLSForm spreadsheets into Yim forms.
+//!
+//! [`import`] reads an XLSForm (an `.xlsx` or legacy `.xls` workbook, or a
+//! CSV file) from bytes and builds a [`yim_form::Form`]: the `survey` sheet
+//! becomes the question tree, `choices` the choice lists, `settings` the
+//! form's id, version, title and default language. Multilingual columns such
+//! as `label::English (en)` become per-language texts.
+//!
+//! Whatever Yim cannot express is left out and reported as a [`Note`] naming
+//! the sheet and row (`survey!12: unsupported type 'range' ...`); whatever is
+//! converted but not exactly (a renamed question, a guessed language code) is
+//! reported too. Nothing is dropped silently. Every expression of the result
+//! has passed Yim's expression checker, so the printed form lints clean
+//! except for the names the report asks the author to change.
+//!
+//! **Boundary**: this crate does no file or network I/O. It takes the file's
+//! bytes and name, so that the browser can use it as well as the command line.
+//!
+//! ```
+//! let csv = "type,name,label,relevant\n\
+//!            integer,age,Age,\n\
+//!            text,school,School,${age} >= 6\n\
+//!            range,stars,Stars,\n";
+//! let (form, notes) = yim_xlsform::import("visit.csv", csv.as_bytes());
+//! let form = form.unwrap();
+//! assert_eq!(form.questions.len(), 3);
+//! assert_eq!(form.questions[1].relevant.as_ref().unwrap().src, "${age} >= 6");
+//! assert_eq!(
+//!     notes[2].to_string(),
+//!     "survey!4: unsupported type 'range'; imported as an integer question with a range check from 1 to 10 (the slider and its step are not supported)"
+//! );
+//! let yaml = yim_xlsform::to_yaml(&form, &notes, "visit.csv");
+//! assert!(yaml.contains("  - name: school\n"));
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod check;
+mod choices;
+mod columns;
+mod convert;
+mod lang;
+mod names;
+mod report;
+mod sheet;
+mod survey;
+mod xpath;
+
+pub use report::{Note, NoteKind};
+use yim_form::Form;
+
+/// Converts an XLSForm into a Yim form.
+///
+/// `file_name` is used for the form id when the settings sheet has none; the
+/// format (xlsx, xls, or CSV) is told from the bytes. Returns the form
+/// whenever there is a survey sheet, and every note, sorted by sheet and row.
+/// Locations in the returned form are empty: print it with [`to_yaml`] and
+/// load the text to get file positions.
+pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
+    let sheets = match sheet::kind_of(bytes) {
+        sheet::Kind::Workbook => sheet::read_workbook(bytes),
+        sheet::Kind::Csv => sheet::read_csv(bytes),
+    };
+    let sheets = match sheets {
+        Ok(s) => s,
+        Err(message) => {
+            return (
+                None,
+                vec![Note::new(
+                    "file",
+                    0,
+                    NoteKind::Unsupported,
+                    "unreadable file",
+                    message,
+                )],
+            )
+        }
+    };
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let mut conv = convert::Converter::new();
+    let mut form = conv.convert(&sheets, stem);
+    if let Some(form) = &mut form {
+        check::check(&mut conv, form);
+        form.strip_locations();
+    }
+    let mut notes = conv.notes;
+    report::sort(&mut notes);
+    (form, notes)
+}
+
+/// Prints a converted form as a Yim form file, headed by comments that name
+/// the source and list every note, so that the author sees what to finish
+/// by hand when opening the file.
+pub fn to_yaml(form: &Form, notes: &[Note], source: &str) -> String {
+    let mut out = format!("# Converted from {source} by `yim import`.\n");
+    if notes.is_empty() {
+        out.push_str("# Everything in the spreadsheet was converted.\n");
+    } else {
+        out.push_str("# Not converted, or converted differently (sheet!row as the spreadsheet numbers rows):\n");
+        for n in notes {
+            // A note may quote a cell that holds line breaks; keep each on
+            // one comment line.
+            let line = n.to_string().replace(['\r', '\n'], " ");
+            out.push_str("#   ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out.push_str(&yim_form::to_yaml(form));
+    out
+}

@@ -1,0 +1,664 @@
+//! XLSForm features one at a time: a spreadsheet in pyxform's CSV layout
+//! goes in, the import report and the printed form come out. Every printed
+//! form must also load and compile without problems, except for what the
+//! report lists. Refresh the expectations with `UPDATE_EXPECT=1`.
+
+use expect_test::{expect, Expect};
+use yim_form::MemFiles;
+
+/// Imports `csv`, and compares the notes and the printed form (without its
+/// comment header) with `expect`, followed by whatever `yim lint` would say.
+fn check(csv: &str, expect: Expect) {
+    let csv = unindent(csv);
+    let (form, notes) = yim_xlsform::import("test.csv", csv.as_bytes());
+    let mut out = String::new();
+    for n in &notes {
+        out.push_str(&format!("{n}\n"));
+    }
+    if let Some(form) = form {
+        let yaml = yim_xlsform::to_yaml(&form, &notes, "test.csv");
+        out.push_str("---\n");
+        for line in yaml
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            out.push_str(line);
+            out.push('\n');
+        }
+        let files = MemFiles::new().with("form.yaml", yaml);
+        let (_, diags) = yim_engine::load_and_compile("form.yaml", &files);
+        for d in diags {
+            out.push_str(&format!("lint: {d}\n"));
+        }
+    }
+    expect.assert_eq(&out);
+}
+
+/// Removes the indentation of a test's CSV text, so cases read as tables.
+fn unindent(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_survey_sheet_alone_with_every_supported_column() {
+    check(
+        r#"
+        type,name,label,hint,required,required_message,relevant,constraint,constraint_message,calculation,default,read_only,appearance
+        integer,age,Age,In years,yes,Please give the age,,. >= 0 and . < 130,Not a plausible age,,,,
+        text,school,School,,1,,${age} >= 6,,,,,,multiline
+        decimal,weight,Weight,,true(),,,,,,3.5,,
+        date,dob,Date of birth,,${age} < 18,,,. <= today(),,,,,
+        time,t,Time,,,,,,,,,,
+        dateTime,dt,When,,,,,,,,,,
+        calculate,age2,,,,,,,,${age} * 2,,,
+        note,hello,Hello,,,,,,,,,,
+        acknowledge,ok,Is this fine?,,,,,,,,,,
+        trigger,ok2,Really?,,,,,,,,,,
+        geopoint,where,Where?,,,,,,,,,,
+        text,fixed,Fixed,,,,,,,,abc,yes,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: age
+                type: integer
+                label: Age
+                hint: In years
+                required: yes
+                constraint: . >= 0 and . < 130
+                required_message: Please give the age
+                constraint_message: Not a plausible age
+              - name: school
+                type: text
+                label: School
+                required: yes
+                relevant: "${age} >= 6"
+                appearance: multiline
+              - name: weight
+                type: decimal
+                label: Weight
+                required: yes
+                default: "3.5"
+              - name: dob
+                type: date
+                label: Date of birth
+                required: "${age} < 18"
+                constraint: . <= today()
+              - name: t
+                type: time
+                label: Time
+              - name: dt
+                type: datetime
+                label: When
+              - name: age2
+                type: calculate
+                calculation: "${age} * 2"
+              - name: hello
+                type: note
+                label: Hello
+              - name: ok
+                type: acknowledge
+                label: Is this fine?
+              - name: ok2
+                type: acknowledge
+                label: Really?
+              - name: where
+                type: geopoint
+                label: Where?
+              - name: fixed
+                type: text
+                label: Fixed
+                read_only: yes
+                default: abc
+        "#]],
+    );
+}
+
+#[test]
+fn groups_repeats_and_their_columns() {
+    check(
+        r#"
+        type,name,label,relevant,repeat_count,appearance,required
+        integer,n,How many?,,,,
+        begin group,hh,Household,${n} > 0,,field-list,
+        begin_repeat,member,Member,,${n},,
+        text,mname,Name,,,,yes
+        begin group,inner,,,,,
+        integer,mage,Age,,,,
+        end group,,,,,,
+        end_repeat,,,,,,
+        end group,,,,,,
+        begin group,empty,Nothing here,,,,yes
+        end group,,,,,,
+        end group,,,,,,
+        begin_repeat,open,Never closed,,,,
+        text,last,Last,,,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!6: the group `inner` has no label; its name is used as the label
+            survey!11: 'required' does not apply to a group; it is left out
+            survey!11: the group `empty` has no questions left; it is left out
+            survey!13: 'end group' has no matching begin; it is ignored
+            survey!14: the repeat `open` is never closed; it ends at the end of the sheet
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: "n"
+                type: integer
+                label: How many?
+              - name: hh
+                type: group
+                label: Household
+                relevant: "${n} > 0"
+                appearance: field-list
+                questions:
+                  - name: member
+                    type: repeat
+                    label: Member
+                    repeat_count: "${n}"
+                    questions:
+                      - name: mname
+                        type: text
+                        label: Name
+                        required: yes
+                      - name: inner
+                        type: group
+                        label: inner
+                        questions:
+                          - name: mage
+                            type: integer
+                            label: Age
+              - name: open
+                type: repeat
+                label: Never closed
+                questions:
+                  - name: last
+                    type: text
+                    label: Last
+        "#]],
+    );
+}
+
+#[test]
+fn choices_filters_and_settings_in_the_multi_sheet_csv_layout() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,choice_filter
+        ,select_one province,province,Province,
+        ,select_one district,district,District,province=${province}
+        ,select_multiple risks,risks,Risks,
+        choices,,,,
+        ,list_name,name,label,province
+        ,province,32,Surin,
+        ,province,57,Chiang Rai,
+        ,district,3201,Mueang Surin,32
+        ,district,5701,Mueang Chiang Rai,57
+        ,risks,labour,,
+        ,risks,labour,Child labour (again),
+        ,,orphan,Orphan,
+        settings,,,,
+        ,form_id,version,form_title,style
+        ,child-core,2026.1,Child record,pages
+        "#,
+        expect![[r#"
+            settings!17: unsupported setting 'style'
+            choices!12: the choice `labour` has no label; its name is used as the label
+            choices!13: the choice name `labour` is already used in the list `risks` on row 12; this one is left out
+            choices!14: the choice has no list_name; it is left out
+            ---
+            form:
+              id: child-core
+              version: "2026.1"
+              title: Child record
+            questions:
+              - name: province
+                type: select_one province
+                label: Province
+              - name: district
+                type: select_one district
+                label: District
+                choice_filter: "province=${province}"
+              - name: risks
+                type: select_multiple risks
+                label: Risks
+            choices:
+              province:
+                - {name: "32", label: Surin}
+                - {name: "57", label: Chiang Rai}
+              district:
+                - {name: "3201", label: Mueang Surin, province: "32"}
+                - {name: "5701", label: Mueang Chiang Rai, province: "57"}
+              risks:
+                - {name: labour, label: labour}
+        "#]],
+    );
+}
+
+#[test]
+fn languages_from_column_headers() {
+    check(
+        r#"
+        survey,,,,,,,
+        ,type,name,label::Thai (th),label::English (en),hint::English (en),constraint_message::ไทย,label::Lao
+        ,integer,age,อายุ,Age,In years,ต้องไม่ติดลบ,
+        ,text,nick,ชื่อเล่น,,,,
+        ,note,both,,,,,
+        ,select_one yn,ok,ตกลง,OK,,,
+        choices,,,,,,,
+        ,list_name,name,label::Thai (th),label::English (en),,,
+        ,yn,yes,ใช่,Yes,,,
+        ,yn,no,ไม่,,,,
+        settings,,,,,,,
+        ,form_id,version,default_language,,,,
+        ,langs,1,English (en),,,,
+        "#,
+        expect![[r#"
+            survey!2: the language 'Lao' has no texts in any column; it is left out
+            survey!3: the hint has no `th` text; the `en` text is used
+            survey!3: the constraint message has no `en` text; the `th` text is used
+            survey!4: the label has no `en` text; the `th` text is used
+            survey!5: the note `both` has no label; its name is used as the label
+            choices!10: the label has no `en` text; the `th` text is used
+            ---
+            form:
+              id: langs
+              version: "1"
+              title: langs
+              languages: [th, en]
+              default_language: en
+            questions:
+              - name: age
+                type: integer
+                label: {th: อายุ, en: Age}
+                hint: {th: In years, en: In years}
+                constraint_message: {th: ต้องไม่ติดลบ, en: ต้องไม่ติดลบ}
+              - name: nick
+                type: text
+                label: {th: ชื่อเล่น, en: ชื่อเล่น}
+              - name: both
+                type: note
+                label: both
+              - name: ok
+                type: select_one yn
+                label: {th: ตกลง, en: OK}
+            choices:
+              yn:
+                - {name: "yes", label: {th: ใช่, en: "Yes"}}
+                - {name: "no", label: {th: ไม่, en: ไม่}}
+        "#]],
+    );
+}
+
+#[test]
+fn types_yim_does_not_have() {
+    check(
+        r#"
+        type,name,label,parameters,relevant
+        start,start,,,
+        end,end,,,
+        today,day,,,
+        deviceid,dev,,,
+        range,stars,Stars,start=0;end=5;step=1,
+        range,temp,Temperature,start=35.5 end=42 step=0.5,
+        barcode,code,Code,,
+        image,photo,Photo,max-pixels=1024,
+        text,caption,Caption,,${photo} != ''
+        geotrace,path,Path,,
+        select_one_from_file villages.csv,village,Village,,
+        rank opt,order,Order,,
+        begin_loop over opt,loop,Loop,,
+        text,in_loop,Inside,,
+        end_loop,,,,
+        hologram,holo,Hologram,,
+        text,t,Text,randomize=true,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: metadata type 'start' is imported as a calculate question with `once(now())`
+            survey!3: unsupported type 'end' (metadata: the time the form was finished); the question `end` is left out
+            survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
+            survey!5: unsupported type 'deviceid' (metadata from the phone or server); the question `dev` is left out
+            survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
+            survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
+            survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
+            survey!9: unsupported type 'image' (pictures); the question `photo` is left out
+            survey!10: the relevant `${photo} != ''` is left out: it refers to `${photo}`, which is left out (survey!9)
+            survey!11: unsupported type 'geotrace' (lines and shapes on a map); the question `path` is left out
+            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file); the question `village` is left out
+            survey!13: unsupported type 'rank opt' (ordering choices); the question `order` is left out
+            survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
+            survey!15: left out with the loop begun on row 14
+            survey!17: unknown type 'hologram'; the question `holo` is left out
+            survey!18: unsupported parameters 'randomize=true'
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: start
+                type: calculate
+                calculation: once(now())
+              - name: day
+                type: calculate
+                calculation: once(today())
+              - name: stars
+                type: integer
+                label: Stars
+                checks: [{range: {min: 0, max: 5}}]
+              - name: temp
+                type: decimal
+                label: Temperature
+                checks: [{range: {min: 35.5, max: 42}}]
+              - name: code
+                type: text
+                label: Code
+              - name: caption
+                type: text
+                label: Caption
+              - name: t
+                type: text
+                label: Text
+        "#]],
+    );
+}
+
+#[test]
+fn or_other_adds_a_choice_and_a_question() {
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,select_one colour or_other,fav,Favourite colour
+        ,select_multiple colour or_other,all,All colours
+        ,select_one size or_other,size,Size
+        choices,,,
+        ,list_name,name,label
+        ,colour,red,Red
+        ,colour,blue,Blue
+        ,size,small,Small
+        ,size,other,Other size
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!3: 'or_other' is imported as an `other` choice and the text question `fav_other`
+            survey!4: 'or_other' is imported as an `other` choice and the text question `all_other`
+            survey!5: 'or_other' is imported as an `other` choice and the text question `size_other`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: fav
+                type: select_one colour_or_other
+                label: Favourite colour
+              - name: fav_other
+                type: text
+                label: Specify other.
+                relevant: "selected(${fav}, 'other')"
+              - name: all
+                type: select_multiple colour_or_other
+                label: All colours
+              - name: all_other
+                type: text
+                label: Specify other.
+                relevant: "selected(${all}, 'other')"
+              - name: size
+                type: select_one size
+                label: Size
+              - name: size_other
+                type: text
+                label: Specify other.
+                relevant: "selected(${size}, 'other')"
+            choices:
+              colour:
+                - {name: red, label: Red}
+                - {name: blue, label: Blue}
+              size:
+                - {name: small, label: Small}
+                - {name: other, label: Other size}
+              colour_or_other:
+                - {name: red, label: Red}
+                - {name: blue, label: Blue}
+                - {name: other, label: Other}
+        "#]],
+    );
+}
+
+#[test]
+fn xpath_paths_become_names_where_they_lead_to_a_question() {
+    check(
+        r#"
+        type,name,label,relevant,calculation,constraint
+        integer,n,N,,,
+        begin_repeat,kids,Kids,,,
+        integer,kid_age,Age,,,
+        text,school,School,../kid_age >= 6,,
+        integer,older,Older sibling's age,,,. > current()/../kid_age
+        calculate,twice,,,/data/kids/kid_age * 2,
+        calculate,wrong,,,/data/kid_age,
+        end_repeat,,,,,
+        calculate,c,,,instance('list')/root/item[name = ${n}]/label,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!8: the calculation `/data/kid_age` is left out: the XPath path `/data/kid_age` does not lead to a question; Yim refers to questions as `${name}`; without it, the calculate question `wrong` is left out too
+            survey!10: the calculation `instance('list')/root/item[name = ${n}]/label` is left out: unknown function `instance`; without it, the calculate question `c` is left out too
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: "n"
+                type: integer
+                label: "N"
+              - name: kids
+                type: repeat
+                label: Kids
+                questions:
+                  - name: kid_age
+                    type: integer
+                    label: Age
+                  - name: school
+                    type: text
+                    label: School
+                    relevant: "${kid_age} >= 6"
+                  - name: older
+                    type: integer
+                    label: Older sibling's age
+                    constraint: ". > ${kid_age}"
+                  - name: twice
+                    type: calculate
+                    calculation: "${kid_age} * 2"
+        "#]],
+    );
+}
+
+#[test]
+fn names_are_made_unique_in_the_whole_form() {
+    check(
+        r#"
+        type,name,label,relevant
+        begin group,consent,Consent,
+        select_one yn,consent,Do you agree?,
+        end group,,,
+        begin group,a,A,
+        text,dup,First,
+        end group,,,
+        begin group,b,B,
+        text,dup,Second,
+        end group,,,
+        text,after,After,${consent} = 'yes' and ${dup} != ''
+        text,ชื่อ,Thai name,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: the group `consent` has no questions left; it is left out
+            survey!3: there is no choice list `yn` on the choices sheet; the question `consent` is left out
+            survey!9: the name `dup` is also used on row 6, and Yim needs names unique in the whole form; this question is called `dup_2`
+            survey!11: the relevant `${consent} = 'yes' and ${dup} != ''` is left out: it refers to `${consent}`, which is left out (survey!3)
+            survey!12: `ชื่อ` is not a valid Yim name (English letters, digits, `_`, `-` and `.`, starting with a letter or `_`); rename it in the form
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: a
+                type: group
+                label: A
+                questions:
+                  - name: dup
+                    type: text
+                    label: First
+              - name: b
+                type: group
+                label: B
+                questions:
+                  - name: dup_2
+                    type: text
+                    label: Second
+              - name: after
+                type: text
+                label: After
+              - name: ชื่อ
+                type: text
+                label: Thai name
+            lint: form.yaml:33:11: `ชื่อ` is not a valid question name; names start with a letter or `_` and contain only letters, digits, `_`, `-` and `.`
+        "#]],
+    );
+}
+
+#[test]
+fn choice_names_with_spaces_are_renamed_everywhere() {
+    check(
+        r#"
+        survey,,,,,
+        ,type,name,label,choice_filter,relevant
+        ,select_one town,town,Town,,
+        ,select_one village,village,Village,town=${town},
+        ,text,note_t1,Why Town 1?,,${town} = 'Town 1'
+        choices,,,,,
+        ,list_name,name,label,town,
+        ,town,Town 1,First town,,
+        ,town,Town  2,Second town,,
+        ,village,v1,Village 1,Town 1,
+        ,village,v2,Village 2,Town  2,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            choices!8: choice names in `town` contain spaces, which Yim does not allow; spaces are replaced by `_` (`Town 1` becomes `Town_1` and 1 more), in filter columns and expressions too
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: town
+                type: select_one town
+                label: Town
+              - name: village
+                type: select_one village
+                label: Village
+                choice_filter: "town=${town}"
+              - name: note_t1
+                type: text
+                label: Why Town 1?
+                relevant: "${town} = 'Town_1'"
+            choices:
+              town:
+                - {name: Town_1, label: First town}
+                - {name: Town_2, label: Second town}
+              village:
+                - {name: v1, label: Village 1, town: Town_1}
+                - {name: v2, label: Village 2, town: Town_2}
+        "#]],
+    );
+}
+
+#[test]
+fn columns_yim_does_not_read_are_reported_per_row() {
+    check(
+        r#"
+        type,name,label,hint,guidance_hint,image,media::audio::English (en),body::accuracyThreshold
+        text,a,A,,For reviewers,,,
+        geopoint,b,B ${a},See ${a},,map.png,b.mp3,5
+        calculate,c,,,,,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: unsupported column 'guidance_hint' (hints for the person reviewing the data)
+            survey!3: unsupported column 'image' (pictures, sounds and videos)
+            survey!3: unsupported column 'media::audio' (pictures, sounds and videos)
+            survey!3: unsupported column 'body::accuracyThreshold'
+            survey!3: the label shows an answer with `${a}`, which Yim does not fill in; the text is kept as written
+            survey!3: the hint shows an answer with `${a}`, which Yim does not fill in; the text is kept as written
+            survey!4: the calculate question `c` has no calculation; it is left out
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: a
+                type: text
+                label: A
+              - name: b
+                type: geopoint
+                label: "B ${a}"
+                hint: "See ${a}"
+        "#]],
+    );
+}
+
+#[test]
+fn files_that_are_not_xlsforms() {
+    check(
+        "",
+        expect![[r#"
+        settings: there is no form_id; the id `test` is made from the file name
+        settings: there is no version; `1` is used, because Yim stores a version with every record
+        survey: expected questions on the survey sheet, but none could be converted
+    "#]],
+    );
+    let (form, notes) = yim_xlsform::import("x.xlsx", b"PK\x03\x04 not really a zip");
+    assert!(form.is_none());
+    expect![[r#"
+        [
+            "file: the file cannot be read as a spreadsheet (cannot detect file format)",
+        ]
+    "#]]
+    .assert_debug_eq(&notes.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    let (form, notes) = yim_xlsform::import("x.csv", &[0xff, 0xfe, 0x00]);
+    assert!(form.is_none());
+    expect![[r#"
+        [
+            "file: the file is neither a spreadsheet (xlsx, xls) nor UTF-8 text (a CSV file)",
+        ]
+    "#]]
+    .assert_debug_eq(&notes.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+}

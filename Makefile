@@ -1,0 +1,64 @@
+# Everything a developer or CI runs. Both entry points install what is missing
+# first (scripts/setup.sh), so a fresh machine needs nothing but these two:
+#   make serve   build the app and serve it on http://127.0.0.1:8080
+#   make test    every test: native crates, browser unit tests, end-to-end
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# wasm-opt from the npm package must come before any other on PATH: Debian's
+# binaryen 108 produces wasm that fails to load with wasm-bindgen 0.2.130.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: all setup serve build release size test test-native test-wasm test-e2e clean-dist
+
+all: test
+
+setup:
+	scripts/setup.sh
+
+serve: setup
+	trunk serve
+
+build: setup
+	trunk build
+
+# The optimised build that would be shipped, in its own folder so that it
+# never mixes with the debug builds.
+release: setup
+	trunk build --release --dist target/release-dist
+
+size: release
+	node scripts/size.mjs target/release-dist
+
+# Every stage runs even when an earlier one fails, so one run shows every
+# failure; the target fails if any stage did.
+test: setup
+	status=0; \
+	$(MAKE) --no-print-directory test-native || status=1; \
+	$(MAKE) --no-print-directory test-wasm || status=1; \
+	$(MAKE) --no-print-directory test-e2e || status=1; \
+	exit $$status
+
+# The app package only builds for the browser, so the native run leaves it out.
+test-native:
+	cargo test --workspace --exclude yim --no-fail-fast
+
+test-wasm:
+	cargo test -p yim --target wasm32-unknown-unknown
+
+# The end-to-end tests use their own build, with the test forms of
+# tests/e2e/forms and two generated 1,000-question forms bundled next to the
+# real ones, so that dist/ never ships test forms.
+E2E_DIST := target/e2e-dist
+E2E_FORMS := target/e2e-forms
+test-e2e:
+	node tests/e2e/big-form.js $(E2E_FORMS)
+	YIM_FORMS=forms:tests/e2e/forms:$(E2E_FORMS) trunk build --dist $(E2E_DIST)
+	YIM_DIST=$(CURDIR)/$(E2E_DIST) node --test --test-concurrency=1 tests/e2e/
+
+clean-dist:
+	rm -rf dist target/release-dist $(E2E_DIST)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs everything `make serve` and `make test` need on a fresh Debian
+# machine with rustup, Node and npm. Every step first checks whether its tool
+# is already present, so a second run takes about a second.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.22.1
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$PATH"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly,
+# so the version is read from the lock file rather than written down twice.
+wasm_bindgen_version() {
+    if [[ -f Cargo.lock ]]; then
+        awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
+    fi
+}
+
+# 1. The WebAssembly target for the installed stable toolchain. A
+#    rust-toolchain.toml is deliberately absent: the machine's stable is used.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Debian packages: Chromium and its driver for the browser tests, age for
+#    the encrypted bundles.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age ]]; then
+    say "installing chromium, chromium-driver and age"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age
+fi
+
+# 3. Trunk, the bundler. Building it takes a long time, so it is only built
+#    when the installed one is missing or a different version.
+if [[ "$("$CARGO_BIN/trunk" --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
+    say "building trunk $TRUNK_VERSION (this takes a while)"
+    cargo install --locked "trunk@$TRUNK_VERSION" --ignore-rust-version
+fi
+
+# 4. The wasm-bindgen CLI, which also provides wasm-bindgen-test-runner.
+WBG_VERSION="$(wasm_bindgen_version)"
+WBG_VERSION="${WBG_VERSION:-0.2.130}"
+if [[ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERSION" ]]; then
+    say "building wasm-bindgen-cli $WBG_VERSION"
+    cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
+fi
+
+# 5. Node packages: wasm-opt (binaryen), the Thai web font and the browser
+#    driver. `npm ci` is skipped when every locked package is installed at its
+#    locked version.
+node_modules_current() {
+    [[ -f package-lock.json && -d node_modules ]] || return 1
+    node -e '
+        const fs = require("fs");
+        const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+        for (const [path, entry] of Object.entries(lock.packages)) {
+            if (path === "") continue;
+            let installed;
+            try { installed = JSON.parse(fs.readFileSync(path + "/package.json", "utf8")); }
+            catch { process.exit(1); }
+            if (installed.version !== entry.version) process.exit(1);
+        }
+    '
+}
+if ! node_modules_current; then
+    say "installing node packages"
+    if [[ -f package-lock.json ]]; then
+        npm ci --no-audit --no-fund
+    else
+        npm install --no-audit --no-fund
+    fi
+fi

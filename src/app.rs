@@ -1,0 +1,113 @@
+//! The app shell: header with the language switch, and the current screen.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::form::FormScreen;
+use crate::home::Home;
+use crate::i18n::{initial_language, remember_language, Lang};
+use crate::responses::Responses;
+
+/// Which screen is showing. Screens live in the URL fragment (`#/form/ID`)
+/// so that the browser's back button works and any static file server can
+/// host the app without rewriting paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The list of forms.
+    Home,
+    /// Filling in the form with this id.
+    Form(String),
+}
+
+impl Route {
+    /// Reads a route from a URL fragment such as `#/form/child-core`.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.strip_prefix("form/") {
+            Some(id) if !id.is_empty() => Route::Form(decode_component(id)),
+            _ => Route::Home,
+        }
+    }
+
+    /// The URL fragment that shows this route.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Home => "#/".to_string(),
+            Route::Form(id) => format!("#/form/{}", String::from(js_sys::encode_uri_component(id))),
+        }
+    }
+}
+
+fn decode_component(text: &str) -> String {
+    js_sys::decode_uri_component(text)
+        .map(String::from)
+        .unwrap_or_else(|_| text.to_string())
+}
+
+fn current_route() -> Route {
+    Route::from_hash(&window().location().hash().unwrap_or_default())
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(initial_language());
+    provide_context(lang);
+    provide_context(Arc::new(Catalog::bundled()));
+    provide_context(Responses::new());
+
+    // The page's own language follows the chosen one, so that screen readers
+    // and fonts pick the right pronunciation and shaping.
+    Effect::new(move |_| {
+        let lang = lang.get();
+        remember_language(lang);
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+
+    let route = RwSignal::new(current_route());
+    let listener =
+        window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
+    on_cleanup(move || listener.remove());
+
+    view! {
+        <header class="bar">
+            <a class="brand" href="#/">{move || lang.get().text().app_name}</a>
+            <LanguageSwitch/>
+        </header>
+        <main data-ready="">
+            {move || match route.get() {
+                Route::Home => view! { <Home/> }.into_any(),
+                Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Two buttons, one per language, each written in its own language so that
+/// a person who cannot read the current one still finds theirs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let button = move |choice: Lang, name: &'static str, code: &'static str| {
+        view! {
+            <button
+                type="button"
+                lang=code
+                aria-pressed=move || if lang.get() == choice { "true" } else { "false" }
+                on:click=move |_| lang.set(choice)
+            >
+                {name}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang" role="group" aria-label=move || lang.get().text().language>
+            {button(Lang::Th, "ไทย", "th")}
+            {button(Lang::En, "English", "en")}
+        </div>
+    }
+}

@@ -1,0 +1,312 @@
+//! The one place where the app meets `yim-engine`.
+//!
+//! The engine is plain Rust with no notion of signals: a `Session` takes
+//! commands and returns the paths whose view changed. This module keeps the
+//! session in a `StoredValue` and keeps one trigger per path, so that a
+//! command re-renders only the questions it changed, however long the form.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Session};
+use yim_form::{Diagnostic, Form};
+
+pub use yim_engine::{ChoiceView, InstanceView, NodeView, Problem};
+
+/// Compiles a form for filling. `None` means the form has errors that stop
+/// it from being filled; the diagnostics say which.
+pub fn compile(form: &Form) -> (Option<Arc<CompiledForm>>, Vec<Diagnostic>) {
+    yim_engine::compile(form)
+}
+
+/// The clock of this browser: today's local date, the current instant with
+/// the local UTC offset, and fresh random bits for `uuid()`.
+pub fn browser_clock() -> Clock {
+    let now = js_sys::Date::new_0();
+    // getTimezoneOffset is UTC minus local time, so Thailand gives -420.
+    let offset = -(now.get_timezone_offset() as i16);
+    let today = Date::from_ymd(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .expect("the browser's own date is a valid date");
+    Clock {
+        today,
+        now: DateTime::from_ms(now.get_time() as i64, offset),
+        seed: random_seed(),
+    }
+}
+
+/// Sixty-four random bits from the browser's cryptographic generator.
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if filled {
+        u64::from_le_bytes(bytes)
+    } else {
+        // Without Web Crypto the time still separates two devices' uuids.
+        js_sys::Date::now().to_bits() ^ (js_sys::Math::random().to_bits() << 1)
+    }
+}
+
+/// The local UTC offset as ISO 8601 text (`+07:00`), added to the value of a
+/// `datetime-local` input, which has none, before the engine reads it.
+pub fn local_offset() -> String {
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let sign = if minutes < 0 { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
+}
+
+/// One response being filled, shared by every component of the form screen.
+/// It is `Copy`: every field holds the same handles.
+#[derive(Clone, Copy)]
+pub struct FormSession {
+    session: StoredValue<Session, LocalStorage>,
+    /// Fires when the node at a path may look different.
+    nodes: StoredValue<HashMap<String, ArcTrigger>>,
+    /// Fires when the list of entries of the repeat at a path changed.
+    repeats: StoredValue<HashMap<String, ArcTrigger>>,
+    /// Fires after every command, for views of the whole response (the list
+    /// of problems that block finalizing).
+    revision: StoredValue<ArcTrigger>,
+}
+
+impl FormSession {
+    /// Starts an empty response in `lang`.
+    pub fn new(form: Arc<CompiledForm>, lang: &str) -> FormSession {
+        let mut session = Session::new(form, browser_clock());
+        session.set_language(lang);
+        FormSession {
+            session: StoredValue::new_local(session),
+            nodes: StoredValue::new(HashMap::new()),
+            repeats: StoredValue::new(HashMap::new()),
+            revision: StoredValue::new(ArcTrigger::new()),
+        }
+    }
+
+    fn trigger(map: StoredValue<HashMap<String, ArcTrigger>>, path: &str) -> ArcTrigger {
+        if let Some(trigger) = map.with_value(|m| m.get(path).cloned()) {
+            return trigger;
+        }
+        let trigger = ArcTrigger::new();
+        map.update_value(|m| {
+            m.insert(path.to_string(), trigger.clone());
+        });
+        trigger
+    }
+
+    /// Subscribes the current reactive scope to changes of the node at
+    /// `path`.
+    pub fn track(self, path: &str) {
+        FormSession::trigger(self.nodes, path).track();
+    }
+
+    /// Subscribes the current reactive scope to entries being added to or
+    /// removed from the repeat at `path`.
+    pub fn track_entries(self, path: &str) {
+        FormSession::trigger(self.repeats, path).track();
+    }
+
+    /// Wakes exactly the components whose view a command changed.
+    fn apply(self, changes: Changes) {
+        let notify = |map: StoredValue<HashMap<String, ArcTrigger>>, paths: &[String]| {
+            let triggers: Vec<ArcTrigger> =
+                map.with_value(|m| paths.iter().filter_map(|p| m.get(p).cloned()).collect());
+            for trigger in triggers {
+                trigger.notify();
+            }
+        };
+        notify(self.nodes, &changes.changed);
+        notify(self.repeats, &changes.repeats);
+        self.revision.with_value(ArcTrigger::notify);
+    }
+
+    /// Wakes every node, for changes that touch every label or error.
+    fn notify_all(self) {
+        let triggers: Vec<ArcTrigger> = self.nodes.with_value(|m| m.values().cloned().collect());
+        for trigger in triggers {
+            trigger.notify();
+        }
+        self.revision.with_value(ArcTrigger::notify);
+    }
+
+    /// The current view of the node at `path`, reading the trigger so that
+    /// the caller re-runs when it changes.
+    pub fn node(self, path: &str) -> Option<NodeView> {
+        self.track(path);
+        self.session.with_value(|s| s.node(path))
+    }
+
+    /// The current view of a node without subscribing to it.
+    pub fn node_untracked(self, path: &str) -> Option<NodeView> {
+        self.session.with_value(|s| s.node(path))
+    }
+
+    /// The top-level questions, groups and repeats, as they are now.
+    pub fn items(self) -> Vec<NodeView> {
+        self.session.with_value(|s| s.view().items)
+    }
+
+    /// Answers a question with the text as typed.
+    pub fn answer(self, path: &str, raw: &str) {
+        let result = self.session.try_update_value(|s| s.answer(path, raw));
+        self.finish(result);
+    }
+
+    /// Answers a `select_multiple` question with the chosen names.
+    pub fn answer_multi(self, path: &str, names: &[String]) {
+        let result = self
+            .session
+            .try_update_value(|s| s.answer_multi(path, names));
+        self.finish(result);
+    }
+
+    /// Marks a question as visited, so its error shows.
+    pub fn touch(self, path: &str) {
+        let result = self.session.try_update_value(|s| s.touch(path));
+        self.finish(result);
+    }
+
+    /// Adds an entry at the end of the repeat at `path`.
+    pub fn add_entry(self, path: &str) {
+        let result = self.session.try_update_value(|s| s.add_repeat(path));
+        self.finish(result);
+    }
+
+    /// Removes the repeat entry at `path` (`household[2]`).
+    pub fn remove_entry(self, path: &str) {
+        let result = self.session.try_update_value(|s| s.remove_repeat(path));
+        self.finish(result);
+    }
+
+    fn finish(self, result: Option<Result<Changes, yim_engine::AnswerError>>) {
+        match result {
+            Some(Ok(changes)) => self.apply(changes),
+            // The controls only offer commands the engine accepts (read-only
+            // questions are read-only inputs, fixed repeats have no buttons),
+            // so a refusal is a bug worth seeing in the console.
+            Some(Err(error)) => leptos::logging::error!("{error}"),
+            None => leptos::logging::error!("the form was closed while it was being answered"),
+        }
+    }
+
+    /// Switches the language of labels, hints, choices and messages.
+    pub fn set_language(self, lang: &str) {
+        let switched = self.session.try_update_value(|s| {
+            let switched = s.language() != lang;
+            s.set_language(lang);
+            switched
+        });
+        if switched == Some(true) {
+            self.notify_all();
+        }
+    }
+
+    /// Tries to finalize: every error is shown from now on, and the problems
+    /// that block finalizing are returned (none means it may be finalized).
+    pub fn finalize_problems(self) -> Vec<Problem> {
+        let problems = self
+            .session
+            .try_update_value(|s| s.finalize_problems())
+            .unwrap_or_default();
+        self.notify_all();
+        problems
+    }
+
+    /// The problems that block finalizing, as they are now; the caller
+    /// re-runs after every command.
+    pub fn problems(self) -> Vec<Problem> {
+        self.revision.with_value(ArcTrigger::track);
+        self.session.with_value(|s| s.problems())
+    }
+
+    /// The response's data, relevant answers and calculations only.
+    pub fn answers_json(self) -> serde_json::Value {
+        self.session.with_value(|s| s.answers_json())
+    }
+
+    /// Everything typed so far, for a draft.
+    pub fn draft_json(self) -> serde_json::Value {
+        self.session.with_value(|s| s.draft_json())
+    }
+
+    /// Restores a draft into this fresh response.
+    pub fn load_draft(self, draft: &serde_json::Value) {
+        let result = self
+            .session
+            .try_update_value(|s| s.load_answers(draft).map(|(changes, _report)| changes));
+        self.finish(result);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use leptos::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+    use yim_form::MemFiles;
+
+    use super::FormSession;
+
+    const FORM: &str = "\
+form: {id: t, version: '1', title: T, languages: [th, en]}
+questions:
+  - {name: age, type: integer, label: {th: อายุ, en: Age}}
+  - {name: school, type: text, label: {th: โรงเรียน, en: School}, relevant: '${age} >= 6'}
+  - {name: other, type: text, label: {th: อื่น ๆ, en: Other}}
+";
+
+    /// Runs `command` on a fresh session after subscribing one memo per
+    /// question, and checks which memos ran again.
+    fn check(command: impl FnOnce(FormSession), expected_reruns: &[&str]) {
+        let owner = Owner::new();
+        owner.set();
+        let (form, diagnostics) = yim_form::load("t.yaml", &MemFiles::new().with("t.yaml", FORM));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        let mut runs = BTreeMap::new();
+        let mut memos = Vec::new();
+        for path in ["age", "school", "other"] {
+            let count = Arc::new(AtomicUsize::new(0));
+            runs.insert(path, count.clone());
+            let memo = Memo::new(move |_| {
+                count.fetch_add(1, Ordering::SeqCst);
+                fs.node(path).map(|n| (n.label, n.relevant, n.text))
+            });
+            memo.get();
+            memos.push(memo);
+        }
+        command(fs);
+        for memo in &memos {
+            memo.get();
+        }
+        let reran: Vec<&str> = runs
+            .iter()
+            .filter(|(_, count)| count.load(Ordering::SeqCst) > 1)
+            .map(|(path, _)| *path)
+            .collect();
+        assert_eq!(reran, expected_reruns);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_answer_wakes_only_the_questions_it_changes() {
+        check(|fs| fs.answer("other", "x"), &["other"]);
+        check(|fs| fs.answer("age", "7"), &["age", "school"]);
+        check(|fs| fs.touch("other"), &["other"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_language_switch_wakes_every_question() {
+        check(|fs| fs.set_language("th"), &["age", "other", "school"]);
+        check(|fs| fs.set_language("en"), &[]);
+    }
+}

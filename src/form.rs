@@ -1,0 +1,1174 @@
+//! The form screen: pages, questions, repeats, and the draft and finalize
+//! actions. Components only show the engine's view-model and send answers
+//! back through `FormSession`; no rule of the form is evaluated here.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::engine_bridge::{self, ChoiceView, FormSession, InstanceView, NodeView};
+use crate::i18n::Lang;
+use crate::responses::Responses;
+use crate::thai_date::display_date;
+
+/// Choice lists longer than this become a dropdown with a search box rather
+/// than a column of radio buttons, so that a phone screen stays short.
+const LONG_LIST: usize = 10;
+
+/// One page of the form: a top-level group or repeat, or a run of top-level
+/// questions that sit between them.
+#[derive(Clone, Debug, PartialEq)]
+struct Page {
+    /// The group or repeat that forms the page, as it was when the form
+    /// opened (only its path and kind are used; the rest is re-read).
+    container: Option<NodeView>,
+    /// The questions of a page without a container.
+    items: Vec<NodeView>,
+}
+
+impl Page {
+    /// Whether anything on the page is shown right now.
+    fn relevant(&self, fs: FormSession) -> bool {
+        match &self.container {
+            Some(container) => fs.node(&container.path).is_some_and(|n| n.relevant),
+            None => self
+                .items
+                .iter()
+                .any(|item| fs.node(&item.path).is_some_and(|n| n.relevant)),
+        }
+    }
+
+    /// The names of the top-level items on this page.
+    fn top_names(&self) -> Vec<&str> {
+        match &self.container {
+            Some(container) => vec![container.name.as_str()],
+            None => self.items.iter().map(|item| item.name.as_str()).collect(),
+        }
+    }
+}
+
+/// Splits the top-level items into pages: each group or repeat is a page,
+/// and questions between them share one. Calculations are never shown, so
+/// they make no page. A form whose author asked for one page gets one.
+fn paginate(items: Vec<NodeView>, one_page: bool) -> Vec<Page> {
+    let items: Vec<NodeView> = items
+        .into_iter()
+        .filter(|item| item.kind != "calculate")
+        .collect();
+    if one_page {
+        return vec![Page {
+            container: None,
+            items,
+        }];
+    }
+    let mut pages = Vec::new();
+    let mut loose = Vec::new();
+    for item in items {
+        if matches!(item.kind, "group" | "repeat") {
+            if !loose.is_empty() {
+                pages.push(Page {
+                    container: None,
+                    items: std::mem::take(&mut loose),
+                });
+            }
+            pages.push(Page {
+                container: Some(item),
+                items: Vec::new(),
+            });
+        } else {
+            loose.push(item);
+        }
+    }
+    if !loose.is_empty() {
+        pages.push(Page {
+            container: None,
+            items: loose,
+        });
+    }
+    pages
+}
+
+/// A DOM id for a path. Paths hold only names, `[n]` and `/`, so the
+/// mapping is one to one.
+fn dom_id(path: &str) -> String {
+    let mut id = String::from("q-");
+    for c in path.chars() {
+        match c {
+            '/' => id.push_str("--"),
+            '[' => id.push('-'),
+            ']' => {}
+            c => id.push(c),
+        }
+    }
+    id
+}
+
+/// The name of the question at the end of a path (`household[2]/age` →
+/// `age`).
+fn last_name(path: &str) -> &str {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// Moves keyboard focus to the first control of the question at `path` and
+/// scrolls it into view.
+fn focus_field(path: &str) {
+    let selector = format!(
+        "[data-field=\"{}\"]",
+        path.replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    let Ok(Some(field)) = document().query_selector(&selector) else {
+        return;
+    };
+    field.scroll_into_view();
+    if let Ok(Some(control)) = field.query_selector("input, select, textarea, button") {
+        if let Ok(control) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(control) {
+            let _ = control.focus();
+        }
+    }
+}
+
+/// Whether `element` has keyboard focus; a value the person is typing is
+/// never overwritten under their fingers.
+fn is_focused(element: &web_sys::Element) -> bool {
+    document()
+        .active_element()
+        .is_some_and(|active| &active == element)
+}
+
+thread_local! {
+    static PATHS: std::cell::RefCell<std::collections::HashSet<&'static str>> = Default::default();
+}
+
+/// A `'static` copy of a path, made once per distinct path. Every closure of
+/// a question can then copy its path instead of cloning a `String`; the set
+/// grows with the number of distinct questions and entries ever shown, not
+/// with how often they are shown.
+fn intern(path: &str) -> &'static str {
+    PATHS.with(|paths| {
+        let mut paths = paths.borrow_mut();
+        if let Some(&known) = paths.get(path) {
+            return known;
+        }
+        let leaked: &'static str = Box::leak(path.to_string().into_boxed_str());
+        paths.insert(leaked);
+        leaked
+    })
+}
+
+/// The engine writes its own messages in lowercase, as diagnostics are; on
+/// screen a message starts with a capital like any sentence. Thai has no
+/// case, so Thai text is unchanged.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What the screen says after a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Quiet,
+    DraftSaved,
+}
+
+/// The form screen for the form with this id.
+#[component]
+pub fn FormScreen(id: String) -> impl IntoView {
+    let catalog = expect_context::<Arc<Catalog>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let responses = expect_context::<Responses>();
+    let Some(entry) = catalog.by_id(&id) else {
+        return view! {
+            <h1>{move || lang.get().text().form_not_found}</h1>
+            <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
+        }
+        .into_any();
+    };
+    let form = entry.form.clone();
+    let title = {
+        let form = form.clone();
+        move || {
+            form.title
+                .get(lang.get().code(), &form.default_language)
+                .to_string()
+        }
+    };
+    let (compiled, compile_diagnostics) = engine_bridge::compile(&form);
+    let mut diagnostics = entry.diagnostics.clone();
+    diagnostics.extend(compile_diagnostics);
+    let diagnostics_view = (!diagnostics.is_empty()).then(|| {
+        let items = diagnostics
+            .iter()
+            .map(|d| view! { <li><code>{d.to_string()}</code></li> })
+            .collect_view();
+        view! {
+            <details class="diagnostics">
+                <summary>{move || lang.get().text().broken_forms_heading}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    });
+    let Some(compiled) = compiled else {
+        return view! {
+            <h1>{title}</h1>
+            {diagnostics_view}
+        }
+        .into_any();
+    };
+
+    let fs = FormSession::new(compiled, lang.get_untracked().code());
+    if let Some(draft) = responses.draft(&form.id) {
+        fs.load_draft(&draft);
+    }
+    provide_context(fs);
+    Effect::new(move |_| fs.set_language(lang.get().code()));
+
+    let pages = Arc::new(paginate(fs.items(), form.settings.one_page));
+    // Every question name → the page that holds it, to follow a problem's
+    // link to its question.
+    let page_of: Arc<HashMap<String, usize>> = {
+        let top_page: HashMap<&str, usize> = pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, page)| page.top_names().into_iter().map(move |n| (n, i)))
+            .collect();
+        Arc::new(
+            form.walk()
+                .filter_map(|walked| {
+                    let top = walked.parents.first().copied().unwrap_or(walked.question);
+                    top_page
+                        .get(top.name.as_str())
+                        .map(|&page| (walked.question.name.clone(), page))
+                })
+                .collect(),
+        )
+    };
+    let current = RwSignal::new(0usize);
+    let visible = {
+        let pages = pages.clone();
+        Memo::new(move |_| {
+            (0..pages.len())
+                .filter(|&i| pages[i].relevant(fs))
+                .collect::<Vec<usize>>()
+        })
+    };
+    let next_page = move || visible.with(|v| v.iter().copied().find(|&i| i > current.get()));
+    let previous_page =
+        move || visible.with(|v| v.iter().rev().copied().find(|&i| i < current.get()));
+    let go = move |page: usize| {
+        current.set(page);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+        request_animation_frame(|| {
+            if let Some(heading) = document().get_element_by_id("page-heading") {
+                if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading)
+                {
+                    let _ = heading.focus();
+                }
+            }
+        });
+    };
+
+    // Once finalizing was tried, the list of problems follows every answer
+    // (and the language), shrinking as the person fixes them.
+    let attempted = RwSignal::new(false);
+    let problems = Memo::new(move |_| {
+        if attempted.get() {
+            fs.problems()
+        } else {
+            Vec::new()
+        }
+    });
+    let finished = RwSignal::new(false);
+    let status = RwSignal::new(Status::Quiet);
+    let form_id = StoredValue::new(form.id.clone());
+    let save_draft = move |_| {
+        form_id.with_value(|id| responses.save_draft(id, fs.draft_json()));
+        status.set(Status::DraftSaved);
+    };
+    let finalize = move |_: leptos::ev::MouseEvent| {
+        let found = fs.finalize_problems();
+        attempted.set(true);
+        if found.is_empty() {
+            form_id.with_value(|id| responses.finalize(id, fs.answers_json()));
+            finished.set(true);
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        } else {
+            request_animation_frame(|| {
+                if let Some(panel) = document().get_element_by_id("problems") {
+                    if let Ok(panel) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(panel)
+                    {
+                        let _ = panel.focus();
+                    }
+                }
+            });
+        }
+    };
+    let open_problem = {
+        let page_of = page_of.clone();
+        move |path: String| {
+            if let Some(&page) = page_of.get(last_name(&path)) {
+                current.set(page);
+            }
+            request_animation_frame(move || focus_field(&path));
+        }
+    };
+
+    let progress = move || {
+        let t = lang.get().text();
+        let (position, total) = visible.with(|v| {
+            let here = current.get();
+            (
+                v.iter().filter(|&&i| i <= here).count().max(1),
+                v.len().max(1),
+            )
+        });
+        // A form on a single page has no progress to show.
+        (total > 1).then(|| {
+            view! {
+                <div class="progress">
+                    <span>{format!("{} {position} {} {total}", t.page, t.of)}</span>
+                    <progress max=total.to_string() value=position.to_string() aria-hidden="true"></progress>
+                </div>
+            }
+        })
+    };
+
+    let problems_panel = move || {
+        let list = problems.get();
+        (!list.is_empty()).then(|| {
+            let t = lang.get().text();
+            let open_problem = open_problem.clone();
+            let items = list
+                .into_iter()
+                .map(|problem| {
+                    let open_problem = open_problem.clone();
+                    let path = problem.path.clone();
+                    view! {
+                        <li>
+                            <a href="#" on:click=move |ev| {
+                                ev.prevent_default();
+                                open_problem(path.clone());
+                            }>{format!("{}: {}", problem.label, problem.message)}</a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section id="problems" class="problems" tabindex="-1" role="alert">
+                    <h2>{t.review_problems}</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    };
+
+    let page_view = {
+        let pages = pages.clone();
+        move || {
+            let index = current.get();
+            let page = pages[index].clone();
+            untrack(move || render_page(fs, page))
+        }
+    };
+
+    let nav = move || {
+        let t = lang.get().text();
+        let back = previous_page();
+        let forward = next_page();
+        let back_button = view! {
+            <button type="button" class="btn" disabled=back.is_none() on:click=move |_| {
+                if let Some(page) = back {
+                    go(page);
+                }
+            }>{t.back}</button>
+        };
+        let forward_button = match forward {
+            Some(page) => view! {
+                <button type="button" class="btn primary" on:click=move |_| go(page)>{t.next}</button>
+            }
+            .into_any(),
+            None => view! {
+                <button type="button" class="btn primary" on:click=finalize>{t.finalize}</button>
+            }
+            .into_any(),
+        };
+        // Back has nowhere to go on a form of one page.
+        let single = visible.with(|v| v.len() <= 1);
+        view! {
+            <nav class="nav" aria-label=t.page>
+                <div class="nav-inner" class:single=single>{(!single).then_some(back_button)}{forward_button}</div>
+            </nav>
+        }
+    };
+
+    view! {
+        <article class="form" data-form=form.id.clone()>
+            <div class="form-head">
+                <h1>{title}</h1>
+                <Show when=move || !finished.get()>
+                    {progress}
+                    <button type="button" class="btn" on:click=save_draft>
+                        {move || lang.get().text().save_draft}
+                    </button>
+                </Show>
+                <p class="status" role="status">
+                    {move || match status.get() {
+                        Status::DraftSaved if !finished.get() => lang.get().text().draft_saved,
+                        _ => "",
+                    }}
+                </p>
+            </div>
+            <Show
+                when=move || !finished.get()
+                fallback=move || {
+                    let t = lang.get().text();
+                    view! {
+                        <section class="done" role="status">
+                            <h2>{t.finalized_note}</h2>
+                            <p><a href="#/">{t.all_forms}</a></p>
+                        </section>
+                    }
+                }
+            >
+                {problems_panel.clone()}
+                {page_view.clone()}
+                {nav}
+            </Show>
+            {diagnostics_view}
+        </article>
+    }
+    .into_any()
+}
+
+/// A page: its heading and its questions.
+fn render_page(fs: FormSession, page: Page) -> AnyView {
+    match page.container {
+        Some(container) if container.kind == "repeat" => view! {
+            <section class="page">{render_repeat(fs, container, true)}</section>
+        }
+        .into_any(),
+        Some(group) => {
+            let path = group.path.clone();
+            let state = Memo::new(move |_| fs.node(&path).map(|n| (n.label, n.hint)));
+            let children = group
+                .children
+                .into_iter()
+                .map(|child| render_node(fs, child))
+                .collect_view();
+            view! {
+                <section class="page" data-field=group.path.clone()>
+                    <h2 id="page-heading" class="page-title" tabindex="-1">
+                        {move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}
+                    </h2>
+                    {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
+                    {children}
+                </section>
+            }
+            .into_any()
+        }
+        None => {
+            let items = page
+                .items
+                .into_iter()
+                .map(|item| render_node(fs, item))
+                .collect_view();
+            view! {
+                <section class="page">
+                    <h2 id="page-heading" class="sr-only" tabindex="-1">{page_heading_text()}</h2>
+                    {items}
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// A page of loose questions has no title of its own; its heading (for
+/// screen readers, which jump to it on Next) names the form's page number.
+fn page_heading_text() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    move || lang.get().text().page
+}
+
+/// Any node: a question, a nested group or a repeat.
+fn render_node(fs: FormSession, node: NodeView) -> AnyView {
+    match node.kind {
+        "calculate" => ().into_any(),
+        "group" => render_group(fs, node),
+        "repeat" => render_repeat(fs, node, false),
+        _ => render_question(fs, node),
+    }
+}
+
+fn render_group(fs: FormSession, group: NodeView) -> AnyView {
+    let path = group.path.clone();
+    let state = Memo::new(move |_| fs.node(&path).map(|n| (n.label, n.hint, n.relevant)));
+    let heading_id = format!("{}-heading", dom_id(&group.path));
+    let children = group
+        .children
+        .into_iter()
+        .map(|child| render_node(fs, child))
+        .collect_view();
+    view! {
+        <section
+            class="group"
+            data-field=group.path.clone()
+            aria-labelledby=heading_id.clone()
+            hidden=move || !state.with(|s| s.as_ref().is_some_and(|s| s.2))
+        >
+            <h3 id=heading_id.clone()>{move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}</h3>
+            {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
+            {children}
+        </section>
+    }
+    .into_any()
+}
+
+fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let path = repeat.path.clone();
+    let state = {
+        let path = path.clone();
+        Memo::new(move |_| {
+            fs.node(&path)
+                .map(|n| (n.label, n.hint, n.relevant, n.count_fixed))
+        })
+    };
+    let label = move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default());
+    let fixed = move || state.with(|s| s.as_ref().is_some_and(|s| s.3));
+    let count = {
+        let path = path.clone();
+        move || {
+            fs.track_entries(&path);
+            fs.node_untracked(&path).map_or(0, |n| n.instances.len())
+        }
+    };
+    let entries = {
+        let path = path.clone();
+        move || {
+            fs.track_entries(&path);
+            let instances = fs
+                .node_untracked(&path)
+                .map(|n| n.instances)
+                .unwrap_or_default();
+            untrack(move || {
+                instances
+                    .into_iter()
+                    .map(|instance| render_instance(fs, instance, label, fixed))
+                    .collect_view()
+            })
+        }
+    };
+    let add = {
+        let path = path.clone();
+        move |_| {
+            fs.add_entry(&path);
+            let path = path.clone();
+            // Take the keyboard to the new entry's first question.
+            request_animation_frame(move || {
+                let selector = format!("[data-field=\"{path}\"] .instance:last-of-type");
+                if let Ok(Some(entry)) = document().query_selector(&selector) {
+                    if let Ok(Some(control)) = entry.query_selector("input, select, textarea") {
+                        if let Ok(control) =
+                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(control)
+                        {
+                            let _ = control.focus();
+                        }
+                    }
+                }
+            });
+        }
+    };
+    let heading = if is_page {
+        view! { <h2 id="page-heading" class="page-title" tabindex="-1">{label}</h2> }.into_any()
+    } else {
+        view! { <h3>{label}</h3> }.into_any()
+    };
+    view! {
+        <section class="repeat" data-field=path.clone() hidden=move || !state.with(|s| s.as_ref().is_some_and(|s| s.2))>
+            {heading}
+            {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
+            <p class="repeat-count" aria-live="polite">
+                {move || format!("{}: {}", lang.get().text().entries, count())}
+            </p>
+            {entries}
+            <Show when=move || !fixed()>
+                <button type="button" class="btn" on:click=add.clone()>
+                    {move || {
+                        let t = lang.get().text();
+                        format!("{}{}{}", t.add, t.add_joiner, label())
+                    }}
+                </button>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+fn render_instance(
+    fs: FormSession,
+    instance: InstanceView,
+    label: impl Fn() -> String + Copy + Send + Sync + 'static,
+    fixed: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let confirming = RwSignal::new(false);
+    let heading_id = format!("{}-heading", dom_id(&instance.path));
+    let index = instance.index;
+    let path = instance.path.clone();
+    let remove = move |_| {
+        confirming.set(false);
+        fs.remove_entry(&path);
+    };
+    let children = instance
+        .children
+        .into_iter()
+        .map(|child| render_node(fs, child))
+        .collect_view();
+    view! {
+        <div class="instance" data-instance=instance.path.clone() role="group" aria-labelledby=heading_id.clone()>
+            <div class="instance-head">
+                <h3 id=heading_id.clone()>{move || format!("{} {index}", label())}</h3>
+                <Show when=move || !fixed() && !confirming.get()>
+                    <button type="button" class="btn danger" on:click=move |_| confirming.set(true)>
+                        {move || lang.get().text().remove}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="alertdialog" aria-label=move || lang.get().text().remove_confirm>
+                    <span>{move || lang.get().text().remove_confirm}</span>
+                    <button type="button" class="btn danger primary" on:click=remove.clone()>
+                        {move || lang.get().text().remove}
+                    </button>
+                    <button type="button" class="btn" on:click=move |_| confirming.set(false)>
+                        {move || lang.get().text().cancel}
+                    </button>
+                </div>
+            </Show>
+            {children}
+        </div>
+    }
+    .into_any()
+}
+
+/// The reactive state of one question, read from the engine whenever the
+/// engine says the question changed.
+#[derive(Clone, Copy)]
+struct Question {
+    fs: FormSession,
+    path: &'static str,
+    state: Memo<Option<NodeView>>,
+}
+
+impl Question {
+    fn get<T>(self, f: impl FnOnce(&NodeView) -> T) -> Option<T> {
+        self.state.with(|n| n.as_ref().map(f))
+    }
+    fn text(self) -> String {
+        self.get(|n| n.text.clone()).unwrap_or_default()
+    }
+    fn label(self) -> String {
+        self.get(|n| n.label.clone()).unwrap_or_default()
+    }
+    fn hint(self) -> Option<String> {
+        self.get(|n| n.hint.clone()).flatten()
+    }
+    fn relevant(self) -> bool {
+        self.get(|n| n.relevant).unwrap_or(false)
+    }
+    fn required(self) -> bool {
+        self.get(|n| n.required).unwrap_or(false)
+    }
+    fn read_only(self) -> bool {
+        self.get(|n| n.read_only).unwrap_or(true)
+    }
+    fn error(self) -> Option<String> {
+        self.get(|n| {
+            if n.show_error {
+                n.error.as_deref().map(sentence)
+            } else {
+                None
+            }
+        })
+        .flatten()
+    }
+    fn choices(self) -> Vec<ChoiceView> {
+        self.get(|n| n.choices.clone()).unwrap_or_default()
+    }
+}
+
+fn render_question(fs: FormSession, node: NodeView) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let path = intern(&node.path);
+    let q = Question {
+        fs,
+        path,
+        state: Memo::new(move |_| fs.node(path)),
+    };
+    let id = dom_id(path);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let extra_id = format!("{id}-extra");
+    let kind = node.kind;
+    let long = node.appearance.as_deref().is_some_and(|a| {
+        a.split_whitespace()
+            .any(|w| matches!(w, "minimal" | "autocomplete" | "search"))
+    });
+    let described = {
+        let (hint_id, error_id, extra_id) = (hint_id.clone(), error_id.clone(), extra_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if q.hint().is_some() {
+                ids.push(hint_id.as_str());
+            }
+            if kind == "date" && !q.text().is_empty() {
+                ids.push(extra_id.as_str());
+            }
+            if q.error().is_some() {
+                ids.push(error_id.as_str());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let hint = {
+        let hint_id = hint_id.clone();
+        move || {
+            q.hint()
+                .map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })
+        }
+    };
+    let required_mark = move || {
+        q.required().then(|| {
+            view! {
+                <span class="required-mark" aria-hidden="true">"*"</span>
+                <span class="sr-only">{move || format!(" ({})", lang.get().text().required)}</span>
+            }
+        })
+    };
+    let label = {
+        let id = id.clone();
+        move || view! { <label for=id.clone()>{move || q.label()}{required_mark}</label> }
+    };
+
+    let control = match kind {
+        "note" => {
+            return view! {
+                <div class="field note" data-field=path hidden=move || !q.relevant()>
+                    <p class="label">{move || q.label()}</p>
+                    {hint}
+                    {move || Some(q.text()).filter(|t| !t.is_empty()).map(|t| view! { <p class="calc-value">{t}</p> })}
+                </div>
+            }
+            .into_any();
+        }
+        "select_one" => {
+            let list_is_long = Memo::new(move |_| long || q.get(|n| n.choices.len() > LONG_LIST).unwrap_or(false));
+            let id = id.clone();
+            let described = described.clone();
+            let hint = hint.clone();
+            (move || {
+                if list_is_long.get() {
+                    view! {
+                        {label.clone()()}
+                        {hint.clone()}
+                        {dropdown(q, id.clone(), described.clone())}
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <fieldset aria-describedby=described.clone()>
+                            <legend>{move || q.label()}{required_mark}</legend>
+                            {hint.clone()}
+                            {choice_list(q, id.clone(), false)}
+                        </fieldset>
+                    }
+                    .into_any()
+                }
+            })
+            .into_any()
+        }
+        "select_multiple" => view! {
+            <fieldset aria-describedby=described.clone()>
+                <legend>{move || q.label()}{required_mark}</legend>
+                {hint.clone()}
+                {choice_list(q, id.clone(), true)}
+            </fieldset>
+        }
+        .into_any(),
+        "acknowledge" => view! {
+            {hint.clone()}
+            <label class="choice" for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    aria-describedby=described.clone()
+                    aria-invalid=move || q.error().is_some().then_some("true")
+                    disabled=move || q.read_only()
+                    prop:checked=move || q.text() == "OK"
+                    on:change=move |ev| fs.answer(path, if event_target_checked(&ev) { "OK" } else { "" })
+                    on:blur=move |_| fs.touch(path)
+                />
+                <span>{move || q.label()}{required_mark}</span>
+            </label>
+        }
+        .into_any(),
+        "geopoint" => view! {
+            <fieldset aria-describedby=described.clone()>
+                <legend>{move || q.label()}{required_mark}</legend>
+                {hint.clone()}
+                {geopoint(q, id.clone())}
+            </fieldset>
+        }
+        .into_any(),
+        _ => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {text_input(q, kind, node.appearance.as_deref(), id.clone(), described.clone())}
+        }
+        .into_any(),
+    };
+
+    let be_date = (kind == "date").then(|| {
+        view! {
+            <p class="be-date" id=extra_id.clone()>
+                {move || display_date(&q.text(), lang.get()).unwrap_or_default()}
+            </p>
+        }
+    });
+
+    view! {
+        <div class="field" class:invalid=move || q.error().is_some() data-field=path hidden=move || !q.relevant()>
+            {control}
+            {be_date}
+            <p class="error" id=error_id aria-live="polite">{move || q.error().unwrap_or_default()}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// A text-like input. Numbers use a text input with a numeric keyboard, so
+/// that what the person typed reaches the engine unchanged and a wrong entry
+/// gets the form's own message rather than being silently cleared by the
+/// browser.
+fn text_input(
+    q: Question,
+    kind: &'static str,
+    appearance: Option<&str>,
+    id: String,
+    described: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+) -> AnyView {
+    let fs = q.fs;
+    let path = q.path;
+    let to_input = move |text: String| -> String {
+        match kind {
+            // The engine writes times and date-times in full ISO 8601; the
+            // browser's pickers take minutes precision without an offset.
+            "time" => text.get(..5).map(str::to_string).unwrap_or(text),
+            "datetime" => text.get(..16).map(str::to_string).unwrap_or(text),
+            _ => text,
+        }
+    };
+    let from_input = move |value: String| -> String {
+        match kind {
+            "datetime" if !value.is_empty() => format!("{value}{}", engine_bridge::local_offset()),
+            _ => value,
+        }
+    };
+    let multiline = kind == "text"
+        && appearance.is_some_and(|a| a.split_whitespace().any(|w| w == "multiline"));
+    if multiline {
+        let area = NodeRef::<html::Textarea>::new();
+        Effect::new(move |_| {
+            let text = q.text();
+            if let Some(el) = area.get() {
+                if !is_focused(&el) && el.value() != text {
+                    el.set_value(&text);
+                }
+            }
+        });
+        return view! {
+            <textarea
+                id=id
+                node_ref=area
+                aria-describedby=described
+                aria-invalid=move || q.error().is_some().then_some("true")
+                aria-required=move || q.required().then_some("true")
+                readonly=move || q.read_only()
+                on:input=move |ev| fs.answer(path, &event_target_value(&ev))
+                on:blur=move |_| fs.touch(path)
+            ></textarea>
+        }
+        .into_any();
+    }
+    let (input_type, inputmode) = match kind {
+        "integer" => ("text", Some("numeric")),
+        "decimal" => ("text", Some("decimal")),
+        "date" => ("date", None),
+        "time" => ("time", None),
+        "datetime" => ("datetime-local", None),
+        _ => ("text", None),
+    };
+    let input = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        let text = to_input(q.text());
+        if let Some(el) = input.get() {
+            if !is_focused(&el) && el.value() != text {
+                el.set_value(&text);
+            }
+        }
+    });
+    view! {
+        <input
+            type=input_type
+            id=id
+            node_ref=input
+            inputmode=inputmode
+            autocomplete="off"
+            aria-describedby=described
+            aria-invalid=move || q.error().is_some().then_some("true")
+            aria-required=move || q.required().then_some("true")
+            readonly=move || q.read_only()
+            on:input=move |ev| fs.answer(path, &from_input(event_target_value(&ev)))
+            on:blur=move |_| {
+                fs.touch(path);
+                // Show the answer as the engine reads it once the person
+                // leaves the field (for example `1.` becomes `1`).
+                if let Some(el) = input.get_untracked() {
+                    let text = to_input(fs.node_untracked(path).map(|n| n.text).unwrap_or_default());
+                    if el.value() != text {
+                        el.set_value(&text);
+                    }
+                }
+            }
+        />
+    }
+    .into_any()
+}
+
+/// Radio buttons or checkboxes, one per offered choice. The list is keyed by
+/// choice, so picking one never rebuilds the others (focus stays put while
+/// moving through the list with the arrow keys).
+fn choice_list(q: Question, id: String, multiple: bool) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let fs = q.fs;
+    let path = q.path;
+    let choices = Memo::new(move |_| q.choices());
+    let picked = Memo::new(move |_| {
+        q.text()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
+    let filter = RwSignal::new(String::new());
+    let searchable = Memo::new(move |_| multiple && choices.with(|c| c.len() > LONG_LIST));
+    let search_id = format!("{id}-search");
+    let search = move || {
+        searchable.get().then(|| {
+            let search_id = search_id.clone();
+            view! {
+                <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
+                <input
+                    type="search"
+                    class="choice-search"
+                    id=search_id
+                    placeholder=move || lang.get().text().search_choices
+                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+                />
+            }
+        })
+    };
+    view! {
+        {search}
+        <div class="choices">
+            <For
+                each=move || choices.get()
+                key=|choice| (choice.name.clone(), choice.label.clone())
+                children=move |choice: ChoiceView| {
+                    let choice_id = format!("{id}-{}", choice.name);
+                    let name = choice.name.clone();
+                    let hidden_name = choice.name.clone();
+                    let lowered = choice.label.to_lowercase();
+                    let checked_name = choice.name.clone();
+                    view! {
+                        <label
+                            class="choice"
+                            for=choice_id.clone()
+                            hidden=move || {
+                                let f = filter.get();
+                                !f.is_empty() && !lowered.contains(&f) && !picked.with(|p| p.contains(&hidden_name))
+                            }
+                        >
+                            <input
+                                type=if multiple { "checkbox" } else { "radio" }
+                                id=choice_id.clone()
+                                name=id.clone()
+                                value=choice.name.clone()
+                                disabled=move || q.read_only()
+                                prop:checked=move || picked.with(|p| p.contains(&checked_name))
+                                on:change=move |ev| {
+                                    if multiple {
+                                        let on = event_target_checked(&ev);
+                                        let mut now: Vec<String> = picked.get_untracked();
+                                        now.retain(|p| p != &name);
+                                        if on {
+                                            now.push(name.clone());
+                                        }
+                                        fs.answer_multi(path, &now);
+                                    } else {
+                                        fs.answer(path, &name);
+                                    }
+                                }
+                                on:blur=move |_| fs.touch(path)
+                            />
+                            <span>{choice.label.clone()}</span>
+                        </label>
+                    }
+                }
+            />
+        </div>
+    }
+    .into_any()
+}
+
+/// A native dropdown for long lists, with a search box that narrows the
+/// options (the current answer always stays in the list).
+fn dropdown(
+    q: Question,
+    id: String,
+    described: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let fs = q.fs;
+    let path = q.path;
+    let filter = RwSignal::new(String::new());
+    let value = Memo::new(move |_| q.text());
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        let v = value.get();
+        q.choices()
+            .into_iter()
+            .filter(|c| f.is_empty() || c.label.to_lowercase().contains(&f) || c.name == v)
+            .collect::<Vec<_>>()
+    });
+    let select = NodeRef::<html::Select>::new();
+    // The selected option is set after the options are in place.
+    Effect::new(move |_| {
+        let v = value.get();
+        shown.track();
+        if let Some(el) = select.get() {
+            if el.value() != v {
+                el.set_value(&v);
+            }
+        }
+    });
+    let search_id = format!("{id}-search");
+    view! {
+        <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
+        <input
+            type="search"
+            class="choice-search"
+            id=search_id
+            placeholder=move || lang.get().text().search_choices
+            on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+        />
+        <select
+            id=id
+            node_ref=select
+            aria-describedby=described
+            aria-invalid=move || q.error().is_some().then_some("true")
+            aria-required=move || q.required().then_some("true")
+            disabled=move || q.read_only()
+            on:change=move |ev| fs.answer(path, &event_target_value(&ev))
+            on:blur=move |_| fs.touch(path)
+        >
+            <option value="">{move || lang.get().text().select_placeholder}</option>
+            <For
+                each=move || shown.get()
+                key=|choice| (choice.name.clone(), choice.label.clone())
+                children=move |choice: ChoiceView| {
+                    view! { <option value=choice.name.clone()>{choice.label.clone()}</option> }
+                }
+            />
+        </select>
+    }
+    .into_any()
+}
+
+/// Latitude and longitude typed in, or filled from the device's location.
+/// The answer is ODK's `lat lon [alt [accuracy]]` text.
+fn geopoint(q: Question, id: String) -> AnyView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let fs = q.fs;
+    let path = q.path;
+    let part = move |i: usize| {
+        q.text()
+            .split_whitespace()
+            .nth(i)
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let lat_ref = NodeRef::<html::Input>::new();
+    let lon_ref = NodeRef::<html::Input>::new();
+    for (i, input) in [(0, lat_ref), (1, lon_ref)] {
+        Effect::new(move |_| {
+            let text = part(i);
+            if let Some(el) = input.get() {
+                if !is_focused(&el) && el.value() != text {
+                    el.set_value(&text);
+                }
+            }
+        });
+    }
+    let send = move || {
+        let lat = lat_ref
+            .get_untracked()
+            .map(|e| e.value())
+            .unwrap_or_default();
+        let lon = lon_ref
+            .get_untracked()
+            .map(|e| e.value())
+            .unwrap_or_default();
+        let joined = format!("{} {}", lat.trim(), lon.trim());
+        fs.answer(path, joined.trim());
+    };
+    let locating = RwSignal::new(None::<&'static str>);
+    let locate = move |_| {
+        let t = lang.get_untracked().text();
+        locating.set(Some(t.locating));
+        crate::geo::current_position(move |result| match result {
+            Ok(text) => {
+                locating.set(None);
+                fs.answer(path, &text);
+            }
+            Err(()) => locating.set(Some(lang.get_untracked().text().location_failed)),
+        });
+    };
+    let lat_id = format!("{id}-lat");
+    let lon_id = format!("{id}-lon");
+    view! {
+        <div class="geo">
+            <div>
+                <label for=lat_id.clone()>{move || lang.get().text().latitude}</label>
+                <input type="text" inputmode="decimal" id=lat_id node_ref=lat_ref readonly=move || q.read_only()
+                    on:input=move |_| send() on:blur=move |_| fs.touch(path) />
+            </div>
+            <div>
+                <label for=lon_id.clone()>{move || lang.get().text().longitude}</label>
+                <input type="text" inputmode="decimal" id=lon_id node_ref=lon_ref readonly=move || q.read_only()
+                    on:input=move |_| send() on:blur=move |_| fs.touch(path) />
+            </div>
+        </div>
+        <button type="button" class="btn" id=id disabled=move || q.read_only() on:click=locate>
+            {move || lang.get().text().use_my_location}
+        </button>
+        <p class="hint" aria-live="polite">{move || locating.get().unwrap_or_default()}</p>
+    }
+    .into_any()
+}

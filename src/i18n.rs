@@ -1,0 +1,221 @@
+//! The app's own words in Thai and English, and the remembered language.
+//!
+//! Form text (labels, hints, choices, messages) comes from the form through
+//! the engine; only the words of the app itself live here.
+
+use gloo_storage::Storage as _;
+
+/// A language the app speaks. Thai comes first: it is the default whenever
+/// the browser gives no clear answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Thai.
+    Th,
+    /// English.
+    En,
+}
+
+/// The localStorage key that remembers the chosen language.
+const STORAGE_KEY: &str = "yim.lang";
+
+impl Lang {
+    /// The language code used by forms and by the `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Th => "th",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a language code such as `th`, `en-GB` or `TH-th`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("th") {
+            Some(Lang::Th)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks a language from the browser's preference list: the first entry
+    /// that is Thai or English wins, and Thai is the answer when none is.
+    pub fn from_preferences<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferences
+            .into_iter()
+            .find_map(Lang::from_code)
+            .unwrap_or(Lang::Th)
+    }
+
+    /// The words of the app in this language.
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::Th => &THAI,
+            Lang::En => &ENGLISH,
+        }
+    }
+}
+
+/// The language remembered on this device, or else the one the browser
+/// prefers.
+pub fn initial_language() -> Lang {
+    if let Ok(code) = gloo_storage::LocalStorage::get::<String>(STORAGE_KEY) {
+        if let Some(lang) = Lang::from_code(&code) {
+            return lang;
+        }
+    }
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let preferences: Vec<String> = navigator
+        .map(|n| n.languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    Lang::from_preferences(preferences.iter().map(String::as_str))
+}
+
+/// Remembers the language on this device. A browser that refuses storage
+/// (private mode with storage blocked) still switches for this visit.
+pub fn remember_language(lang: Lang) {
+    let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, lang.code());
+}
+
+/// Every sentence and word the app shows by itself. Field names say where
+/// each is used.
+#[allow(missing_docs)]
+pub struct Text {
+    pub app_name: &'static str,
+    pub forms_heading: &'static str,
+    pub national: &'static str,
+    pub version: &'static str,
+    pub drafts: &'static str,
+    pub finalized: &'static str,
+    pub this_visit: &'static str,
+    pub no_forms: &'static str,
+    pub broken_forms_heading: &'static str,
+    pub language: &'static str,
+    pub all_forms: &'static str,
+    pub save_draft: &'static str,
+    pub finalize: &'static str,
+    pub next: &'static str,
+    pub back: &'static str,
+    pub add: &'static str,
+    /// Put between `add` and the repeat's label: Thai writes no space there.
+    pub add_joiner: &'static str,
+    pub remove: &'static str,
+    pub remove_confirm: &'static str,
+    pub cancel: &'static str,
+    pub entries: &'static str,
+    pub page: &'static str,
+    pub of: &'static str,
+    pub required: &'static str,
+    pub review_problems: &'static str,
+    pub finalized_note: &'static str,
+    pub draft_saved: &'static str,
+    pub form_not_found: &'static str,
+    pub select_placeholder: &'static str,
+    pub search_choices: &'static str,
+    pub latitude: &'static str,
+    pub longitude: &'static str,
+    pub use_my_location: &'static str,
+    pub locating: &'static str,
+    pub location_failed: &'static str,
+}
+
+static THAI: Text = Text {
+    app_name: "ยิ้ม",
+    forms_heading: "แบบฟอร์ม",
+    national: "ระดับประเทศ",
+    version: "เวอร์ชัน",
+    drafts: "ฉบับร่าง",
+    finalized: "เสร็จสมบูรณ์",
+    this_visit: "ในการใช้งานครั้งนี้",
+    no_forms: "ยังไม่มีแบบฟอร์มในแอปนี้",
+    broken_forms_heading: "แบบฟอร์มที่เปิดไม่ได้",
+    language: "ภาษา",
+    all_forms: "แบบฟอร์มทั้งหมด",
+    save_draft: "บันทึกฉบับร่าง",
+    finalize: "ยืนยันและส่ง",
+    next: "ถัดไป",
+    back: "ย้อนกลับ",
+    add: "เพิ่ม",
+    add_joiner: "",
+    remove: "ลบ",
+    remove_confirm: "ลบรายการนี้และคำตอบทั้งหมดในรายการนี้หรือไม่",
+    cancel: "ยกเลิก",
+    entries: "จำนวนรายการ",
+    page: "หน้า",
+    of: "จาก",
+    required: "จำเป็น",
+    review_problems: "ยังมีคำถามที่ต้องแก้ไข",
+    finalized_note: "ยืนยันแบบฟอร์มนี้แล้ว",
+    draft_saved: "เก็บฉบับร่างไว้แล้วจนกว่าจะปิดหน้านี้",
+    form_not_found: "ไม่พบแบบฟอร์มนี้",
+    select_placeholder: "— เลือก —",
+    search_choices: "ค้นหาตัวเลือก",
+    latitude: "ละติจูด",
+    longitude: "ลองจิจูด",
+    use_my_location: "ใช้ตำแหน่งปัจจุบัน",
+    locating: "กำลังหาตำแหน่ง…",
+    location_failed: "หาตำแหน่งไม่ได้ กรุณากรอกเอง",
+};
+
+static ENGLISH: Text = Text {
+    app_name: "Yim",
+    forms_heading: "Forms",
+    national: "National",
+    version: "Version",
+    drafts: "Drafts",
+    finalized: "Finalized",
+    this_visit: "this visit",
+    no_forms: "There are no forms in this app yet",
+    broken_forms_heading: "Forms that cannot be opened",
+    language: "Language",
+    all_forms: "All forms",
+    save_draft: "Save draft",
+    finalize: "Finalize",
+    next: "Next",
+    back: "Back",
+    add: "Add",
+    add_joiner: " ",
+    remove: "Remove",
+    remove_confirm: "Remove this entry and all its answers?",
+    cancel: "Cancel",
+    entries: "Entries",
+    page: "Page",
+    of: "of",
+    required: "required",
+    review_problems: "Some questions still need attention",
+    finalized_note: "This form has been finalized",
+    draft_saved: "Draft kept until this page is closed",
+    form_not_found: "This form was not found",
+    select_placeholder: "— choose —",
+    search_choices: "Search the choices",
+    latitude: "Latitude",
+    longitude: "Longitude",
+    use_my_location: "Use my location",
+    locating: "Finding the location…",
+    location_failed: "The location could not be found; please type it in",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn check(preferences: &[&str], expected: Lang) {
+        assert_eq!(
+            Lang::from_preferences(preferences.iter().copied()),
+            expected,
+            "preferences {preferences:?}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn language_follows_the_browser_and_falls_back_to_thai() {
+        check(&["en-US", "th"], Lang::En);
+        check(&["th-TH", "en"], Lang::Th);
+        check(&["fr-FR", "EN-gb"], Lang::En);
+        check(&["fr-FR", "de"], Lang::Th);
+        check(&[], Lang::Th);
+        check(&["english"], Lang::Th);
+    }
+}

@@ -1,0 +1,567 @@
+//! The handle on the app's IndexedDB database and every operation on it.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::{Rc, Weak};
+use std::task::{Poll, Waker};
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::database::ObjectStoreName;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::{KeyRange, SerialiseToJs};
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+
+use super::record::{Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
+use super::schema::{self, indexes, stores};
+use super::StorageError;
+
+/// The app's database. Cloning gives another handle on the same connection.
+///
+/// The connection opens on first use and reopens by itself: when the
+/// browser closes it (iOS does under memory pressure; another tab closes it
+/// to upgrade), the operation that finds it closed opens it again and runs
+/// once more. Every write is one transaction: it happens completely or not
+/// at all.
+#[derive(Clone)]
+pub struct Storage {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    version: u32,
+    state: RefCell<State>,
+    /// The open connection's event handlers, kept alive with it.
+    watched: RefCell<Option<Watched>>,
+}
+
+enum State {
+    Closed,
+    Opening(Rc<RefCell<Opening>>),
+    Open(Database),
+}
+
+/// An open request in flight, shared by everyone waiting for it. The request
+/// runs to its end even when nobody waits any more: dropping it half-way
+/// would leave a pending upgrade without its upgrade code.
+#[derive(Default)]
+struct Opening {
+    result: Option<Result<Database, StorageError>>,
+    blocked: bool,
+    wakers: Vec<Waker>,
+}
+
+impl Opening {
+    fn wake(&mut self) {
+        for waker in self.wakers.drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+struct Watched {
+    db: web_sys::IdbDatabase,
+    _on_versionchange: Closure<dyn FnMut(web_sys::Event)>,
+    _on_close: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// How many drafts, finalized and exported responses one form has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Drafts.
+    pub drafts: u32,
+    /// Finalized responses not exported yet.
+    pub finalized: u32,
+    /// Exported responses.
+    pub exported: u32,
+}
+
+thread_local! {
+    static APP: Storage = Storage::new(schema::NAME);
+}
+
+fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
+    result.map_err(StorageError::from_idb)
+}
+
+/// A read-write transaction on `stores` whose commit waits until the data
+/// is on the disk (`durability: "strict"`). Chromium's default only hands it
+/// to the operating system, which a phone whose battery dies can lose; a
+/// draft is saved at most every half second, so the extra flush is cheap.
+fn writing<S: ObjectStoreName>(db: &Database, stores: S) -> Result<Transaction<'_>, StorageError> {
+    let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+    idb(db.transaction(stores).with_mode(TransactionMode::Readwrite).with_options(options).build())
+}
+
+/// Commits `tx`. When the browser aborts the commit, the transaction's own
+/// error says why (a full disk aborts the transaction rather than failing
+/// any single request), so it is read before the handle is given up.
+async fn commit(tx: Transaction<'_>) -> Result<(), StorageError> {
+    let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(error) => Err(match raw.error() {
+            Some(exception) => StorageError::from_dom(&exception),
+            None => StorageError::from_idb(error),
+        }),
+    }
+}
+
+/// The key range of every `[form_id, status, updated_ms]` key that starts
+/// with `form_id` and `status`: an array sorts after every number, so
+/// `[form, status, []]` is above every update time.
+fn form_status_range(form_id: &str, status: Status) -> KeyRange<serde_json::Value> {
+    KeyRange::Bound(json!([form_id, status.as_str()]), false, json!([form_id, status.as_str(), []]), false)
+}
+
+fn status_range(status: Status) -> KeyRange<serde_json::Value> {
+    KeyRange::Bound(json!([status.as_str()]), false, json!([status.as_str(), []]), false)
+}
+
+impl Storage {
+    /// The app's database (`yim`), shared by every part of the app.
+    pub fn app() -> Storage {
+        APP.with(Storage::clone)
+    }
+
+    /// A handle on the database `name` at the current version. Nothing is
+    /// opened until the first operation.
+    pub fn new(name: &str) -> Storage {
+        Storage::at_version(name, schema::VERSION)
+    }
+
+    /// A handle that opens `name` at `version`; the tests use it to build a
+    /// database as an older version of the app left it.
+    pub(crate) fn at_version(name: &str, version: u32) -> Storage {
+        Storage {
+            inner: Rc::new(Inner {
+                name: name.to_string(),
+                version,
+                state: RefCell::new(State::Closed),
+                watched: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// Opens the database `name`, creating or upgrading it as needed.
+    pub async fn open(name: &str) -> Result<Storage, StorageError> {
+        let storage = Storage::new(name);
+        storage.database().await?;
+        Ok(storage)
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Closes the connection. The next operation opens it again.
+    pub fn close(&self) {
+        let state = std::mem::replace(&mut *self.inner.state.borrow_mut(), State::Closed);
+        if let State::Open(db) = state {
+            self.inner.unwatch();
+            db.close();
+        }
+    }
+
+    /// Deletes the whole database `name`. Open connections of this app
+    /// close themselves when asked to (see `watch`).
+    pub async fn delete_database(name: &str) -> Result<(), StorageError> {
+        let request = Database::delete_by_name(name).map_err(StorageError::from_open)?;
+        idb(request.await)
+    }
+
+    /// The open connection, opening it first when needed.
+    pub(crate) async fn database(&self) -> Result<Database, StorageError> {
+        let opening = {
+            let mut state = self.inner.state.borrow_mut();
+            match &*state {
+                State::Open(db) => return Ok(db.clone()),
+                State::Opening(opening) => opening.clone(),
+                State::Closed => {
+                    let opening = Inner::start_opening(&self.inner);
+                    *state = State::Opening(opening.clone());
+                    opening
+                }
+            }
+        };
+        std::future::poll_fn(|cx| {
+            let mut opening = opening.borrow_mut();
+            if let Some(result) = &opening.result {
+                return Poll::Ready(result.clone());
+            }
+            if opening.blocked {
+                return Poll::Ready(Err(StorageError::Blocked));
+            }
+            opening.wakers.push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Runs `op` on the open connection. When the browser closed the
+    /// connection under it, it reopens the database and runs `op` once more;
+    /// every operation is safe to repeat because each is one transaction
+    /// that either happened completely or not at all.
+    async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
+    where
+        F: Fn(Database) -> Fut,
+        Fut: Future<Output = Result<T, StorageError>>,
+    {
+        let db = self.database().await?;
+        match op(db.clone()).await {
+            Err(StorageError::Closed) => {
+                self.inner.forget(db.as_sys());
+                let db = self.database().await?;
+                op(db).await
+            }
+            result => result,
+        }
+    }
+
+    /// Stores a response, replacing the stored one with the same id. A
+    /// finalized or exported response is never replaced by a draft
+    /// ([`Status::may_become`]); trying gives [`StorageError::ReadOnly`].
+    pub async fn put(&self, response: &Response) -> Result<(), StorageError> {
+        self.put_many(std::slice::from_ref(response)).await
+    }
+
+    /// Stores many responses in one transaction: all of them or none.
+    pub async fn put_many(&self, responses: &[Response]) -> Result<(), StorageError> {
+        // Serialised once, outside the retry, and shared by both attempts.
+        let records = responses
+            .iter()
+            .map(|response| Ok((idb(response.meta.serialise_to_js())?, idb(Body::of(response).serialise_to_js())?)))
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        self.run(|db| {
+            let records = &records;
+            async move {
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                // Every read goes out before the first is awaited, so the
+                // checks cost one round trip, not one per response.
+                let stored = responses
+                    .iter()
+                    .map(|response| idb(metas.get::<ResponseMeta, _, _>(response.meta.id.as_str()).serde()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (stored, response) in stored.into_iter().zip(responses) {
+                    if let Some(stored) = idb(stored.await)? {
+                        if !stored.status.may_become(response.meta.status) {
+                            return Err(StorageError::ReadOnly { id: stored.id, status: stored.status });
+                        }
+                    }
+                }
+                for (meta, body) in records {
+                    // A failed write fails the transaction, which `commit`
+                    // reports; its own future need not be awaited.
+                    let _meta = idb(metas.put(meta.clone()).primitive())?;
+                    let _body = idb(bodies.put(body.clone()).primitive())?;
+                }
+                commit(tx).await
+            }
+        })
+        .await
+    }
+
+    /// The response with this id, answers included.
+    pub async fn get(&self, id: &str) -> Result<Response, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction([stores::RESPONSES, stores::ANSWERS]).build())?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let bodies = idb(tx.object_store(stores::ANSWERS))?;
+            let meta = idb(metas.get::<ResponseMeta, _, _>(id).serde())?;
+            let body = idb(bodies.get::<Body, _, _>(id).serde())?;
+            let (meta, body) = (idb(meta.await)?, idb(body.await)?);
+            let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
+            Body::into_response(body, meta)
+        })
+        .await
+    }
+
+    /// Reads the response with this id, lets `change` edit it, and stores
+    /// the result, all in one transaction, so that nothing written in
+    /// between is lost. The new status must be one the old may become.
+    /// `change` may run twice if the connection had to be reopened.
+    pub async fn update(&self, id: &str, change: impl Fn(&mut Response)) -> Result<Response, StorageError> {
+        self.run(|db| {
+            let change = &change;
+            async move {
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let meta = idb(metas.get::<ResponseMeta, _, _>(id).serde())?;
+                let body = idb(bodies.get::<Body, _, _>(id).serde())?;
+                let (meta, body) = (idb(meta.await)?, idb(body.await)?);
+                let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
+                let before = meta.status;
+                let mut response = Body::into_response(body, meta)?;
+                change(&mut response);
+                // The id is the key: an edit that changed it would write a
+                // second response instead of updating this one.
+                response.meta.id = id.to_string();
+                let allowed = if before == response.meta.status {
+                    before == Status::Draft
+                } else {
+                    before.may_become(response.meta.status)
+                };
+                if !allowed {
+                    return Err(StorageError::ReadOnly { id: id.to_string(), status: before });
+                }
+                let _meta = idb(metas.put(&response.meta).serde())?;
+                let _body = idb(bodies.put(&Body::of(&response)).serde())?;
+                commit(tx).await?;
+                Ok(response)
+            }
+        })
+        .await
+    }
+
+    /// Deletes a draft and its answers. Finalized and exported responses are
+    /// not deleted here: they are the programme's records.
+    pub async fn delete(&self, id: &str) -> Result<(), StorageError> {
+        self.run(|db| async move {
+            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let bodies = idb(tx.object_store(stores::ANSWERS))?;
+            let meta = idb(idb(metas.get::<ResponseMeta, _, _>(id).serde())?.await)?;
+            let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
+            if meta.status != Status::Draft {
+                return Err(StorageError::ReadOnly { id: meta.id, status: meta.status });
+            }
+            let _meta = idb(metas.delete(id).primitive())?;
+            let _body = idb(bodies.delete(id).primitive())?;
+            commit(tx).await
+        })
+        .await
+    }
+
+    /// The responses of one form in one status, most recently updated
+    /// first, without their answers.
+    pub async fn list(&self, form_id: &str, status: Status) -> Result<Vec<ResponseMeta>, StorageError> {
+        let mut list = self
+            .run(|db| async move {
+                let tx = idb(db.transaction(stores::RESPONSES).build())?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let index = idb(metas.index(indexes::FORM_STATUS))?;
+                let request =
+                    idb(index.get_all::<ResponseMeta>().with_query(form_status_range(form_id, status)).serde())?;
+                idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
+            })
+            .await?;
+        list.reverse();
+        Ok(list)
+    }
+
+    /// Every response in one status, of every form, oldest update first;
+    /// export reads the finalized ones this way.
+    pub async fn list_status(&self, status: Status) -> Result<Vec<ResponseMeta>, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::RESPONSES).build())?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let index = idb(metas.index(indexes::STATUS))?;
+            let request = idb(index.get_all::<ResponseMeta>().with_query(status_range(status)).serde())?;
+            idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
+        })
+        .await
+    }
+
+    /// How many responses of one form are in one status, counted by the
+    /// index without reading a record.
+    pub async fn count(&self, form_id: &str, status: Status) -> Result<u32, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::RESPONSES).build())?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let index = idb(metas.index(indexes::FORM_STATUS))?;
+            idb(idb(index.count().with_query(form_status_range(form_id, status)).serde())?.await)
+        })
+        .await
+    }
+
+    /// The counts of every form in `form_ids`, in the same order, from one
+    /// transaction: what the home screen shows.
+    pub async fn counts(&self, form_ids: &[&str]) -> Result<Vec<Counts>, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::RESPONSES).build())?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let index = idb(metas.index(indexes::FORM_STATUS))?;
+            let mut requests = Vec::with_capacity(form_ids.len() * 3);
+            for form_id in form_ids {
+                for status in Status::ALL {
+                    requests.push(idb(index.count().with_query(form_status_range(form_id, status)).serde())?);
+                }
+            }
+            let mut counts = Vec::with_capacity(form_ids.len());
+            let mut requests = requests.into_iter();
+            while let (Some(drafts), Some(finalized), Some(exported)) =
+                (requests.next(), requests.next(), requests.next())
+            {
+                counts.push(Counts {
+                    drafts: idb(drafts.await)?,
+                    finalized: idb(finalized.await)?,
+                    exported: idb(exported.await)?,
+                });
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    /// Keeps the resolved source of a form, once per hash.
+    pub async fn save_form(&self, source: &FormSource) -> Result<(), StorageError> {
+        let record = idb(source.serialise_to_js())?;
+        self.run(|db| {
+            let record = record.clone();
+            async move {
+                let tx = writing(&db, stores::FORMS)?;
+                let forms = idb(tx.object_store(stores::FORMS))?;
+                let _put = idb(forms.put(record).primitive())?;
+                commit(tx).await
+            }
+        })
+        .await
+    }
+
+    /// The kept source of the form with this hash.
+    pub async fn form(&self, hash: &str) -> Result<Option<FormSource>, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::FORMS).build())?;
+            let forms = idb(tx.object_store(stores::FORMS))?;
+            idb(idb(forms.get::<FormSource, _, _>(hash).serde())?.await)
+        })
+        .await
+    }
+
+    /// Logs an export and marks its responses exported, in one transaction.
+    /// Every response must be finalized (or already exported).
+    pub async fn record_export(&self, export: &ExportRecord) -> Result<(), StorageError> {
+        self.run(|db| async move {
+            let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS])?;
+            let metas = idb(tx.object_store(stores::RESPONSES))?;
+            let exports = idb(tx.object_store(stores::EXPORTS))?;
+            let stored = export
+                .response_ids
+                .iter()
+                .map(|id| idb(metas.get::<ResponseMeta, _, _>(id.as_str()).serde()))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (stored, id) in stored.into_iter().zip(&export.response_ids) {
+                let mut meta = idb(stored.await)?.ok_or_else(|| StorageError::NotFound { id: id.clone() })?;
+                if !meta.status.may_become(Status::Exported) {
+                    return Err(StorageError::ReadOnly { id: meta.id, status: meta.status });
+                }
+                meta.status = Status::Exported;
+                meta.updated_ms = export.created_ms;
+                let _put = idb(metas.put(&meta).serde())?;
+            }
+            let _log = idb(exports.put(export).serde())?;
+            commit(tx).await
+        })
+        .await
+    }
+
+    /// The export log, oldest first (ids sort by time).
+    pub async fn exports(&self) -> Result<Vec<ExportRecord>, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::EXPORTS).build())?;
+            let exports = idb(tx.object_store(stores::EXPORTS))?;
+            idb(idb(idb(exports.get_all::<ExportRecord>().serde())?.await)?.collect::<Result<Vec<_>, _>>())
+        })
+        .await
+    }
+}
+
+impl Inner {
+    /// Sends the open request and lets it run to its end on its own.
+    fn start_opening(this: &Rc<Inner>) -> Rc<RefCell<Opening>> {
+        let opening = Rc::new(RefCell::new(Opening::default()));
+        let version = this.version;
+        let on_blocked = {
+            let opening = opening.clone();
+            move |_event| {
+                let mut opening = opening.borrow_mut();
+                opening.blocked = true;
+                opening.wake();
+                Ok(())
+            }
+        };
+        let request = Database::open(this.name.clone())
+            .with_version(version)
+            .with_on_blocked(on_blocked)
+            .with_on_upgrade_needed_fut(move |event, db| async move {
+                // Versions are small whole numbers stored as doubles.
+                schema::upgrade(event.old_version() as u32, version, db).await
+            });
+        let weak = Rc::downgrade(this);
+        let slot = opening.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = request.await.map_err(StorageError::from_open);
+            match (&result, weak.upgrade()) {
+                (Ok(db), Some(inner)) => {
+                    Inner::watch(&inner, db);
+                    *inner.state.borrow_mut() = State::Open(db.clone());
+                }
+                (Err(_), Some(inner)) => *inner.state.borrow_mut() = State::Closed,
+                // Nobody holds the storage any more: let the connection go.
+                (Ok(db), None) => db.clone().close(),
+                (Err(_), None) => {}
+            }
+            let mut slot = slot.borrow_mut();
+            slot.result = Some(result);
+            slot.wake();
+        });
+        opening
+    }
+
+    /// Closes the connection when another tab asks to upgrade the database,
+    /// and forgets it when the browser closes it, so that the next operation
+    /// opens a fresh one.
+    fn watch(this: &Rc<Inner>, db: &Database) {
+        let raw: web_sys::IdbDatabase = db.as_sys().clone().into();
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let on_versionchange = Closure::<dyn FnMut(web_sys::Event)>::new({
+            let (weak, raw) = (weak.clone(), raw.clone());
+            move |_event| {
+                raw.close();
+                if let Some(inner) = weak.upgrade() {
+                    inner.forget(&raw);
+                }
+            }
+        });
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new({
+            let raw = raw.clone();
+            move |_event| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.forget(&raw);
+                }
+            }
+        });
+        raw.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
+        raw.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        this.unwatch();
+        *this.watched.borrow_mut() =
+            Some(Watched { db: raw, _on_versionchange: on_versionchange, _on_close: on_close });
+    }
+
+    /// Removes the handlers of the watched connection, so that they are
+    /// never called after they are dropped.
+    fn unwatch(&self) {
+        if let Some(watched) = self.watched.borrow_mut().take() {
+            watched.db.set_onversionchange(None);
+            watched.db.set_onclose(None);
+        }
+    }
+
+    /// Forgets the connection `raw` if it is the current one.
+    fn forget(&self, raw: &web_sys::IdbDatabase) {
+        let mut state = self.state.borrow_mut();
+        if let State::Open(db) = &*state {
+            let current: &web_sys::IdbDatabase = db.as_sys();
+            if current == raw {
+                *state = State::Closed;
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! The records the app keeps: responses, the sources of the forms they were
+//! filled with, and the export log.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::ids;
+
+/// Where a response is in its life. It only moves forward: a draft becomes
+/// finalized, a finalized response becomes exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being filled in; every answer may still change.
+    Draft,
+    /// Checked by the engine and closed: read-only from now on.
+    Finalized,
+    /// Finalized and written into at least one export bundle.
+    Exported,
+}
+
+impl Status {
+    /// Every status, in the order a response goes through them.
+    pub const ALL: [Status; 3] = [Status::Draft, Status::Finalized, Status::Exported];
+
+    /// The name stored in the database and used in the indexes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Finalized => "finalized",
+            Status::Exported => "exported",
+        }
+    }
+
+    /// Whether a stored response in status `self` may be overwritten by one
+    /// in status `next`. A draft may be saved again or finalized; a finalized
+    /// response may only be marked exported, and an exported one exported
+    /// again. Everything else would change a closed response.
+    pub fn may_become(self, next: Status) -> bool {
+        matches!(
+            (self, next),
+            (Status::Draft, Status::Draft | Status::Finalized)
+                | (Status::Finalized, Status::Exported)
+                | (Status::Exported, Status::Exported)
+        )
+    }
+}
+
+/// Everything about a response except its answers: what the lists on the
+/// home screen show, read without loading any answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseMeta {
+    /// A UUID version 7, so that ids sort by the time they were made.
+    pub id: String,
+    /// The `form:` id of the form.
+    pub form_id: String,
+    /// The form's `version:` when the response was started.
+    pub form_version: String,
+    /// The SHA-256 (lowercase hex) of the resolved form the response was
+    /// started with, as computed by [`form_hash`]. `None` only for responses
+    /// that a version 1 database held, which did not record it.
+    pub form_hash: Option<String>,
+    /// When the response was started, in milliseconds since 1970 (UTC).
+    pub created_ms: u64,
+    /// When it was last written, in milliseconds since 1970 (UTC).
+    pub updated_ms: u64,
+    /// The device that created it (see `settings::device_id`).
+    pub device_id: String,
+    /// Draft, finalized or exported.
+    pub status: Status,
+    /// The page the volunteer was on, to reopen a draft where they left it.
+    #[serde(default)]
+    pub page: u32,
+    /// A short text that tells drafts apart in a list, such as the name of
+    /// the household; `None` shows only the dates.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A response with its answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// Everything but the answers.
+    pub meta: ResponseMeta,
+    /// Everything typed so far: the engine's draft JSON, with repeats as
+    /// arrays of entries. Restoring it with the same form gives back every
+    /// answer and every repeat entry.
+    pub answers: serde_json::Value,
+    /// For a finalized response, the data as the engine produced it at the
+    /// moment of finalizing (relevant answers and calculations only); this is
+    /// what an export bundle carries. `None` for drafts.
+    pub data: Option<serde_json::Value>,
+    /// Reserved for the encrypted copy of `data` that export produces (an age
+    /// file, as bytes). Nothing fills it yet; it is stored and read back
+    /// untouched so that the format need not change when export arrives.
+    pub sealed: Option<Vec<u8>>,
+}
+
+impl Response {
+    /// A new, empty draft of `form`, made on `device_id` at `now_ms`.
+    pub fn new_draft(form: &FormRef, device_id: &str, now_ms: u64) -> Response {
+        Response {
+            meta: ResponseMeta {
+                id: ids::new_id(),
+                form_id: form.id.clone(),
+                form_version: form.version.clone(),
+                form_hash: Some(form.hash.clone()),
+                created_ms: now_ms,
+                updated_ms: now_ms,
+                device_id: device_id.to_string(),
+                status: Status::Draft,
+                page: 0,
+                label: None,
+            },
+            answers: serde_json::Value::Object(serde_json::Map::new()),
+            data: None,
+            sealed: None,
+        }
+    }
+}
+
+/// Which form, exactly, a response is filled with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormRef {
+    /// The form's id.
+    pub id: String,
+    /// The form's version.
+    pub version: String,
+    /// The hash of the resolved form ([`form_hash`]).
+    pub hash: String,
+}
+
+impl FormRef {
+    /// Names the resolved `form`, hashing it.
+    pub fn of(form: &yim_form::Form) -> FormRef {
+        FormRef { id: form.id.clone(), version: form.version.clone(), hash: form_hash(form) }
+    }
+}
+
+/// The SHA-256, in lowercase hex, of the resolved form printed as YAML.
+/// Two builds that bundle the same form give the same hash; any change to a
+/// question, a choice or an expression gives another, even when the author
+/// forgot to change `version:`.
+pub fn form_hash(form: &yim_form::Form) -> String {
+    hex(&Sha256::digest(yim_form::to_yaml(form).as_bytes()))
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0x0f)] as char);
+    }
+    out
+}
+
+/// The resolved source of a form that a response was started with, kept so
+/// that the response can be reopened with exactly that form after the app
+/// bundles a newer one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormSource {
+    /// [`form_hash`] of the form; the key.
+    pub hash: String,
+    /// The form's id.
+    pub form_id: String,
+    /// The form's version.
+    pub version: String,
+    /// The resolved form as YAML (`yim_form::to_yaml`), with variants
+    /// applied and choice lists inlined, so it loads without other files.
+    pub yaml: String,
+    /// When it was first kept, in milliseconds since 1970 (UTC).
+    pub saved_ms: u64,
+}
+
+/// One export: which responses went into which bundle, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    /// A UUID version 7.
+    pub id: String,
+    /// When the bundle was made, in milliseconds since 1970 (UTC).
+    pub created_ms: u64,
+    /// The device that made it.
+    pub device_id: String,
+    /// The bundle's file name, as offered for download.
+    pub file_name: String,
+    /// The ids of the responses in the bundle.
+    pub response_ids: Vec<String>,
+}
+
+/// How the answers of a response are stored: apart from its
+/// [`ResponseMeta`], in the `answers` store, so that listing thousands of
+/// responses never reads their answers. Answers are kept as JSON text,
+/// which keeps numbers and key order exactly as the engine wrote them and is
+/// cheaper to store than the same data as JavaScript objects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Body {
+    pub id: String,
+    pub answers: String,
+    #[serde(default)]
+    pub data: Option<String>,
+    #[serde(default)]
+    pub sealed: Option<serde_bytes::ByteBuf>,
+}
+
+impl Body {
+    pub fn of(response: &Response) -> Body {
+        Body {
+            id: response.meta.id.clone(),
+            answers: response.answers.to_string(),
+            data: response.data.as_ref().map(|data| data.to_string()),
+            sealed: response.sealed.clone().map(serde_bytes::ByteBuf::from),
+        }
+    }
+
+    /// Joins the body back to its meta. A body that is missing (which only
+    /// a write interrupted outside a transaction could cause) or unreadable
+    /// is an error rather than an empty response, so that a volunteer never
+    /// reopens a draft that silently lost its answers.
+    pub fn into_response(body: Option<Body>, meta: ResponseMeta) -> Result<Response, super::StorageError> {
+        let unreadable = |what: &str, error: serde_json::Error| super::StorageError::Unreadable {
+            reason: format!("the {what} of response {} are not valid JSON: {error}", meta.id),
+        };
+        let Some(body) = body else {
+            return Err(super::StorageError::Unreadable {
+                reason: format!("expected the answers of response {}, but found none", meta.id),
+            });
+        };
+        let answers = serde_json::from_str(&body.answers).map_err(|e| unreadable("answers", e))?;
+        let data = match body.data {
+            Some(text) => Some(serde_json::from_str(&text).map_err(|e| unreadable("data", e))?),
+            None => None,
+        };
+        Ok(Response { meta, answers, data, sealed: body.sealed.map(serde_bytes::ByteBuf::into_vec) })
+    }
+}

@@ -1,0 +1,114 @@
+//! Shows ISO 8601 dates the way Thai paperwork writes them: day, Thai month
+//! name and the Buddhist-era year (CE + 543). Only the display changes; the
+//! stored answer stays ISO.
+
+use crate::i18n::Lang;
+
+const THAI_MONTHS: [&str; 12] = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+];
+
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The difference between the Buddhist era and the common era in years.
+pub const BUDDHIST_ERA_OFFSET: i32 = 543;
+
+/// Formats an ISO date (`YYYY-MM-DD`, optionally followed by a time) for
+/// display: `5 มีนาคม พ.ศ. 2568` in Thai, `5 March 2025 (B.E. 2568)` in
+/// English. Returns `None` for text that is not a valid ISO date, so that a
+/// half-typed value shows nothing rather than something wrong.
+pub fn display_date(iso: &str, lang: Lang) -> Option<String> {
+    let (year, month, day) = parse_iso_date(iso)?;
+    let be = year + BUDDHIST_ERA_OFFSET;
+    let index = usize::try_from(month - 1).ok()?;
+    Some(match lang {
+        Lang::Th => format!("{day} {} พ.ศ. {be}", THAI_MONTHS[index]),
+        Lang::En => format!("{day} {} {year} (B.E. {be})", ENGLISH_MONTHS[index]),
+    })
+}
+
+/// Splits `YYYY-MM-DD` into numbers, checking the month and the day against
+/// the length of that month (leap years included).
+fn parse_iso_date(iso: &str) -> Option<(i32, u32, u32)> {
+    let date = iso.get(..10)?;
+    let rest = &iso[10..];
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    let bytes = date.as_bytes();
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    fn digits(s: &str) -> Option<&str> {
+        s.bytes().all(|b| b.is_ascii_digit()).then_some(s)
+    }
+    let year: i32 = digits(&date[..4])?.parse().ok()?;
+    let month: u32 = digits(&date[5..7])?.parse().ok()?;
+    let day: u32 = digits(&date[8..10])?.parse().ok()?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month)
+        .contains(&day)
+        .then_some((year, month, day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_date;
+    use crate::i18n::Lang;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn check(iso: &str, lang: Lang, expected: Option<&str>) {
+        assert_eq!(
+            display_date(iso, lang).as_deref(),
+            expected,
+            "display of {iso:?} in {lang:?}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn dates_show_in_the_buddhist_era() {
+        check("2025-03-05", Lang::Th, Some("5 มีนาคม พ.ศ. 2568"));
+        check("2025-03-05", Lang::En, Some("5 March 2025 (B.E. 2568)"));
+        check("2024-12-31", Lang::Th, Some("31 ธันวาคม พ.ศ. 2567"));
+        check("2024-02-29", Lang::Th, Some("29 กุมภาพันธ์ พ.ศ. 2567"));
+        check("2024-01-01T08:30:00", Lang::Th, Some("1 มกราคม พ.ศ. 2567"));
+        check("2023-02-29", Lang::Th, None);
+        check("1900-02-29", Lang::Th, None);
+        check("2000-02-29", Lang::En, Some("29 February 2000 (B.E. 2543)"));
+        check("2025-13-01", Lang::Th, None);
+        check("2025-3-5", Lang::Th, None);
+        check("", Lang::Th, None);
+        check("๒๕๖๘-๐๓-๐๕", Lang::Th, None);
+    }
+}

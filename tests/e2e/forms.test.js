@@ -1,0 +1,58 @@
+// Every form bundled from forms/ opens without a problem: it compiles, its
+// pages can be walked with Next to the finalize step, and the browser logs
+// no error on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { start, root } from './harness.js';
+
+let app;
+before(async () => {
+  app = await start();
+});
+after(async () => {
+  await app?.close();
+});
+
+/// Every YAML file under forms/; each must appear on the home page as a
+/// form (variants included).
+function formFiles() {
+  const ids = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(name)) ids.push(path);
+    }
+  };
+  walk(join(root, 'forms'));
+  return ids;
+}
+
+test('every bundled form opens and can be walked to the finalize step', async () => {
+  const files = formFiles();
+  assert.ok(files.length > 0, 'forms/ holds no form');
+  const page = await app.open({ locale: 'en-US' });
+  const cards = page.locator('li.card[data-form]');
+  const ids = await cards.evaluateAll((items) => items.map((item) => item.dataset.form));
+  const tested = ids.filter((id) => !id.startsWith('e2e-'));
+  assert.equal(tested.length, files.length, `forms on the home page: ${tested}; files: ${files}`);
+  assert.equal(await page.locator('section.broken').count(), 0, 'a form file did not load');
+
+  for (const id of tested) {
+    await page.goto(`${app.url}#/form/${encodeURIComponent(id)}`);
+    await page.locator(`article.form[data-form="${id}"]`).waitFor();
+    assert.equal(await page.locator('.diagnostics').count(), 0, `${id} has problems`);
+    for (let pages = 1; ; pages++) {
+      assert.ok((await page.locator('[data-field]:visible').count()) > 0, `${id}: page ${pages} is empty`);
+      const next = page.getByRole('button', { name: 'Next' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+      assert.ok(pages < 100, `${id}: Next never ends`);
+    }
+    await page.getByRole('button', { name: 'Finalize' }).click();
+    await page.locator('#problems, .done').first().waitFor();
+  }
+  assert.deepEqual(page.problems, []);
+});

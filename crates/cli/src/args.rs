@@ -8,34 +8,60 @@ use lexopt::prelude::*;
 #[derive(Debug, PartialEq)]
 pub(crate) enum Command {
     Help,
-    Lint { paths: Vec<String> },
-    Eval { form: String, answers: Option<String>, today: Option<String>, lang: Option<String>, expr: String },
-    Resolve { file: String },
-    Import { file: String, output: Option<String> },
-    Diff { a: String, b: String },
-    Keygen { output: String },
+    Lint {
+        paths: Vec<String>,
+    },
+    Eval {
+        form: String,
+        answers: Option<String>,
+        today: Option<String>,
+        lang: Option<String>,
+        expr: String,
+    },
+    Resolve {
+        file: String,
+    },
+    Import {
+        file: String,
+        output: Option<String>,
+    },
+    Diff {
+        a: String,
+        b: String,
+    },
+    Keygen {
+        output: String,
+    },
     Decrypt(crate::decrypt::Options),
 }
 
 pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut p = lexopt::Parser::from_args(args);
     let sub = match p.next().map_err(|e| e.to_string())? {
-        Some(Value(v)) => v.string().map_err(|_| "the command is not valid UTF-8".to_owned())?,
+        Some(Value(v)) => v
+            .string()
+            .map_err(|_| "the command is not valid UTF-8".to_owned())?,
         Some(Long("help") | Short('h')) | None => return Ok(Command::Help),
         Some(other) => return Err(other.unexpected().to_string()),
     };
     let mut positional: Vec<String> = Vec::new();
     let (mut form, mut answers, mut today, mut lang) = (None, None, None, None);
     let mut output = None;
-    let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) = (Vec::new(), None, None, false, false);
+    let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
+        (Vec::new(), None, None, false, false);
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
-            Value(v) => positional.push(v.string().map_err(|_| "an argument is not valid UTF-8".to_owned())?),
+            Value(v) => positional.push(
+                v.string()
+                    .map_err(|_| "an argument is not valid UTF-8".to_owned())?,
+            ),
             Long("form") if sub == "eval" => form = Some(text(&mut p)?),
             Long("answers") if sub == "eval" => answers = Some(text(&mut p)?),
             Long("today") if sub == "eval" => today = Some(text(&mut p)?),
             Long("lang") if sub == "eval" => lang = Some(text(&mut p)?),
-            Short('o') | Long("output") if matches!(sub.as_str(), "import" | "keygen" | "decrypt") => {
+            Short('o') | Long("output")
+                if matches!(sub.as_str(), "import" | "keygen" | "decrypt") =>
+            {
                 output = Some(text(&mut p)?)
             }
             Short('i') | Long("identity") if sub == "decrypt" => identities.push(text(&mut p)?),
@@ -54,13 +80,23 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         "eval" => {
             let form = form.ok_or("eval needs --form FILE")?;
             match positional.len() {
-                1 => Ok(Command::Eval { form, answers, today, lang, expr: positional.remove(0) }),
+                1 => Ok(Command::Eval {
+                    form,
+                    answers,
+                    today,
+                    lang,
+                    expr: positional.remove(0),
+                }),
                 0 => Err("eval needs an expression to evaluate".to_owned()),
-                n => Err(format!("eval takes one expression, but found {n} arguments (quote the expression)")),
+                n => Err(format!(
+                    "eval takes one expression, but found {n} arguments (quote the expression)"
+                )),
             }
         }
         "resolve" => match positional.len() {
-            1 => Ok(Command::Resolve { file: positional.remove(0) }),
+            1 => Ok(Command::Resolve {
+                file: positional.remove(0),
+            }),
             n => Err(format!("resolve takes one form file, but found {n}")),
         },
         "diff" => match <[String; 2]>::try_from(positional) {
@@ -68,13 +104,20 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Err(p) => Err(format!("diff takes two form files, but found {}", p.len())),
         },
         "import" => match positional.len() {
-            1 => Ok(Command::Import { file: positional.remove(0), output }),
-            n => Err(format!("import takes one spreadsheet (.xlsx, .xls or .csv), but found {n}")),
+            1 => Ok(Command::Import {
+                file: positional.remove(0),
+                output,
+            }),
+            n => Err(format!(
+                "import takes one spreadsheet (.xlsx, .xls or .csv), but found {n}"
+            )),
         },
         "keygen" => match (output, positional.len()) {
             (Some(output), 0) => Ok(Command::Keygen { output }),
             (None, _) => Err("keygen needs -o FILE for the new key".to_owned()),
-            (Some(_), n) => Err(format!("keygen takes no arguments besides -o FILE, but found {n}")),
+            (Some(_), n) => Err(format!(
+                "keygen takes no arguments besides -o FILE, but found {n}"
+            )),
         },
         "decrypt" => {
             let out = output.ok_or("decrypt needs -o FOLDER for the results")?;
@@ -87,15 +130,30 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             let format = match format.as_deref() {
                 None | Some("csv") => crate::decrypt::Format::Csv,
                 Some("json") => crate::decrypt::Format::Json,
-                Some(other) => return Err(format!("expected --format csv or json, but found `{other}`")),
+                Some(other) => {
+                    return Err(format!(
+                        "expected --format csv or json, but found `{other}`"
+                    ))
+                }
             };
             let bundles = positional;
-            Ok(Command::Decrypt(crate::decrypt::Options { identities, passphrase_file, bundles, out, format, labels, bom }))
+            Ok(Command::Decrypt(crate::decrypt::Options {
+                identities,
+                passphrase_file,
+                bundles,
+                out,
+                format,
+                labels,
+                bom,
+            }))
         }
         other => Err(format!("unknown command `{other}`")),
     }
 }
 
 fn text(p: &mut lexopt::Parser) -> Result<String, String> {
-    p.value().map_err(|e| e.to_string())?.string().map_err(|_| "an option value is not valid UTF-8".to_owned())
+    p.value()
+        .map_err(|e| e.to_string())?
+        .string()
+        .map_err(|_| "an option value is not valid UTF-8".to_owned())
 }

@@ -68,7 +68,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = e.path();
         if path.is_dir() {
             collect(&path, out)?;
-        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|x| x.to_str()),
+            Some("yaml" | "yml")
+        ) {
             out.push(path);
         }
     }
@@ -90,7 +93,8 @@ pub(crate) fn eval(
     }
     let compiled = compiled.ok_or_else(|| Fatal(format!("{form}: the form could not be read")))?;
     let today = match today {
-        Some(t) => Date::parse_iso(t).ok_or_else(|| Fatal(format!("expected --today as YYYY-MM-DD, but found '{t}'")))?,
+        Some(t) => Date::parse_iso(t)
+            .ok_or_else(|| Fatal(format!("expected --today as YYYY-MM-DD, but found '{t}'")))?,
         None => system_today(),
     };
     let mut session = Session::new(compiled.clone(), Clock::fixed(today));
@@ -98,10 +102,13 @@ pub(crate) fn eval(
         session.set_language(l);
     }
     if let Some(path) = answers {
-        let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {path}: {e}")))?;
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| Fatal(format!("{path}: not valid JSON: {e}")))?;
-        let (_, report) = session.load_answers(&json).map_err(|e| Fatal(format!("{path}: {e}")))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {path}: {e}")))?;
+        let json: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Fatal(format!("{path}: not valid JSON: {e}")))?;
+        let (_, report) = session
+            .load_answers(&json)
+            .map_err(|e| Fatal(format!("{path}: {e}")))?;
         for key in report.unknown {
             eprintln!("{path}: warning: no question `{key}` in this form; its answer was ignored");
         }
@@ -109,7 +116,10 @@ pub(crate) fn eval(
     match compiled.compile_expression(expr) {
         Ok(program) => {
             let value = session.evaluate(&program);
-            println!("{}", serde_json::to_string(&value).unwrap_or_else(|_| "null".to_owned()));
+            println!(
+                "{}",
+                serde_json::to_string(&value).unwrap_or_else(|_| "null".to_owned())
+            );
             Ok(true)
         }
         Err(errors) => {

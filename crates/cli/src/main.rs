@@ -58,9 +58,19 @@ fn main() -> ExitCode {
             Ok(true)
         }
         Command::Lint { paths } => lint::lint(&paths),
-        Command::Eval { form, answers, today, lang, expr } => {
-            lint::eval(&form, answers.as_deref(), today.as_deref(), lang.as_deref(), &expr)
-        }
+        Command::Eval {
+            form,
+            answers,
+            today,
+            lang,
+            expr,
+        } => lint::eval(
+            &form,
+            answers.as_deref(),
+            today.as_deref(),
+            lang.as_deref(),
+            &expr,
+        ),
         Command::Resolve { file } => lint::resolve(&file),
         Command::Diff { a, b } => diff::diff(&a, &b),
         Command::Import { file, output } => import::import(&file, output.as_deref()),

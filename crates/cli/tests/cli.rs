@@ -15,9 +15,16 @@ fn check(args: &[&str], status: i32, expect: &Expect) {
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr).lines().map(|l| format!("stderr: {l}\n")).collect::<String>()
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .map(|l| format!("stderr: {l}\n"))
+            .collect::<String>()
     );
-    assert_eq!(out.status.code(), Some(status), "exit status of yim {args:?}, output:\n{text}");
+    assert_eq!(
+        out.status.code(),
+        Some(status),
+        "exit status of yim {args:?}, output:\n{text}"
+    );
     expect.assert_eq(&text);
 }
 
@@ -28,17 +35,24 @@ fn lint_clean_files_prints_nothing() {
 
 #[test]
 fn lint_reports_every_expression_problem_with_its_place() {
-    check(&["lint", "bad-expressions.yaml"], 1, &expect![[r#"
+    check(
+        &["lint", "bad-expressions.yaml"],
+        1,
+        &expect![[r#"
         bad-expressions.yaml:13:16: in relevant: unknown question `${agee}`, did you mean `${age}`?
         bad-expressions.yaml:16:19: these expressions depend on each other in a cycle: ${a} → ${b} → ${a}
         bad-expressions.yaml:22:19: in calculation: function `substr` expects 2 or 3 arguments, but found 1
         bad-expressions.yaml:26:16: in relevant: `.` is only allowed in a constraint
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn lint_usage_errors_exit_2() {
-    check(&["lint"], 2, &expect![[r#"
+    check(
+        &["lint"],
+        2,
+        &expect![[r#"
         stderr: yim: lint needs at least one file or folder
         stderr: 
         stderr: usage: yim <command> [options]
@@ -57,20 +71,36 @@ fn lint_usage_errors_exit_2() {
         stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase)
         stderr:   help                              show this message
         stderr: 
-    "#]]);
-    check(&["lint", "missing.yaml"], 2, &expect![[r#"
+    "#]],
+    );
+    check(
+        &["lint", "missing.yaml"],
+        2,
+        &expect![[r#"
         stderr: yim: missing.yaml: no such file or folder
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn eval_uses_answers_and_repeats() {
-    let base = ["eval", "--form", "good.yaml", "--answers", "answers.json", "--today", "2026-11-23"];
+    let base = [
+        "eval",
+        "--form",
+        "good.yaml",
+        "--answers",
+        "answers.json",
+        "--today",
+        "2026-11-23",
+    ];
     let cases: &[(&str, Expect)] = &[
         ("sum(${kid_age})", expect![["15\n"]]),
         ("count(${kids})", expect![["2\n"]]),
         ("${age} >= 6 and ${school} != ''", expect![["true\n"]]),
-        ("concat(${school}, ' / ', format-date(today(), '%Y'))", expect![["\"Ban Nong Bua / 2026\"\n"]]),
+        (
+            "concat(${school}, ' / ', format-date(today(), '%Y'))",
+            expect![["\"Ban Nong Bua / 2026\"\n"]],
+        ),
     ];
     for (expr, expected) in cases {
         let mut args = base.to_vec();
@@ -81,14 +111,21 @@ fn eval_uses_answers_and_repeats() {
 
 #[test]
 fn eval_reports_expression_errors_with_columns() {
-    check(&["eval", "--form", "good.yaml", "${agee} + 1"], 1, &expect![[r#"
+    check(
+        &["eval", "--form", "good.yaml", "${agee} + 1"],
+        1,
+        &expect![[r#"
         <expression>:1:1: unknown question `${agee}`, did you mean `${age}`?
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn resolve_prints_the_variant_applied() {
-    check(&["resolve", "variant.yaml"], 0, &expect![[r#"
+    check(
+        &["resolve", "variant.yaml"],
+        0,
+        &expect![[r#"
         form:
           id: fixture-variant
           version: 1-v
@@ -110,5 +147,6 @@ fn resolve_prints_the_variant_applied() {
               - name: kid_age
                 type: integer
                 label: {th: อายุเด็ก, en: Child's age}
-    "#]]);
+    "#]],
+    );
 }

@@ -35,13 +35,24 @@ fn check(inputs: &[(&str, &[u8])], args: &[&str], status: i32, expect: &Expect) 
 /// Runs `yim` in `dir`, checks the exit status and returns stdout followed
 /// by stderr, each stderr line marked.
 fn run(dir: &Path, args: &[&str], status: i32) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_yim")).args(args).current_dir(dir).output().expect("yim runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("yim runs");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr).lines().map(|l| format!("stderr: {l}\n")).collect::<String>()
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .map(|l| format!("stderr: {l}\n"))
+            .collect::<String>()
     );
-    assert_eq!(out.status.code(), Some(status), "exit status of yim {args:?}, output:\n{text}");
+    assert_eq!(
+        out.status.code(),
+        Some(status),
+        "exit status of yim {args:?}, output:\n{text}"
+    );
     text
 }
 
@@ -114,15 +125,28 @@ fn import_without_output_prints_the_form() {
 #[test]
 fn imported_corpus_forms_lint_clean() {
     let cases = [
-        ("all-question-types-v2024091201-3.xlsx", "wrote all.yaml: 67 questions; 42 notes above"),
-        ("ifrc-distribution-site-assessment-v1.xlsx", "wrote all.yaml: 78 questions; 57 notes above"),
-        ("socio-economic-survey-v20240515.xlsx", "wrote all.yaml: 17 questions; 2 notes above"),
+        (
+            "all-question-types-v2024091201-3.xlsx",
+            "wrote all.yaml: 67 questions; 42 notes above",
+        ),
+        (
+            "ifrc-distribution-site-assessment-v1.xlsx",
+            "wrote all.yaml: 78 questions; 57 notes above",
+        ),
+        (
+            "socio-economic-survey-v20240515.xlsx",
+            "wrote all.yaml: 17 questions; 2 notes above",
+        ),
     ];
     for (file, last) in cases {
         let dir = tempfile::tempdir().expect("a temporary folder");
         std::fs::write(dir.path().join(file), corpus(file)).expect("input written");
         let out = run(dir.path(), &["import", file, "-o", "all.yaml"], 1);
-        assert_eq!(out.lines().last(), Some(format!("stderr: {last}").as_str()), "{file}");
+        assert_eq!(
+            out.lines().last(),
+            Some(format!("stderr: {last}").as_str()),
+            "{file}"
+        );
         assert_eq!(run(dir.path(), &["lint", "all.yaml"], 0), "", "{file}");
     }
 }
@@ -135,27 +159,57 @@ fn import_reports_a_legacy_xls_named_xlsx_like_any_workbook() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(dir.path().join("ifrc.xlsx"), bytes).expect("input written");
     let out = run(dir.path(), &["import", "ifrc.xlsx"], 1);
-    assert!(out.contains("  id: distributionsite_assessment_v1_0\n"), "{out}");
+    assert!(
+        out.contains("  id: distributionsite_assessment_v1_0\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn import_usage_and_file_errors_exit_2() {
-    check(&[], &["import", "missing.xlsx"], 2, &expect![[r#"
+    check(
+        &[],
+        &["import", "missing.xlsx"],
+        2,
+        &expect![[r#"
         stderr: yim: cannot read missing.xlsx: no such file
-    "#]]);
-    check(&[("bad.xlsx", b"PK\x03\x04garbage")], &["import", "bad.xlsx"], 2, &expect![[r#"
+    "#]],
+    );
+    check(
+        &[("bad.xlsx", b"PK\x03\x04garbage")],
+        &["import", "bad.xlsx"],
+        2,
+        &expect![[r#"
         stderr: yim: bad.xlsx: the file cannot be read as a spreadsheet (cannot detect file format)
-    "#]]);
-    check(&[("notes.csv", b"type,name,label\n")], &["import", "notes.csv"], 2, &expect![[r#"
+    "#]],
+    );
+    check(
+        &[("notes.csv", b"type,name,label\n")],
+        &["import", "notes.csv"],
+        2,
+        &expect![[r#"
         stderr: yim: notes.csv: expected questions on the survey sheet, but none could be converted
-    "#]]);
+    "#]],
+    );
     // Usage errors print the whole usage after the message; only the message
     // is pinned here, since other commands add lines to the usage.
     let cases = [
-        (vec!["import"], "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 0"),
-        (vec!["import", "a.xlsx", "b.xlsx"], "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 2"),
-        (vec!["import", "a.xlsx", "-o"], "stderr: yim: missing argument for option '-o'"),
-        (vec!["lint", "-o", "x.yaml", "a.yaml"], "stderr: yim: invalid option '-o'"),
+        (
+            vec!["import"],
+            "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 0",
+        ),
+        (
+            vec!["import", "a.xlsx", "b.xlsx"],
+            "stderr: yim: import takes one spreadsheet (.xlsx, .xls or .csv), but found 2",
+        ),
+        (
+            vec!["import", "a.xlsx", "-o"],
+            "stderr: yim: missing argument for option '-o'",
+        ),
+        (
+            vec!["lint", "-o", "x.yaml", "a.yaml"],
+            "stderr: yim: invalid option '-o'",
+        ),
     ];
     for (args, first) in cases {
         let dir = tempfile::tempdir().expect("a temporary folder");

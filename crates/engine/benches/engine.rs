@@ -20,11 +20,18 @@ fn generated_form() -> String {
         y.push_str(&format!("  - {{name: q{i}, type: integer, label: Q{i}}}\n"));
     }
     for i in 0..250 {
-        y.push_str(&format!("  - {{name: c{i}, type: calculate, calculation: '${{q{}}} + ${{q{}}} * 2'}}\n", 2 * i, 2 * i + 1));
+        y.push_str(&format!(
+            "  - {{name: c{i}, type: calculate, calculation: '${{q{}}} + ${{q{}}} * 2'}}\n",
+            2 * i,
+            2 * i + 1
+        ));
     }
     for i in 0..250 {
         let src = if i < 200 { 0 } else { i };
-        y.push_str(&format!("  - {{name: t{i}, type: text, label: T{i}, relevant: '${{q{src}}} > {}'}}\n", i % 7));
+        y.push_str(&format!(
+            "  - {{name: t{i}, type: text, label: T{i}, relevant: '${{q{src}}} > {}'}}\n",
+            i % 7
+        ));
     }
     y
 }
@@ -75,7 +82,9 @@ fn main() {
     // it: the cost of entry 200 should be the cost of entry 1.
     let mut r = String::from("form: {id: rep, version: '1', title: Rep}\nquestions:\n  - name: people\n    type: repeat\n    label: Person\n    questions:\n");
     for i in 0..18 {
-        r.push_str(&format!("      - {{name: p{i}, type: integer, label: P{i}}}\n"));
+        r.push_str(&format!(
+            "      - {{name: p{i}, type: integer, label: P{i}}}\n"
+        ));
     }
     r.push_str("      - {name: p_sum, type: calculate, calculation: '${p0} + ${p1}'}\n");
     r.push_str("      - {name: p_note, type: text, label: Note, relevant: '${p_sum} > 3'}\n");
@@ -96,13 +105,23 @@ fn main() {
         }
     }
 
-    println!("generated form: {} nodes, {} expressions", compiled.node_count(), compiled.expression_count());
+    println!(
+        "generated form: {} nodes, {} expressions",
+        compiled.node_count(),
+        compiled.expression_count()
+    );
     println!("{:<44} {:>12}", "measure (median)", "time");
     println!("{:<44} {:>12.3?}", "load YAML (1,000 questions)", load_t);
     println!("{:<44} {:>12.3?}", "compile (target < 5 ms)", compile_t);
     println!("{:<44} {:>12.3?}", "full evaluation (new session)", full_t);
-    println!("{:<44} {:>12.3?}", "incremental update, 2 dependents (< 50 µs)", one_t);
-    println!("{:<44} {:>12.3?}", "incremental update, 200 dependents", wide_t);
+    println!(
+        "{:<44} {:>12.3?}",
+        "incremental update, 2 dependents (< 50 µs)", one_t
+    );
+    println!(
+        "{:<44} {:>12.3?}",
+        "incremental update, 200 dependents", wide_t
+    );
     for entry in [1, 50, 100, 200] {
         let label = format!("add entry {entry} of a 20-question repeat");
         println!("{:<44} {:>12.3?}", label, median(adds[entry - 1].clone()));

@@ -48,8 +48,11 @@ impl Session {
                 QType::Group | QType::Note => {}
                 QType::Repeat => {
                     if draft || slot.relevant {
-                        let items =
-                            self.instances(node, frame).iter().map(|&f| self.frame_json(f, draft)).collect();
+                        let items = self
+                            .instances(node, frame)
+                            .iter()
+                            .map(|&f| self.frame_json(f, draft))
+                            .collect();
                         out.insert(n.name.clone(), Json::Array(items));
                     }
                 }
@@ -76,8 +79,13 @@ impl Session {
     /// Restores answers saved by [`Session::draft_json`] or
     /// [`Session::answers_json`] into this (fresh) session. Repeat entries
     /// are created as needed. Nothing is marked as visited.
-    pub fn load_answers(&mut self, json: &Json) -> Result<(Changes, LoadReport), crate::AnswerError> {
-        let Json::Object(map) = json else { return Err(crate::AnswerError::NotAnObject) };
+    pub fn load_answers(
+        &mut self,
+        json: &Json,
+    ) -> Result<(Changes, LoadReport), crate::AnswerError> {
+        let Json::Object(map) = json else {
+            return Err(crate::AnswerError::NotAnObject);
+        };
         let mut report = LoadReport::default();
         self.load_frame(ROOT, map, &mut report);
         Ok((self.finish(), report))
@@ -155,4 +163,3 @@ impl Session {
         self.enqueue(cell(node, Kind::Valid), f);
     }
 }
-

@@ -231,7 +231,12 @@ impl CompiledForm {
     /// Compiles an extra expression against the form, as if it were written
     /// at the top level (outside every repeat). Used by `yim eval`.
     pub fn compile_expression(&self, src: &str) -> Result<Program, Vec<ExprError>> {
-        let scope = ExprScope { form: self, from: 0, current: None, choice_columns: &[] };
+        let scope = ExprScope {
+            form: self,
+            from: 0,
+            current: None,
+            choice_columns: &[],
+        };
         yim_expr::compile(src, &scope)
     }
 }
@@ -255,7 +260,11 @@ impl yim_expr::Scope for ExprScope<'_> {
     fn resolve(&self, name: &str) -> Option<RefInfo> {
         if let Some(column) = name.strip_prefix(CHOICE_PREFIX) {
             let index = self.choice_columns.iter().position(|c| c == column)?;
-            return Some(RefInfo { id: CHOICE_COLUMN_BASE + index as u32, ty: Ty::Text, repeated: false });
+            return Some(RefInfo {
+                id: CHOICE_COLUMN_BASE + index as u32,
+                ty: Ty::Text,
+                repeated: false,
+            });
         }
         let id = self.form.lookup(name)?;
         let node = self.form.node(id);
@@ -263,8 +272,13 @@ impl yim_expr::Scope for ExprScope<'_> {
         // encloses the expression's scope (the same instance, or an outer
         // one); otherwise it reaches into repeat instances and yields all of
         // them. A repeat itself always stands for its list of instances.
-        let repeated = node.qtype == QType::Repeat || !self.form.scope_contains(node.scope, self.from);
-        Some(RefInfo { id, ty: node.ty, repeated })
+        let repeated =
+            node.qtype == QType::Repeat || !self.form.scope_contains(node.scope, self.from);
+        Some(RefInfo {
+            id,
+            ty: node.ty,
+            repeated,
+        })
     }
 
     fn current(&self) -> Option<Ty> {
@@ -319,13 +333,15 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
         }
         if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-' | ':' | '.')) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-' | ':' | '.'))
+            {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
             let is_call = chars[i..].iter().find(|c| !c.is_whitespace()) == Some(&'(');
             let is_operator = matches!(word.as_str(), "and" | "or" | "div" | "mod");
-            if !is_call && !is_operator && columns.iter().any(|col| *col == word) {
+            if !is_call && !is_operator && columns.contains(&word) {
                 out.push_str("${");
                 out.push_str(CHOICE_PREFIX);
                 out.push_str(&word);
@@ -369,21 +385,39 @@ pub fn compile(form: &Form) -> (Option<Arc<CompiledForm>>, Vec<Diagnostic>) {
     let mut compiled = CompiledForm {
         form: form.clone(),
         nodes: Vec::new(),
-        scopes: vec![Scope { parent: None, repeat: None, nodes: Vec::new(), repeats: Vec::new(), depth: 0 }],
+        scopes: vec![Scope {
+            parent: None,
+            repeat: None,
+            nodes: Vec::new(),
+            repeats: Vec::new(),
+            depth: 0,
+        }],
         lists: form.choices.values().cloned().collect(),
         by_name: HashMap::new(),
         dependents: Vec::new(),
         rank: Vec::new(),
         volatile_cells: Vec::new(),
     };
-    let list_index: HashMap<&str, usize> =
-        form.choices.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let list_index: HashMap<&str, usize> = form
+        .choices
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
 
     // First pass: lay out nodes and scopes, so that every name is known
     // before any expression is compiled (expressions may refer forward).
     let mut sources: Vec<&Question> = Vec::new();
     for q in &form.questions {
-        layout(&mut compiled, &mut sources, q, None, 0, &list_index, &mut diags);
+        layout(
+            &mut compiled,
+            &mut sources,
+            q,
+            None,
+            0,
+            &list_index,
+            &mut diags,
+        );
     }
 
     // Second pass: compile every expression in the scope it is evaluated in.
@@ -427,7 +461,13 @@ fn layout<'f>(
     let inner = if q.qtype == QType::Repeat {
         let inner = c.scopes.len() as ScopeId;
         let depth = c.scopes[scope as usize].depth + 1;
-        c.scopes.push(Scope { parent: Some(scope), repeat: Some(id), nodes: Vec::new(), repeats: Vec::new(), depth });
+        c.scopes.push(Scope {
+            parent: Some(scope),
+            repeat: Some(id),
+            nodes: Vec::new(),
+            repeats: Vec::new(),
+            depth,
+        });
         c.scopes[scope as usize].repeats.push(id);
         Some(inner)
     } else {
@@ -470,13 +510,23 @@ fn layout<'f>(
     }
 }
 
-fn compile_check(check: &Check, q: &Question, diags: &mut Vec<Diagnostic>) -> Option<CompiledCheck> {
+fn compile_check(
+    check: &Check,
+    q: &Question,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CompiledCheck> {
     Some(match check {
         Check::Email => CompiledCheck::Email,
         Check::Url => CompiledCheck::Url,
         Check::ThaiId => CompiledCheck::ThaiId,
-        Check::Length { min, max } => CompiledCheck::Length { min: *min, max: *max },
-        Check::Range { min, max } => CompiledCheck::Range { min: *min, max: *max },
+        Check::Length { min, max } => CompiledCheck::Length {
+            min: *min,
+            max: *max,
+        },
+        Check::Range { min, max } => CompiledCheck::Range {
+            min: *min,
+            max: *max,
+        },
         Check::Regex(pattern) => {
             // The whole answer must match, as in XLSForm's regex constraints
             // that authors usually anchor by hand.
@@ -484,7 +534,13 @@ fn compile_check(check: &Check, q: &Question, diags: &mut Vec<Diagnostic>) -> Op
                 Ok(re) => CompiledCheck::Regex(re),
                 Err(e) => {
                     let loc = q.loc_of("checks").clone();
-                    diags.push(Diagnostic::new(loc, format!("invalid regular expression in checks: {}", first_line(&e.to_string()))));
+                    diags.push(Diagnostic::new(
+                        loc,
+                        format!(
+                            "invalid regular expression in checks: {}",
+                            first_line(&e.to_string())
+                        ),
+                    ));
                     return None;
                 }
             }
@@ -493,7 +549,11 @@ fn compile_check(check: &Check, q: &Question, diags: &mut Vec<Diagnostic>) -> Op
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().last().unwrap_or(s).trim().trim_start_matches("error: ")
+    s.lines()
+        .last()
+        .unwrap_or(s)
+        .trim()
+        .trim_start_matches("error: ")
 }
 
 fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<Diagnostic>) {
@@ -522,10 +582,20 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     // previous value (for `once()`). Relevance, required and read-only
     // decide whether there is an answer at all, so reading it there would
     // be a cycle that hides a question forever.
-    let run = |c: &CompiledForm, expr: &Option<Expr>, what: &str, dot: bool, diags: &mut Vec<Diagnostic>| -> Option<Program> {
+    let run = |c: &CompiledForm,
+               expr: &Option<Expr>,
+               what: &str,
+               dot: bool,
+               diags: &mut Vec<Diagnostic>|
+     -> Option<Program> {
         let expr = expr.as_ref()?;
         let current = if dot { current } else { None };
-        let scope = ExprScope { form: c, from: own_scope, current, choice_columns: &[] };
+        let scope = ExprScope {
+            form: c,
+            from: own_scope,
+            current,
+            choice_columns: &[],
+        };
         compile_one(&scope, expr, &expr.src, what, diags)
     };
     let relevant = run(c, &q.relevant, "relevant", false, diags);
@@ -535,27 +605,51 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     let calculation = run(c, &q.calculation, "calculation", true, diags);
     let repeat_count = q.repeat_count.as_ref().and_then(|expr| {
         // `repeat_count` is evaluated around the repeat, not inside it.
-        let scope = ExprScope { form: c, from: own_scope, current: None, choice_columns: &[] };
+        let scope = ExprScope {
+            form: c,
+            from: own_scope,
+            current: None,
+            choice_columns: &[],
+        };
         compile_one(&scope, expr, &expr.src, "repeat_count", diags)
     });
     let choice_filter = q.choice_filter.as_ref().and_then(|expr| {
         let src = rewrite_choice_filter(&expr.src, &list_columns);
-        let scope = ExprScope { form: c, from: own_scope, current: None, choice_columns: &list_columns };
+        let scope = ExprScope {
+            form: c,
+            from: own_scope,
+            current: None,
+            choice_columns: &list_columns,
+        };
         compile_one(&scope, expr, &src, "choice_filter", diags)
     });
     let default = match (&q.default, &c.node(id).default) {
         (Some(src), Some(Default::Literal(l))) if l.is_empty() && !src.is_empty() => {
-            let expr = Expr { src: src.clone(), loc: q.loc_of("default").clone() };
-            let scope = ExprScope { form: c, from: own_scope, current: None, choice_columns: &[] };
+            let expr = Expr {
+                src: src.clone(),
+                loc: q.loc_of("default").clone(),
+            };
+            let scope = ExprScope {
+                form: c,
+                from: own_scope,
+                current: None,
+                choice_columns: &[],
+            };
             compile_one(&scope, &expr, src, "default", diags).map(Default::Dynamic)
         }
         _ => None,
     };
     if q.repeat_count.is_some() && q.qtype != QType::Repeat {
-        diags.push(Diagnostic::new(q.loc_of("repeat_count").clone(), "`repeat_count` only applies to a repeat"));
+        diags.push(Diagnostic::new(
+            q.loc_of("repeat_count").clone(),
+            "`repeat_count` only applies to a repeat",
+        ));
     }
     if q.choice_filter.is_some() && node_list_missing(&q.qtype) {
-        diags.push(Diagnostic::new(q.loc_of("choice_filter").clone(), "`choice_filter` only applies to select_one and select_multiple questions"));
+        diags.push(Diagnostic::new(
+            q.loc_of("choice_filter").clone(),
+            "`choice_filter` only applies to select_one and select_multiple questions",
+        ));
     }
     let node = &mut c.nodes[id as usize];
     node.relevant = relevant;
@@ -566,9 +660,16 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     node.repeat_count = repeat_count;
     node.choice_filter = choice_filter;
     node.choice_columns = list_columns;
-    node.uses_position = [&q.relevant, &q.required, &q.read_only, &q.constraint, &q.calculation, &q.choice_filter]
-        .iter()
-        .any(|e| e.as_ref().is_some_and(|e| e.src.contains("position")));
+    node.uses_position = [
+        &q.relevant,
+        &q.required,
+        &q.read_only,
+        &q.constraint,
+        &q.calculation,
+        &q.choice_filter,
+    ]
+    .iter()
+    .any(|e| e.as_ref().is_some_and(|e| e.src.contains("position")));
     if let Some(d) = default {
         node.default = Some(d);
     } else if matches!(&node.default, Some(Default::Literal(l)) if l.is_empty()) {
@@ -581,12 +682,21 @@ fn node_list_missing(qtype: &QType) -> bool {
 }
 
 /// Compiles one expression and turns its errors into located diagnostics.
-fn compile_one(scope: &ExprScope<'_>, expr: &Expr, src: &str, what: &str, diags: &mut Vec<Diagnostic>) -> Option<Program> {
+fn compile_one(
+    scope: &ExprScope<'_>,
+    expr: &Expr,
+    src: &str,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Program> {
     match yim_expr::compile(src, scope) {
         Ok(p) => Some(p),
         Err(errors) => {
             for e in errors {
-                diags.push(Diagnostic::new(locate(&expr.loc, src, e.span.start), format!("in {what}: {}", e.message)));
+                diags.push(Diagnostic::new(
+                    locate(&expr.loc, src, e.span.start),
+                    format!("in {what}: {}", e.message),
+                ));
             }
             None
         }
@@ -599,10 +709,18 @@ pub(crate) fn locate(loc: &Loc, src: &str, offset: usize) -> Loc {
     let before = &src[..offset.min(src.len())];
     let lines = before.matches('\n').count() as u32;
     if lines == 0 {
-        Loc::new(loc.file.clone(), loc.line, loc.col + before.chars().count() as u32)
+        Loc::new(
+            loc.file.clone(),
+            loc.line,
+            loc.col + before.chars().count() as u32,
+        )
     } else {
         let tail = before.rsplit('\n').next().unwrap_or("");
-        Loc::new(loc.file.clone(), loc.line + lines, 1 + tail.chars().count() as u32)
+        Loc::new(
+            loc.file.clone(),
+            loc.line + lines,
+            1 + tail.chars().count() as u32,
+        )
     }
 }
 
@@ -747,7 +865,10 @@ fn report_cycle(
     // The cycle runs against reading order: cell A reads B reads C reads A.
     // Authors think in "A depends on B", which is the same direction.
     let first = c.node(names[0]);
-    let mut path: Vec<String> = names.iter().map(|&n| format!("${{{}}}", c.node(n).name)).collect();
+    let mut path: Vec<String> = names
+        .iter()
+        .map(|&n| format!("${{{}}}", c.node(n).name))
+        .collect();
     path.push(format!("${{{}}}", first.name));
     let kind = cell_kind(cycle[0] as CellId);
     let what = match kind {
@@ -760,7 +881,13 @@ fn report_cycle(
         Kind::Count => "repeat_count",
     };
     let loc = first_loc(c, names[0], what);
-    diags.push(Diagnostic::new(loc, format!("these expressions depend on each other in a cycle: {}", path.join(" → "))));
+    diags.push(Diagnostic::new(
+        loc,
+        format!(
+            "these expressions depend on each other in a cycle: {}",
+            path.join(" → ")
+        ),
+    ));
 }
 
 fn first_loc(c: &CompiledForm, id: NodeId, key: &str) -> Loc {

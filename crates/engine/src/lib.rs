@@ -57,13 +57,22 @@ pub use yim_expr::{Date, DateTime, Value};
 pub fn load_and_compile(
     path: &str,
     files: &dyn yim_form::Files,
-) -> (Option<std::sync::Arc<CompiledForm>>, Vec<yim_form::Diagnostic>) {
+) -> (
+    Option<std::sync::Arc<CompiledForm>>,
+    Vec<yim_form::Diagnostic>,
+) {
     let (form, mut diags) = yim_form::load(path, files);
-    let Some(form) = form else { return (None, diags) };
+    let Some(form) = form else {
+        return (None, diags);
+    };
     let (compiled, more) = compile(&form);
     diags.extend(more);
     diags.sort_by(|a, b| {
-        (a.loc.file.as_ref(), a.loc.line, a.loc.col).cmp(&(b.loc.file.as_ref(), b.loc.line, b.loc.col))
+        (a.loc.file.as_ref(), a.loc.line, a.loc.col).cmp(&(
+            b.loc.file.as_ref(),
+            b.loc.line,
+            b.loc.col,
+        ))
     });
     diags.dedup_by(|a, b| a.loc == b.loc && a.message == b.message);
     (compiled, diags)

@@ -9,7 +9,8 @@ use yim_expr::{Date, DateTime, Host, Program, Value};
 use yim_form::{Choice, QType};
 
 use crate::compile::{
-    cell, cell_kind, cell_node, CellId, CompiledForm, Default, Kind, NodeId, ScopeId, CHOICE_COLUMN_BASE, KINDS,
+    cell, cell_kind, cell_node, CellId, CompiledForm, Default, Kind, NodeId, ScopeId,
+    CHOICE_COLUMN_BASE, KINDS,
 };
 use crate::validate::{self, Fault};
 use crate::view::Changes;
@@ -31,7 +32,11 @@ pub struct Clock {
 impl Clock {
     /// A clock fixed at midnight UTC of `today`, for tests and tools.
     pub fn fixed(today: Date) -> Clock {
-        Clock { today, now: DateTime::from_date(today, 0), seed: 0x9e37_79b9_7f4a_7c15 }
+        Clock {
+            today,
+            now: DateTime::from_date(today, 0),
+            seed: 0x9e37_79b9_7f4a_7c15,
+        }
     }
 }
 
@@ -88,13 +93,23 @@ pub enum AnswerError {
 impl std::fmt::Display for AnswerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AnswerError::UnknownPath(p) => write!(f, "no question or repeat entry has the path `{p}`"),
-            AnswerError::NotAnswerable(p) => write!(f, "`{p}` is computed by the form and cannot be answered"),
+            AnswerError::UnknownPath(p) => {
+                write!(f, "no question or repeat entry has the path `{p}`")
+            }
+            AnswerError::NotAnswerable(p) => {
+                write!(f, "`{p}` is computed by the form and cannot be answered")
+            }
             AnswerError::ReadOnly(p) => write!(f, "`{p}` is read-only"),
             AnswerError::CountIsComputed(p) => {
-                write!(f, "the number of entries of `{p}` is set by its repeat_count")
+                write!(
+                    f,
+                    "the number of entries of `{p}` is set by its repeat_count"
+                )
             }
-            AnswerError::NotAnObject => write!(f, "expected a JSON object of answers, but found something else"),
+            AnswerError::NotAnObject => write!(
+                f,
+                "expected a JSON object of answers, but found something else"
+            ),
         }
     }
 }
@@ -123,7 +138,10 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("form", &self.form.form.id).field("frames", &self.frames.len()).finish()
+        f.debug_struct("Session")
+            .field("form", &self.form.form.id)
+            .field("frames", &self.frames.len())
+            .finish()
     }
 }
 
@@ -281,7 +299,12 @@ impl Session {
 
     /// Evaluates a compiled expression at the top level of the response.
     pub fn evaluate(&self, program: &Program) -> Value {
-        program.eval(&Ctx { s: self, node: None, frame: ROOT, choice: None })
+        program.eval(&Ctx {
+            s: self,
+            node: None,
+            frame: ROOT,
+            choice: None,
+        })
     }
 
     // ----- paths -----
@@ -326,7 +349,10 @@ impl Session {
             None => name.to_owned(),
         };
         let (node, frame) = self.resolve(&inner)?;
-        if self.form.node(node).qtype != QType::Repeat || index == 0 || index > self.instances(node, frame).len() {
+        if self.form.node(node).qtype != QType::Repeat
+            || index == 0
+            || index > self.instances(node, frame).len()
+        {
             return Err(unknown());
         }
         Ok((node, frame, index - 1))
@@ -344,7 +370,9 @@ impl Session {
         let mut parts = Vec::new();
         let mut f = frame;
         while let Some(parent) = self.frames[f as usize].parent {
-            let repeat = self.form.scopes[self.frames[f as usize].scope as usize].repeat.unwrap_or(0);
+            let repeat = self.form.scopes[self.frames[f as usize].scope as usize]
+                .repeat
+                .unwrap_or(0);
             let list = self.instances(repeat, parent);
             let index = list.iter().position(|&x| x == f).unwrap_or(0) + 1;
             parts.push(format!("{}[{}]/", self.form.node(repeat).name, index));
@@ -404,7 +432,13 @@ impl Session {
                 slot
             })
             .collect();
-        self.frames.push(Frame { scope, parent, slots, repeats: vec![Vec::new(); s.repeats.len()], alive: true });
+        self.frames.push(Frame {
+            scope,
+            parent,
+            slots,
+            repeats: vec![Vec::new(); s.repeats.len()],
+            alive: true,
+        });
         // Every cell of every node in the new frame is computed once.
         let nodes = self.form.scopes[scope as usize].nodes.clone();
         for n in nodes {
@@ -439,7 +473,10 @@ impl Session {
         let volatile = self.form.volatile_cells.clone();
         for f in later {
             for &c in &volatile {
-                if self.form.scope_contains(self.frames[f as usize].scope, self.form.node(cell_node(c)).scope) {
+                if self.form.scope_contains(
+                    self.frames[f as usize].scope,
+                    self.form.node(cell_node(c)).scope,
+                ) {
                     for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
                         self.enqueue(c, g);
                     }
@@ -452,7 +489,10 @@ impl Session {
         let f = &mut self.frames[frame as usize];
         f.alive = false;
         f.slots = Vec::new();
-        let children: Vec<FrameId> = std::mem::take(&mut f.repeats).into_iter().flatten().collect();
+        let children: Vec<FrameId> = std::mem::take(&mut f.repeats)
+            .into_iter()
+            .flatten()
+            .collect();
         for c in children {
             self.kill(c);
         }
@@ -478,7 +518,10 @@ impl Session {
         let mut frames = vec![top];
         for r in path {
             let idx = self.rep_index[r as usize] as usize;
-            frames = frames.iter().flat_map(|&f| self.frames[f as usize].repeats[idx].iter().copied()).collect();
+            frames = frames
+                .iter()
+                .flat_map(|&f| self.frames[f as usize].repeats[idx].iter().copied())
+                .collect();
         }
         frames
     }
@@ -496,15 +539,27 @@ impl Session {
     /// Recomputes every dirty cell and returns what changed.
     pub(crate) fn finish(&mut self) -> Changes {
         self.run();
-        let mut changed: Vec<(NodeId, FrameId)> =
-            self.changed.drain().filter(|&(_, f)| self.frames[f as usize].alive).collect();
+        let mut changed: Vec<(NodeId, FrameId)> = self
+            .changed
+            .drain()
+            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .collect();
         changed.sort_unstable();
-        let mut structure: Vec<(NodeId, FrameId)> =
-            self.structure.drain().filter(|&(_, f)| self.frames[f as usize].alive).collect();
+        let mut structure: Vec<(NodeId, FrameId)> = self
+            .structure
+            .drain()
+            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .collect();
         structure.sort_unstable();
         Changes {
-            changed: changed.into_iter().map(|(n, f)| self.path_of(n, f)).collect(),
-            repeats: structure.into_iter().map(|(n, f)| self.path_of(n, f)).collect(),
+            changed: changed
+                .into_iter()
+                .map(|(n, f)| self.path_of(n, f))
+                .collect(),
+            repeats: structure
+                .into_iter()
+                .map(|(n, f)| self.path_of(n, f))
+                .collect(),
         }
     }
 
@@ -541,11 +596,16 @@ impl Session {
         let form = Arc::clone(&self.form);
         let n = form.node(node);
         let frame = self.up(frame, n.scope);
-        let ctx = Ctx { s: self, node: Some(node), frame, choice: None };
+        let ctx = Ctx {
+            s: self,
+            node: Some(node),
+            frame,
+            choice: None,
+        };
         match cell_kind(c) {
             Kind::Relevant => {
-                let parent = n.parent.map_or(true, |p| self.slot(p, frame).relevant);
-                let own = n.relevant.as_ref().map_or(true, |p| p.eval(&ctx).as_bool());
+                let parent = n.parent.is_none_or(|p| self.slot(p, frame).relevant);
+                let own = n.relevant.as_ref().is_none_or(|p| p.eval(&ctx).as_bool());
                 let v = parent && own;
                 replace(&mut self.slot_mut(node, frame).relevant, v)
             }
@@ -555,7 +615,11 @@ impl Session {
                 let v = if n.qtype == QType::Repeat {
                     // A repeat that is not relevant has no entries as far as
                     // expressions are concerned, like any hidden question.
-                    Value::Num(if relevant { self.instances(node, frame).len() as f64 } else { 0.0 })
+                    Value::Num(if relevant {
+                        self.instances(node, frame).len() as f64
+                    } else {
+                        0.0
+                    })
                 } else if let Some(p) = &n.calculation {
                     if relevant {
                         validate::coerce(n.ty, p.eval(&ctx))
@@ -591,7 +655,8 @@ impl Session {
                 replace(&mut self.slot_mut(node, frame).required, v)
             }
             Kind::ReadOnly => {
-                let v = n.calculation.is_some() || n.read_only.as_ref().is_some_and(|p| p.eval(&ctx).as_bool());
+                let v = n.calculation.is_some()
+                    || n.read_only.as_ref().is_some_and(|p| p.eval(&ctx).as_bool());
                 replace(&mut self.slot_mut(node, frame).read_only, v)
             }
             Kind::Valid => {
@@ -605,14 +670,23 @@ impl Session {
                 }
             }
             Kind::Choices => {
-                let Some(filter) = &n.choice_filter else { return false };
+                let Some(filter) = &n.choice_filter else {
+                    return false;
+                };
                 let list = &form.lists[n.list.unwrap_or(0)];
                 let kept: Vec<u32> = list
                     .choices
                     .iter()
                     .enumerate()
                     .filter(|(_, choice)| {
-                        filter.eval(&Ctx { s: self, node: Some(node), frame, choice: Some(choice) }).as_bool()
+                        filter
+                            .eval(&Ctx {
+                                s: self,
+                                node: Some(node),
+                                frame,
+                                choice: Some(choice),
+                            })
+                            .as_bool()
                     })
                     .map(|(i, _)| i as u32)
                     .collect();
@@ -625,12 +699,18 @@ impl Session {
                 }
             }
             Kind::Count => {
-                let Some(p) = &n.repeat_count else { return false };
+                let Some(p) = &n.repeat_count else {
+                    return false;
+                };
                 let wanted = p.eval(&ctx).as_num();
                 // A count that is not a number (an unanswered question) means
                 // no entries; a huge one is capped so a typo cannot freeze
                 // the phone.
-                let wanted = if wanted.is_finite() && wanted > 0.0 { (wanted as usize).min(MAX_REPEAT_COUNT) } else { 0 };
+                let wanted = if wanted.is_finite() && wanted > 0.0 {
+                    (wanted as usize).min(MAX_REPEAT_COUNT)
+                } else {
+                    0
+                };
                 let have = self.instances(node, frame).len();
                 for _ in have..wanted {
                     self.add_instance(node, frame);
@@ -687,12 +767,22 @@ pub(crate) struct Ctx<'a> {
 impl Host for Ctx<'_> {
     fn get(&self, id: u32) -> Value {
         if id >= CHOICE_COLUMN_BASE {
-            let Some(choice) = self.choice else { return Value::Empty };
-            let Some(node) = self.node else { return Value::Empty };
+            let Some(choice) = self.choice else {
+                return Value::Empty;
+            };
+            let Some(node) = self.node else {
+                return Value::Empty;
+            };
             let columns = &self.s.form.node(node).choice_columns;
-            return match columns.get((id - CHOICE_COLUMN_BASE) as usize).map(String::as_str) {
+            return match columns
+                .get((id - CHOICE_COLUMN_BASE) as usize)
+                .map(String::as_str)
+            {
                 Some("name") => Value::str(&choice.name),
-                Some(col) => choice.extra.get(col).map_or(Value::Empty, |v| Value::str(v)),
+                Some(col) => choice
+                    .extra
+                    .get(col)
+                    .map_or(Value::Empty, |v| Value::str(v)),
                 None => Value::Empty,
             };
         }
@@ -714,10 +804,17 @@ impl Host for Ctx<'_> {
         let top = s.up(self.frame, common);
         let frames = s.frames_below(top, target.scope);
         if target.qtype == QType::Repeat {
-            let n: usize = frames.iter().map(|&f| s.frames[f as usize].slots[target.slot].value.as_num() as usize).sum();
+            let n: usize = frames
+                .iter()
+                .map(|&f| s.frames[f as usize].slots[target.slot].value.as_num() as usize)
+                .sum();
             return Value::nodeset((0..n).map(|_| Value::Empty));
         }
-        Value::nodeset(frames.iter().map(|&f| s.frames[f as usize].slots[target.slot].value.clone()))
+        Value::nodeset(
+            frames
+                .iter()
+                .map(|&f| s.frames[f as usize].slots[target.slot].value.clone()),
+        )
     }
 
     fn current(&self) -> Value {
@@ -731,13 +828,24 @@ impl Host for Ctx<'_> {
         let parent = self.s.frames[self.frame as usize].parent?;
         let scope = self.s.frames[self.frame as usize].scope;
         let repeat = self.s.form.scopes[scope as usize].repeat?;
-        self.s.instances(repeat, parent).iter().position(|&f| f == self.frame).map(|i| i + 1)
+        self.s
+            .instances(repeat, parent)
+            .iter()
+            .position(|&f| f == self.frame)
+            .map(|i| i + 1)
     }
 
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
         let list = self.s.form.node(id).list?;
-        let c = self.s.form.lists[list].choices.iter().find(|c| c.name == choice)?;
-        Some(c.label.get(&self.s.lang, &self.s.form.form.default_language).to_owned())
+        let c = self.s.form.lists[list]
+            .choices
+            .iter()
+            .find(|c| c.name == choice)?;
+        Some(
+            c.label
+                .get(&self.s.lang, &self.s.form.form.default_language)
+                .to_owned(),
+        )
     }
 
     fn today(&self) -> Date {
@@ -764,4 +872,3 @@ impl Host for Ctx<'_> {
         )
     }
 }
-

@@ -25,7 +25,11 @@ pub(crate) enum Fault {
 
 /// Reads text typed for `node`: the value to store, and the text itself when
 /// it does not fit the type (so it is kept, and reported, not dropped).
-pub(crate) fn parse_answer(form: &CompiledForm, node: NodeId, raw: &str) -> (Value, Option<String>) {
+pub(crate) fn parse_answer(
+    form: &CompiledForm,
+    node: NodeId,
+    raw: &str,
+) -> (Value, Option<String>) {
     let n = form.node(node);
     if raw.trim().is_empty() && n.qtype != QType::Text {
         return (Value::Empty, None);
@@ -37,14 +41,21 @@ pub(crate) fn parse_answer(form: &CompiledForm, node: NodeId, raw: &str) -> (Val
     let parsed = match &n.qtype {
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
         QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
-        QType::Decimal => t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Num),
+        QType::Decimal => t
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::Num),
         QType::Date => Date::parse_iso(t).map(Value::Date),
         QType::Time => Time::parse_iso(t).map(Value::Time),
         QType::DateTime => DateTime::parse_iso(t).map(Value::DateTime),
         QType::SelectOne { .. } => is_choice(form, node, t).then(|| Value::str(t)),
         QType::SelectMultiple { .. } => {
             let picked: Vec<&str> = t.split_whitespace().collect();
-            picked.iter().all(|c| is_choice(form, node, c)).then(|| Value::multi(picked))
+            picked
+                .iter()
+                .all(|c| is_choice(form, node, c))
+                .then(|| Value::multi(picked))
         }
         QType::Acknowledge => match t {
             "OK" | "ok" | "1" | "true" | "yes" => Some(Value::str("OK")),
@@ -60,19 +71,30 @@ pub(crate) fn parse_answer(form: &CompiledForm, node: NodeId, raw: &str) -> (Val
 }
 
 fn is_choice(form: &CompiledForm, node: NodeId, name: &str) -> bool {
-    form.node(node).list.is_some_and(|l| form.lists[l].choices.iter().any(|c| c.name == name))
+    form.node(node)
+        .list
+        .is_some_and(|l| form.lists[l].choices.iter().any(|c| c.name == name))
 }
 
 /// ODK geopoints are `latitude longitude [altitude [accuracy]]`.
 fn parse_geopoint(t: &str) -> Option<String> {
-    let parts: Vec<f64> = t.split_whitespace().map(|p| p.parse::<f64>().ok()).collect::<Option<_>>()?;
+    let parts: Vec<f64> = t
+        .split_whitespace()
+        .map(|p| p.parse::<f64>().ok())
+        .collect::<Option<_>>()?;
     if !(2..=4).contains(&parts.len()) || parts.iter().any(|p| !p.is_finite()) {
         return None;
     }
     if !(-90.0..=90.0).contains(&parts[0]) || !(-180.0..=180.0).contains(&parts[1]) {
         return None;
     }
-    Some(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "))
+    Some(
+        parts
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Turns a calculation's result into the question's type, as ODK stores a
@@ -130,7 +152,9 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
     if slot.value.is_empty() {
         return slot.required.then_some(Fault::Required);
     }
-    if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) = (&n.qtype, &slot.choices) {
+    if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) =
+        (&n.qtype, &slot.choices)
+    {
         let list = &s.form.lists[n.list.unwrap_or(0)];
         let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);
         let ok = match &slot.value {
@@ -147,7 +171,15 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
         }
     }
     if let Some(p) = &n.constraint {
-        if !p.eval(&Ctx { s, node: Some(node), frame, choice: None }).as_bool() {
+        if !p
+            .eval(&Ctx {
+                s,
+                node: Some(node),
+                frame,
+                choice: None,
+            })
+            .as_bool()
+        {
             return Some(Fault::Constraint);
         }
     }
@@ -173,11 +205,20 @@ fn passes(check: &CompiledCheck, v: &Value) -> bool {
 /// the sum of the first twelve digits weighted 13 down to 2, modulo 11, with
 /// 10 and 11 wrapping to 0 and 1.
 pub fn thai_id_ok(text: &str) -> bool {
-    let digits: Vec<u32> = text.chars().filter(|c| *c != '-' && *c != ' ').map(|c| c.to_digit(10)).collect::<Option<_>>().unwrap_or_default();
+    let digits: Vec<u32> = text
+        .chars()
+        .filter(|c| *c != '-' && *c != ' ')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
     if digits.len() != 13 {
         return false;
     }
-    let sum: u32 = digits[..12].iter().enumerate().map(|(i, d)| d * (13 - i as u32)).sum();
+    let sum: u32 = digits[..12]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d * (13 - i as u32))
+        .sum();
     (11 - sum % 11) % 10 == digits[12]
 }
 
@@ -204,7 +245,11 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             Some(t) => t.get(lang, fallback).to_owned(),
             None => builtin(lang, "คำตอบนี้ไม่ถูกต้อง", "this answer is not allowed"),
         },
-        Fault::NotAChoice => builtin(lang, "คำตอบนี้ไม่อยู่ในตัวเลือกที่มีให้", "this answer is not one of the choices offered"),
+        Fault::NotAChoice => builtin(
+            lang,
+            "คำตอบนี้ไม่อยู่ในตัวเลือกที่มีให้",
+            "this answer is not one of the choices offered",
+        ),
         Fault::Type => {
             let raw = raw.unwrap_or("");
             let (th, en) = match n.qtype {
@@ -216,7 +261,10 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                 QType::SelectOne { .. } | QType::SelectMultiple { .. } => {
                     ("ต้องเลือกจากตัวเลือกที่มีให้", "expected one of the choices")
                 }
-                QType::Geopoint => ("ต้องเป็นพิกัด ละติจูด ลองจิจูด", "expected a location as latitude and longitude"),
+                QType::Geopoint => (
+                    "ต้องเป็นพิกัด ละติจูด ลองจิจูด",
+                    "expected a location as latitude and longitude",
+                ),
                 QType::Acknowledge => ("ต้องกดยืนยัน", "expected OK"),
                 _ => ("คำตอบไม่ถูกต้อง", "this answer is not valid"),
             };
@@ -240,13 +288,25 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                 ),
                 CompiledCheck::Length { min, max } => {
                     let (th, en) = bounds(min.map(|m| m as f64), max.map(|m| m as f64));
-                    builtin(lang, &format!("ความยาว{th} ตัวอักษร"), &format!("expected a length {en} characters"))
+                    builtin(
+                        lang,
+                        &format!("ความยาว{th} ตัวอักษร"),
+                        &format!("expected a length {en} characters"),
+                    )
                 }
                 CompiledCheck::Range { min, max } => {
                     let (th, en) = bounds(*min, *max);
-                    builtin(lang, &format!("ค่าต้อง{th}"), &format!("expected a number {en}"))
+                    builtin(
+                        lang,
+                        &format!("ค่าต้อง{th}"),
+                        &format!("expected a number {en}"),
+                    )
                 }
-                CompiledCheck::Regex(_) => builtin(lang, "รูปแบบคำตอบไม่ถูกต้อง", "this answer does not have the expected form"),
+                CompiledCheck::Regex(_) => builtin(
+                    lang,
+                    "รูปแบบคำตอบไม่ถูกต้อง",
+                    "this answer does not have the expected form",
+                ),
             }
         }
     }
@@ -255,7 +315,10 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
 fn bounds(min: Option<f64>, max: Option<f64>) -> (String, String) {
     let f = |x: f64| Value::Num(x).to_odk_string();
     match (min, max) {
-        (Some(a), Some(b)) => (format!("อยู่ระหว่าง {} ถึง {}", f(a), f(b)), format!("from {} to {}", f(a), f(b))),
+        (Some(a), Some(b)) => (
+            format!("อยู่ระหว่าง {} ถึง {}", f(a), f(b)),
+            format!("from {} to {}", f(a), f(b)),
+        ),
         (Some(a), None) => (format!("อย่างน้อย {}", f(a)), format!("of at least {}", f(a))),
         (None, Some(b)) => (format!("ไม่เกิน {}", f(b)), format!("of at most {}", f(b))),
         (None, None) => (String::new(), String::new()),

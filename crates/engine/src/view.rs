@@ -149,13 +149,22 @@ impl Session {
                     None => Box::new(list.choices.iter()),
                 };
                 offered
-                    .map(|c| ChoiceView { name: c.name.clone(), label: c.label.get(lang, fallback).to_owned() })
+                    .map(|c| ChoiceView {
+                        name: c.name.clone(),
+                        label: c.label.get(lang, fallback).to_owned(),
+                    })
                     .collect()
             }
             None => Vec::new(),
         };
         let (children, instances) = match n.qtype {
-            QType::Group => (n.children.iter().map(|&c| self.node_view(c, frame)).collect(), Vec::new()),
+            QType::Group => (
+                n.children
+                    .iter()
+                    .map(|&c| self.node_view(c, frame))
+                    .collect(),
+                Vec::new(),
+            ),
             QType::Repeat => {
                 let list = self.instances(node, frame);
                 let prefix = self.frame_prefix(self.up(frame, n.scope));
@@ -177,7 +186,11 @@ impl Session {
             name: n.name.clone(),
             kind: kind(&n.qtype),
             appearance: n.appearance.clone(),
-            label: n.label.as_ref().map(|t| t.get(lang, fallback).to_owned()).unwrap_or_default(),
+            label: n
+                .label
+                .as_ref()
+                .map(|t| t.get(lang, fallback).to_owned())
+                .unwrap_or_default(),
             hint: n.hint.as_ref().map(|t| t.get(lang, fallback).to_owned()),
             relevant: slot.relevant,
             required: slot.required,
@@ -187,7 +200,9 @@ impl Session {
                 Some(raw) => raw.clone(),
                 None => slot.answer_text(n.is_answerable()),
             },
-            error: slot.fault.map(|f| validate::message(self, node, f, slot.raw.as_deref())),
+            error: slot
+                .fault
+                .map(|f| validate::message(self, node, f, slot.raw.as_deref())),
             show_error: slot.touched || self.finalize_attempted,
             choices,
             children,

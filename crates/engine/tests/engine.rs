@@ -24,7 +24,10 @@ fn session(form: &str) -> Session {
     assert!(diags.is_empty(), "form problems: {diags:#?}");
     let (compiled, diags) = compile(&form.unwrap());
     assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(compiled.unwrap(), Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()))
+    Session::new(
+        compiled.unwrap(),
+        Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
+    )
 }
 
 fn run(s: &mut Session, steps: &[Step]) {
@@ -37,7 +40,8 @@ fn run(s: &mut Session, steps: &[Step]) {
                 s.add_repeat(p).unwrap_or_else(|e| panic!("add {p}: {e}"));
             }
             Remove(p) => {
-                s.remove_repeat(p).unwrap_or_else(|e| panic!("remove {p}: {e}"));
+                s.remove_repeat(p)
+                    .unwrap_or_else(|e| panic!("remove {p}: {e}"));
             }
             Lang(l) => {
                 s.set_language(l);
@@ -96,7 +100,8 @@ fn check(form: &str, steps: &[Step], expect: Expect) {
     expect.assert_eq(&dump(&s));
 }
 
-const HEAD: &str = "form: {id: t, version: '1', title: T, languages: [th, en], default_language: en}\n";
+const HEAD: &str =
+    "form: {id: t, version: '1', title: T, languages: [th, en], default_language: en}\n";
 
 #[test]
 fn relevance_hides_and_clears_and_skips_validation() {
@@ -107,27 +112,54 @@ fn relevance_hides_and_clears_and_skips_validation() {
   - {{name: why, type: text, label: Why, relevant: '${{school}} = \"none\"'}}
 "
     );
-    check(&form, &[], expect![[r#"
+    check(
+        &form,
+        &[],
+        expect![[r#"
         age =
         school = hidden required
         why = hidden
-    "#]]);
-    check(&form, &[Answer("age", "7")], expect![[r#"
+    "#]],
+    );
+    check(
+        &form,
+        &[Answer("age", "7")],
+        expect![[r#"
         age = 7
         school = required ! this question is required
         why = hidden
-    "#]]);
-    check(&form, &[Answer("age", "7"), Answer("school", "none"), Answer("why", "far"), Answer("age", "3")], expect![[r#"
+    "#]],
+    );
+    check(
+        &form,
+        &[
+            Answer("age", "7"),
+            Answer("school", "none"),
+            Answer("why", "far"),
+            Answer("age", "3"),
+        ],
+        expect![[r#"
         age = 3
         school = none hidden required
         why = far hidden
-    "#]]);
+    "#]],
+    );
     // The hidden answers come back when the question is relevant again.
     let mut s = session(&form);
-    run(&mut s, &[Answer("age", "7"), Answer("school", "none"), Answer("age", "3")]);
+    run(
+        &mut s,
+        &[
+            Answer("age", "7"),
+            Answer("school", "none"),
+            Answer("age", "3"),
+        ],
+    );
     assert_eq!(s.answers_json(), serde_json::json!({"age": 3}));
     run(&mut s, &[Answer("age", "9")]);
-    assert_eq!(s.answers_json(), serde_json::json!({"age": 9, "school": "none"}));
+    assert_eq!(
+        s.answers_json(),
+        serde_json::json!({"age": 9, "school": "none"})
+    );
 }
 
 #[test]
@@ -176,8 +208,15 @@ fn repeats_aggregate_and_resolve_to_the_same_entry() {
     );
     check(
         &form,
-        &[Add("children"), Add("children"), Add("children"), Answer("children[1]/child_age", "4"),
-          Answer("children[2]/child_age", "10"), Answer("children[3]/child_age", "16"), Answer("children[2]/name", "Nok")],
+        &[
+            Add("children"),
+            Add("children"),
+            Add("children"),
+            Answer("children[1]/child_age", "4"),
+            Answer("children[2]/child_age", "10"),
+            Answer("children[3]/child_age", "16"),
+            Answer("children[2]/name", "Nok"),
+        ],
         expect![[r#"
             children (3 entries)
             children[1]/name =
@@ -203,8 +242,15 @@ fn repeats_aggregate_and_resolve_to_the_same_entry() {
     // Removing an entry renumbers the later ones and updates the totals.
     check(
         &form,
-        &[Add("children"), Add("children"), Add("children"), Answer("children[1]/child_age", "4"),
-          Answer("children[2]/child_age", "10"), Answer("children[3]/child_age", "16"), Remove("children[1]")],
+        &[
+            Add("children"),
+            Add("children"),
+            Add("children"),
+            Answer("children[1]/child_age", "4"),
+            Answer("children[2]/child_age", "10"),
+            Answer("children[3]/child_age", "16"),
+            Remove("children[1]"),
+        ],
         expect![[r#"
             children (2 entries)
             children[1]/name =
@@ -246,8 +292,15 @@ fn repeat_count_drives_entries_and_nested_repeats_stay_separate() {
     );
     check(
         &form,
-        &[Answer("households", "2"), Add("hh[1]/member"), Add("hh[1]/member"), Add("hh[2]/member"),
-          Answer("hh[1]/member[1]/m_age", "30"), Answer("hh[1]/member[2]/m_age", "5"), Answer("hh[2]/member[1]/m_age", "70")],
+        &[
+            Answer("households", "2"),
+            Add("hh[1]/member"),
+            Add("hh[1]/member"),
+            Add("hh[2]/member"),
+            Answer("hh[1]/member[1]/m_age", "30"),
+            Answer("hh[1]/member[2]/m_age", "5"),
+            Answer("hh[2]/member[1]/m_age", "70"),
+        ],
         expect![[r#"
             households = 2
             hh (2 entries)
@@ -266,7 +319,12 @@ fn repeat_count_drives_entries_and_nested_repeats_stay_separate() {
     // Lowering the count drops the last entries.
     check(
         &form,
-        &[Answer("households", "2"), Add("hh[2]/member"), Answer("hh[2]/member[1]/m_age", "70"), Answer("households", "1")],
+        &[
+            Answer("households", "2"),
+            Add("hh[2]/member"),
+            Answer("hh[2]/member[1]/m_age", "70"),
+            Answer("households", "1"),
+        ],
         expect![[r#"
             households = 1
             hh (1 entries)
@@ -298,8 +356,14 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
     );
     check(
         &form,
-        &[Answer("age", "25"), Answer("id", "1234567890123"), Answer("mail", "nobody"), Answer("score", "11"),
-          Answer("code", "ab12"), Answer("seen", "23/11/2026")],
+        &[
+            Answer("age", "25"),
+            Answer("id", "1234567890123"),
+            Answer("mail", "nobody"),
+            Answer("score", "11"),
+            Answer("code", "ab12"),
+            Answer("seen", "23/11/2026"),
+        ],
         expect![[r#"
             age = 25 ! Age must be from 0 to 18
             id = 1234567890123 ! expected a 13-digit Thai national ID with a valid check digit
@@ -311,8 +375,15 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
     );
     check(
         &form,
-        &[Lang("th"), Answer("age", "1.5"), Answer("id", "1101700203450"), Answer("mail", "a@b.co"), Answer("score", "9.5"),
-          Answer("code", "AB12"), Answer("seen", "2026-11-23")],
+        &[
+            Lang("th"),
+            Answer("age", "1.5"),
+            Answer("id", "1101700203450"),
+            Answer("mail", "a@b.co"),
+            Answer("score", "9.5"),
+            Answer("code", "AB12"),
+            Answer("seen", "2026-11-23"),
+        ],
         expect![[r#"
             age = 1.5 ! ต้องเป็นจำนวนเต็ม แต่ได้รับ '1.5'
             id = 1101700203450
@@ -322,14 +393,18 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
             seen = 2026-11-23
         "#]],
     );
-    check(&form, &[Lang("th"), Answer("age", "19")], expect![[r#"
+    check(
+        &form,
+        &[Lang("th"), Answer("age", "19")],
+        expect![[r#"
         age = 19 ! อายุต้องอยู่ระหว่าง 0 ถึง 18 ปี
         id =
         mail =
         score =
         code =
         seen =
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -351,7 +426,13 @@ choices:
     let mut s = session(&form);
     assert!(s.node("district").unwrap().choices.is_empty());
     s.answer("province", "32").unwrap();
-    let names: Vec<String> = s.node("district").unwrap().choices.into_iter().map(|c| c.label).collect();
+    let names: Vec<String> = s
+        .node("district")
+        .unwrap()
+        .choices
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
     assert_eq!(names, ["Mueang Surin"]);
     s.answer("district", "3201").unwrap();
     // Changing the province leaves an answer that is no longer offered.
@@ -361,7 +442,10 @@ choices:
         Some("this answer is not one of the choices offered")
     );
     assert!(s.answer("province", "99").is_ok());
-    assert_eq!(s.node("province").unwrap().error.as_deref(), Some("expected one of the choices, but found '99'"));
+    assert_eq!(
+        s.node("province").unwrap().error.as_deref(),
+        Some("expected one of the choices, but found '99'")
+    );
 }
 
 #[test]
@@ -384,8 +468,19 @@ choices:
 "
     );
     let mut s = session(&form);
-    run(&mut s, &[Answer("age", "7"), Answer("school", "Ban Nong"), Answer("age", "3"), Add("kids"), Add("kids"),
-        Answer("kids[2]/kname", "Dao"), Answer("kids[2]/kage", "twelve"), Answer("risks", "labour violence")]);
+    run(
+        &mut s,
+        &[
+            Answer("age", "7"),
+            Answer("school", "Ban Nong"),
+            Answer("age", "3"),
+            Add("kids"),
+            Add("kids"),
+            Answer("kids[2]/kname", "Dao"),
+            Answer("kids[2]/kage", "twelve"),
+            Answer("risks", "labour violence"),
+        ],
+    );
     let draft = s.draft_json();
     assert_eq!(
         draft,
@@ -412,14 +507,30 @@ fn finalize_lists_every_problem_in_form_order() {
 "
     );
     let mut s = session(&form);
-    run(&mut s, &[Add("kids"), Add("kids"), Answer("kids[1]/kname", "x")]);
+    run(
+        &mut s,
+        &[Add("kids"), Add("kids"), Answer("kids[1]/kname", "x")],
+    );
     assert!(!s.node("a").unwrap().show_error);
-    let problems: Vec<String> =
-        s.finalize_problems().into_iter().map(|p| format!("{}: {}: {}", p.path, p.label, p.message)).collect();
-    assert_eq!(problems, ["a: A: this question is required", "kids[2]/kname: Kid name: Enter the name"]);
+    let problems: Vec<String> = s
+        .finalize_problems()
+        .into_iter()
+        .map(|p| format!("{}: {}: {}", p.path, p.label, p.message))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "a: A: this question is required",
+            "kids[2]/kname: Kid name: Enter the name"
+        ]
+    );
     assert!(s.node("a").unwrap().show_error);
     run(&mut s, &[Answer("a", "yes")]);
-    assert_eq!(s.problems().len(), 2, "b becomes required once a is answered");
+    assert_eq!(
+        s.problems().len(),
+        2,
+        "b becomes required once a is answered"
+    );
 }
 
 #[test]
@@ -438,7 +549,11 @@ fn dynamic_defaults_and_read_only() {
     let id = s.node("id").unwrap().text;
     assert_eq!(id.len(), 36);
     s.answer("visit", "2026-11-20").unwrap();
-    assert_eq!(s.node("id").unwrap().text, id, "once() keeps its first value");
+    assert_eq!(
+        s.node("id").unwrap().text,
+        id,
+        "once() keeps its first value"
+    );
 }
 
 #[test]
@@ -455,10 +570,15 @@ fn answering_unknown_or_computed_paths_is_refused() {
 "
     );
     let mut s = session(&form);
-    let errors: Vec<String> = [s.answer("nope", "1"), s.answer("c", "1"), s.answer("r[1]/x", "1"), s.answer("x", "1")]
-        .into_iter()
-        .map(|r| r.unwrap_err().to_string())
-        .collect();
+    let errors: Vec<String> = [
+        s.answer("nope", "1"),
+        s.answer("c", "1"),
+        s.answer("r[1]/x", "1"),
+        s.answer("x", "1"),
+    ]
+    .into_iter()
+    .map(|r| r.unwrap_err().to_string())
+    .collect();
     assert_eq!(
         errors,
         [

@@ -48,7 +48,10 @@ fn fresh() -> Session {
     assert!(diags.is_empty(), "{diags:#?}");
     let (compiled, diags) = compile(&form.unwrap());
     assert!(diags.is_empty(), "{diags:#?}");
-    Session::new(compiled.unwrap(), Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()))
+    Session::new(
+        compiled.unwrap(),
+        Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
+    )
 }
 
 /// Every observable property of every node, one line each.
@@ -57,7 +60,14 @@ fn state(s: &Session) -> String {
         let choices: Vec<&str> = n.choices.iter().map(|c| c.name.as_str()).collect();
         out.push_str(&format!(
             "{} rel={} req={} ro={} text={:?} value={:?} err={:?} choices={:?}\n",
-            n.path, n.relevant, n.required, n.read_only, n.text, n.value.to_odk_string(), n.error, choices
+            n.path,
+            n.relevant,
+            n.required,
+            n.read_only,
+            n.text,
+            n.value.to_odk_string(),
+            n.error,
+            choices
         ));
         n.children.iter().for_each(|c| walk(c, out));
         for i in &n.instances {
@@ -104,11 +114,32 @@ fn targets(s: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
             _ => a.push(n.path.clone()),
         }
     }
-    s.view().items.iter().for_each(|n| walk(n, &mut answerable, &mut repeats, &mut instances));
+    s.view()
+        .items
+        .iter()
+        .for_each(|n| walk(n, &mut answerable, &mut repeats, &mut instances));
     (answerable, repeats, instances)
 }
 
-const VALUES: &[&str] = &["", "0", "1", "2", "3", "5", "7", "13", "61", "y", "y", "y", "n", "primary", "secondary", "x", "2.5"];
+const VALUES: &[&str] = &[
+    "",
+    "0",
+    "1",
+    "2",
+    "3",
+    "5",
+    "7",
+    "13",
+    "61",
+    "y",
+    "y",
+    "y",
+    "n",
+    "primary",
+    "secondary",
+    "x",
+    "2.5",
+];
 
 #[test]
 fn random_commands_match_a_full_recomputation() {
@@ -142,6 +173,11 @@ fn random_commands_match_a_full_recomputation() {
         }
         let mut full = fresh();
         full.load_answers(&s.draft_json()).unwrap();
-        assert_eq!(state(&s), state(&full), "seed {seed}, commands:\n{}", log.join("\n"));
+        assert_eq!(
+            state(&s),
+            state(&full),
+            "seed {seed}, commands:\n{}",
+            log.join("\n")
+        );
     }
 }

@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-native test-wasm test-e2e clean-dist
+.PHONY: all setup serve build release size test test-native test-wasm test-e2e bench-storage clean-dist
 
 all: test
 
@@ -55,10 +55,21 @@ test-wasm:
 # real ones, so that dist/ never ships test forms.
 E2E_DIST := target/e2e-dist
 E2E_FORMS := target/e2e-forms
+# A second build with the next version of the household test form, which the
+# offline test deploys over the first (tests/e2e/offline.test.js).
+E2E_DIST_V2 := target/e2e-dist-v2
+E2E_FORMS_V2 := target/e2e-forms-v2
 test-e2e:
 	node tests/e2e/big-form.js $(E2E_FORMS)
+	node tests/e2e/offline-forms.js $(E2E_FORMS_V2)
+	YIM_FORMS=$(E2E_FORMS_V2) trunk build --dist $(E2E_DIST_V2)
 	YIM_FORMS=forms:tests/e2e/forms:$(E2E_FORMS) trunk build --dist $(E2E_DIST)
-	YIM_DIST=$(CURDIR)/$(E2E_DIST) node --test --test-concurrency=1 tests/e2e/
+	YIM_DIST=$(CURDIR)/$(E2E_DIST) YIM_DIST_V2=$(CURDIR)/$(E2E_DIST_V2) node --test --test-concurrency=1 tests/e2e/
+
+# Prints the storage figures: saving a 200-question draft, listing 10,000
+# responses by form and status, and bytes per response (headless Chromium).
+bench-storage: setup
+	cargo test -p yim --target wasm32-unknown-unknown --lib -- --nocapture storage::tests:: 2>&1 | grep '^storage:'
 
 clean-dist:
-	rm -rf dist target/release-dist $(E2E_DIST)
+	rm -rf dist target/release-dist $(E2E_DIST) $(E2E_DIST_V2)

@@ -8,7 +8,8 @@ use crate::catalog::Catalog;
 use crate::form::FormScreen;
 use crate::home::Home;
 use crate::i18n::{initial_language, remember_language, Lang};
-use crate::responses::Responses;
+use crate::drafts::{ResumeScreen, Saved};
+use crate::studio::Studio;
 
 /// Which screen is showing. Screens live in the URL fragment (`#/form/ID`)
 /// so that the browser's back button works and any static file server can
@@ -19,6 +20,11 @@ pub enum Route {
     Home,
     /// Filling in the form with this id.
     Form(String),
+    /// Continuing (or, once finalized, reading) the stored response with
+    /// this id.
+    Response(String),
+    /// The form studio, for authors.
+    Studio,
 }
 
 impl Route {
@@ -27,6 +33,10 @@ impl Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.strip_prefix("form/") {
             Some(id) if !id.is_empty() => Route::Form(decode_component(id)),
+            _ if path.starts_with("response/") && path.len() > "response/".len() => {
+                Route::Response(decode_component(&path["response/".len()..]))
+            }
+            _ if path == "studio" => Route::Studio,
             _ => Route::Home,
         }
     }
@@ -36,6 +46,8 @@ impl Route {
         match self {
             Route::Home => "#/".to_string(),
             Route::Form(id) => format!("#/form/{}", String::from(js_sys::encode_uri_component(id))),
+            Route::Response(id) => format!("#/response/{}", String::from(js_sys::encode_uri_component(id))),
+            Route::Studio => "#/studio".to_string(),
         }
     }
 }
@@ -56,7 +68,8 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_language());
     provide_context(lang);
     provide_context(Arc::new(Catalog::bundled()));
-    provide_context(Responses::new());
+    provide_context(Saved::new());
+    provide_context(crate::responses::Responses::new());
 
     // The page's own language follows the chosen one, so that screen readers
     // and fonts pick the right pronunciation and shaping.
@@ -82,6 +95,8 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Route::Home => view! { <Home/> }.into_any(),
                 Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+                Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
+                Route::Studio => view! { <Studio/> }.into_any(),
             }}
         </main>
     }

@@ -224,6 +224,12 @@ impl FormSession {
         self.session.with_value(|s| s.problems())
     }
 
+    /// Subscribes the current reactive scope to every command, for the
+    /// autosave (which then checks whether the answers really changed).
+    pub fn track_changes(self) {
+        self.revision.with_value(ArcTrigger::track);
+    }
+
     /// The response's data, relevant answers and calculations only.
     pub fn answers_json(self) -> serde_json::Value {
         self.session.with_value(|s| s.answers_json())

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::catalog::Catalog;
 use crate::engine_bridge::{self, ChoiceView, FormSession, InstanceView, NodeView};
 use crate::i18n::Lang;
-use crate::responses::Responses;
+use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::thai_date::display_date;
 
 /// Choice lists longer than this become a dropdown with a search box rather
@@ -170,27 +170,24 @@ fn sentence(message: &str) -> String {
     }
 }
 
-/// What the screen says after a command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    Quiet,
-    DraftSaved,
-}
-
-/// The form screen for the form with this id.
+/// The form screen for the form with this id: a new response, or the
+/// stored one in `resume`, which opens with the form it was started on.
+/// Every change is kept on the phone by a [`Keeper`].
 #[component]
-pub fn FormScreen(id: String) -> impl IntoView {
+pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl IntoView {
     let catalog = expect_context::<Arc<Catalog>>();
     let lang = expect_context::<RwSignal<Lang>>();
-    let responses = expect_context::<Responses>();
-    let Some(entry) = catalog.by_id(&id) else {
-        return view! {
-            <h1>{move || lang.get().text().form_not_found}</h1>
-            <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
+    let (form, entry_diagnostics) = match (&resume, catalog.by_id(&id)) {
+        (Some(resume), _) => (resume.form.clone(), Vec::new()),
+        (None, Some(entry)) => (entry.form.clone(), entry.diagnostics.clone()),
+        (None, None) => {
+            return view! {
+                <h1>{move || lang.get().text().form_not_found}</h1>
+                <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
+            }
+            .into_any();
         }
-        .into_any();
     };
-    let form = entry.form.clone();
     let title = {
         let form = form.clone();
         move || {
@@ -200,7 +197,7 @@ pub fn FormScreen(id: String) -> impl IntoView {
         }
     };
     let (compiled, compile_diagnostics) = engine_bridge::compile(&form);
-    let mut diagnostics = entry.diagnostics.clone();
+    let mut diagnostics = entry_diagnostics;
     diagnostics.extend(compile_diagnostics);
     let diagnostics_view = (!diagnostics.is_empty()).then(|| {
         let items = diagnostics
@@ -223,8 +220,10 @@ pub fn FormScreen(id: String) -> impl IntoView {
     };
 
     let fs = FormSession::new(compiled, lang.get_untracked().code());
-    if let Some(draft) = responses.draft(&form.id) {
-        fs.load_draft(&draft);
+    let note = resume.as_ref().and_then(|resume| resume.note.clone());
+    let resumed = resume.map(|resume| resume.response);
+    if let Some(response) = &resumed {
+        fs.load_draft(&response.answers);
     }
     provide_context(fs);
     Effect::new(move |_| fs.set_language(lang.get().code()));
@@ -249,7 +248,17 @@ pub fn FormScreen(id: String) -> impl IntoView {
                 .collect(),
         )
     };
-    let current = RwSignal::new(0usize);
+    // A stored draft reopens on the page it was left on.
+    let start = resumed.as_ref().map_or(0, |r| (r.meta.page as usize).min(pages.len().saturating_sub(1)));
+    let current = RwSignal::new(start);
+    let keeper = Keeper::new(fs, current, &form, resumed);
+    // Every command and every page turn may change what the draft holds;
+    // the keeper writes only when it really did.
+    Effect::new(move |_| {
+        fs.track_changes();
+        current.track();
+        keeper.changed();
+    });
     let visible = {
         let pages = pages.clone();
         Memo::new(move |_| {
@@ -284,20 +293,22 @@ pub fn FormScreen(id: String) -> impl IntoView {
             Vec::new()
         }
     });
-    let finished = RwSignal::new(false);
-    let status = RwSignal::new(Status::Quiet);
-    let form_id = StoredValue::new(form.id.clone());
-    let save_draft = move |_| {
-        form_id.with_value(|id| responses.save_draft(id, fs.draft_json()));
-        status.set(Status::DraftSaved);
-    };
+    // A finalized response opens read-only.
+    let finished = RwSignal::new(keeper.is_closed());
+    let save_draft = move |_| keeper.save_now(true);
     let finalize = move |_: leptos::ev::MouseEvent| {
         let found = fs.finalize_problems();
         attempted.set(true);
         if found.is_empty() {
-            form_id.with_value(|id| responses.finalize(id, fs.answers_json()));
-            finished.set(true);
-            window().scroll_to_with_x_and_y(0.0, 0.0);
+            let response = keeper.finalized(fs.answers_json());
+            // The screen closes only once the finalized response is on the
+            // phone; a failed write leaves it open with a retry.
+            leptos::task::spawn_local(async move {
+                if keeper.store_finalized(response).await.is_ok() {
+                    finished.try_set(true);
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            });
         } else {
             request_animation_frame(|| {
                 if let Some(panel) = document().get_element_by_id("problems") {
@@ -417,12 +428,25 @@ pub fn FormScreen(id: String) -> impl IntoView {
                         {move || lang.get().text().save_draft}
                     </button>
                 </Show>
+                {note.map(|note| view! { <p class="version-note">{move || drafts::version_note_text(&note, lang.get())}</p> })}
                 <p class="status" role="status">
-                    {move || match status.get() {
-                        Status::DraftSaved if !finished.get() => lang.get().text().draft_saved,
-                        _ => "",
+                    {move || match keeper.state.get() {
+                        SaveState::Failed(_) => String::new(),
+                        state if !finished.get() => drafts::save_state_text(&state, lang.get()),
+                        _ => String::new(),
                     }}
                 </p>
+                {move || match keeper.state.get() {
+                    SaveState::Failed(error) => Some(view! {
+                        <div class="save-error" role="alert">
+                            <p>{error.user_message(lang.get().code())}</p>
+                            <button type="button" class="btn" on:click=move |_| keeper.save_now(true)>
+                                {lang.get().text().try_again}
+                            </button>
+                        </div>
+                    }),
+                    _ => None,
+                }}
             </div>
             <Show
                 when=move || !finished.get()

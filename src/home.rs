@@ -6,19 +6,42 @@ use leptos::prelude::*;
 
 use crate::app::Route;
 use crate::catalog::{province_name, Catalog};
+use crate::drafts::{self, Overview, Saved, StorageUsage};
 use crate::i18n::Lang;
-use crate::responses::Responses;
+use crate::studio::StudioLink;
 
 /// Lists the forms with their title, version and how many drafts and
-/// finalized responses this visit holds (they are kept in memory only).
+/// finalized responses this phone holds, the drafts to continue under each
+/// form, and how much storage the app uses.
 #[component]
 pub fn Home() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let catalog = expect_context::<Arc<Catalog>>();
-    let responses = expect_context::<Responses>();
+    let saved = expect_context::<Saved>();
+    let overview = {
+        let catalog = catalog.clone();
+        LocalResource::new(move || {
+            saved.track();
+            let catalog = catalog.clone();
+            async move { drafts::overview(&catalog).await }
+        })
+    };
     move || {
         let lang = lang.get();
         let t = lang.text();
+        // The screen waits for the stored counts (a few milliseconds), so
+        // that it never shows a wrong count first.
+        let Some(overview) = overview.get() else {
+            return view! { <p class="boot">{t.opening}</p> }.into_any();
+        };
+        let (overview, failure) = match overview {
+            Ok(overview) => (overview, None),
+            Err(error) => (Overview::default(), Some(error)),
+        };
+        let failure = failure.map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> });
+        let drafts_of = |form_id: &str| -> Vec<_> {
+            overview.drafts.iter().filter(|meta| meta.form_id == form_id).cloned().collect()
+        };
         let groups = catalog
             .by_province()
             .into_iter()
@@ -30,13 +53,23 @@ pub fn Home() -> impl IntoView {
                         let form = &entry.form;
                         let title = form.title.get(lang.code(), &form.default_language).to_string();
                         let href = Route::Form(form.id.clone()).to_hash();
-                        let (drafts, finalized) = responses.counts(&form.id);
-                        let counts = format!("{} {drafts} · {} {finalized} · {}", t.drafts, t.finalized, t.this_visit);
+                        let stored = overview.counts.get(&form.id).copied().unwrap_or_default();
+                        // Exported responses are finalized ones that also left the phone in a bundle.
+                        let counts = format!(
+                            "{} {} · {} {}",
+                            t.drafts,
+                            stored.drafts,
+                            t.finalized,
+                            stored.finalized + stored.exported
+                        );
+                        let drafts = drafts_of(&form.id);
+                        let drafts = (!drafts.is_empty()).then(|| drafts::draft_list(drafts, lang));
                         view! {
                             <li class="card" data-form=form.id.clone()>
                                 <a class="card-title" href=href>{title}</a>
                                 <span class="meta">{format!("{} {}", t.version, form.version)}</span>
                                 <span class="meta counts">{counts}</span>
+                                {drafts}
                             </li>
                         }
                     })
@@ -78,11 +111,28 @@ pub fn Home() -> impl IntoView {
             .entries
             .is_empty()
             .then(|| view! { <p>{t.no_forms}</p> });
+        // Drafts whose form the app no longer bundles still open, with the
+        // form source kept when they were started.
+        let orphans: Vec<_> =
+            overview.drafts.iter().filter(|meta| catalog.by_id(&meta.form_id).is_none()).cloned().collect();
+        let orphans = (!orphans.is_empty()).then(|| {
+            view! {
+                <section class="province">
+                    <h2>{t.other_drafts_heading}</h2>
+                    {drafts::draft_list(orphans, lang)}
+                </section>
+            }
+        });
         view! {
             <h1>{t.forms_heading}</h1>
+            {failure}
             {empty}
             {groups}
+            {orphans}
             {broken}
+            <StudioLink/>
+            <StorageUsage/>
         }
+        .into_any()
     }
 }

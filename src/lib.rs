@@ -13,13 +13,17 @@
 
 mod app;
 mod catalog;
+mod drafts;
 mod engine_bridge;
+mod export;
 mod form;
 mod geo;
 mod home;
 mod i18n;
 mod responses;
+mod seal;
 pub mod storage;
+mod studio;
 mod thai_date;
 
 pub use app::App;
@@ -36,4 +40,5 @@ pub fn start() {
         status.remove();
     }
     leptos::mount::mount_to_body(App);
+    storage::offline::register_service_worker();
 }

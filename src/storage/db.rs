@@ -91,7 +91,7 @@ fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
 /// is on the disk (`durability: "strict"`). Chromium's default only hands it
 /// to the operating system, which a phone whose battery dies can lose; a
 /// draft is saved at most every half second, so the extra flush is cheap.
-fn writing<S: ObjectStoreName>(db: &Database, stores: S) -> Result<Transaction<'_>, StorageError> {
+pub(super) fn writing<S: ObjectStoreName>(db: &Database, stores: S) -> Result<Transaction<'_>, StorageError> {
     let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
     idb(db.transaction(stores).with_mode(TransactionMode::Readwrite).with_options(options).build())
 }
@@ -99,7 +99,7 @@ fn writing<S: ObjectStoreName>(db: &Database, stores: S) -> Result<Transaction<'
 /// Commits `tx`. When the browser aborts the commit, the transaction's own
 /// error says why (a full disk aborts the transaction rather than failing
 /// any single request), so it is read before the handle is given up.
-async fn commit(tx: Transaction<'_>) -> Result<(), StorageError> {
+pub(super) async fn commit(tx: Transaction<'_>) -> Result<(), StorageError> {
     let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
     match tx.commit().await {
         Ok(()) => Ok(()),

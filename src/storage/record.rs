@@ -174,6 +174,34 @@ pub struct FormSource {
     pub saved_ms: u64,
 }
 
+impl FormSource {
+    /// The source of the resolved `form`, hashed, kept at `now_ms`.
+    pub fn of(form: &yim_form::Form, now_ms: u64) -> FormSource {
+        let yaml = yim_form::to_yaml(form);
+        FormSource {
+            hash: hex(&Sha256::digest(yaml.as_bytes())),
+            form_id: form.id.clone(),
+            version: form.version.clone(),
+            yaml,
+            saved_ms: now_ms,
+        }
+    }
+
+    /// Which form this is.
+    pub fn form_ref(&self) -> FormRef {
+        FormRef { id: self.form_id.clone(), version: self.version.clone(), hash: self.hash.clone() }
+    }
+
+    /// Loads the kept form back. The source is a resolved form, so it needs
+    /// no other file; `None` (with the loader's problems) means it no longer
+    /// loads, for example after the form format changed.
+    pub fn load(&self) -> (Option<yim_form::Form>, Vec<yim_form::Diagnostic>) {
+        let path = format!("kept/{}/{}.yaml", self.form_id, self.hash);
+        let files = yim_form::MemFiles::new().with(&path, &self.yaml);
+        yim_form::load(&path, &files)
+    }
+}
+
 /// One export: which responses went into which bundle, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRecord {
@@ -187,6 +215,14 @@ pub struct ExportRecord {
     pub file_name: String,
     /// The ids of the responses in the bundle.
     pub response_ids: Vec<String>,
+    /// The export's number on this device: 1 for the first, one more for
+    /// every later one. The log is the only place it is kept, so the next
+    /// number is written in the same transaction as the entry.
+    #[serde(default)]
+    pub sequence: u64,
+    /// The ids of the forms whose responses the bundle holds.
+    #[serde(default)]
+    pub form_ids: Vec<String>,
 }
 
 /// How the answers of a response are stored: apart from its

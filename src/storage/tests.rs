@@ -9,6 +9,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde_json::{json, Value};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
+use super::db;
 use super::schema::{self, stores, V1Response};
 use super::*;
 
@@ -150,6 +151,30 @@ async fn a_closed_connection_fails_with_closed() {
     db.clone().close();
     let error = db.transaction(stores::RESPONSES).build().map_err(StorageError::from_idb).expect_err("closed");
     assert_eq!(error, StorageError::Closed);
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_transaction_the_browser_aborts_reports_the_browser_s_reason() {
+    // A full disk aborts the whole transaction at commit time rather than
+    // failing one request; a second `add` of the same key does the same with
+    // a `ConstraintError`, which a test can provoke.
+    let storage = fresh("yim-test-abort").await;
+    let db = storage.database().await.expect("open");
+    let tx = db::writing(&db, stores::FORMS).expect("tx");
+    let forms = tx.object_store(stores::FORMS).expect("store");
+    let source = FormSource {
+        hash: "h".to_string(),
+        form_id: "f".to_string(),
+        version: "1".to_string(),
+        yaml: String::new(),
+        saved_ms: 0,
+    };
+    let _first = forms.add(&source).serde().expect("add");
+    let _second = forms.add(&source).serde().expect("add");
+    let error = db::commit(tx).await.expect_err("the second add aborts the transaction");
+    assert!(matches!(&error, StorageError::Other { name, .. } if name == "ConstraintError"), "{error:?}");
+    assert_eq!(storage.form("h").await.expect("form"), None, "nothing of the aborted transaction is kept");
     finish(storage).await;
 }
 
@@ -300,6 +325,8 @@ async fn an_export_is_logged_and_marks_its_responses() {
         device_id: "device-1".to_string(),
         file_name: "yim-f.age".to_string(),
         response_ids: done.iter().map(|r| r.meta.id.clone()).collect(),
+        sequence: 1,
+        form_ids: vec!["f".to_string()],
     };
     storage.record_export(&export).await.expect("record_export");
     assert_eq!(storage.exports().await.expect("exports"), vec![export.clone()]);

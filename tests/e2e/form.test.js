@@ -286,7 +286,10 @@ test('a saved draft reopens with its answers', async () => {
   const card = page.locator('li.card', { has: page.getByRole('link', { name: 'Household test form' }) });
   await card.getByText('Drafts 1 · Finalized 0').waitFor();
 
-  await page.getByRole('link', { name: 'Household test form' }).click();
+  // The form's title starts a new response; the draft is listed under it,
+  // named by its first text answer.
+  await card.locator('li.draft').getByRole('link', { name: /Wichai/ }).click();
+  await page.locator('article.form').waitFor();
   assert.equal(await page.getByLabel('Respondent name').inputValue(), 'Wichai');
   assert.equal(await page.getByLabel('Age (years)').inputValue(), '15');
   await field(page, 'school').waitFor({ state: 'visible' });

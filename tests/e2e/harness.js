@@ -21,6 +21,7 @@ const types = {
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /// Serves `dir` on a free port of 127.0.0.1 and resolves to the server and its

@@ -1,0 +1,506 @@
+// The browser benchmark behind `make bench` (method and figures in
+// docs/performance.md). It serves a release build on 127.0.0.1, drives
+// Debian's Chromium through playwright-core with the CPU slowed down four
+// times (the DevTools protocol's Emulation.setCPUThrottlingRate), standing in
+// for a cheap Android phone, and prints one table.
+//
+//   node scripts/bench/run.mjs DIST FORMS [--quick] [--trace DIR]
+//
+// DIST is a release build that embeds the generated forms of FORMS (see
+// scripts/bench/forms.mjs); FORMS/imported/ holds the imported XLSForm, if
+// any. `--quick` runs every measure with fewer repetitions, for the smoke
+// test; `--trace DIR` also writes a Chromium performance trace of each step.
+//
+// Every time is taken inside the page, with performance.now(), from the
+// event that starts the step to the end of the first frame that shows its
+// result: a requestAnimationFrame callback, then a message posted from it,
+// which the browser delivers only after that frame's style, layout and
+// paint. Node's round trips to the browser are never inside a measure.
+import { gzipSync } from 'node:zlib';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join, extname, resolve } from 'node:path';
+import { serveDist, launchBrowser } from '../../tests/e2e/harness.js';
+import { q1Dependents } from './forms.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i < 0) return null;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+};
+const quick = args.includes('--quick');
+if (quick) args.splice(args.indexOf('--quick'), 1);
+const traceDir = flag('--trace');
+// `--cpuprofile DIR` writes a JavaScript and wasm CPU profile of each step
+// (DevTools' .cpuprofile format); wasm functions have names when the build
+// kept them (see docs/performance.md).
+const profileDir = flag('--cpuprofile');
+// `--only open,typing` runs only some of the steps: throttle, open, typing,
+// repeat, draft, real, size.
+const only = flag('--only')?.split(',');
+const step = (name) => !only || only.includes(name);
+const [distArg = 'target/bench-dist', formsArg = 'target/bench-forms'] = args;
+const dist = resolve(distArg);
+const formsDir = resolve(formsArg);
+
+const THROTTLE = 4;
+const INPUTS = quick ? 10 : 100;
+const ENTRIES = quick ? 20 : 200;
+const REPEATS = quick ? 1 : 3;
+
+// Runs in every page before its own scripts: helpers to wait for an element
+// and for the frame after it, and a hook that keeps the wasm memory so that
+// its size can be read next to the JS heap.
+function pageHelpers() {
+  const frameEnd = (resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now());
+    channel.port2.postMessage(0);
+  };
+  // The end of the next frame.
+  const afterFrame = () => new Promise((resolve) => requestAnimationFrame(() => frameEnd(resolve)));
+  // The end of the first frame in which `selector` matches an element that
+  // passes `test`, checked at the start of every frame.
+  const shown = (selector, test = () => true) =>
+    new Promise((resolve) => {
+      const poll = () => {
+        const element = document.querySelector(selector);
+        if (element && test(element)) frameEnd(resolve);
+        else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
+  window.__bench = { afterFrame, shown };
+  const keep = (result) => {
+    const instance = result.instance ?? result;
+    if (instance?.exports?.memory) window.__bench.memory = instance.exports.memory;
+    return result;
+  };
+  const streaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (...a) => streaming.apply(WebAssembly, a).then(keep);
+  const plain = WebAssembly.instantiate;
+  WebAssembly.instantiate = (...a) => plain.apply(WebAssembly, a).then(keep);
+}
+
+const FIRST_FIELD = 'main [data-field] :is(input, select, textarea)';
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const ms = (t) => `${t < 10 ? t.toFixed(1) : t.toFixed(0)} ms`;
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+const { server, url } = await serveDist(dist);
+const browser = await launchBrowser();
+const rows = [];
+const started = Date.now();
+
+function row(measure, result, target = '', ok = null) {
+  rows.push({ measure, result, target, ok });
+  const mark = ok === null ? '' : ok ? '  ok' : '  MISSED';
+  console.error(`  ${measure}: ${result}${mark}`);
+}
+
+/// A fresh phone-sized page (its own storage) with the CPU slowed down.
+async function phone() {
+  const context = await browser.newContext({
+    locale: 'th-TH',
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    // The service worker would copy the whole build into its cache during
+    // the first visit, on the same CPU, and blur the first measures.
+    serviceWorkers: 'block',
+  });
+  await context.addInitScript(pageHelpers);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (error) => page.problems.push(String(error)));
+  page.on('console', (m) => m.type() === 'error' && page.problems.push(m.text()));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+  return { context, page, cdp };
+}
+
+/// Records a performance trace or a CPU profile of `step` when --trace or
+/// --cpuprofile was given.
+async function traced(page, name, step) {
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    try {
+      return await step();
+    } finally {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+      await cdp.detach();
+    }
+  }
+  if (!traceDir) return step();
+  mkdirSync(traceDir, { recursive: true });
+  await browser.startTracing(page, { path: join(traceDir, `${name}.json`), screenshots: false });
+  try {
+    return await step();
+  } finally {
+    await browser.stopTracing();
+  }
+}
+
+/// Loads the app at `hash` and returns the time from the start of the
+/// navigation to the end of the first frame that shows `selector`.
+async function openAt(page, hash, selector = FIRST_FIELD) {
+  await page.goto(url + hash, { waitUntil: 'commit' });
+  const waited = page.evaluate(
+    (selector) => window.__bench.shown(selector),
+    selector,
+  );
+  return waited;
+}
+
+/// A check that the throttling is in force in the page that runs the app:
+/// the same loop of work, timed with and without it.
+async function throttleCheck() {
+  const { context, page, cdp } = await phone();
+  await page.goto(url, { waitUntil: 'load' });
+  const loop = () =>
+    page.evaluate(() => {
+      const start = performance.now();
+      let x = 0;
+      for (let i = 0; i < 3e6; i++) x = (x + i * 7) % 1000003;
+      return performance.now() - start + (x < 0 ? 1 : 0);
+    });
+  const slow = median([await loop(), await loop(), await loop()]);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const fast = median([await loop(), await loop(), await loop()]);
+  await context.close();
+  return slow / fast;
+}
+
+async function firstInteractive(id, title) {
+  const times = [];
+  for (let run = 0; run < REPEATS; run++) {
+    const { context, page } = await phone();
+    const time = await traced(page, `open-${id}-${run + 1}`, () =>
+      openAt(page, `#/form/${id}`, `main [data-form="${id}"] ${FIRST_FIELD.replace('main ', '')}`),
+    );
+    const diagnostics = await page.locator('.diagnostics').count();
+    if (diagnostics) throw new Error(`the form ${id} opened with problems`);
+    if (page.problems.length) throw new Error(`${id}: ${page.problems.join('; ')}`);
+    times.push(time);
+    await context.close();
+  }
+  return { time: median(times), times, title };
+}
+
+/// Types into `q1` of the 1,000-question form on one page: a `2` after the
+/// `1` already there, then Backspace, and so on, so that every keystroke
+/// changes `q1` between 1 and 12 and with it all 200 rules that read it.
+async function inputLatency(id) {
+  const { context, page } = await phone();
+  await openAt(page, `#/form/${id}`, '[data-field="q1"] input');
+  const dependents = q1Dependents();
+  await page.evaluate(({ shown, computed }) => {
+    // The elements are looked up once, so the check inside each measure
+    // costs a few property reads.
+    const field = (name) => document.querySelector(`[data-field="${name}"]`);
+    const watch = {
+      shown: shown.map(field),
+      computed: computed.map((name) => [Number(name.slice(1)), field(name).querySelector('input')]),
+    };
+    if (watch.shown.some((e) => !e) || watch.computed.some(([, e]) => !e)) {
+      throw new Error('a dependent of q1 is not on the page');
+    }
+    const state = (window.__latency = { times: [], pending: null, wrong: [] });
+    // The keydown's timeStamp is when the browser received the key, before
+    // any script ran; the measure ends after the frame that follows the
+    // input event.
+    let keyAt = 0;
+    document.addEventListener('keydown', (e) => (keyAt = e.timeStamp), true);
+    document.addEventListener(
+      'input',
+      () => {
+        const from = keyAt;
+        const q1 = Number(document.querySelector('[data-field="q1"] input').value);
+        state.pending = new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const stale = [];
+            for (const e of watch.shown) if (!e.isConnected || e.hidden !== !(q1 > 9)) stale.push(e.dataset.field);
+            for (const [n, e] of watch.computed) if (!e.isConnected || e.value !== String(q1 * 2 + n)) stale.push(`c${n}`);
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              state.times.push(performance.now() - from);
+              if (stale.length) state.wrong.push(`q1=${q1}: ${stale.length} not updated, e.g. ${stale[0]}`);
+              resolve();
+            };
+            channel.port2.postMessage(0);
+          }),
+        );
+      },
+      true,
+    );
+  }, dependents);
+  await page.locator('[data-field="q1"] input').click();
+  await page.keyboard.press('1');
+  await page.evaluate(() => window.__latency.pending);
+  await page.evaluate(() => (window.__latency.times = []));
+  await traced(page, 'input-latency', async () => {
+    for (let k = 0; k < INPUTS; k++) {
+      await page.keyboard.press(k % 2 === 0 ? '2' : 'Backspace');
+      await page.evaluate(() => window.__latency.pending);
+    }
+  });
+  const { times, wrong } = await page.evaluate(() => window.__latency);
+  if (times.length !== INPUTS) throw new Error(`expected ${INPUTS} measured inputs, but found ${times.length}`);
+  if (wrong.length) throw new Error(`dependents did not follow q1: ${wrong.slice(0, 3).join('; ')}`);
+  if (page.problems.length) throw new Error(page.problems.join('; '));
+  await context.close();
+  return { median: median(times), p95: percentile(times, 95), max: Math.max(...times), times };
+}
+
+/// JS heap after a garbage collection, and the size of the wasm memory.
+async function memory(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const { wasm, nodes } = await page.evaluate(() => ({
+    wasm: window.__bench.memory?.buffer.byteLength ?? 0,
+    nodes: document.getElementsByTagName('*').length,
+  }));
+  return { js: heap.usedSize, wasm, nodes };
+}
+
+/// Adds ENTRIES entries to the 20-question repeat by clicking its Add
+/// button, timing each from the click to the frame that shows the entry.
+async function repeatAdds(context, page, cdp) {
+  await openAt(page, '#/form/bench-repeat', 'section.repeat[data-field="people"] > button.btn');
+  const before = await memory(page, cdp);
+  const times = await traced(page, 'repeat-adds', () =>
+    page.evaluate(async (entries) => {
+      const add = document.querySelector('section.repeat[data-field="people"] > button.btn');
+      const times = [];
+      for (let k = 1; k <= entries; k++) {
+        const start = performance.now();
+        add.click();
+        const end = await window.__bench.afterFrame();
+        const shown = document.querySelectorAll('[data-field="people"] .instance').length;
+        if (shown !== k) throw new Error(`after adding entry ${k}, ${shown} entries are on the page`);
+        if (!document.querySelector(`[data-field="people[${k}]/m_consent"] input`)) {
+          throw new Error(`entry ${k} has no last question`);
+        }
+        times.push(end - start);
+      }
+      return times;
+    }, ENTRIES),
+  );
+  const after = await memory(page, cdp);
+  return { times, before, after };
+}
+
+/// Answers the name, age and sex of every entry, keeps the draft, and opens
+/// it again from the home page; returns the time from the tap on the draft
+/// to the frame that shows the last entry's answers.
+async function reopenRepeatDraft(context, page) {
+  await page.evaluate(async (entries) => {
+    const set = (selector, value) => {
+      const input = document.querySelector(selector);
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    for (let k = 1; k <= entries; k++) {
+      set(`[data-field="people[${k}]/m_name"] input`, `Person ${k}`);
+      set(`[data-field="people[${k}]/m_age"] input`, String(k % 90));
+      document.querySelector(`[data-field="people[${k}]/m_sex"] input[value="${k % 2 ? 'f' : 'm'}"]`).click();
+    }
+    await window.__bench.afterFrame();
+  }, ENTRIES);
+  return reopen(page, 'bench-repeat', `[data-field="people[${ENTRIES}]/m_name"] input`, `Person ${ENTRIES}`);
+}
+
+/// Leaves the form for the home page (which keeps the draft), waits for the
+/// draft to be listed, then taps it and times the reopening until `selector`
+/// shows `value`.
+async function reopen(page, formId, selector, value) {
+  await page.evaluate(() => (location.hash = '#/'));
+  const link = page.locator(`li.card[data-form="${formId}"] li.draft a.draft-open`);
+  await link.waitFor({ timeout: 60_000 });
+  const times = [];
+  for (let run = 0; run < REPEATS; run++) {
+    if (run > 0) {
+      await page.evaluate(() => (location.hash = '#/'));
+      await link.waitFor({ timeout: 60_000 });
+    }
+    const time = await traced(page, `reopen-${formId}-${run + 1}`, () =>
+      page.evaluate(
+        async ({ formId, selector, value }) => {
+          const start = performance.now();
+          document.querySelector(`li.card[data-form="${formId}"] li.draft a.draft-open`).click();
+          return (await window.__bench.shown(selector, (input) => input.value === value)) - start;
+        },
+        { formId, selector, value },
+      ),
+    );
+    times.push(time);
+  }
+  return median(times);
+}
+
+/// Fills the 500 answerable questions of the 1,000-question form on one
+/// page, keeps the draft and times its reopening.
+async function reopenBigDraft() {
+  const { context, page } = await phone();
+  await openAt(page, '#/form/bench-1000-one-page', '[data-field="q999"] input');
+  await page.evaluate(async () => {
+    for (let n = 1; n <= 999; n += 2) {
+      const input = document.querySelector(`[data-field="q${n}"] input`);
+      input.value = String(n);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    await window.__bench.afterFrame();
+  });
+  const time = await reopen(page, 'bench-1000-one-page', '[data-field="q999"] input', '999');
+  if (page.problems.length) throw new Error(page.problems.join('; '));
+  await context.close();
+  return time;
+}
+
+/// The largest form file (by size) in `dir`, with the form id it declares.
+function largestForm(dir) {
+  if (!existsSync(dir)) return null;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))
+    .sort((a, b) => b.text.length - a.text.length);
+  if (!files.length) return null;
+  const id = files[0].text.match(/^form:\s*\n\s+id:\s*(\S+)/m)?.[1];
+  return id ? { file: files[0].file, id } : null;
+}
+
+/// The transfer size of the app shell (wasm + js + css), gzip -9.
+function shellSize() {
+  let gzip = 0;
+  for (const name of readdirSync(dist)) {
+    if (!['.wasm', '.js', '.css'].includes(extname(name))) continue;
+    gzip += gzipSync(readFileSync(join(dist, name)), { level: 9 }).length;
+  }
+  return gzip;
+}
+
+/// The gzip size of the forms this build embeds only for the benchmark.
+function benchFormsSize() {
+  const texts = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name.endsWith('.yaml')) texts.push(readFileSync(join(dir, entry.name)));
+    }
+  };
+  walk(formsDir);
+  return gzipSync(Buffer.concat(texts), { level: 9 }).length;
+}
+
+try {
+  if (step('throttle')) {
+    const slowdown = await throttleCheck();
+    console.error(`CPU throttling ${THROTTLE}x (a loop of work runs ${slowdown.toFixed(1)}x slower in the page)`);
+  }
+
+  if (step('open')) for (const [id, title] of [
+    ['bench-1000', '1,000 questions, 500 rules, paged: first question interactive'],
+    ['bench-1000-one-page', '1,000 questions, 500 rules, one page: first question interactive'],
+  ]) {
+    const { time } = await firstInteractive(id, title);
+    row(title, ms(time), '< 1,000 ms', time < 1000);
+  }
+
+  if (step('typing')) {
+  const latency = await inputLatency('bench-1000-one-page');
+  row(
+    `typing in an answer 200 rules read (${INPUTS} keystrokes): median / p95`,
+    `${ms(latency.median)} / ${ms(latency.p95)}`,
+    'p95 < 16 ms',
+    latency.p95 < 16,
+  );
+  }
+
+  if (step('repeat')) {
+    const { context, page, cdp } = await phone();
+    const adds = await repeatAdds(context, page, cdp);
+    const at = (k) => adds.times[Math.min(k, ENTRIES) - 1];
+    const picks = quick ? [1, 10, ENTRIES] : [1, 50, 100, 200];
+    const first10 = median(adds.times.slice(0, 10));
+    const last10 = median(adds.times.slice(-10));
+    const slowest = Math.max(...adds.times);
+    row(
+      `add repeat entry ${picks.join(' / ')} (20 questions each)`,
+      picks.map((k) => ms(at(k))).join(' / '),
+      '< 50 ms each',
+      picks.every((k) => at(k) < 50),
+    );
+    row(
+      `slowest of ${ENTRIES} adds; median of the first 10 vs the last 10`,
+      `${ms(slowest)}; ${ms(first10)} vs ${ms(last10)}`,
+      '< 50 ms, no growth',
+      slowest < 50 && last10 < first10 * 1.5 + 2,
+    );
+    row(
+      `memory after ${ENTRIES} entries: JS heap / wasm memory / DOM elements`,
+      `${mb(adds.after.js)} / ${mb(adds.after.wasm)} / ${adds.after.nodes}`,
+      `(empty form: ${mb(adds.before.js)} / ${mb(adds.before.wasm)})`,
+    );
+    if (step('draft')) {
+      const reopenTime = await reopenRepeatDraft(context, page);
+      row(`open a saved draft: ${ENTRIES} entries, ${3 * ENTRIES} answers`, ms(reopenTime), '< 1,000 ms', reopenTime < 1000);
+    }
+    if (page.problems.length) throw new Error(page.problems.join('; '));
+    await context.close();
+  }
+
+  if (step('draft')) {
+    const bigDraft = await reopenBigDraft();
+    row('open a saved draft: 1,000 questions, 500 answers, one page', ms(bigDraft), '< 1,000 ms', bigDraft < 1000);
+  }
+
+  if (step('real')) {
+  const real = [['child-core', 'national core form (8,600 address choices)']];
+  const imported = largestForm(join(formsDir, 'imported'));
+  if (imported) real.push([imported.id, `largest imported XLSForm (${imported.file})`]);
+  for (const [id, title] of real) {
+    const { time } = await firstInteractive(id, title);
+    row(`${title}: first question interactive`, ms(time), '< 1,000 ms', time < 1000);
+  }
+  }
+
+  if (step('size')) {
+  const gzip = shellSize();
+  row(
+    'transfer size, wasm + js + css, gzip -9',
+    kb(gzip),
+    `(bench forms: ${kb(benchFormsSize())} of it)`,
+  );
+  }
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+const widths = [
+  Math.max(...rows.map((r) => r.measure.length), 7),
+  Math.max(...rows.map((r) => r.result.length), 6),
+  Math.max(...rows.map((r) => r.target.length), 6),
+];
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+console.log(`\nYim in headless Chromium, CPU throttled ${THROTTLE}x, 360 x 740, ${new Date().toISOString().slice(0, 10)}`);
+console.log(line(['measure', 'result', 'target']) + ' ok?');
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line([r.measure, r.result, r.target]) + (r.ok === null ? '' : r.ok ? ' yes' : ' NO'));
+console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in the browser)`);

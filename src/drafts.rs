@@ -1,0 +1,588 @@
+//! Keeping responses on the phone, as the screens see it: the autosave of
+//! the response being filled ([`Keeper`]), reopening a stored response with
+//! the form it was started on ([`ResumeScreen`]), and the drafts list and
+//! storage figures of the home screen.
+//!
+//! **Boundary**: everything about IndexedDB stays in `storage`; this module
+//! decides when to write and what the volunteer sees about it.
+//!
+//! **Invariant**: a write that fails leaves the answers on screen, says why,
+//! and offers to try again; the next change tries again by itself.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::catalog::Catalog;
+use crate::engine_bridge::FormSession;
+use crate::i18n::Lang;
+use crate::storage::{self, quota, FormSource, Response, ResponseMeta, Status, Storage, StorageError};
+
+/// How long the autosave waits after a change before it writes, so that
+/// typing a word costs one write rather than one per letter.
+pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(500);
+
+/// Counts the writes of this visit. Lists and counts read from storage
+/// depend on it, so that they are read again after every write.
+#[derive(Clone, Copy)]
+pub struct Saved(RwSignal<u64>);
+
+impl Saved {
+    /// A fresh counter, provided once by the app.
+    pub fn new() -> Saved {
+        Saved(RwSignal::new(0))
+    }
+
+    /// Subscribes the current reactive scope to writes.
+    pub fn track(self) {
+        self.0.track();
+    }
+
+    fn bump(self) {
+        self.0.try_update(|n| *n += 1);
+    }
+}
+
+impl Default for Saved {
+    fn default() -> Saved {
+        Saved::new()
+    }
+}
+
+/// What the line under the form's title says about saving.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    /// Nothing written yet in this visit of the screen.
+    Quiet,
+    /// A write is on its way.
+    Saving,
+    /// The last write is on the phone.
+    Saved,
+    /// The last write failed; the answers are still on screen.
+    Failed(StorageError),
+}
+
+/// A stored response to continue, with the form it was started on.
+#[derive(Clone)]
+pub struct Resume {
+    /// The response as stored.
+    pub response: Response,
+    /// The form to fill it with: the bundled one when it is the same, or the
+    /// source kept when the response was started.
+    pub form: Arc<yim_form::Form>,
+    /// Set when the form is not the one the app bundles now.
+    pub note: Option<VersionNote>,
+}
+
+/// Why a response opens with another form than the bundled one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionNote {
+    /// It opens with the older version it was started on.
+    Older {
+        /// That version.
+        version: String,
+    },
+    /// The version it was started on was not kept, so it opens with the
+    /// bundled one; answers to questions that no longer exist stay stored.
+    Current {
+        /// The version it was started on.
+        started: String,
+    },
+}
+
+/// The autosave of one response on the form screen. It is `Copy`; its state
+/// lives with the screen.
+#[derive(Clone, Copy)]
+pub struct Keeper {
+    inner: StoredValue<Inner, LocalStorage>,
+    /// What the save line shows.
+    pub state: RwSignal<SaveState>,
+    saved: Saved,
+}
+
+struct Inner {
+    fs: FormSession,
+    page: RwSignal<usize>,
+    /// The text questions outside repeats, in the form's order: the first
+    /// one answered names the draft in lists.
+    label_names: Vec<String>,
+    /// The response as last handed to a write (answers and page included).
+    response: Response,
+    /// The draft JSON and page last handed to a write, to skip writes that
+    /// would change nothing; `None` after a failure, so that the next
+    /// save writes again.
+    sent: Option<(serde_json::Value, usize)>,
+    /// Whether the response is in the database (or on its way there).
+    stored: bool,
+    /// The form's source, until it is kept.
+    source: Option<FormSource>,
+    timer: Option<TimeoutHandle>,
+    /// Counts writes, so that only the latest one's result is shown.
+    writes: u64,
+    /// Finalized: nothing is written any more.
+    closed: bool,
+}
+
+thread_local! {
+    /// Whether persistence was asked for in this visit.
+    static ASKED_PERSISTENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Keeper {
+    /// Keeps the response filled in `fs`: `resumed` when it was stored
+    /// before, a new draft of `form` otherwise. Call it after the stored
+    /// answers are loaded into `fs`, inside the form screen's owner: it
+    /// saves at once when the page is hidden or closed and when the screen
+    /// goes away.
+    pub fn new(fs: FormSession, page: RwSignal<usize>, form: &yim_form::Form, resumed: Option<Response>) -> Keeper {
+        let now = storage::now_ms();
+        let source = FormSource::of(form, now);
+        let (response, stored) = match resumed {
+            Some(response) => (response, true),
+            None => (Response::new_draft(&source.form_ref(), &storage::settings::device_id(), now), false),
+        };
+        let closed = response.meta.status != Status::Draft;
+        // What the screen shows right after opening counts as written: only
+        // a change makes a write.
+        let sent = Some((fs.draft_json(), page.get_untracked()));
+        let keeper = Keeper {
+            inner: StoredValue::new_local(Inner {
+                fs,
+                page,
+                label_names: form
+                    .walk()
+                    .filter(|walked| {
+                        walked.question.qtype == yim_form::QType::Text
+                            && !walked.parents.iter().any(|parent| parent.qtype == yim_form::QType::Repeat)
+                    })
+                    .map(|walked| walked.question.name.clone())
+                    .collect(),
+                response,
+                sent,
+                stored,
+                source: Some(source),
+                timer: None,
+                writes: 0,
+                closed,
+            }),
+            state: RwSignal::new(SaveState::Quiet),
+            saved: expect_context::<Saved>(),
+        };
+        let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if document().hidden() {
+                keeper.save_now(false);
+            }
+        });
+        let pagehide = window_event_listener(leptos::ev::pagehide, move |_| keeper.save_now(false));
+        on_cleanup(move || {
+            hidden.remove();
+            pagehide.remove();
+            keeper.save_now(false);
+        });
+        keeper
+    }
+
+    /// Whether the response was finalized (here or before it was opened).
+    pub fn is_closed(self) -> bool {
+        self.inner.try_with_value(|inner| inner.closed).unwrap_or(true)
+    }
+
+    /// Something changed: save in [`AUTOSAVE_DELAY`] unless another change
+    /// comes first.
+    pub fn changed(self) {
+        let Some(previous) = self.inner.try_update_value(|inner| inner.timer.take()) else { return };
+        if let Some(timer) = previous {
+            timer.clear();
+        }
+        if self.is_closed() {
+            return;
+        }
+        if let Ok(timer) = set_timeout_with_handle(move || self.save_now(false), AUTOSAVE_DELAY) {
+            self.inner.update_value(|inner| inner.timer = Some(timer));
+        }
+    }
+
+    /// Writes now what the screen shows, unless it is what was last
+    /// written; `force` writes anyway (the Save draft button, Try again).
+    pub fn save_now(self, force: bool) {
+        let Some(write) = self.inner.try_update_value(|inner| Keeper::prepare(inner, force)).flatten() else {
+            return;
+        };
+        self.write(write, None);
+    }
+
+    /// Takes what the screen shows now as the next write, if there is one.
+    fn prepare(inner: &mut Inner, force: bool) -> Option<(u64, Response, Option<FormSource>)> {
+        if let Some(timer) = inner.timer.take() {
+            timer.clear();
+        }
+        if inner.closed {
+            return None;
+        }
+        let answers = inner.fs.draft_json();
+        let page = inner.page.get_untracked();
+        let unchanged = inner.sent.as_ref().is_some_and(|(a, p)| *a == answers && *p == page);
+        if unchanged && !force {
+            return None;
+        }
+        inner.response.answers = answers.clone();
+        inner.response.meta.page = u32::try_from(page).unwrap_or(u32::MAX);
+        inner.response.meta.updated_ms = storage::now_ms();
+        inner.response.meta.label = label(&inner.label_names, &answers);
+        inner.sent = Some((answers, page));
+        inner.stored = true;
+        inner.writes += 1;
+        Some((inner.writes, inner.response.clone(), inner.source.clone()))
+    }
+
+    /// Starts a write. Writes start in the order they were prepared, and
+    /// IndexedDB runs transactions on the same store in the order they
+    /// began, so the latest state always lands last.
+    fn write(self, (number, response, source): (u64, Response, Option<FormSource>), then: Option<Box<dyn FnOnce()>>) {
+        self.state.try_set(SaveState::Saving);
+        let storage = Storage::app();
+        if let Some(source) = source {
+            // The form's source goes first, in its own transaction: a draft
+            // needs it only when it is reopened after the form changed.
+            let storage = storage.clone();
+            spawn_local(async move {
+                match storage.save_form(&source).await {
+                    Ok(()) => {
+                        self.inner.try_update_value(|inner| inner.source = None);
+                    }
+                    Err(error) => leptos::logging::warn!("the form's source was not kept: {error}"),
+                }
+            });
+        }
+        let saved = self.saved;
+        spawn_local(async move {
+            let result = storage.put(&response).await;
+            saved.bump();
+            let latest = self.inner.try_with_value(|inner| inner.writes == number).unwrap_or(false);
+            match result {
+                Ok(()) => {
+                    if latest {
+                        self.state.try_set(SaveState::Saved);
+                    }
+                    ask_persistence_once();
+                    if let Some(then) = then {
+                        then();
+                    }
+                }
+                Err(error) => {
+                    self.inner.try_update_value(|inner| inner.sent = None);
+                    if latest {
+                        self.state.try_set(SaveState::Failed(error));
+                    }
+                }
+            }
+        });
+    }
+
+    /// The finalized response: what the screen shows, closed, with the
+    /// engine's `data`. Nothing is written until [`Keeper::store_finalized`].
+    pub fn finalized(self, data: serde_json::Value) -> Response {
+        self.inner.with_value(|inner| {
+            let mut response = inner.response.clone();
+            response.answers = inner.fs.draft_json();
+            response.meta.page = u32::try_from(inner.page.get_untracked()).unwrap_or(u32::MAX);
+            response.meta.label = label(&inner.label_names, &response.answers);
+            response.meta.status = Status::Finalized;
+            response.meta.updated_ms = storage::now_ms();
+            response.data = Some(data);
+            response
+        })
+    }
+
+    /// Writes the finalized response; from then on nothing else is written.
+    /// On failure the screen stays open with its answers, and the error
+    /// says why.
+    pub async fn store_finalized(self, response: Response) -> Result<(), StorageError> {
+        // No autosave may start after this point.
+        let source = self
+            .inner
+            .try_update_value(|inner| {
+                if let Some(timer) = inner.timer.take() {
+                    timer.clear();
+                }
+                inner.closed = true;
+                inner.source.take()
+            })
+            .flatten();
+        self.state.try_set(SaveState::Saving);
+        let storage = Storage::app();
+        if let Some(source) = &source {
+            if let Err(error) = storage.save_form(source).await {
+                leptos::logging::warn!("the form's source was not kept: {error}");
+            }
+        }
+        let result = storage.put(&response).await;
+        self.saved.bump();
+        match &result {
+            Ok(()) => {
+                self.state.try_set(SaveState::Quiet);
+                ask_persistence_once();
+            }
+            Err(error) => {
+                // Still a draft: autosave resumes, and the form source is
+                // kept for the next try.
+                self.inner.try_update_value(|inner| {
+                    inner.closed = false;
+                    inner.sent = None;
+                    if inner.source.is_none() {
+                        inner.source = source;
+                    }
+                });
+                self.state.try_set(SaveState::Failed(error.clone()));
+            }
+        }
+        result
+    }
+}
+
+/// A short text that tells drafts apart in a list: the first text answer
+/// outside repeats, in the form's order (a respondent's or household's
+/// name, usually).
+fn label(names: &[String], answers: &serde_json::Value) -> Option<String> {
+    names.iter().find_map(|name| {
+        let text = answers.get(name)?.as_str()?.trim();
+        (!text.is_empty()).then(|| text.chars().take(40).collect())
+    })
+}
+
+/// Asks the browser once per visit to keep the app's data, after the first
+/// successful write: only then is there something worth keeping.
+fn ask_persistence_once() {
+    if ASKED_PERSISTENCE.with(|asked| asked.replace(true)) {
+        return;
+    }
+    spawn_local(async {
+        let _ = quota::request_persistence().await;
+    });
+}
+
+/// Why a stored response could not be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResumeError {
+    /// Reading it failed.
+    Storage(StorageError),
+    /// Its form is neither bundled nor kept.
+    FormGone,
+    /// Its kept form no longer loads.
+    FormBroken(String),
+}
+
+/// Reads the stored response `id` and finds the form to open it with.
+pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeError> {
+    let storage = Storage::app();
+    let response = storage.get(id).await.map_err(ResumeError::Storage)?;
+    let meta = &response.meta;
+    let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
+    if let Some(form) = &bundled {
+        if meta.form_hash.as_deref().is_none_or(|hash| hash == storage::form_hash(form)) {
+            // The same form, or a response from before hashes were kept
+            // whose form is still bundled.
+            let note = (meta.form_hash.is_none() && meta.form_version != form.version)
+                .then(|| VersionNote::Current { started: meta.form_version.clone() });
+            return Ok(Resume { form: form.clone(), note, response });
+        }
+    }
+    if let Some(hash) = &meta.form_hash {
+        if let Some(source) = storage.form(hash).await.map_err(ResumeError::Storage)? {
+            let (form, diagnostics) = source.load();
+            return match form {
+                Some(form) => {
+                    Ok(Resume { form: Arc::new(form), note: Some(VersionNote::Older { version: source.version }), response })
+                }
+                None => Err(ResumeError::FormBroken(
+                    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                )),
+            };
+        }
+    }
+    match bundled {
+        Some(form) => {
+            let note = Some(VersionNote::Current { started: meta.form_version.clone() });
+            Ok(Resume { form, note, response })
+        }
+        None => Err(ResumeError::FormGone),
+    }
+}
+
+/// The screen for `#/response/ID`: reads the response, then shows it on the
+/// form screen, where a draft goes on being filled and a finalized response
+/// is read-only.
+#[component]
+pub fn ResumeScreen(id: String) -> impl IntoView {
+    let catalog = expect_context::<Arc<Catalog>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let loaded = LocalResource::new(move || {
+        let (catalog, id) = (catalog.clone(), id.clone());
+        async move { open_stored(&catalog, &id).await }
+    });
+    move || match loaded.get() {
+        None => view! { <p class="boot">{move || lang.get().text().opening}</p> }.into_any(),
+        // The form screen is built once; a language switch reaches it
+        // through its own signals, not by building it again.
+        Some(Ok(resume)) => untrack(move || {
+            let form_id = resume.response.meta.form_id.clone();
+            view! { <crate::form::FormScreen id=form_id resume=resume/> }.into_any()
+        }),
+        Some(Err(error)) => view! {
+            <h1>{move || lang.get().text().cannot_open}</h1>
+            <p role="alert">{move || resume_error_text(&error, lang.get())}</p>
+            <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
+        }
+        .into_any(),
+    }
+}
+
+fn resume_error_text(error: &ResumeError, lang: Lang) -> String {
+    let t = lang.text();
+    match error {
+        ResumeError::Storage(error) => error.user_message(lang.code()).to_string(),
+        ResumeError::FormGone => t.form_gone.to_string(),
+        ResumeError::FormBroken(problems) => format!("{}: {problems}", t.form_gone),
+    }
+}
+
+/// The note on a form screen that opened a response with another version
+/// of the form than the bundled one.
+pub fn version_note_text(note: &VersionNote, lang: Lang) -> String {
+    let t = lang.text();
+    match note {
+        VersionNote::Older { version } => format!("{} {version}", t.older_version_note),
+        VersionNote::Current { started } => format!("{} {started}. {}", t.started_version, t.current_version_note),
+    }
+}
+
+/// What the save line says.
+pub fn save_state_text(state: &SaveState, lang: Lang) -> String {
+    let t = lang.text();
+    match state {
+        SaveState::Quiet => String::new(),
+        SaveState::Saving => t.saving.to_string(),
+        SaveState::Saved => t.draft_saved.to_string(),
+        SaveState::Failed(error) => error.user_message(lang.code()).to_string(),
+    }
+}
+
+/// Everything the home screen shows from storage, read in one go.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overview {
+    /// Drafts, finalized and exported responses per form id.
+    pub counts: std::collections::HashMap<String, storage::Counts>,
+    /// Every draft, most recently changed first.
+    pub drafts: Vec<ResponseMeta>,
+}
+
+/// Reads the counts of the catalog's forms and every draft.
+pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
+    let storage = Storage::app();
+    let ids: Vec<&str> = catalog.entries.iter().map(|entry| entry.form.id.as_str()).collect();
+    let counts = storage.counts(&ids).await?;
+    let mut drafts = storage.list_status(Status::Draft).await?;
+    drafts.reverse();
+    Ok(Overview { counts: ids.iter().map(|id| id.to_string()).zip(counts).collect(), drafts })
+}
+
+/// The drafts of one form (or of forms the app no longer bundles), each a
+/// link that reopens it and a Delete button that asks first.
+pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
+    let t = lang.text();
+    let items = drafts
+        .into_iter()
+        .map(|meta| {
+            let confirming = RwSignal::new(false);
+            let failed = RwSignal::new(None::<StorageError>);
+            let saved = expect_context::<Saved>();
+            let id = meta.id.clone();
+            let delete = move |_| {
+                let id = id.clone();
+                spawn_local(async move {
+                    match Storage::app().delete(&id).await {
+                        Ok(()) => saved.bump(),
+                        Err(error) => {
+                            failed.try_set(Some(error));
+                        }
+                    }
+                });
+            };
+            let name = meta.label.clone().unwrap_or_else(|| t.untitled_draft.to_string());
+            let when = format_time(meta.updated_ms, lang);
+            let href = crate::app::Route::Response(meta.id.clone()).to_hash();
+            view! {
+                <li class="draft" data-response=meta.id.clone()>
+                    <a class="draft-open" href=href>
+                        <span class="draft-name">{name}</span>
+                        <span class="meta">{format!("{} {when}", t.changed)}</span>
+                    </a>
+                    <Show when=move || !confirming.get()>
+                        <button type="button" class="btn danger" on:click=move |_| confirming.set(true)>{t.delete}</button>
+                    </Show>
+                    <Show when=move || confirming.get()>
+                        <div class="confirm" role="alertdialog" aria-label=t.delete_draft_confirm>
+                            <span>{t.delete_draft_confirm}</span>
+                            <button type="button" class="btn danger primary" on:click=delete.clone()>{t.delete}</button>
+                            <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
+                        </div>
+                    </Show>
+                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="drafts" aria-label=t.drafts_heading>{items}</ul> }
+}
+
+/// A time in the reader's language, such as `14:32, 5 Mar 2025`; Thai shows
+/// the Buddhist era, as Thai readers expect.
+pub fn format_time(ms: u64, lang: Lang) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "short"), ("year", "numeric"), ("hour", "2-digit"), ("minute", "2-digit")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let locale = match lang {
+        Lang::Th => "th-TH",
+        Lang::En => "en-GB",
+    };
+    String::from(date.to_locale_string(locale, &options))
+}
+
+/// How much the phone holds for the app, and whether the browser may clear
+/// it by itself.
+#[component]
+pub fn StorageUsage() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let saved = expect_context::<Saved>();
+    let figures = LocalResource::new(move || {
+        saved.track();
+        async move { (quota::estimate().await, quota::is_persisted().await) }
+    });
+    move || {
+        let t = lang.get().text();
+        figures.get().and_then(|(estimate, persisted)| {
+            let estimate = estimate?;
+            let kept = match persisted {
+                Some(true) => t.persisted,
+                Some(false) => t.not_persisted,
+                None => "",
+            };
+            Some(view! {
+                <p class="meta storage-usage">
+                    {format!(
+                        "{}: {} {} · {} {}. {kept}",
+                        t.storage_label,
+                        quota::format_bytes(estimate.usage),
+                        t.used,
+                        quota::format_bytes(estimate.available()),
+                        t.free,
+                    )}
+                </p>
+            })
+        })
+    }
+}

@@ -1,0 +1,324 @@
+// Sealed responses and export bundles, end to end: responses finalized in
+// Chromium are encrypted on the phone, exported as one bundle file, and the
+// data office reads what was typed with `yim decrypt` and, without Yim, with
+// Debian's `age` and `tar` exactly as docs/bundle-format.md says.
+//
+// The test form (tests/e2e/forms/sealed-visit.yaml) is addressed to the
+// bundle crate's published TEST ONLY key, which opens everything here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile, readdir, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start, root, screenshot } from './harness.js';
+
+const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
+const FORM_ID = 'e2e-sealed-visit';
+const FORM_TITLE = 'Sealed visit test form';
+
+/// What the two responses say, as typed and as the data office must read it.
+const FIRST = {
+  child_name: 'ด.ญ. มะลิ ใจดี',
+  child_age: '9',
+  sex: 'Female',
+  needs: ['Food', 'Health care'],
+  visit_date: '2026-11-20',
+  siblings: [
+    { sibling_name: 'ด.ช. สมชาย ใจดี', sibling_age: '12' },
+    { sibling_name: 'Noi Jaidee', sibling_age: '4' },
+  ],
+};
+const SECOND = { child_name: 'Somsak Rakdee', child_age: '5', siblings: [] };
+/// Text that must never be readable on the phone once finalized.
+const TYPED = ['มะลิ', 'สมชาย', 'Noi Jaidee', 'Somsak', 'Rakdee', '2026-11-20'];
+
+let app;
+let yim;
+before(async () => {
+  app = await start();
+  // The data office's command line, built from this workspace.
+  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
+  yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+});
+after(async () => {
+  await app?.close();
+});
+
+const field = (page, path) => page.locator(`[data-field="${path}"]`);
+
+/// Fills and finalizes one response of the test form, starting on the home
+/// page, and comes back to the home page.
+async function fillAndFinalize(page, r) {
+  await page.goto(app.url);
+  await page.getByRole('link', { name: FORM_TITLE }).click();
+  await page.locator('article.form').waitFor();
+  await page.getByLabel("Child's name").fill(r.child_name);
+  await page.getByLabel("Child's age (years)").fill(r.child_age);
+  if (r.sex) await field(page, 'sex').getByLabel(r.sex).check();
+  for (const need of r.needs ?? []) await field(page, 'needs').getByLabel(need).check();
+  if (r.visit_date) await page.getByLabel('Date of the visit').fill(r.visit_date);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'Sibling', exact: true }).waitFor();
+  const add = page.getByRole('button', { name: 'Add Sibling' });
+  for (const [i, s] of r.siblings.entries()) {
+    await add.click();
+    await field(page, `siblings[${i + 1}]/sibling_name`).locator('input').fill(s.sibling_name);
+    await field(page, `siblings[${i + 1}]/sibling_age`).locator('input').fill(s.sibling_age);
+  }
+  await page.getByRole('button', { name: 'Finalize' }).click();
+  await page.locator('section.done').waitFor();
+}
+
+/// Every record of every IndexedDB store of the app, and localStorage and
+/// sessionStorage, as text: byte arrays are decoded as UTF-8 so that any
+/// answer kept in clear would show.
+function everythingStored(page) {
+  return page.evaluate(async () => {
+    // Byte arrays become their length, their first 21 bytes (where an age
+    // file says what it is) and all their bytes decoded as UTF-8.
+    const plain = (value) =>
+      JSON.parse(
+        JSON.stringify(value, (_key, v) => {
+          if (v instanceof Uint8Array || v instanceof ArrayBuffer) {
+            const bytes = new Uint8Array(v);
+            const decode = (b) => new TextDecoder('utf-8', { fatal: false }).decode(b);
+            return { length: bytes.length, head: decode(bytes.slice(0, 21)), text: decode(bytes) };
+          }
+          return v;
+        }),
+      );
+    const text = (value) => JSON.stringify(plain(value));
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('yim');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const stores = {};
+    for (const name of db.objectStoreNames) {
+      stores[name] = await new Promise((resolve, reject) => {
+        const request = db.transaction(name).objectStore(name).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    db.close();
+    return {
+      stores: Object.fromEntries(Object.entries(stores).map(([name, records]) => [name, records.map(text)])),
+      raw: plain(stores),
+      local: text({ ...localStorage }),
+      session: text({ ...sessionStorage }),
+    };
+  });
+}
+
+/// Exports from the export page and saves the bundle; returns its path and
+/// the name the app gave it.
+async function exportBundle(page, dir, click) {
+  const save = page.getByRole('link', { name: 'Save the file' });
+  await click();
+  await save.waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+  const name = download.suggestedFilename();
+  const path = join(dir, name);
+  await download.saveAs(path);
+  return { path, name };
+}
+
+/// Reads a CSV file written by `yim decrypt` into objects keyed by header.
+async function readCsv(path) {
+  const text = await readFile(path, 'utf8');
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) rows.push([...row, cell]);
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+/// The shell block of docs/bundle-format.md that opens a bundle with the
+/// standard tools, exactly as the document writes it.
+async function standardCommands() {
+  const doc = await readFile(join(root, 'docs', 'bundle-format.md'), 'utf8');
+  const marker = doc.indexOf('runs the next block exactly as written');
+  assert.ok(marker > 0, 'the marked block is in docs/bundle-format.md');
+  const block = doc.slice(marker).match(/```sh\n([\s\S]*?)```/);
+  assert.ok(block, 'a sh block follows the marker');
+  return block[1];
+}
+
+/// Opens a bundle with `age` and `tar` as the format document says, in a
+/// fresh folder holding `key.txt` and `bundle.yim.age`, and returns the
+/// manifest and the responses by id.
+async function openWithStandardTools(bundlePath) {
+  const dir = await mkdtemp(join(tmpdir(), 'yim-age-'));
+  await copyFile(KEY, join(dir, 'key.txt'));
+  await copyFile(bundlePath, join(dir, 'bundle.yim.age'));
+  const run = spawnSync('sh', ['-e', '-c', await standardCommands()], { cwd: dir, encoding: 'utf8' });
+  assert.equal(run.status, 0, `the standard commands failed:\n${run.stderr}`);
+  const folder = join(dir, 'bundle');
+  const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+  // sha256sum printed the checksums the manifest promises.
+  for (const r of manifest.responses) {
+    assert.ok(run.stdout.includes(`${r.sha256}  responses/${r.id}.json.age`), `checksum of ${r.id}`);
+  }
+  for (const f of manifest.forms) {
+    assert.ok(run.stdout.includes(`${f.hash}  forms/${f.hash}.yaml`), `checksum of form ${f.id}`);
+  }
+  const responses = {};
+  for (const name of await readdir(join(folder, 'responses'))) {
+    if (name.endsWith('.json')) {
+      const doc = JSON.parse(await readFile(join(folder, 'responses', name), 'utf8'));
+      responses[doc.id] = doc;
+    }
+  }
+  return { manifest, responses };
+}
+
+/// What the answers JSON of a response holds for what was typed.
+function expectedAnswers(r) {
+  const answers = { child_name: r.child_name, child_age: Number(r.child_age), age_months: Number(r.child_age) * 12 };
+  if (r.sex) answers.sex = { Female: 'f', Male: 'm' }[r.sex];
+  if (r.needs) answers.needs = r.needs.map((n) => ({ Food: 'food', 'Health care': 'health' })[n]);
+  if (r.visit_date) answers.visit_date = r.visit_date;
+  answers.siblings = r.siblings.map((s) => ({ sibling_name: s.sibling_name, sibling_age: Number(s.sibling_age) }));
+  return answers;
+}
+
+test('finalized responses are sealed: no typed answer is stored in clear', async () => {
+  const page = await app.open();
+  await fillAndFinalize(page, FIRST);
+  const stored = await everythingStored(page);
+
+  const records = stored.raw.responses.filter((r) => r.form_id === FORM_ID);
+  assert.equal(records.length, 1, 'one response of the test form');
+  const meta = records[0];
+  assert.equal(meta.status, 'finalized');
+  assert.equal(meta.label ?? null, null, 'the list label, taken from an answer, is gone');
+  const body = stored.raw.answers.find((b) => b.id === meta.id);
+  assert.ok(body, 'the response has a body');
+  assert.ok(body.sealed?.length > 200, `the body holds the sealed copy: ${JSON.stringify(body).slice(0, 300)}`);
+  assert.equal(body.sealed.head, 'age-encryption.org/v1', 'the sealed copy is an age file');
+  assert.equal(body.answers, '{}', 'the draft answers are removed');
+  assert.equal(body.data ?? null, null, 'the finalized data is removed');
+
+  for (const [where, texts] of [
+    ...Object.entries(stored.stores),
+    ['localStorage', [stored.local]],
+    ['sessionStorage', [stored.session]],
+  ]) {
+    for (const t of texts) {
+      for (const typed of TYPED) assert.ok(!t.includes(typed), `${where} holds "${typed}" in clear: ${t.slice(0, 300)}`);
+    }
+  }
+
+  // The export page lists it as sealed, with its time and no answer.
+  await page.goto(`${app.url}#/export`);
+  const item = page.locator(`li.sealed[data-response="${meta.id}"]`);
+  await item.waitFor();
+  assert.match(await item.innerText(), /^finalized, sealed · /);
+  assert.deepEqual(page.problems, []);
+});
+
+test('an exported bundle opens with yim decrypt and with age and tar, repeats included', async () => {
+  const page = await app.open();
+  await fillAndFinalize(page, FIRST);
+  await fillAndFinalize(page, SECOND);
+  const device = await page.evaluate(() => JSON.parse(localStorage.getItem('yim.device')));
+
+  await page.getByRole('link', { name: 'Export', exact: true }).click();
+  const card = page.locator(`li.card[data-form="${FORM_ID}"]`);
+  await card.locator('.counts').getByText('2 waiting for export').waitFor();
+  await page.locator('#export-form').selectOption(FORM_ID);
+  await screenshot(page, 'export-before-en-360');
+
+  const dir = await mkdtemp(join(tmpdir(), 'yim-bundle-'));
+  const first = await exportBundle(page, dir, () => page.getByRole('button', { name: 'Export', exact: true }).click());
+  assert.equal(first.name, `yim-${FORM_ID}-${device.replace(/[^0-9a-z]/gi, '').slice(-8)}-1.yim.age`);
+  await card.locator('.counts').getByText('0 waiting for export · 2 exported').waitFor();
+  await screenshot(page, 'export-done-en-360');
+
+  // The data office's command line.
+  const out = join(dir, 'csv');
+  const run = spawnSync(yim, ['decrypt', '-i', KEY, '-o', out, first.path], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `yim decrypt failed:\n${run.stderr}`);
+  const rows = await readCsv(join(out, `${FORM_ID}.csv`));
+  assert.equal(rows.length, 2);
+  const byName = Object.fromEntries(rows.map((r) => [r.child_name, r]));
+  const malee = byName[FIRST.child_name];
+  assert.ok(malee, `rows: ${JSON.stringify(rows)}`);
+  assert.equal(malee.child_age, '9');
+  assert.equal(malee.age_months, '108');
+  assert.equal(malee.sex, 'f');
+  assert.equal(malee.needs, 'food health');
+  assert.equal(malee.visit_date, FIRST.visit_date);
+  assert.equal(malee.DeviceID, device);
+  assert.equal(malee.Status, 'finalized');
+  const somsak = byName[SECOND.child_name];
+  assert.equal(somsak.child_age, '5');
+  assert.equal(somsak.sex, '');
+  const siblings = await readCsv(join(out, `${FORM_ID}-siblings.csv`));
+  assert.deepEqual(
+    siblings.map((s) => [s.sibling_name, s.sibling_age, s.PARENT_KEY, s.KEY]),
+    FIRST.siblings.map((s, i) => [s.sibling_name, s.sibling_age, malee.KEY, `${malee.KEY}/siblings[${i + 1}]`]),
+  );
+
+  // Without Yim: Debian's age and tar, as the format document says.
+  const opened = await openWithStandardTools(first.path);
+  assert.equal(opened.manifest.sequence, 1);
+  assert.equal(opened.manifest.device_id, device);
+  assert.deepEqual(opened.manifest.forms.map((f) => f.id), [FORM_ID]);
+  assert.equal(opened.manifest.responses.length, 2);
+  const docs = Object.values(opened.responses);
+  const answersOf = (name) => docs.find((d) => d.answers.child_name === name)?.answers;
+  assert.deepEqual(answersOf(FIRST.child_name), expectedAnswers(FIRST));
+  assert.deepEqual(answersOf(SECOND.child_name), expectedAnswers(SECOND));
+
+  // The export log makes the same bundle again: same id, number and
+  // responses, and nothing new is marked or numbered.
+  const entry = page.locator('.export-log li.card');
+  assert.equal(await entry.count(), 1);
+  assert.equal(await entry.getAttribute('data-bundle'), opened.manifest.bundle_id);
+  const again = await exportBundle(page, dir, () => entry.getByRole('button', { name: 'Make this file again' }).click());
+  assert.equal(again.name, first.name);
+  const reopened = await openWithStandardTools(again.path);
+  assert.deepEqual(reopened.manifest, opened.manifest);
+  assert.deepEqual(reopened.responses, opened.responses);
+
+  // A later export gets the next number, and the data office's merge of
+  // all three files finds nothing missing and each response once.
+  await fillAndFinalize(page, { child_name: 'Third child', child_age: '3', siblings: [] });
+  await page.goto(`${app.url}#/export`);
+  await card.locator('.counts').getByText('1 waiting for export · 2 exported').waitFor();
+  const second = await exportBundle(page, dir, () => page.getByRole('button', { name: 'Export', exact: true }).click());
+  assert.match(second.name, /-2\.yim\.age$/);
+  const merged = join(dir, 'merged');
+  const merge = spawnSync(yim, ['decrypt', '-i', KEY, '-o', merged, first.path, again.path, second.path], {
+    encoding: 'utf8',
+  });
+  assert.equal(merge.status, 0, `yim decrypt of three bundles:\n${merge.stdout}\n${merge.stderr}`);
+  assert.equal((await readCsv(join(merged, `${FORM_ID}.csv`))).length, 3);
+  assert.equal(await page.locator('.export-log li.card').count(), 2);
+  assert.deepEqual(page.problems, []);
+});

@@ -39,11 +39,12 @@ fn lint_reports_every_expression_problem_with_its_place() {
         &["lint", "bad-expressions.yaml"],
         1,
         &expect![[r#"
-        bad-expressions.yaml:13:16: in relevant: unknown question `${agee}`, did you mean `${age}`?
-        bad-expressions.yaml:16:19: these expressions depend on each other in a cycle: ${a} → ${b} → ${a}
-        bad-expressions.yaml:22:19: in calculation: function `substr` expects 2 or 3 arguments, but found 1
-        bad-expressions.yaml:26:16: in relevant: `.` is only allowed in a constraint
-    "#]],
+            bad-expressions.yaml:13:16: in relevant: unknown question `${agee}`, did you mean `${age}`?
+            bad-expressions.yaml:16:19: these expressions depend on each other in a cycle: ${a} → ${b} → ${a}
+            bad-expressions.yaml:22:19: in calculation: function `substr` expects 2 or 3 arguments, but found 1
+            bad-expressions.yaml:26:16: in relevant: `.` is only allowed in a constraint
+            bad-expressions.yaml:29:13: the label shows `${nobody}`, but no question has that name
+        "#]],
     );
 }
 

@@ -32,9 +32,13 @@ pub(crate) enum Kind {
     Choices = 5,
     /// The number of instances that `repeat_count` asks for.
     Count = 6,
+    /// Labels and hints that show answers (`How old is ${child_name}?`).
+    /// The text is filled in when a view is built; the cell only marks the
+    /// node as changed when an answer it shows changes.
+    Label = 7,
 }
 
-pub(crate) const KINDS: u32 = 7;
+pub(crate) const KINDS: u32 = 8;
 const ALL_KINDS: [Kind; KINDS as usize] = [
     Kind::Relevant,
     Kind::Value,
@@ -43,6 +47,7 @@ const ALL_KINDS: [Kind; KINDS as usize] = [
     Kind::Valid,
     Kind::Choices,
     Kind::Count,
+    Kind::Label,
 ];
 
 pub(crate) fn cell(node: NodeId, kind: Kind) -> CellId {
@@ -101,6 +106,8 @@ pub(crate) struct Node {
     /// changes when an earlier repeat entry is removed. Found from the source
     /// text, which at worst recomputes a little more than needed.
     pub uses_position: bool,
+    /// Questions whose answers the label or hint shows.
+    pub label_refs: Vec<NodeId>,
 }
 
 impl Node {
@@ -499,6 +506,7 @@ fn layout<'f>(
         repeat_count: None,
         choice_columns: Vec::new(),
         uses_position: false,
+        label_refs: Vec::new(),
     });
     sources.push(q);
     if let Some(p) = parent {
@@ -651,7 +659,9 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             "`choice_filter` only applies to select_one and select_multiple questions",
         ));
     }
+    let label_refs = label_refs(c, q, diags);
     let node = &mut c.nodes[id as usize];
+    node.label_refs = label_refs;
     node.relevant = relevant;
     node.required = required;
     node.read_only = read_only;
@@ -675,6 +685,38 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     } else if matches!(&node.default, Some(Default::Literal(l)) if l.is_empty()) {
         node.default = None;
     }
+}
+
+/// The questions that a label or hint shows with `${name}`, in any of its
+/// languages. Unknown names are reported at the label.
+fn label_refs(c: &CompiledForm, q: &Question, diags: &mut Vec<Diagnostic>) -> Vec<NodeId> {
+    let mut refs = Vec::new();
+    for (key, text) in [("label", &q.label), ("hint", &q.hint)] {
+        let Some(text) = text else { continue };
+        let texts: Vec<&str> = match text {
+            Text::Any(s) => vec![s.as_str()],
+            Text::Langs(m) => m.values().map(String::as_str).collect(),
+        };
+        for t in texts {
+            for name in interpolated_names(t) {
+                match c.lookup(name) {
+                    Some(n) if !matches!(c.node(n).qtype, QType::Group | QType::Repeat) => refs.push(n),
+                    _ => diags.push(Diagnostic::new(
+                        q.loc_of(key).clone(),
+                        format!("the {key} shows `${{{name}}}`, but no question has that name"),
+                    )),
+                }
+            }
+        }
+    }
+    refs.sort_unstable();
+    refs.dedup();
+    refs
+}
+
+/// The names inside `${...}` in a label.
+pub(crate) fn interpolated_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split("${").skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
 }
 
 fn node_list_missing(qtype: &QType) -> bool {
@@ -766,6 +808,9 @@ fn build_graph(c: &mut CompiledForm, diags: &mut Vec<Diagnostic>) {
         if let Some(Default::Dynamic(p)) = &node.default {
             let p = Some(p.clone());
             add(Kind::Value, &p, &mut reads);
+        }
+        for &r in &node.label_refs {
+            reads[cell(id, Kind::Label) as usize].push(cell(r, Kind::Value));
         }
         // Structural reads.
         let me = |k: Kind| cell(id, k) as usize;
@@ -879,6 +924,7 @@ fn report_cycle(
         Kind::Valid => "constraint",
         Kind::Choices => "choice_filter",
         Kind::Count => "repeat_count",
+        Kind::Label => "label",
     };
     let loc = first_loc(c, names[0], what);
     diags.push(Diagnostic::new(

@@ -698,6 +698,7 @@ impl Session {
                     true
                 }
             }
+            Kind::Label => !n.label_refs.is_empty(),
             Kind::Count => {
                 let Some(p) = &n.repeat_count else {
                     return false;

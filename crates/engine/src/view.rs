@@ -186,12 +186,8 @@ impl Session {
             name: n.name.clone(),
             kind: kind(&n.qtype),
             appearance: n.appearance.clone(),
-            label: n
-                .label
-                .as_ref()
-                .map(|t| t.get(lang, fallback).to_owned())
-                .unwrap_or_default(),
-            hint: n.hint.as_ref().map(|t| t.get(lang, fallback).to_owned()),
+            label: n.label.as_ref().map(|t| self.fill(t.get(lang, fallback), node, frame)).unwrap_or_default(),
+            hint: n.hint.as_ref().map(|t| self.fill(t.get(lang, fallback), node, frame)),
             relevant: slot.relevant,
             required: slot.required,
             read_only: slot.read_only || !n.is_answerable(),
@@ -209,6 +205,42 @@ impl Session {
             instances,
             count_fixed: n.repeat_count.is_some(),
         }
+    }
+
+    /// Fills `${name}` in a label or hint with the answer, as seen from the
+    /// node's own entry. A name that reaches into several entries shows
+    /// them joined by commas.
+    fn fill(&self, text: &str, node: NodeId, frame: FrameId) -> String {
+        if self.form.node(node).label_refs.is_empty() {
+            return text.to_owned();
+        }
+        let ctx = crate::session::Ctx { s: self, node: Some(node), frame, choice: None };
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.split_once('}') {
+                Some((name, tail)) => {
+                    if let Some(id) = self.form.lookup(name.trim()) {
+                        match yim_expr::Host::get(&ctx, id) {
+                            Value::Nodeset(items) => {
+                                let parts: Vec<String> = items.iter().map(Value::to_odk_string).collect();
+                                out.push_str(&parts.join(", "));
+                            }
+                            v => out.push_str(&v.as_str()),
+                        }
+                    }
+                    rest = tail;
+                }
+                None => {
+                    out.push_str(&rest[start..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Every problem that blocks finalizing, in form order, and marks the

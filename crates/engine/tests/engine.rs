@@ -589,3 +589,29 @@ fn answering_unknown_or_computed_paths_is_refused() {
         ]
     );
 }
+
+#[test]
+fn labels_show_answers_from_the_same_entry() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: child, type: text, label: Child}}
+  - {{name: age, type: integer, label: {{th: '${{child}} อายุเท่าไร', en: 'How old is ${{child}}?'}}}}
+  - name: kids
+    type: repeat
+    label: Kid
+    questions:
+      - {{name: kname, type: text, label: Name}}
+      - {{name: kschool, type: text, label: 'Where does ${{kname}} go to school?', hint: 'Household head: ${{child}}'}}
+"
+    );
+    let mut s = session(&form);
+    run(&mut s, &[Answer("child", "Dao"), Add("kids"), Add("kids"), Answer("kids[1]/kname", "Nok"), Answer("kids[2]/kname", "Fah")]);
+    assert_eq!(s.node("age").unwrap().label, "How old is Dao?");
+    assert_eq!(s.node("kids[2]/kschool").unwrap().label, "Where does Fah go to school?");
+    assert_eq!(s.node("kids[1]/kschool").unwrap().hint.as_deref(), Some("Household head: Dao"));
+    let changes = s.answer("child", "Mali").unwrap();
+    assert!(changes.changed.contains(&"age".to_owned()), "{changes:?}");
+    assert!(changes.changed.contains(&"kids[1]/kschool".to_owned()), "{changes:?}");
+    s.set_language("th");
+    assert_eq!(s.node("age").unwrap().label, "Mali อายุเท่าไร");
+}

@@ -138,7 +138,8 @@ impl Converter {
         self.or_other(&mut questions, &mut lists);
         self.rewrite_paths(&mut questions);
         self.unique_names(&mut questions);
-        self.label_references(&questions);
+        let answerable = answerable_names(&questions);
+        self.label_references(&mut questions, &answerable);
 
         if questions.is_empty() {
             self.note(
@@ -423,5 +424,21 @@ pub(crate) fn name_from(text: &str) -> String {
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
     }
+    out
+}
+
+/// Names of every question that holds an answer or a calculation, the names
+/// a label may show.
+fn answerable_names(questions: &[yim_form::Question]) -> std::collections::HashSet<String> {
+    fn walk(qs: &[yim_form::Question], out: &mut std::collections::HashSet<String>) {
+        for q in qs {
+            if !q.qtype.is_container() {
+                out.insert(q.name.clone());
+            }
+            walk(&q.children, out);
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    walk(questions, &mut out);
     out
 }

@@ -230,35 +230,54 @@ impl Converter {
         apply(questions, &renames);
     }
 
-    /// Notes labels and hints that show answers with `${name}`: Yim shows
-    /// texts as written.
-    pub(crate) fn label_references(&mut self, questions: &[Question]) {
-        for q in questions {
-            for (key, text) in [("label", &q.label), ("hint", &q.hint)] {
+    /// Labels and hints may show answers with `${name}`, which Yim fills in
+    /// as ODK does. A name that is not a question with an answer (a group,
+    /// a repeat, or nothing) cannot be filled in, so it is reported and
+    /// written as plain text without the `${}` around it.
+    pub(crate) fn label_references(&mut self, questions: &mut [Question], answerable: &std::collections::HashSet<String>) {
+        for q in questions.iter_mut() {
+            for key in ["label", "hint"] {
+                let text = if key == "label" { &mut q.label } else { &mut q.hint };
                 let Some(text) = text else { continue };
-                let texts: Vec<&str> = match text {
-                    Text::Any(s) => vec![s.as_str()],
-                    Text::Langs(m) => m.values().map(String::as_str).collect(),
+                let texts: Vec<&mut String> = match text {
+                    Text::Any(s) => vec![s],
+                    Text::Langs(m) => m.values_mut().collect(),
                 };
-                if let Some(r) = texts.iter().find_map(|t| first_reference(t)) {
+                let mut unknown = Vec::new();
+                for t in texts {
+                    while let Some(r) = first_unknown_reference(t, answerable) {
+                        let name = r[2..r.len() - 1].to_owned();
+                        *t = t.replacen(&r, &name, 1);
+                        unknown.push(r);
+                    }
+                }
+                if let Some(r) = unknown.first() {
                     let (sheet, row) = self.row_of(&q.loc);
                     self.note(
                         &sheet,
                         row,
                         NoteKind::Unsupported,
                         format!("answer in {key}"),
-                        format!("the {key} shows an answer with `{r}`, which Yim does not fill in; the text is kept as written"),
+                        format!("the {key} shows `{r}`, which is not a question with an answer; it is kept as plain text"),
                     );
                 }
             }
-            self.label_references(&q.children);
+            self.label_references(&mut q.children, answerable);
         }
     }
 }
 
-/// The first `${name}` in a text.
-fn first_reference(text: &str) -> Option<String> {
-    let start = text.find("${")?;
-    let end = text[start..].find('}')?;
-    Some(text[start..start + end + 1].to_owned())
+/// The first `${name}` in a text that names no answerable question.
+fn first_unknown_reference(text: &str, answerable: &std::collections::HashSet<String>) -> Option<String> {
+    let mut from = 0;
+    while let Some(start) = text[from..].find("${").map(|s| s + from) {
+        let end = text[start..].find('}')? + start;
+        let name = text[start + 2..end].trim();
+        if !answerable.contains(name) {
+            return Some(text[start..=end].to_owned());
+        }
+        from = end + 1;
+    }
+    None
 }
+

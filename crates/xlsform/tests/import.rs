@@ -615,8 +615,6 @@ fn columns_yim_does_not_read_are_reported_per_row() {
             survey!3: unsupported column 'image' (pictures, sounds and videos)
             survey!3: unsupported column 'media::audio' (pictures, sounds and videos)
             survey!3: unsupported column 'body::accuracyThreshold'
-            survey!3: the label shows an answer with `${a}`, which Yim does not fill in; the text is kept as written
-            survey!3: the hint shows an answer with `${a}`, which Yim does not fill in; the text is kept as written
             survey!4: the calculate question `c` has no calculation; it is left out
             ---
             form:

@@ -25,6 +25,8 @@ pub enum Route {
     Response(String),
     /// The form studio, for authors.
     Studio,
+    /// The coordinator's export page.
+    Export,
 }
 
 impl Route {
@@ -37,6 +39,7 @@ impl Route {
                 Route::Response(decode_component(&path["response/".len()..]))
             }
             _ if path == "studio" => Route::Studio,
+            _ if path == "export" => Route::Export,
             _ => Route::Home,
         }
     }
@@ -48,6 +51,7 @@ impl Route {
             Route::Form(id) => format!("#/form/{}", String::from(js_sys::encode_uri_component(id))),
             Route::Response(id) => format!("#/response/{}", String::from(js_sys::encode_uri_component(id))),
             Route::Studio => "#/studio".to_string(),
+            Route::Export => "#/export".to_string(),
         }
     }
 }
@@ -97,6 +101,7 @@ pub fn App() -> impl IntoView {
                 Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
                 Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
                 Route::Studio => view! { <Studio/> }.into_any(),
+                Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),
             }}
         </main>
     }

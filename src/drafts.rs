@@ -393,9 +393,11 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
         if let Some(source) = storage.form(hash).await.map_err(ResumeError::Storage)? {
             let (form, diagnostics) = source.load();
             return match form {
-                Some(form) => {
-                    Ok(Resume { form: Arc::new(form), note: Some(VersionNote::Older { version: source.version }), response })
-                }
+                Some(form) => Ok(Resume {
+                    form: Arc::new(form),
+                    note: Some(VersionNote::Older { version: source.version }),
+                    response,
+                }),
                 None => Err(ResumeError::FormBroken(
                     diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
                 )),
@@ -542,7 +544,9 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
 pub fn format_time(ms: u64, lang: Lang) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
-    for (key, value) in [("day", "numeric"), ("month", "short"), ("year", "numeric"), ("hour", "2-digit"), ("minute", "2-digit")] {
+    for (key, value) in
+        [("day", "numeric"), ("month", "short"), ("year", "numeric"), ("hour", "2-digit"), ("minute", "2-digit")]
+    {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     let locale = match lang {

@@ -591,6 +591,8 @@ impl Drop for BundleFile {
 
 /// The page's own words.
 struct Words {
+    link: &'static str,
+    link_hint: &'static str,
     heading: &'static str,
     intro: &'static str,
     loading: &'static str,
@@ -618,6 +620,8 @@ struct Words {
 }
 
 static THAI: Words = Words {
+    link: "ส่งออกข้อมูล",
+    link_hint: "สำหรับผู้ประสานงาน: ส่งแบบฟอร์มที่ยืนยันแล้วให้ศูนย์ข้อมูลเป็นไฟล์เข้ารหัส",
     heading: "ส่งออกข้อมูล",
     intro: "แบบฟอร์มที่ยืนยันแล้วถูกเข้ารหัสไว้ในเครื่องนี้ เปิดอ่านได้เฉพาะที่ศูนย์ข้อมูลซึ่งมีกุญแจเท่านั้น ส่งออกเป็นไฟล์เดียวแล้วส่งให้ศูนย์ข้อมูล",
     loading: "กำลังนับแบบฟอร์ม…",
@@ -645,6 +649,8 @@ static THAI: Words = Words {
 };
 
 static ENGLISH: Words = Words {
+    link: "Export",
+    link_hint: "For coordinators: send finalized responses to the data office as one encrypted file",
     heading: "Export",
     intro: "Finalized responses are encrypted on this phone; only the data office, which holds the key, can read them. Export them as one file and send it to the data office.",
     loading: "Counting responses…",
@@ -702,12 +708,34 @@ struct Overview {
 
 async fn overview(storage: &Storage, catalog: &Catalog) -> Result<Overview, StorageError> {
     let mut forms = Forms::new(catalog);
-    let pending = pending(storage, &mut forms).await?;
-    let mut exported = HashMap::new();
-    for meta in storage.list_status(Status::Exported).await? {
-        *exported.entry(meta.form_id).or_insert(0) += 1;
-    }
+    let mut pending = pending(storage, &mut forms).await?;
     let mut log = storage.exports().await?;
+    // Every exported response is in some logged export, so the log names
+    // every form that has exported responses; the index counts them without
+    // reading ten thousand records.
+    let logged: BTreeSet<&str> = log
+        .iter()
+        .flat_map(|e| e.form_ids.iter().map(String::as_str))
+        .collect();
+    let logged: Vec<&str> = logged.into_iter().collect();
+    let counts = storage.counts(&logged).await?;
+    let exported: HashMap<String, u32> = logged
+        .iter()
+        .zip(counts)
+        .filter(|(_, c)| c.exported > 0)
+        .map(|(id, c)| (id.to_string(), c.exported))
+        .collect();
+    // A form whose responses were all exported keeps its card, with
+    // nothing waiting.
+    for form_id in exported.keys() {
+        if !pending.iter().any(|p| &p.form_id == form_id) {
+            pending.push(Pending {
+                form_id: form_id.clone(),
+                ..Pending::default()
+            });
+        }
+    }
+    pending.sort_by(|a, b| a.form_id.cmp(&b.form_id));
     log.sort_by(|a, b| {
         b.sequence
             .cmp(&a.sequence)
@@ -726,6 +754,18 @@ enum Job {
     Idle,
     Running { done: usize, total: usize },
     Failed(String),
+}
+
+/// The home page's way to the export page.
+#[component]
+pub fn ExportLink() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    view! {
+        <p class="export-link">
+            <a href="#/export">{move || words(lang.get()).link}</a>
+            <span class="meta">{move || words(lang.get()).link_hint}</span>
+        </p>
+    }
 }
 
 /// The export page.

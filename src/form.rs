@@ -296,11 +296,23 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     // A finalized response opens read-only.
     let finished = RwSignal::new(keeper.is_closed());
     let save_draft = move |_| keeper.save_now(true);
+    // A form with recipients seals the finalized response before it is
+    // written, so its answers never reach the phone's storage in clear.
+    let sealing_form = StoredValue::new(form.clone());
+    let seal_error = RwSignal::new(None::<crate::seal::SealError>);
     let finalize = move |_: leptos::ev::MouseEvent| {
         let found = fs.finalize_problems();
         attempted.set(true);
         if found.is_empty() {
             let response = keeper.finalized(fs.answers_json());
+            let response = match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
+                Ok(response) => response,
+                Err(error) => {
+                    seal_error.set(Some(error));
+                    return;
+                }
+            };
+            seal_error.set(None);
             // The screen closes only once the finalized response is on the
             // phone; a failed write leaves it open with a retry.
             leptos::task::spawn_local(async move {
@@ -436,6 +448,9 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                         _ => String::new(),
                     }}
                 </p>
+                {move || seal_error.get().map(|error| view! {
+                    <p class="save-error" role="alert">{error.user_message(lang.get().code())}</p>
+                })}
                 {move || match keeper.state.get() {
                     SaveState::Failed(error) => Some(view! {
                         <div class="save-error" role="alert">

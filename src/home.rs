@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::app::Route;
 use crate::catalog::{province_name, Catalog};
 use crate::drafts::{self, Overview, Saved, StorageUsage};
+use crate::export::ExportLink;
 use crate::i18n::Lang;
 use crate::studio::StudioLink;
 
@@ -130,6 +131,7 @@ pub fn Home() -> impl IntoView {
             {groups}
             {orphans}
             {broken}
+            <ExportLink/>
             <StudioLink/>
             <StorageUsage/>
         }

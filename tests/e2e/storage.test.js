@@ -206,6 +206,49 @@ test('a closed database is reopened, and a full one keeps the answers on screen 
   }
 });
 
+test('hiding or leaving the page saves at once, without waiting for the pause in typing', async () => {
+  const app = await start();
+  try {
+    const page = await app.open({ locale: 'en-US' });
+    await page.getByRole('link', { name: 'Household test form' }).click();
+    await page.evaluate(() => {
+      // Notes when the app writes answers.
+      const put = IDBObjectStore.prototype.put;
+      window.writes = 0;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (this.name === 'answers') window.writes += 1;
+        return put.apply(this, args);
+      };
+      // Holds back the autosave's 500 ms timer, so that only the page
+      // being hidden or left can make the write.
+      const setTimeout = window.setTimeout;
+      window.setTimeout = function (callback, ms, ...args) {
+        return ms === 500 ? 0 : setTimeout.call(this, callback, ms, ...args);
+      };
+    });
+    for (const [name, event] of [
+      ['Hidden', 'visibilitychange'],
+      ['Leaving', 'pagehide'],
+    ]) {
+      const before = await page.evaluate(() => window.writes);
+      await page.getByLabel('Respondent name').fill(name);
+      await page.waitForTimeout(800);
+      assert.equal(await page.evaluate(() => window.writes), before, 'the autosave was not held back');
+      await page.evaluate((event) => {
+        if (event === 'visibilitychange') {
+          Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+        }
+        window.dispatchEvent(new Event(event));
+        delete document.hidden;
+      }, event);
+      await page.waitForFunction((before) => window.writes > before, before);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await app.close();
+  }
+});
+
 test('deleting a draft asks first and then removes it', async () => {
   const app = await start();
   try {

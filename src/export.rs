@@ -20,10 +20,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,8 +37,8 @@ use crate::storage::{self, ExportRecord, ResponseMeta, Status, Storage, StorageE
 /// progress bar moving without making the export much slower.
 const SLICE_MS: f64 = 25.0;
 
-/// How many responses are read from the database at once.
-const READ_AHEAD: usize = 32;
+/// How many responses are read from the database in one transaction.
+const READ_AHEAD: usize = 100;
 
 /// A form that a bundle can carry: its resolved YAML, as `yim resolve`
 /// prints it, and the recipients written in it.
@@ -274,12 +271,12 @@ pub async fn build(
     let mut done = 0;
     let mut slice_start = now();
     for batch in responses.chunks(READ_AHEAD) {
-        let stored = join_all(batch.iter().map(|meta| storage.get(&meta.id))).await;
+        let ids: Vec<String> = batch.iter().map(|meta| meta.id.clone()).collect();
+        let stored = storage.get_many(&ids).await.map_err(|error| match error {
+            StorageError::NotFound { id } => ExportError::Missing { id },
+            other => ExportError::Storage(other),
+        })?;
         for (meta, stored) in batch.iter().zip(stored) {
-            let stored = stored.map_err(|error| match error {
-                StorageError::NotFound { id } => ExportError::Missing { id },
-                other => ExportError::Storage(other),
-            })?;
             let sealed = stored.sealed.ok_or_else(|| ExportError::NotSealed {
                 id: meta.id.clone(),
             })?;
@@ -476,35 +473,6 @@ async fn yield_to_browser() {
         })
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Runs `futures` at the same time and gives their outputs in order. The
-/// database answers reads that are all sent before the first is awaited in
-/// one go, instead of one round trip after another.
-async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let mut running: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = running.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut waiting = false;
-        for (future, output) in running.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    Poll::Ready(value) => *output = Some(value),
-                    Poll::Pending => waiting = true,
-                }
-            }
-        }
-        if waiting {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    })
-    .await;
-    outputs
-        .into_iter()
-        .map(|output| output.expect("every future finished"))
-        .collect()
 }
 
 // --- the file: download and share --------------------------------------------

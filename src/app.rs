@@ -73,7 +73,6 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     provide_context(Arc::new(Catalog::bundled()));
     provide_context(Saved::new());
-    provide_context(crate::responses::Responses::new());
 
     // The page's own language follows the chosen one, so that screen readers
     // and fonts pick the right pronunciation and shaping.

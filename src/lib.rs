@@ -20,7 +20,6 @@ mod form;
 mod geo;
 mod home;
 mod i18n;
-mod responses;
 mod seal;
 pub mod storage;
 mod studio;

@@ -141,9 +141,29 @@ impl FormSession {
         self.session.with_value(|s| s.node(path))
     }
 
-    /// The current view of a node without subscribing to it.
+    /// The current view of a node without subscribing to it; `None` also
+    /// once the form is closed.
     pub fn node_untracked(self, path: &str) -> Option<NodeView> {
-        self.session.with_value(|s| s.node(path))
+        self.session.try_with_value(|s| s.node(path)).flatten()
+    }
+
+    /// The current view of a group or repeat without its questions or
+    /// entries, reading the trigger so that the caller re-runs when it
+    /// changes. Its cost does not grow with what the node holds.
+    pub fn node_shallow(self, path: &str) -> Option<NodeView> {
+        self.track(path);
+        self.session.with_value(|s| s.node_shallow(path))
+    }
+
+    /// The number of entries of the repeat at `path`, without subscribing
+    /// (see [`FormSession::track_entries`]).
+    pub fn repeat_len(self, path: &str) -> usize {
+        self.session.with_value(|s| s.repeat_len(path).unwrap_or(0))
+    }
+
+    /// The view of one repeat entry (`household[2]`), without subscribing.
+    pub fn entry(self, path: &str) -> Option<InstanceView> {
+        self.session.with_value(|s| s.entry(path))
     }
 
     /// The top-level questions, groups and repeats, as they are now.
@@ -166,9 +186,14 @@ impl FormSession {
     }
 
     /// Marks a question as visited, so its error shows.
+    ///
+    /// Leaving the form removes the focused control, and the browser then
+    /// sends it a blur after the form is gone: that visit is simply
+    /// dropped.
     pub fn touch(self, path: &str) {
-        let result = self.session.try_update_value(|s| s.touch(path));
-        self.finish(result);
+        if let Some(result) = self.session.try_update_value(|s| s.touch(path)) {
+            self.finish(Some(result));
+        }
     }
 
     /// Adds an entry at the end of the repeat at `path`.
@@ -178,9 +203,30 @@ impl FormSession {
     }
 
     /// Removes the repeat entry at `path` (`household[2]`).
+    ///
+    /// The entries after it move up one place, so the path of each of their
+    /// questions now names another entry. The views of a repeat's entries
+    /// are kept by path, so every question and nested repeat below the
+    /// repeat is woken to show the entry that moved into its place.
     pub fn remove_entry(self, path: &str) {
         let result = self.session.try_update_value(|s| s.remove_repeat(path));
         self.finish(result);
+        if let Some((repeat, _)) = path.rsplit_once('[') {
+            let below = format!("{repeat}[");
+            let notify = |map: StoredValue<HashMap<String, ArcTrigger>>| {
+                let triggers: Vec<ArcTrigger> = map.with_value(|m| {
+                    m.iter()
+                        .filter(|(p, _)| p.starts_with(&below))
+                        .map(|(_, t)| t.clone())
+                        .collect()
+                });
+                for trigger in triggers {
+                    trigger.notify();
+                }
+            };
+            notify(self.nodes);
+            notify(self.repeats);
+        }
     }
 
     fn finish(self, result: Option<Result<Changes, yim_engine::AnswerError>>) {

@@ -92,14 +92,10 @@ impl Forms {
         }
         let known = storage.form(hash).await?.and_then(|source| {
             // The stored source is the resolved YAML: it loads on its own,
-            // and the form's recipients are read from it.
-            let path = "stored-form.yaml";
-            let files = yim_form::MemFiles(
-                [(path.to_string(), source.yaml.clone())]
-                    .into_iter()
-                    .collect(),
-            );
-            let (form, _diagnostics) = yim_form::load(path, &files);
+            // and the form's recipients are read from it. A source that no
+            // longer loads leaves its responses unexportable, and the page
+            // says so, rather than guessing its recipients.
+            let (form, _diagnostics) = source.load();
             form.map(|form| KnownForm {
                 form: BundleForm {
                     id: source.form_id,
@@ -884,7 +880,7 @@ pub fn ExportScreen() -> impl IntoView {
         let overview = match state {
             Ok(overview) => overview,
             Err(error) => {
-                return view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> }.into_any();
+                return view! { <p class="failed" role="alert">{error.user_message(lang.code())}</p> }.into_any();
             }
         };
         let running = matches!(job.get(), Job::Running { .. });
@@ -946,7 +942,7 @@ pub fn ExportScreen() -> impl IntoView {
                     <li class="card" data-form=p.form_id.clone()>
                         <span class="card-title">{title}</span>
                         <span class="meta counts">{counts}</span>
-                        <ul class="meta">{items}{more}</ul>
+                        <ul class="meta sealed-list">{items}{more}</ul>
                         {unsealed}
                     </li>
                 }
@@ -1031,7 +1027,7 @@ pub fn ExportScreen() -> impl IntoView {
             ),
             Job::Failed(message) => Some(
                 view! {
-                    <div class="error" role="alert">
+                    <div class="failed" role="alert">
                         <p>{w.failed}</p>
                         <p>{message}</p>
                     </div>
@@ -1053,7 +1049,7 @@ pub fn ExportScreen() -> impl IntoView {
                     <p><code>{name.clone()}</code>{format!(" · {} KB", size.div_ceil(1024))}</p>
                     <a class="btn primary" href=url download=name>{w.save}</a>
                     {share_button}
-                    {move || share_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {move || share_error.get().map(|e| view! { <p class="failed" role="alert">{e}</p> })}
                 </section>
             }
         })

@@ -33,11 +33,11 @@ impl Page {
     /// Whether anything on the page is shown right now.
     fn relevant(&self, fs: FormSession) -> bool {
         match &self.container {
-            Some(container) => fs.node(&container.path).is_some_and(|n| n.relevant),
+            Some(container) => fs.node_shallow(&container.path).is_some_and(|n| n.relevant),
             None => self
                 .items
                 .iter()
-                .any(|item| fs.node(&item.path).is_some_and(|n| n.relevant)),
+                .any(|item| fs.node_shallow(&item.path).is_some_and(|n| n.relevant)),
         }
     }
 
@@ -494,7 +494,7 @@ fn render_page(fs: FormSession, page: Page) -> AnyView {
         .into_any(),
         Some(group) => {
             let path = group.path.clone();
-            let state = Memo::new(move |_| fs.node(&path).map(|n| (n.label, n.hint)));
+            let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint)));
             let children = group
                 .children
                 .into_iter()
@@ -547,7 +547,7 @@ fn render_node(fs: FormSession, node: NodeView) -> AnyView {
 
 fn render_group(fs: FormSession, group: NodeView) -> AnyView {
     let path = group.path.clone();
-    let state = Memo::new(move |_| fs.node(&path).map(|n| (n.label, n.hint, n.relevant)));
+    let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint, n.relevant)));
     let heading_id = format!("{}-heading", dom_id(&group.path));
     let children = group
         .children
@@ -575,7 +575,7 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
     let state = {
         let path = path.clone();
         Memo::new(move |_| {
-            fs.node(&path)
+            fs.node_shallow(&path)
                 .map(|n| (n.label, n.hint, n.relevant, n.count_fixed))
         })
     };
@@ -585,24 +585,30 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
         let path = path.clone();
         move || {
             fs.track_entries(&path);
-            fs.node_untracked(&path).map_or(0, |n| n.instances.len())
+            fs.repeat_len(&path)
         }
     };
-    let entries = {
+    // Entries are kept by path, so adding entry 200 renders that entry
+    // alone. Removing one moves the later entries up a place: their views
+    // stay, and the bridge wakes their questions to show the entries that
+    // moved in.
+    let entry_paths = {
         let path = path.clone();
         move || {
             fs.track_entries(&path);
-            let instances = fs
-                .node_untracked(&path)
-                .map(|n| n.instances)
-                .unwrap_or_default();
-            untrack(move || {
-                instances
-                    .into_iter()
-                    .map(|instance| render_instance(fs, instance, label, fixed))
-                    .collect_view()
-            })
+            (1..=fs.repeat_len(&path))
+                .map(|i| format!("{path}[{i}]"))
+                .collect::<Vec<_>>()
         }
+    };
+    let entries = view! {
+        <For
+            each=entry_paths
+            key=|entry: &String| entry.clone()
+            children=move |entry: String| {
+                fs.entry(&entry).map(|instance| render_instance(fs, instance, label, fixed))
+            }
+        />
     };
     let add = {
         let path = path.clone();
@@ -698,45 +704,67 @@ fn render_instance(
 }
 
 /// The reactive state of one question, read from the engine whenever the
-/// engine says the question changed.
+/// engine says the question changed. Each part that a control shows has its
+/// own memo, so that an answer which only hides a question, say, re-runs the
+/// one effect that hides it rather than every effect of the question: typing
+/// in an answer that 200 questions depend on stays within a frame.
 #[derive(Clone, Copy)]
 struct Question {
     fs: FormSession,
     path: &'static str,
     state: Memo<Option<NodeView>>,
+    text: Memo<String>,
+    label: Memo<String>,
+    hint: Memo<Option<String>>,
+    relevant: Memo<bool>,
+    required: Memo<bool>,
+    read_only: Memo<bool>,
+    error: Memo<Option<String>>,
 }
 
 impl Question {
+    fn new(fs: FormSession, path: &'static str) -> Question {
+        let state = Memo::new(move |_| fs.node(path));
+        let part = move |f: fn(&NodeView) -> Option<String>| Memo::new(move |_| state.with(|n| n.as_ref().and_then(f)));
+        let flag = move |f: fn(&NodeView) -> bool, absent: bool| {
+            Memo::new(move |_| state.with(|n| n.as_ref().map_or(absent, f)))
+        };
+        Question {
+            fs,
+            path,
+            state,
+            text: Memo::new(move |_| state.with(|n| n.as_ref().map(|n| n.text.clone()).unwrap_or_default())),
+            label: Memo::new(move |_| state.with(|n| n.as_ref().map(|n| n.label.clone()).unwrap_or_default())),
+            hint: part(|n| n.hint.clone()),
+            relevant: flag(|n| n.relevant, false),
+            required: flag(|n| n.required, false),
+            read_only: flag(|n| n.read_only, true),
+            error: part(|n| if n.show_error { n.error.as_deref().map(sentence) } else { None }),
+        }
+    }
     fn get<T>(self, f: impl FnOnce(&NodeView) -> T) -> Option<T> {
         self.state.with(|n| n.as_ref().map(f))
     }
     fn text(self) -> String {
-        self.get(|n| n.text.clone()).unwrap_or_default()
+        self.text.get()
     }
     fn label(self) -> String {
-        self.get(|n| n.label.clone()).unwrap_or_default()
+        self.label.get()
     }
     fn hint(self) -> Option<String> {
-        self.get(|n| n.hint.clone()).flatten()
+        self.hint.get()
     }
     fn relevant(self) -> bool {
-        self.get(|n| n.relevant).unwrap_or(false)
+        self.relevant.get()
     }
     fn required(self) -> bool {
-        self.get(|n| n.required).unwrap_or(false)
+        self.required.get()
     }
     fn read_only(self) -> bool {
-        self.get(|n| n.read_only).unwrap_or(true)
+        self.read_only.get()
     }
     fn error(self) -> Option<String> {
-        self.get(|n| {
-            if n.show_error {
-                n.error.as_deref().map(sentence)
-            } else {
-                None
-            }
-        })
-        .flatten()
+        self.error.get()
     }
     fn choices(self) -> Vec<ChoiceView> {
         self.get(|n| n.choices.clone()).unwrap_or_default()
@@ -746,11 +774,7 @@ impl Question {
 fn render_question(fs: FormSession, node: NodeView) -> AnyView {
     let lang = expect_context::<RwSignal<Lang>>();
     let path = intern(&node.path);
-    let q = Question {
-        fs,
-        path,
-        state: Memo::new(move |_| fs.node(path)),
-    };
+    let q = Question::new(fs, path);
     let id = dom_id(path);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -979,8 +1003,8 @@ fn text_input(
                 fs.touch(path);
                 // Show the answer as the engine reads it once the person
                 // leaves the field (for example `1.` becomes `1`).
-                if let Some(el) = input.get_untracked() {
-                    let text = to_input(fs.node_untracked(path).map(|n| n.text).unwrap_or_default());
+                if let (Some(Some(el)), Some(node)) = (input.try_get_untracked(), fs.node_untracked(path)) {
+                    let text = to_input(node.text);
                     if el.value() != text {
                         el.set_value(&text);
                     }

@@ -45,7 +45,7 @@ for (const e of main) {
   while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
   const parent = stack[stack.length - 1];
   if (parent) parent.children += e.dur;
-  const frame = { e, end: e.ts + e.dur, children: 0 };
+  const frame = { e, end: e.ts + e.dur, children: 0, top: !parent };
   stack.push(frame);
   e.frame = frame;
 }
@@ -53,7 +53,8 @@ for (const e of main) {
   const own = e.dur - e.frame.children;
   self.set(e.name, (self.get(e.name) ?? 0) + Math.max(0, own));
 }
-const tasks = main.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+// Top-level slices are the tasks the thread ran.
+const tasks = main.filter((e) => e.frame.top);
 const busy = tasks.reduce((a, e) => a + e.dur, 0);
 const span = main.length ? main[main.length - 1].ts + main[main.length - 1].dur - main[0].ts : 0;
 console.log(`main thread: ${(busy / 1000).toFixed(0)} ms busy in ${tasks.length} tasks over ${(span / 1000).toFixed(0)} ms; longest task ${(Math.max(0, ...tasks.map((e) => e.dur)) / 1000).toFixed(1)} ms`);

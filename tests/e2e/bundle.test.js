@@ -301,8 +301,32 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   const entry = page.locator('.export-log li.card');
   assert.equal(await entry.count(), 1);
   assert.equal(await entry.getAttribute('data-bundle'), opened.manifest.bundle_id);
+  // Desktop Chromium has no Web Share; a phone's is stood in for, to check
+  // that the file handed to it is the bundle.
+  assert.equal(await page.getByRole('button', { name: /^Share the file/ }).count(), 0);
+  await page.evaluate(() => {
+    Object.defineProperty(navigator, 'canShare', {
+      configurable: true,
+      value: (data) => Array.isArray(data.files) && data.files.every((f) => f instanceof File),
+    });
+    Object.defineProperty(navigator, 'share', {
+      configurable: true,
+      value: async (data) => {
+        window.yimShared = await Promise.all(
+          data.files.map(async (f) => ({ name: f.name, size: f.size, head: await f.slice(0, 21).text() })),
+        );
+      },
+    });
+  });
   const again = await exportBundle(page, dir, () => entry.getByRole('button', { name: 'Make this file again' }).click());
   assert.equal(again.name, first.name);
+  await page.getByRole('button', { name: /^Share the file/ }).click();
+  await page.waitForFunction(() => window.yimShared);
+  const shared = await page.evaluate(() => window.yimShared);
+  assert.equal(shared.length, 1);
+  assert.equal(shared[0].name, first.name);
+  assert.equal(shared[0].head, 'age-encryption.org/v1');
+  assert.ok(shared[0].size > 1000);
   const reopened = await openWithStandardTools(again.path);
   assert.deepEqual(reopened.manifest, opened.manifest);
   assert.deepEqual(reopened.responses, opened.responses);
@@ -397,5 +421,30 @@ test('exporting 10,000 responses shows progress and never freezes the page', asy
   // A debug build on a busy two-core machine: the limit is loose, the
   // printed figure is what to watch.
   assert.ok(longest < 3000, `the page froze for ${longest} ms`);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a form without recipients still finalizes, and the export page says why it cannot leave the phone', async () => {
+  const page = await app.open();
+  await page.getByRole('link', { name: 'Household test form' }).click();
+  await page.locator('article.form').waitFor();
+  await page.getByLabel('Respondent name').fill('Somchai');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next' }).click();
+  await field(page, 'consent').locator('input').check();
+  await page.getByRole('button', { name: 'Finalize' }).click();
+  await page.locator('section.done').waitFor();
+
+  await page.goto(`${app.url}#/export`);
+  const card = page.locator('li.card[data-form="e2e-household"]');
+  await card.locator('.counts').getByText('0 waiting for export').waitFor();
+  const note = card.locator('.no-recipients');
+  assert.match(await note.innerText(), /has no data office key \(settings\.recipients\).*cannot be exported\. \(1\)/s);
+  assert.match(await note.innerText(), /yim keygen -o office-key\.txt/);
+  assert.equal(await page.getByRole('button', { name: 'Export', exact: true }).isDisabled(), true);
+  await screenshot(page, 'export-no-recipients-en-360');
+  await page.getByRole('button', { name: 'ไทย' }).click();
+  await page.getByRole('heading', { name: 'ส่งออกข้อมูล' }).waitFor();
+  assert.match(await note.innerText(), /ยังไม่มีกุญแจของศูนย์ข้อมูล/);
+  await screenshot(page, 'export-no-recipients-th-360');
   assert.deepEqual(page.problems, []);
 });

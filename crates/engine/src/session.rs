@@ -336,7 +336,10 @@ impl Session {
 
     /// Finds a repeat instance named `repeat[i]`: the repeat, the frame that
     /// holds its list, and the 0-based index.
-    fn resolve_instance(&self, path: &str) -> Result<(NodeId, FrameId, usize), AnswerError> {
+    pub(crate) fn resolve_instance(
+        &self,
+        path: &str,
+    ) -> Result<(NodeId, FrameId, usize), AnswerError> {
         let unknown = || AnswerError::UnknownPath(path.to_owned());
         let (prefix, last) = match path.rsplit_once('/') {
             Some((p, l)) => (Some(p), l),

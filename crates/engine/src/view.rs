@@ -136,7 +136,39 @@ impl Session {
         Some(self.node_view(node, frame))
     }
 
+    /// A snapshot of one node without the views of its children or entries
+    /// (`children` and `instances` are empty): what a group's heading or a
+    /// repeat's count needs, at a cost that does not grow with the number of
+    /// questions and entries inside it.
+    pub fn node_shallow(&self, path: &str) -> Option<NodeView> {
+        let (node, frame) = self.resolve(path).ok()?;
+        Some(self.node_view_at(node, frame, false))
+    }
+
+    /// A snapshot of one repeat entry (`household[2]`) with its questions;
+    /// `None` when the path names no entry. Rendering entries one at a time
+    /// keeps adding entry 200 as cheap as adding entry 1.
+    pub fn entry(&self, path: &str) -> Option<InstanceView> {
+        let (node, holder, index) = self.resolve_instance(path).ok()?;
+        let frame = *self.instances(node, holder).get(index)?;
+        Some(self.instance_view(node, holder, index, frame))
+    }
+
+    fn instance_view(&self, repeat: NodeId, holder: FrameId, index: usize, frame: FrameId) -> InstanceView {
+        let n = self.form.node(repeat);
+        let prefix = self.frame_prefix(self.up(holder, n.scope));
+        InstanceView {
+            path: format!("{prefix}{}[{}]", n.name, index + 1),
+            index: index + 1,
+            children: n.children.iter().map(|&c| self.node_view(c, frame)).collect(),
+        }
+    }
+
     pub(crate) fn node_view(&self, node: NodeId, frame: FrameId) -> NodeView {
+        self.node_view_at(node, frame, true)
+    }
+
+    fn node_view_at(&self, node: NodeId, frame: FrameId, deep: bool) -> NodeView {
         let n = self.form.node(node);
         let slot = self.slot(node, frame);
         let lang = self.lang.as_str();
@@ -158,6 +190,7 @@ impl Session {
             None => Vec::new(),
         };
         let (children, instances) = match n.qtype {
+            _ if !deep => (Vec::new(), Vec::new()),
             QType::Group => (
                 n.children
                     .iter()
@@ -166,16 +199,11 @@ impl Session {
                 Vec::new(),
             ),
             QType::Repeat => {
-                let list = self.instances(node, frame);
-                let prefix = self.frame_prefix(self.up(frame, n.scope));
-                let instances = list
+                let instances = self
+                    .instances(node, frame)
                     .iter()
                     .enumerate()
-                    .map(|(i, &f)| InstanceView {
-                        path: format!("{prefix}{}[{}]", n.name, i + 1),
-                        index: i + 1,
-                        children: n.children.iter().map(|&c| self.node_view(c, f)).collect(),
-                    })
+                    .map(|(i, &f)| self.instance_view(node, frame, i, f))
                     .collect();
                 (Vec::new(), instances)
             }

@@ -615,3 +615,75 @@ fn labels_show_answers_from_the_same_entry() {
     s.set_language("th");
     assert_eq!(s.node("age").unwrap().label, "Mali อายุเท่าไร");
 }
+
+/// Walks a full view and checks that `node_shallow` and `entry`, which the
+/// app uses to render one group, repeat or entry at a time, give exactly the
+/// matching part of it.
+fn check_partial_views(s: &Session) -> usize {
+    fn walk(s: &Session, n: &NodeView, seen: &mut usize) {
+        let mut alone = n.clone();
+        alone.children.clear();
+        alone.instances.clear();
+        assert_eq!(s.node_shallow(&n.path).as_ref(), Some(&alone), "{}", n.path);
+        assert_eq!(s.node(&n.path).as_ref(), Some(n), "{}", n.path);
+        *seen += 1;
+        for c in &n.children {
+            walk(s, c, seen);
+        }
+        for i in &n.instances {
+            assert_eq!(s.entry(&i.path).as_ref(), Some(i), "{}", i.path);
+            *seen += 1;
+            for c in &i.children {
+                walk(s, c, seen);
+            }
+        }
+    }
+    let mut seen = 0;
+    for item in &s.view().items {
+        walk(s, item, &mut seen);
+    }
+    seen
+}
+
+#[test]
+fn one_node_or_one_entry_alone_matches_the_whole_view() {
+    let form = format!(
+        "{HEAD}questions:
+  - name: home
+    type: group
+    label: Home
+    questions:
+      - {{name: size, type: integer, label: Size}}
+      - name: members
+        type: repeat
+        label: Member
+        questions:
+          - {{name: member, type: text, label: 'Member of ${{size}}'}}
+          - name: visits
+            type: repeat
+            label: Visit
+            questions:
+              - {{name: day, type: date, label: Day}}
+  - {{name: n, type: calculate, calculation: 'count(${{members}})'}}
+"
+    );
+    let mut s = session(&form);
+    run(
+        &mut s,
+        &[
+            Answer("size", "3"),
+            Add("members"),
+            Add("members"),
+            Add("members[2]/visits"),
+            Add("members[2]/visits"),
+            Answer("members[2]/visits[2]/day", "2026-11-20"),
+            Remove("members[1]"),
+        ],
+    );
+    // home, size, members, members[1], member, visits, visits[1], day,
+    // visits[2], day, n.
+    assert_eq!(check_partial_views(&s), 11);
+    assert_eq!(s.entry("members[2]"), None);
+    assert_eq!(s.entry("size[1]"), None);
+    assert_eq!(s.node_shallow("nothing"), None);
+}

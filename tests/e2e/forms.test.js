@@ -35,6 +35,8 @@ test('every bundled form opens and can be walked to the finalize step', async ()
   assert.ok(files.length > 0, 'forms/ holds no form');
   const page = await app.open({ locale: 'en-US' });
   const cards = page.locator('li.card[data-form]');
+  // The home page shows its cards once the stored counts have been read.
+  await cards.first().waitFor();
   const ids = await cards.evaluateAll((items) => items.map((item) => item.dataset.form));
   const tested = ids.filter((id) => !id.startsWith('e2e-'));
   assert.equal(tested.length, files.length, `forms on the home page: ${tested}; files: ${files}`);

@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-native test-wasm test-e2e bench-storage clean-dist
+.PHONY: all setup serve build release size test test-native test-wasm test-e2e bench bench-storage clean-dist
 
 all: test
 
@@ -65,6 +65,19 @@ test-e2e:
 	YIM_FORMS=$(E2E_FORMS_V2) trunk build --dist $(E2E_DIST_V2)
 	YIM_FORMS=forms:tests/e2e/forms:$(E2E_FORMS) trunk build --dist $(E2E_DIST)
 	YIM_DIST=$(CURDIR)/$(E2E_DIST) YIM_DIST_V2=$(CURDIR)/$(E2E_DIST_V2) node --test --test-concurrency=1 tests/e2e/
+
+# The browser benchmark (docs/performance.md): a release build with three
+# generated forms and the largest XLSForm of the corpus (imported with `yim
+# import`) bundled next to the real ones, in its own folder so that dist/ never
+# ships them, driven in Chromium with the CPU slowed down four times. Not part
+# of `make test`: it takes a few minutes and its figures depend on the machine.
+BENCH_DIST := target/bench-dist
+BENCH_FORMS := target/bench-forms
+BENCH_XLSFORMS ?= /work/shared/corpus/xlsform
+bench: setup
+	node scripts/bench/forms.mjs $(BENCH_FORMS) $(BENCH_XLSFORMS)
+	YIM_FORMS=forms:$(BENCH_FORMS) trunk build --release --dist $(BENCH_DIST)
+	node scripts/bench/run.mjs $(BENCH_DIST) $(BENCH_FORMS)
 
 # Prints the storage figures: saving a 200-question draft, listing 10,000
 # responses by form and status, and bytes per response (headless Chromium).

@@ -483,7 +483,7 @@ pub struct Overview {
 /// Reads the counts of the catalog's forms and every draft.
 pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
     let storage = Storage::app();
-    let ids: Vec<&str> = catalog.entries.iter().map(|entry| entry.form.id.as_str()).collect();
+    let ids: Vec<&str> = catalog.entries().iter().map(|entry| entry.form.id.as_str()).collect();
     let counts = storage.counts(&ids).await?;
     let mut drafts = storage.list_status(Status::Draft).await?;
     drafts.reverse();

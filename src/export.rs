@@ -62,7 +62,7 @@ impl Forms {
     /// The forms of `catalog`, hashed once.
     pub fn new(catalog: &Catalog) -> Forms {
         let known = catalog
-            .entries
+            .entries()
             .iter()
             .map(|entry| {
                 let form = &entry.form;

@@ -18,6 +18,106 @@ use crate::thai_date::display_date;
 /// than a column of radio buttons, so that a phone screen stays short.
 const LONG_LIST: usize = 10;
 
+/// About how many questions a page builds before it first shows. A longer
+/// page (a form on one page, a draft with 200 household members) builds the
+/// rest after the first screen is up, in chunks of about [`LATER_CHUNK`]
+/// questions, each in a task of its own after a frame, so that the person
+/// can read and tap while the rest is built rather than wait for all of it.
+const CHUNK: usize = 100;
+
+/// About how many questions each later chunk builds: larger than the first,
+/// since each chunk also costs a frame and the browser's own work on a
+/// grown page, but small enough that a tap waits at most for one chunk.
+const LATER_CHUNK: usize = 200;
+
+/// Runs `f` in a task of its own once the next frame is on screen.
+fn after_next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
+/// The number of questions in a view, counting those of its groups and
+/// entries.
+fn weight(node: &NodeView) -> usize {
+    1 + node.children.iter().map(weight).sum::<usize>()
+        + node
+            .instances
+            .iter()
+            .flat_map(|entry| &entry.children)
+            .map(weight)
+            .sum::<usize>()
+}
+
+/// The views of `items`, in order: the first chunk now, the others in later
+/// tasks (see [`CHUNK`]).
+fn progressive(fs: FormSession, items: Vec<NodeView>) -> impl IntoView {
+    // The number of items shown after each chunk.
+    let mut ends = Vec::new();
+    let mut load = 0;
+    for (i, item) in items.iter().enumerate() {
+        load += weight(item);
+        if load >= if ends.is_empty() { CHUNK } else { LATER_CHUNK } {
+            ends.push(i + 1);
+            load = 0;
+        }
+    }
+    if ends.last() != Some(&items.len()) {
+        ends.push(items.len());
+    }
+    let shown = RwSignal::new(ends[0]);
+    show_chunks(shown, Arc::new(ends), 1);
+    let items = Arc::new(items);
+    view! {
+        <For
+            each=move || 0..shown.get()
+            key=|i: &usize| *i
+            children=move |i: usize| render_node(fs, items[i].clone())
+        />
+    }
+}
+
+/// Shows the chunk that ends at `ends[next]` after the next frame, then the
+/// following ones, until the page is complete or closed.
+fn show_chunks(shown: RwSignal<usize>, ends: Arc<Vec<usize>>, next: usize) {
+    let Some(&end) = ends.get(next) else {
+        return;
+    };
+    after_next_frame(move || {
+        if shown.try_update(|s| *s = end).is_some() {
+            show_chunks(shown, ends, next + 1);
+        }
+    });
+}
+
+/// Catches the number of entries shown up with the repeat's: an entry or two
+/// more (the person added one) show at once, many more (a draft opened, a
+/// `repeat_count` raised) come a chunk at a time (see [`CHUNK`]).
+fn show_entries(fs: FormSession, path: &'static str, shown: RwSignal<usize>) {
+    let len = fs.repeat_len(path);
+    let Some(now) = shown.try_get_untracked() else {
+        return;
+    };
+    if now >= len {
+        if now > len {
+            shown.set(len);
+        }
+        return;
+    }
+    let next = if len - now <= 2 {
+        len
+    } else {
+        let per_entry = fs
+            .entry(&format!("{path}[1]"))
+            .map_or(1, |entry| entry.children.iter().map(weight).sum::<usize>())
+            .max(1);
+        let chunk = if now == 0 { CHUNK } else { LATER_CHUNK };
+        (now + (chunk / per_entry).max(1)).min(len)
+    };
+    shown.set(next);
+    if next < len {
+        after_next_frame(move || show_entries(fs, path, shown));
+    }
+}
+
 /// One page of the form: a top-level group or repeat, or a run of top-level
 /// questions that sit between them.
 #[derive(Clone, Debug, PartialEq)]
@@ -495,11 +595,7 @@ fn render_page(fs: FormSession, page: Page) -> AnyView {
         Some(group) => {
             let path = group.path.clone();
             let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint)));
-            let children = group
-                .children
-                .into_iter()
-                .map(|child| render_node(fs, child))
-                .collect_view();
+            let children = progressive(fs, group.children);
             view! {
                 <section class="page" data-field=group.path.clone()>
                     <h2 id="page-heading" class="page-title" tabindex="-1">
@@ -512,11 +608,7 @@ fn render_page(fs: FormSession, page: Page) -> AnyView {
             .into_any()
         }
         None => {
-            let items = page
-                .items
-                .into_iter()
-                .map(|item| render_node(fs, item))
-                .collect_view();
+            let items = progressive(fs, page.items);
             view! {
                 <section class="page">
                     <h2 id="page-heading" class="sr-only" tabindex="-1">{page_heading_text()}</h2>
@@ -549,11 +641,7 @@ fn render_group(fs: FormSession, group: NodeView) -> AnyView {
     let path = group.path.clone();
     let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint, n.relevant)));
     let heading_id = format!("{}-heading", dom_id(&group.path));
-    let children = group
-        .children
-        .into_iter()
-        .map(|child| render_node(fs, child))
-        .collect_view();
+    let children = progressive(fs, group.children);
     view! {
         <section
             class="group"
@@ -591,12 +679,23 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
     // Entries are kept by path, so adding entry 200 renders that entry
     // alone. Removing one moves the later entries up a place: their views
     // stay, and the bridge wakes their questions to show the entries that
-    // moved in.
+    // moved in. Many entries at once are shown a chunk at a time.
+    let static_path = intern(&path);
+    let shown = RwSignal::new(0);
+    show_entries(fs, static_path, shown);
+    // Its first run would only start a second chain of chunks.
+    Effect::new(move |ran: Option<()>| {
+        fs.track_entries(static_path);
+        if ran.is_some() {
+            show_entries(fs, static_path, shown);
+        }
+    });
     let entry_paths = {
         let path = path.clone();
         move || {
+            let shown = shown.get();
             fs.track_entries(&path);
-            (1..=fs.repeat_len(&path))
+            (1..=fs.repeat_len(&path).min(shown))
                 .map(|i| format!("{path}[{i}]"))
                 .collect::<Vec<_>>()
         }
@@ -614,11 +713,13 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
         let path = path.clone();
         move |_| {
             fs.add_entry(&path);
-            let path = path.clone();
-            // Take the keyboard to the new entry's first question.
+            // Take the keyboard to the new entry's first question. The entry
+            // is found by the id of its heading, which costs the same with
+            // 200 entries as with one.
+            let heading = format!("{}-heading", dom_id(&format!("{path}[{}]", fs.repeat_len(&path))));
             request_animation_frame(move || {
-                let selector = format!("[data-field=\"{path}\"] .instance:last-of-type");
-                if let Ok(Some(entry)) = document().query_selector(&selector) {
+                let entry = document().get_element_by_id(&heading).and_then(|h| h.closest(".instance").ok().flatten());
+                if let Some(entry) = entry {
                     if let Ok(Some(control)) = entry.query_selector("input, select, textarea") {
                         if let Ok(control) =
                             wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(control)
@@ -703,48 +804,70 @@ fn render_instance(
     .into_any()
 }
 
-/// The reactive state of one question, read from the engine whenever the
-/// engine says the question changed. Each part that a control shows has its
-/// own memo, so that an answer which only hides a question, say, re-runs the
-/// one effect that hides it rather than every effect of the question: typing
-/// in an answer that 200 questions depend on stays within a frame.
+/// The reactive state of one question: one signal per part that a control
+/// shows. A single effect per question follows the engine (it re-runs when
+/// the engine says the question changed) and sets only the parts that
+/// really changed, so an answer that only hides a question wakes the one
+/// control that hides it. Typing in an answer that 200 questions depend on
+/// then wakes about 200 effects, not the dozen of each of those questions.
 #[derive(Clone, Copy)]
 struct Question {
     fs: FormSession,
     path: &'static str,
-    state: Memo<Option<NodeView>>,
-    text: Memo<String>,
-    label: Memo<String>,
-    hint: Memo<Option<String>>,
-    relevant: Memo<bool>,
-    required: Memo<bool>,
-    read_only: Memo<bool>,
-    error: Memo<Option<String>>,
+    text: RwSignal<String>,
+    label: RwSignal<String>,
+    hint: RwSignal<Option<String>>,
+    relevant: RwSignal<bool>,
+    required: RwSignal<bool>,
+    read_only: RwSignal<bool>,
+    /// The error as shown: `None` until the question was visited or
+    /// finalizing was tried.
+    error: RwSignal<Option<String>>,
+    choices: RwSignal<Vec<ChoiceView>>,
 }
 
 impl Question {
-    fn new(fs: FormSession, path: &'static str) -> Question {
-        let state = Memo::new(move |_| fs.node(path));
-        let part = move |f: fn(&NodeView) -> Option<String>| Memo::new(move |_| state.with(|n| n.as_ref().and_then(f)));
-        let flag = move |f: fn(&NodeView) -> bool, absent: bool| {
-            Memo::new(move |_| state.with(|n| n.as_ref().map_or(absent, f)))
-        };
-        Question {
+    /// The state of the question at `path`, starting from `node`, its view
+    /// when the page was built.
+    fn new(fs: FormSession, path: &'static str, node: &NodeView) -> Question {
+        let q = Question {
             fs,
             path,
-            state,
-            text: Memo::new(move |_| state.with(|n| n.as_ref().map(|n| n.text.clone()).unwrap_or_default())),
-            label: Memo::new(move |_| state.with(|n| n.as_ref().map(|n| n.label.clone()).unwrap_or_default())),
-            hint: part(|n| n.hint.clone()),
-            relevant: flag(|n| n.relevant, false),
-            required: flag(|n| n.required, false),
-            read_only: flag(|n| n.read_only, true),
-            error: part(|n| if n.show_error { n.error.as_deref().map(sentence) } else { None }),
+            text: RwSignal::new(node.text.clone()),
+            label: RwSignal::new(node.label.clone()),
+            hint: RwSignal::new(node.hint.clone()),
+            relevant: RwSignal::new(node.relevant),
+            required: RwSignal::new(node.required),
+            read_only: RwSignal::new(node.read_only),
+            error: RwSignal::new(shown_error(node)),
+            choices: RwSignal::new(node.choices.clone()),
+        };
+        // The first run also catches up with anything answered since `node`
+        // was taken.
+        Effect::new(move |_| {
+            if let Some(node) = fs.node(path) {
+                q.update(node);
+            }
+        });
+        q
+    }
+
+    fn update(self, node: NodeView) {
+        fn put<T: PartialEq + Send + Sync + 'static>(part: RwSignal<T>, value: T) {
+            if part.with_untracked(|old| *old != value) {
+                part.set(value);
+            }
         }
+        put(self.error, shown_error(&node));
+        put(self.text, node.text);
+        put(self.label, node.label);
+        put(self.hint, node.hint);
+        put(self.relevant, node.relevant);
+        put(self.required, node.required);
+        put(self.read_only, node.read_only);
+        put(self.choices, node.choices);
     }
-    fn get<T>(self, f: impl FnOnce(&NodeView) -> T) -> Option<T> {
-        self.state.with(|n| n.as_ref().map(f))
-    }
+
     fn text(self) -> String {
         self.text.get()
     }
@@ -767,14 +890,24 @@ impl Question {
         self.error.get()
     }
     fn choices(self) -> Vec<ChoiceView> {
-        self.get(|n| n.choices.clone()).unwrap_or_default()
+        self.choices.get()
+    }
+}
+
+/// A question's error as the screen shows it: once the question was visited
+/// or finalizing was tried, as a sentence.
+fn shown_error(node: &NodeView) -> Option<String> {
+    if node.show_error {
+        node.error.as_deref().map(sentence)
+    } else {
+        None
     }
 }
 
 fn render_question(fs: FormSession, node: NodeView) -> AnyView {
     let lang = expect_context::<RwSignal<Lang>>();
     let path = intern(&node.path);
-    let q = Question::new(fs, path);
+    let q = Question::new(fs, path, &node);
     let id = dom_id(path);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -832,7 +965,7 @@ fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             .into_any();
         }
         "select_one" => {
-            let list_is_long = Memo::new(move |_| long || q.get(|n| n.choices.len() > LONG_LIST).unwrap_or(false));
+            let list_is_long = Memo::new(move |_| long || q.choices.with(|c| c.len() > LONG_LIST));
             let id = id.clone();
             let described = described.clone();
             let hint = hint.clone();

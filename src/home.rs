@@ -83,9 +83,9 @@ pub fn Home() -> impl IntoView {
                 }
             })
             .collect_view();
-        let broken = (!catalog.broken.is_empty()).then(|| {
-            let items = catalog
-                .broken
+        let broken = catalog.broken();
+        let broken = (!broken.is_empty()).then(|| {
+            let items = broken
                 .iter()
                 .map(|broken| {
                     let problems = broken
@@ -109,7 +109,7 @@ pub fn Home() -> impl IntoView {
             }
         });
         let empty = catalog
-            .entries
+            .entries()
             .is_empty()
             .then(|| view! { <p>{t.no_forms}</p> });
         // Drafts whose form the app no longer bundles still open, with the

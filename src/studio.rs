@@ -460,13 +460,10 @@ pub fn Studio() -> impl IntoView {
         // The form screen finds forms in the catalog of its context; this
         // one holds only the studio's form and shadows the app's for the
         // preview alone.
-        provide_context(Arc::new(Catalog {
-            entries: vec![Entry {
-                form: form.clone(),
-                diagnostics: Vec::new(),
-            }],
-            broken: Vec::new(),
-        }));
+        provide_context(Arc::new(Catalog::of(vec![Entry {
+            form: form.clone(),
+            diagnostics: Vec::new(),
+        }])));
         let id = form.id.clone();
         view! {
             {same_id.then(|| view! { <p class="studio-warning">{move || words(lang.get()).same_id}</p> })}

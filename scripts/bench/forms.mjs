@@ -10,8 +10,11 @@
 // - bench-repeat: a household-member repeat of 20 questions (text, numbers,
 //   dates, single and multiple choices, relevance, constraints and
 //   calculations), with totals outside the repeat that read every entry.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /// The names of the 200 questions whose rules read `q1`, by kind, so that
 /// the benchmark can check that every one of them followed an answer.
@@ -138,4 +141,54 @@ export function writeForms(dir) {
   update(join(dir, 'bench-1000.yaml'), bigForm({ onePage: false }));
   update(join(dir, 'bench-1000-one-page.yaml'), bigForm({ onePage: true }));
   update(join(dir, 'bench-repeat.yaml'), repeatForm());
+}
+
+/// Imports the largest XLSForm (by file size) of `corpus` with `yim import`
+/// into `dir`/imported, as the largest real form of the benchmark. Returns
+/// the name of the spreadsheet, or null when there is none to import.
+export function importLargest(corpus, dir) {
+  let sheets = [];
+  try {
+    sheets = readdirSync(corpus)
+      .filter((f) => /\.(xlsx|xls|csv)$/i.test(f))
+      .map((f) => ({ f, size: statSync(join(corpus, f)).size }))
+      .sort((a, b) => b.size - a.size);
+  } catch {
+    return null;
+  }
+  if (!sheets.length) return null;
+  const out = join(dir, 'imported');
+  mkdirSync(out, { recursive: true });
+  const sheet = sheets[0].f;
+  const name = sheet.replace(/\.[^.]+$/, '.yaml');
+  const fresh = join(mkdtempSync(join(tmpdir(), 'yim-bench-')), name);
+  // `yim import` exits with 1 when it has notes about the conversion (most
+  // real spreadsheets use something Yim does not); the form is written all
+  // the same, and the notes are in the file's header.
+  const run = spawnSync('cargo', ['run', '-q', '-p', 'yim-cli', '--', 'import', join(corpus, sheet), '-o', fresh], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (!existsSync(fresh)) {
+    throw new Error(`yim import ${sheet} wrote no form: ${run.stderr}`);
+  }
+  // Only a changed form may make Cargo rebuild the app.
+  update(join(out, name), readFileSync(fresh, 'utf8'));
+  rmSync(dirname(fresh), { recursive: true });
+  for (const other of readdirSync(out)) if (other !== name) rmSync(join(out, other));
+  return sheet;
+}
+
+// `node scripts/bench/forms.mjs DIR [XLSFORM_FOLDER]` writes the generated
+// forms into DIR and imports the largest spreadsheet of XLSFORM_FOLDER.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [dir, corpus] = process.argv.slice(2);
+  if (!dir) throw new Error('expected the folder to write the forms to, but found nothing');
+  writeForms(dir);
+  const imported = corpus ? importLargest(corpus, dir) : null;
+  console.error(
+    imported
+      ? `benchmark forms written to ${dir}, with ${imported} imported`
+      : `benchmark forms written to ${dir} (no XLSForm imported)`,
+  );
 }

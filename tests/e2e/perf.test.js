@@ -43,6 +43,9 @@ for (const [title, fields, openLimit] of [
     await page.getByRole('link', { name: title, exact: true }).click();
     await page.locator('[data-field="q1"] input').waitFor();
     const openMs = Date.now() - opening;
+    // A long page shows its first screen, then builds the rest a chunk at a
+    // time.
+    await page.waitForFunction((n) => document.querySelectorAll('[data-field]').length >= n, fields);
     assert.equal(await page.locator('[data-field]').count(), fields);
     assert.equal(await page.locator('.diagnostics').count(), 0, 'the generated form has problems');
 

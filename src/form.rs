@@ -296,7 +296,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                 .to_string()
         }
     };
-    let (compiled, compile_diagnostics) = engine_bridge::compile(&form);
+    let (compiled, compile_diagnostics) = engine_bridge::compile_shared(&form);
     let mut diagnostics = entry_diagnostics;
     diagnostics.extend(compile_diagnostics);
     let diagnostics_view = (!diagnostics.is_empty()).then(|| {

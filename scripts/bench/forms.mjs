@@ -154,10 +154,14 @@ export function importLargest(corpus, dir) {
       .map((f) => ({ f, size: statSync(join(corpus, f)).size }))
       .sort((a, b) => b.size - a.size);
   } catch {
+    sheets = [];
+  }
+  const out = join(dir, 'imported');
+  if (!sheets.length) {
+    // A form imported by an earlier run must not stay in the build.
+    rmSync(out, { recursive: true, force: true });
     return null;
   }
-  if (!sheets.length) return null;
-  const out = join(dir, 'imported');
   mkdirSync(out, { recursive: true });
   const sheet = sheets[0].f;
   const name = sheet.replace(/\.[^.]+$/, '.yaml');

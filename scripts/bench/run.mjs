@@ -19,6 +19,7 @@
 import { gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
+import { loadavg, cpus } from 'node:os';
 import { serveDist, launchBrowser } from '../../tests/e2e/harness.js';
 import { q1Dependents } from './forms.mjs';
 
@@ -50,10 +51,10 @@ const INPUTS = quick ? 10 : 100;
 const ENTRIES = quick ? 20 : 200;
 const REPEATS = quick ? 1 : 3;
 
-// Runs in every page before its own scripts: helpers to wait for an element
+// Runs in every page before its own scripts: functions to wait for an element
 // and for the frame after it, and a hook that keeps the wasm memory so that
 // its size can be read next to the JS heap.
-function pageHelpers() {
+function pageTools() {
   const frameEnd = (resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => resolve(performance.now());
@@ -105,8 +106,12 @@ const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 const { server, url } = await serveDist(dist);
 const browser = await launchBrowser();
+const chromiumVersion = browser.version();
 const rows = [];
 const started = Date.now();
+// Other programs on the machine slow every figure down; the load is printed
+// with the table so that two runs can be compared fairly.
+const loadBefore = loadavg()[0];
 
 function row(measure, result, target = '', ok = null) {
   rows.push({ measure, result, target, ok });
@@ -125,7 +130,7 @@ async function phone() {
     // the first visit, on the same CPU, and blur the first measures.
     serviceWorkers: 'block',
   });
-  await context.addInitScript(pageHelpers);
+  await context.addInitScript(pageTools);
   const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (error) => page.problems.push(String(error)));
@@ -585,7 +590,11 @@ const widths = [
   Math.max(...rows.map((r) => r.target.length), 6),
 ];
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`\nYim in headless Chromium, CPU throttled ${THROTTLE}x, 360 x 740, ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `\nYim in headless Chromium ${chromiumVersion}, CPU throttled ${THROTTLE}x, 360 x 740, ` +
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores, ` +
+    `load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after`,
+);
 console.log(line(['measure', 'result', 'target']) + ' ok?');
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line([r.measure, r.result, r.target]) + (r.ok === null ? '' : r.ok ? ' yes' : ' NO'));

@@ -3,7 +3,7 @@
 //! between cells in topological order.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use yim_expr::{ExprError, Program, RefInfo, Ty};
 use yim_form::{Check, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Text};
@@ -128,7 +128,29 @@ pub(crate) enum CompiledCheck {
     ThaiId,
     Length { min: Option<u64>, max: Option<u64> },
     Range { min: Option<f64>, max: Option<f64> },
-    Regex(regex::Regex),
+    Regex(LazyRegex),
+}
+
+/// A `checks: regex` rule. Its pattern is checked when the form is compiled,
+/// but the matcher is only built for the first answer it checks: building
+/// one takes tens of milliseconds on a slow phone, and opening a form should
+/// not wait for patterns of questions not answered yet.
+pub(crate) struct LazyRegex {
+    /// The whole pattern, anchored at both ends.
+    pattern: String,
+    built: OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    /// Whether `text` matches. A pattern that parsed but is too large to
+    /// build matches nothing, so that the question shows its error rather
+    /// than accepting every answer.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.built
+            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    }
 }
 
 /// A repeat's instances all share one scope: the slots of the nodes directly
@@ -146,11 +168,11 @@ pub(crate) struct Scope {
 
 /// A form compiled for filling: build once, share between sessions.
 pub struct CompiledForm {
-    /// The resolved form this was compiled from.
-    pub form: Form,
+    /// The resolved form this was compiled from, shared rather than copied:
+    /// a form's choice lists can hold thousands of choices.
+    pub form: Arc<Form>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) scopes: Vec<Scope>,
-    pub(crate) lists: Vec<ChoiceList>,
     pub(crate) by_name: HashMap<String, NodeId>,
     /// For each cell, the cells that read it.
     pub(crate) dependents: Vec<Vec<CellId>>,
@@ -174,6 +196,11 @@ impl std::fmt::Debug for CompiledForm {
 impl CompiledForm {
     pub(crate) fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
+    }
+
+    /// The choice list at this index of the form's lists.
+    pub(crate) fn list(&self, index: usize) -> &ChoiceList {
+        &self.form.choices[index]
     }
 
     /// Looks a question up by name.
@@ -388,9 +415,15 @@ fn type_of(qtype: &QType) -> Ty {
 /// diagnostics still compiles so that authors can try the parts that work,
 /// but expressions with errors are left out.
 pub fn compile(form: &Form) -> (Option<Arc<CompiledForm>>, Vec<Diagnostic>) {
+    compile_shared(Arc::new(form.clone()))
+}
+
+/// Compiles a resolved form that the caller keeps too, without copying it:
+/// the same as [`compile`].
+pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut compiled = CompiledForm {
-        form: form.clone(),
+        form: Arc::clone(&form),
         nodes: Vec::new(),
         scopes: vec![Scope {
             parent: None,
@@ -399,7 +432,6 @@ pub fn compile(form: &Form) -> (Option<Arc<CompiledForm>>, Vec<Diagnostic>) {
             repeats: Vec::new(),
             depth: 0,
         }],
-        lists: form.choices.values().cloned().collect(),
         by_name: HashMap::new(),
         dependents: Vec::new(),
         rank: Vec::new(),
@@ -538,8 +570,12 @@ fn compile_check(
         Check::Regex(pattern) => {
             // The whole answer must match, as in XLSForm's regex constraints
             // that authors usually anchor by hand.
-            match regex::Regex::new(&format!("^(?:{pattern})$")) {
-                Ok(re) => CompiledCheck::Regex(re),
+            let anchored = format!("^(?:{pattern})$");
+            match regex_syntax::Parser::new().parse(&anchored) {
+                Ok(_) => CompiledCheck::Regex(LazyRegex {
+                    pattern: anchored,
+                    built: OnceLock::new(),
+                }),
                 Err(e) => {
                     let loc = q.loc_of("checks").clone();
                     diags.push(Diagnostic::new(
@@ -575,7 +611,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
         .list
         .map(|l| {
             let mut cols: Vec<String> = vec!["name".to_owned()];
-            for choice in &c.lists[l].choices {
+            for choice in &c.list(l).choices {
                 for k in choice.extra.keys() {
                     if !cols.contains(k) {
                         cols.push(k.clone());
@@ -700,7 +736,9 @@ fn label_refs(c: &CompiledForm, q: &Question, diags: &mut Vec<Diagnostic>) -> Ve
         for t in texts {
             for name in interpolated_names(t) {
                 match c.lookup(name) {
-                    Some(n) if !matches!(c.node(n).qtype, QType::Group | QType::Repeat) => refs.push(n),
+                    Some(n) if !matches!(c.node(n).qtype, QType::Group | QType::Repeat) => {
+                        refs.push(n)
+                    }
                     _ => diags.push(Diagnostic::new(
                         q.loc_of(key).clone(),
                         format!("the {key} shows `${{{name}}}`, but no question has that name"),
@@ -716,7 +754,9 @@ fn label_refs(c: &CompiledForm, q: &Question, diags: &mut Vec<Diagnostic>) -> Ve
 
 /// The names inside `${...}` in a label.
 pub(crate) fn interpolated_names(text: &str) -> impl Iterator<Item = &str> {
-    text.split("${").skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
+    text.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
 }
 
 fn node_list_missing(qtype: &QType) -> bool {

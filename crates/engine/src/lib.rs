@@ -46,7 +46,7 @@ mod validate;
 mod view;
 
 pub use answers::LoadReport;
-pub use compile::{compile, CompiledForm};
+pub use compile::{compile, compile_shared, CompiledForm};
 pub use session::{AnswerError, Clock, Session, MAX_REPEAT_COUNT};
 pub use validate::thai_id_ok;
 pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem};
@@ -65,7 +65,7 @@ pub fn load_and_compile(
     let Some(form) = form else {
         return (None, diags);
     };
-    let (compiled, more) = compile(&form);
+    let (compiled, more) = compile_shared(std::sync::Arc::new(form));
     diags.extend(more);
     diags.sort_by(|a, b| {
         (a.loc.file.as_ref(), a.loc.line, a.loc.col).cmp(&(

@@ -676,7 +676,7 @@ impl Session {
                 let Some(filter) = &n.choice_filter else {
                     return false;
                 };
-                let list = &form.lists[n.list.unwrap_or(0)];
+                let list = form.list(n.list.unwrap_or(0));
                 let kept: Vec<u32> = list
                     .choices
                     .iter()
@@ -841,7 +841,10 @@ impl Host for Ctx<'_> {
 
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
         let list = self.s.form.node(id).list?;
-        let c = self.s.form.lists[list]
+        let c = self
+            .s
+            .form
+            .list(list)
             .choices
             .iter()
             .find(|c| c.name == choice)?;

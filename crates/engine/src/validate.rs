@@ -73,7 +73,7 @@ pub(crate) fn parse_answer(
 fn is_choice(form: &CompiledForm, node: NodeId, name: &str) -> bool {
     form.node(node)
         .list
-        .is_some_and(|l| form.lists[l].choices.iter().any(|c| c.name == name))
+        .is_some_and(|l| form.list(l).choices.iter().any(|c| c.name == name))
 }
 
 /// ODK geopoints are `latitude longitude [altitude [accuracy]]`.
@@ -155,7 +155,7 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
     if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) =
         (&n.qtype, &slot.choices)
     {
-        let list = &s.form.lists[n.list.unwrap_or(0)];
+        let list = s.form.list(n.list.unwrap_or(0));
         let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);
         let ok = match &slot.value {
             Value::Multi(items) => items.iter().all(|c| offered(c)),

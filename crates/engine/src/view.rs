@@ -154,13 +154,23 @@ impl Session {
         Some(self.instance_view(node, holder, index, frame))
     }
 
-    fn instance_view(&self, repeat: NodeId, holder: FrameId, index: usize, frame: FrameId) -> InstanceView {
+    fn instance_view(
+        &self,
+        repeat: NodeId,
+        holder: FrameId,
+        index: usize,
+        frame: FrameId,
+    ) -> InstanceView {
         let n = self.form.node(repeat);
         let prefix = self.frame_prefix(self.up(holder, n.scope));
         InstanceView {
             path: format!("{prefix}{}[{}]", n.name, index + 1),
             index: index + 1,
-            children: n.children.iter().map(|&c| self.node_view(c, frame)).collect(),
+            children: n
+                .children
+                .iter()
+                .map(|&c| self.node_view(c, frame))
+                .collect(),
         }
     }
 
@@ -175,7 +185,7 @@ impl Session {
         let fallback = self.form.form.default_language.as_str();
         let choices = match n.list {
             Some(l) => {
-                let list = &self.form.lists[l];
+                let list = self.form.list(l);
                 let offered: Box<dyn Iterator<Item = &yim_form::Choice>> = match &slot.choices {
                     Some(kept) => Box::new(kept.iter().map(|&i| &list.choices[i as usize])),
                     None => Box::new(list.choices.iter()),
@@ -214,8 +224,15 @@ impl Session {
             name: n.name.clone(),
             kind: kind(&n.qtype),
             appearance: n.appearance.clone(),
-            label: n.label.as_ref().map(|t| self.fill(t.get(lang, fallback), node, frame)).unwrap_or_default(),
-            hint: n.hint.as_ref().map(|t| self.fill(t.get(lang, fallback), node, frame)),
+            label: n
+                .label
+                .as_ref()
+                .map(|t| self.fill(t.get(lang, fallback), node, frame))
+                .unwrap_or_default(),
+            hint: n
+                .hint
+                .as_ref()
+                .map(|t| self.fill(t.get(lang, fallback), node, frame)),
             relevant: slot.relevant,
             required: slot.required,
             read_only: slot.read_only || !n.is_answerable(),
@@ -242,7 +259,12 @@ impl Session {
         if self.form.node(node).label_refs.is_empty() {
             return text.to_owned();
         }
-        let ctx = crate::session::Ctx { s: self, node: Some(node), frame, choice: None };
+        let ctx = crate::session::Ctx {
+            s: self,
+            node: Some(node),
+            frame,
+            choice: None,
+        };
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
@@ -253,7 +275,8 @@ impl Session {
                     if let Some(id) = self.form.lookup(name.trim()) {
                         match yim_expr::Host::get(&ctx, id) {
                             Value::Nodeset(items) => {
-                                let parts: Vec<String> = items.iter().map(Value::to_odk_string).collect();
+                                let parts: Vec<String> =
+                                    items.iter().map(Value::to_odk_string).collect();
                                 out.push_str(&parts.join(", "));
                             }
                             v => out.push_str(&v.as_str()),

@@ -605,13 +605,31 @@ fn labels_show_answers_from_the_same_entry() {
 "
     );
     let mut s = session(&form);
-    run(&mut s, &[Answer("child", "Dao"), Add("kids"), Add("kids"), Answer("kids[1]/kname", "Nok"), Answer("kids[2]/kname", "Fah")]);
+    run(
+        &mut s,
+        &[
+            Answer("child", "Dao"),
+            Add("kids"),
+            Add("kids"),
+            Answer("kids[1]/kname", "Nok"),
+            Answer("kids[2]/kname", "Fah"),
+        ],
+    );
     assert_eq!(s.node("age").unwrap().label, "How old is Dao?");
-    assert_eq!(s.node("kids[2]/kschool").unwrap().label, "Where does Fah go to school?");
-    assert_eq!(s.node("kids[1]/kschool").unwrap().hint.as_deref(), Some("Household head: Dao"));
+    assert_eq!(
+        s.node("kids[2]/kschool").unwrap().label,
+        "Where does Fah go to school?"
+    );
+    assert_eq!(
+        s.node("kids[1]/kschool").unwrap().hint.as_deref(),
+        Some("Household head: Dao")
+    );
     let changes = s.answer("child", "Mali").unwrap();
     assert!(changes.changed.contains(&"age".to_owned()), "{changes:?}");
-    assert!(changes.changed.contains(&"kids[1]/kschool".to_owned()), "{changes:?}");
+    assert!(
+        changes.changed.contains(&"kids[1]/kschool".to_owned()),
+        "{changes:?}"
+    );
     s.set_language("th");
     assert_eq!(s.node("age").unwrap().label, "Mali อายุเท่าไร");
 }
@@ -686,4 +704,23 @@ fn one_node_or_one_entry_alone_matches_the_whole_view() {
     assert_eq!(s.entry("members[2]"), None);
     assert_eq!(s.entry("size[1]"), None);
     assert_eq!(s.node_shallow("nothing"), None);
+}
+
+#[test]
+fn a_check_pattern_with_a_syntax_error_is_reported_when_the_form_compiles() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: code, type: text, label: Code, checks: [{{regex: '[A-Z'}}]}}
+"
+    );
+    let (form, diags) = load("form.yaml", &MemFiles::new().with("form.yaml", &form));
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (_, diags) = compile(&form.unwrap());
+    let messages: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    expect![[r#"
+        [
+            "form.yaml:3:51: invalid regular expression in checks: unclosed character class",
+        ]
+    "#]]
+    .assert_debug_eq(&messages);
 }

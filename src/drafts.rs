@@ -18,11 +18,15 @@ use leptos::task::spawn_local;
 use crate::catalog::Catalog;
 use crate::engine_bridge::FormSession;
 use crate::i18n::Lang;
-use crate::storage::{self, quota, FormSource, Response, ResponseMeta, Status, Storage, StorageError};
+use crate::storage::{self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError};
 
 /// How long the autosave waits after a change before it writes, so that
 /// typing a word costs one write rather than one per letter.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(500);
+
+/// How long after a form opens its source is printed and hashed, when its
+/// first screen is drawn and the volunteer is still reading it.
+const SOURCE_DELAY: Duration = Duration::from_millis(1500);
 
 /// Counts the writes of this visit. Lists and counts read from storage
 /// depend on it, so that they are read again after every write.
@@ -116,8 +120,10 @@ struct Inner {
     sent: Option<(serde_json::Value, usize)>,
     /// Whether the response is in the database (or on its way there).
     stored: bool,
-    /// The form's source, until it is kept.
-    source: Option<FormSource>,
+    /// The form the response is filled with.
+    form: Arc<yim_form::Form>,
+    /// Whether the form's source is in the database (or on its way there).
+    source_kept: bool,
     timer: Option<TimeoutHandle>,
     /// Counts writes, so that only the latest one's result is shown.
     writes: u64,
@@ -136,12 +142,18 @@ impl Keeper {
     /// answers are loaded into `fs`, inside the form screen's owner: it
     /// saves at once when the page is hidden or closed and when the screen
     /// goes away.
-    pub fn new(fs: FormSession, page: RwSignal<usize>, form: &yim_form::Form, resumed: Option<Response>) -> Keeper {
+    pub fn new(fs: FormSession, page: RwSignal<usize>, form: Arc<yim_form::Form>, resumed: Option<Response>) -> Keeper {
         let now = storage::now_ms();
-        let source = FormSource::of(form, now);
         let (response, stored) = match resumed {
             Some(response) => (response, true),
-            None => (Response::new_draft(&source.form_ref(), &storage::settings::device_id(), now), false),
+            None => {
+                // The form's hash is filled in by the first write: printing
+                // and hashing a large form would delay its first question.
+                let form_ref = FormRef { id: form.id.clone(), version: form.version.clone(), hash: String::new() };
+                let mut draft = Response::new_draft(&form_ref, &storage::settings::device_id(), now);
+                draft.meta.form_hash = None;
+                (draft, false)
+            }
         };
         let closed = response.meta.status != Status::Draft;
         // What the screen shows right after opening counts as written: only
@@ -162,7 +174,8 @@ impl Keeper {
                 response,
                 sent,
                 stored,
-                source: Some(source),
+                form,
+                source_kept: false,
                 timer: None,
                 writes: 0,
                 closed,
@@ -181,6 +194,9 @@ impl Keeper {
             pagehide.remove();
             keeper.save_now(false);
         });
+        if !closed {
+            keeper.prepare_source_when_idle();
+        }
         keeper
     }
 
@@ -231,10 +247,38 @@ impl Keeper {
         inner.response.meta.page = u32::try_from(page).unwrap_or(u32::MAX);
         inner.response.meta.updated_ms = storage::now_ms();
         inner.response.meta.label = label(&inner.label_names, &answers);
+        Keeper::name_form(inner);
         inner.sent = Some((answers, page));
         inner.stored = true;
         inner.writes += 1;
-        Some((inner.writes, inner.response.clone(), inner.source.clone()))
+        let source = Keeper::source_to_keep(inner);
+        Some((inner.writes, inner.response.clone(), source))
+    }
+
+    /// Gives a new draft the hash of its form, before it is first written.
+    fn name_form(inner: &mut Inner) {
+        if inner.response.meta.form_hash.is_none() {
+            inner.response.meta.form_hash = Some(storage::printed(&inner.form).hash.clone());
+        }
+    }
+
+    /// The form's source, when it is not kept yet; from then on it counts
+    /// as kept, and a failed write marks it as not kept again.
+    fn source_to_keep(inner: &mut Inner) -> Option<FormSource> {
+        (!std::mem::replace(&mut inner.source_kept, true)).then(|| FormSource::of(&inner.form, storage::now_ms()))
+    }
+
+    /// Prints and hashes the form while the phone has nothing else to do,
+    /// so that the first autosave does not pay for it in the middle of
+    /// typing. The result is kept for the whole visit.
+    fn prepare_source_when_idle(self) {
+        let form = self.inner.with_value(|inner| Arc::clone(&inner.form));
+        set_timeout(
+            move || {
+                storage::printed(&form);
+            },
+            SOURCE_DELAY,
+        );
     }
 
     /// Starts a write. Writes start in the order they were prepared, and
@@ -248,11 +292,9 @@ impl Keeper {
             // needs it only when it is reopened after the form changed.
             let storage = storage.clone();
             spawn_local(async move {
-                match storage.save_form(&source).await {
-                    Ok(()) => {
-                        self.inner.try_update_value(|inner| inner.source = None);
-                    }
-                    Err(error) => leptos::logging::warn!("the form's source was not kept: {error}"),
+                if let Err(error) = storage.save_form(&source).await {
+                    leptos::logging::warn!("the form's source was not kept: {error}");
+                    self.inner.try_update_value(|inner| inner.source_kept = false);
                 }
             });
         }
@@ -289,6 +331,9 @@ impl Keeper {
             response.answers = inner.fs.draft_json();
             response.meta.page = u32::try_from(inner.page.get_untracked()).unwrap_or(u32::MAX);
             response.meta.label = label(&inner.label_names, &response.answers);
+            if response.meta.form_hash.is_none() {
+                response.meta.form_hash = Some(storage::printed(&inner.form).hash.clone());
+            }
             response.meta.status = Status::Finalized;
             response.meta.updated_ms = storage::now_ms();
             response.data = Some(data);
@@ -308,7 +353,7 @@ impl Keeper {
                     timer.clear();
                 }
                 inner.closed = true;
-                inner.source.take()
+                Keeper::source_to_keep(inner)
             })
             .flatten();
         self.state.try_set(SaveState::Saving);
@@ -331,9 +376,7 @@ impl Keeper {
                 self.inner.try_update_value(|inner| {
                     inner.closed = false;
                     inner.sent = None;
-                    if inner.source.is_none() {
-                        inner.source = source;
-                    }
+                    inner.source_kept = false;
                 });
                 self.state.try_set(SaveState::Failed(error.clone()));
             }
@@ -381,7 +424,7 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
     let meta = &response.meta;
     let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
     if let Some(form) = &bundled {
-        if meta.form_hash.as_deref().is_none_or(|hash| hash == storage::form_hash(form)) {
+        if meta.form_hash.as_deref().is_none_or(|hash| hash == storage::printed(form).hash) {
             // The same form, or a response from before hashes were kept
             // whose form is still bundled.
             let note = (meta.form_hash.is_none() && meta.form_version != form.version)

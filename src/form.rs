@@ -351,7 +351,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     // A stored draft reopens on the page it was left on.
     let start = resumed.as_ref().map_or(0, |r| (r.meta.page as usize).min(pages.len().saturating_sub(1)));
     let current = RwSignal::new(start);
-    let keeper = Keeper::new(fs, current, &form, resumed);
+    let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
     // Every command and every page turn may change what the draft holds;
     // the keeper writes only when it really did.
     Effect::new(move |_| {

@@ -1,6 +1,10 @@
 //! The records the app keeps: responses, the sources of the forms they were
 //! filled with, and the export log.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -145,6 +149,41 @@ pub fn form_hash(form: &yim_form::Form) -> String {
     hex(&Sha256::digest(yim_form::to_yaml(form).as_bytes()))
 }
 
+/// A resolved form printed as YAML, and the [`form_hash`] of that text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Printed {
+    /// The SHA-256 of `yaml`, in lowercase hex.
+    pub hash: String,
+    /// `yim_form::to_yaml` of the form.
+    pub yaml: String,
+}
+
+thread_local! {
+    /// The forms printed in this visit. The national form prints to 840 KB
+    /// of YAML (its address lists), which takes a sixth of a second on a
+    /// cheap phone; each form is printed once, however often it is opened.
+    /// A `Weak` keeps its allocation until the entry is dropped, so a form
+    /// made later cannot take the address of a dropped one and be mistaken
+    /// for it.
+    static PRINTED: RefCell<Vec<(Weak<yim_form::Form>, Rc<Printed>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The form printed and hashed: the same text and hash as [`form_hash`],
+/// computed once per form for the whole visit.
+pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
+    PRINTED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.retain(|(kept, _)| kept.strong_count() > 0);
+        if let Some((_, printed)) = cache.iter().find(|(kept, _)| std::ptr::eq(kept.as_ptr(), Arc::as_ptr(form))) {
+            return Rc::clone(printed);
+        }
+        let yaml = yim_form::to_yaml(form);
+        let printed = Rc::new(Printed { hash: hex(&Sha256::digest(yaml.as_bytes())), yaml });
+        cache.push((Arc::downgrade(form), Rc::clone(&printed)));
+        printed
+    })
+}
+
 /// Bytes as lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -176,13 +215,13 @@ pub struct FormSource {
 
 impl FormSource {
     /// The source of the resolved `form`, hashed, kept at `now_ms`.
-    pub fn of(form: &yim_form::Form, now_ms: u64) -> FormSource {
-        let yaml = yim_form::to_yaml(form);
+    pub fn of(form: &Arc<yim_form::Form>, now_ms: u64) -> FormSource {
+        let printed = printed(form);
         FormSource {
-            hash: hex(&Sha256::digest(yaml.as_bytes())),
+            hash: printed.hash.clone(),
             form_id: form.id.clone(),
             version: form.version.clone(),
-            yaml,
+            yaml: printed.yaml.clone(),
             saved_ms: now_ms,
         }
     }

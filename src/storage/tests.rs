@@ -117,6 +117,19 @@ fn the_form_hash_follows_the_resolved_form() {
     assert_eq!(form_hash(&load(text)), first, "the same form gives the same hash");
     let changed = text.replace("label: A", "label: B");
     assert_ne!(form_hash(&load(&changed)), first, "a changed label changes the hash");
+
+    // The printing kept for the visit gives the same hash, is made once per
+    // form, and never hands one form's text to another.
+    let tiny = std::sync::Arc::new(load(text));
+    let once = printed(&tiny);
+    assert_eq!(once.hash, first);
+    assert_eq!(once.yaml, yim_form::to_yaml(&tiny));
+    assert!(std::rc::Rc::ptr_eq(&once, &printed(&tiny)), "printed again instead of kept");
+    let other = std::sync::Arc::new(load(&changed));
+    assert_eq!(printed(&other).hash, form_hash(&load(&changed)));
+    drop(tiny);
+    let after_drop = std::sync::Arc::new(load(&changed));
+    assert_eq!(printed(&after_drop).hash, form_hash(&load(&changed)));
 }
 
 // --- errors ----------------------------------------------------------------

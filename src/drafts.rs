@@ -415,12 +415,20 @@ pub enum ResumeError {
     FormGone,
     /// Its kept form no longer loads.
     FormBroken(String),
+    /// It was finalized and sealed for the data office: its answers are no
+    /// longer on the phone in a form it can read.
+    Sealed,
 }
 
 /// Reads the stored response `id` and finds the form to open it with.
 pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeError> {
     let storage = Storage::app();
     let response = storage.get(id).await.map_err(ResumeError::Storage)?;
+    // Showing a sealed response on its form would show an empty form, as if
+    // the answers had been lost; say what happened to them instead.
+    if response.sealed.is_some() {
+        return Err(ResumeError::Sealed);
+    }
     let meta = &response.meta;
     let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
     if let Some(form) = &bundled {
@@ -490,6 +498,7 @@ fn resume_error_text(error: &ResumeError, lang: Lang) -> String {
         ResumeError::Storage(error) => error.user_message(lang.code()).to_string(),
         ResumeError::FormGone => t.form_gone.to_string(),
         ResumeError::FormBroken(problems) => format!("{}: {problems}", t.form_gone),
+        ResumeError::Sealed => t.response_sealed.to_string(),
     }
 }
 

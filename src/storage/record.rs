@@ -94,9 +94,10 @@ pub struct Response {
     /// moment of finalizing (relevant answers and calculations only); this is
     /// what an export bundle carries. `None` for drafts.
     pub data: Option<serde_json::Value>,
-    /// Reserved for the encrypted copy of `data` that export produces (an age
-    /// file, as bytes). Nothing fills it yet; it is stored and read back
-    /// untouched so that the format need not change when export arrives.
+    /// For a finalized response of a form with recipients, the encrypted copy
+    /// of its data (an age file, as bytes) that replaces `answers`, `data`
+    /// and the label once it is finalized (see `seal.rs`). Export bundles
+    /// carry these bytes as they are.
     pub sealed: Option<Vec<u8>>,
 }
 

@@ -238,6 +238,12 @@ test('finalized responses are sealed: no typed answer is stored in clear', async
   const item = page.locator(`li.sealed[data-response="${meta.id}"]`);
   await item.waitFor();
   assert.match(await item.innerText(), /^finalized, sealed · /);
+
+  // Its address (kept in the browser's history from when it was filled)
+  // says that it is sealed, instead of showing its form without answers.
+  await page.goto(`${app.url}#/response/${encodeURIComponent(meta.id)}`);
+  await page.getByRole('alert').filter({ hasText: 'sealed for the data office' }).waitFor();
+  assert.equal(await page.locator('article.form').count(), 0, 'no empty form is shown');
   assert.deepEqual(page.problems, []);
 });
 

@@ -102,14 +102,20 @@ pub(crate) fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
         line: 1,
     };
     let mut choices = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    // One record is read into again and again: the address lists have
+    // thousands of rows, and a new record for each was a good part of
+    // loading them.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
+                // The reader has moved past the row it could not read.
                 diags.push(Diagnostic::new(at(line_of(&e).unwrap_or(1)), describe(&e)));
                 continue;
             }
-        };
+        }
         let line = record
             .position()
             .map_or(1, |p| lines.line_at(p.byte() as usize));
@@ -132,13 +138,15 @@ pub(crate) fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
             Some(i) => Text::Any(record[i].to_string()),
             // Empty cells are left out, so a missing translation is reported
             // as such once the form's languages are known.
-            None => Text::Langs(
-                lang_cols
-                    .iter()
-                    .filter(|(_, i)| !record[*i].trim().is_empty())
-                    .map(|(lang, i)| (lang.clone(), record[*i].to_string()))
-                    .collect(),
-            ),
+            None => {
+                let mut texts = IndexMap::with_capacity(lang_cols.len());
+                for (lang, i) in &lang_cols {
+                    if !record[*i].trim().is_empty() {
+                        texts.insert(lang.clone(), record[*i].to_string());
+                    }
+                }
+                Text::Langs(texts)
+            }
         };
         if matches!(&label, Text::Any(s) if s.trim().is_empty()) {
             diags.push(Diagnostic::new(
@@ -147,10 +155,10 @@ pub(crate) fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
             ));
             continue;
         }
-        let extra: IndexMap<String, String> = extra_cols
-            .iter()
-            .map(|(c, i)| (c.clone(), record[*i].to_string()))
-            .collect();
+        let mut extra = IndexMap::with_capacity(extra_cols.len());
+        for (column, i) in &extra_cols {
+            extra.insert(column.clone(), record[*i].to_string());
+        }
         choices.push(Choice {
             name: name.to_string(),
             label,

@@ -94,10 +94,29 @@ impl<'a> Validator<'a> {
 
     /// The problem with a text's languages, if any.
     fn text_problem(&self, text: &Text, what: &str) -> Option<String> {
+        self.text_problem_with(text, || what.to_string())
+    }
+
+    /// `text_problem` for callers whose description of the text costs a
+    /// `format!`: a list of 8,000 address choices checks each label, and
+    /// nearly all of them are fine, so the description is only made for a
+    /// problem.
+    fn text_problem_with(&self, text: &Text, what: impl Fn() -> String) -> Option<String> {
         let Text::Langs(map) = text else {
             return None;
         };
         let langs = &self.form.languages;
+        // Every language of the form, and no other: the common case, decided
+        // without allocating.
+        if !langs.is_empty()
+            && langs
+                .iter()
+                .all(|lang| map.keys().any(|written| written == lang))
+            && map.keys().all(|written| langs.contains(written))
+        {
+            return None;
+        }
+        let what = what();
         let written: Vec<&str> = map.keys().map(String::as_str).collect();
         if langs.is_empty() {
             return Some(format!(
@@ -323,7 +342,7 @@ impl<'a> Validator<'a> {
                     format!("the choice list `{name}` has no choices"),
                 );
             }
-            let mut seen: HashMap<&str, &Loc> = HashMap::new();
+            let mut seen: HashMap<&str, &Loc> = HashMap::with_capacity(list.choices.len());
             // Language problems usually affect every row of a list (a CSV file
             // without a `label::en` column), so each is reported once per list.
             let mut language_problem: Option<(Loc, String, usize)> = None;
@@ -346,10 +365,9 @@ impl<'a> Validator<'a> {
                 } else {
                     seen.insert(c, &choice.loc);
                 }
-                if let Some(problem) = self.text_problem(
-                    &choice.label,
-                    &format!("the label of choice `{c}` in `{name}`"),
-                ) {
+                if let Some(problem) = self.text_problem_with(&choice.label, || {
+                    format!("the label of choice `{c}` in `{name}`")
+                }) {
                     match &mut language_problem {
                         Some((_, _, more)) => *more += 1,
                         None => language_problem = Some((choice.loc.clone(), problem, 0)),

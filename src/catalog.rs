@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use yim_form::{Diagnostic, Form, MemFiles};
+use yim_form::{Diagnostic, Form, LoadCache, MemFiles};
 
 include!(concat!(env!("OUT_DIR"), "/forms_index.rs"));
 
@@ -44,6 +44,10 @@ struct Slot {
 #[derive(Debug, Default)]
 pub struct Catalog {
     files: MemFiles,
+    /// The files loaded so far. The province variants extend the national
+    /// form, so without it each would parse the national form's YAML and
+    /// its address CSVs again when the home page lists them all.
+    loaded_files: LoadCache,
     slots: Vec<Slot>,
 }
 
@@ -66,7 +70,11 @@ impl Catalog {
                 .map(|(path, text)| (path.to_string(), text.to_string()))
                 .collect(),
         );
-        Catalog { files, slots }
+        Catalog {
+            files,
+            loaded_files: LoadCache::new(),
+            slots,
+        }
     }
 
     /// The forms bundled into this build.
@@ -84,12 +92,16 @@ impl Catalog {
                 loaded: OnceLock::from(Ok(entry)),
             })
             .collect();
-        Catalog { files: MemFiles::new(), slots }
+        Catalog {
+            files: MemFiles::new(),
+            loaded_files: LoadCache::new(),
+            slots,
+        }
     }
 
     fn loaded<'a>(&'a self, slot: &'a Slot) -> &'a Result<Entry, Broken> {
         slot.loaded.get_or_init(|| {
-            let (form, diagnostics) = yim_form::load(&slot.path, &self.files);
+            let (form, diagnostics) = yim_form::load_shared(&slot.path, &self.files, &self.loaded_files);
             match form {
                 // A form with problems may still resolve; it stays listed and
                 // its problems are shown when it is opened.

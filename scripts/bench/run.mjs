@@ -39,7 +39,7 @@ const traceDir = flag('--trace');
 // kept them (see docs/performance.md).
 const profileDir = flag('--cpuprofile');
 // `--only open,typing` runs only some of the steps: throttle, open, typing,
-// repeat, draft, real, size.
+// repeat, draft, real, home, size.
 const only = flag('--only')?.split(',');
 const step = (name) => !only || only.includes(name);
 const [distArg = 'target/bench-dist', formsArg = 'target/bench-forms'] = args;
@@ -569,6 +569,23 @@ try {
     const { time } = await firstInteractive(id);
     row(`${title}: first question interactive`, ms(time), '< 1,000 ms', time < 1000);
   }
+  }
+
+  if (step('home')) {
+    // The page a volunteer starts from: it lists every form of the build,
+    // so it loads them all, province variants and benchmark forms included.
+    const card = 'main a.card-title';
+    const times = [];
+    let forms = 0;
+    for (let run = 0; run < REPEATS; run++) {
+      const { context, page } = await phone();
+      times.push(await traced(page, `home-${run + 1}`, () => openAt(page, '#/', card)));
+      forms = await page.locator(card).count();
+      if (page.problems.length) throw new Error(`home page: ${page.problems.join('; ')}`);
+      await context.close();
+    }
+    const time = median(times);
+    row(`home page: the list of the build's ${forms} forms shown`, ms(time), '< 1,000 ms', time < 1000);
   }
 
   if (step('size')) {

@@ -489,17 +489,17 @@ fn choices(a: &ChoiceList, b: &ChoiceList) -> Vec<String> {
             .collect()
     };
     let (ia, ib) = (by_name(a), by_name(b));
-    for c in &b.choices {
+    for c in b.choices.iter() {
         if !ia.contains_key(&c.name) {
             out.push(format!("+ {}: {}", c.name, all_languages(&c.label)));
         }
     }
-    for c in &a.choices {
+    for c in a.choices.iter() {
         if !ib.contains_key(&c.name) {
             out.push(format!("- {}: {}", c.name, all_languages(&c.label)));
         }
     }
-    for c in &b.choices {
+    for c in b.choices.iter() {
         if let Some(&i) = ia.get(&c.name) {
             changed_choice(&a.choices[i], c, &mut out);
         }

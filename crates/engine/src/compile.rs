@@ -611,7 +611,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
         .list
         .map(|l| {
             let mut cols: Vec<String> = vec!["name".to_owned()];
-            for choice in &c.list(l).choices {
+            for choice in c.list(l).choices.iter() {
                 for k in choice.extra.keys() {
                     if !cols.contains(k) {
                         cols.push(k.clone());

@@ -88,7 +88,7 @@ fn texts(form: &Form) -> Vec<(String, &Text)> {
         }
     }
     for list in form.choices.values() {
-        for c in &list.choices {
+        for c in list.choices.iter() {
             out.push((
                 format!("label of choice {} in {}", c.name, list.name),
                 &c.label,

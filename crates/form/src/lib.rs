@@ -40,7 +40,7 @@ mod validate;
 #[cfg(feature = "fs")]
 pub use files::FsFiles;
 pub use files::{Files, MemFiles};
-pub use load::load;
+pub use load::{load, load_shared, LoadCache};
 pub use model::{
     Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings, Text, Walk,
     Walked,

@@ -8,6 +8,7 @@
 //! its base had.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
@@ -88,11 +89,74 @@ const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 /// diagnostics; it is `None` when the file (or a base it extends) cannot be
 /// read or is not valid YAML. Diagnostics are sorted by file, line and column.
 pub fn load(path: &str, files: &dyn Files) -> (Option<Form>, Vec<Diagnostic>) {
+    load_inner(path, files, None)
+}
+
+/// The bases loaded by earlier calls of [`load_shared`], so that the forms of
+/// one collection that extend the same base read and parse it, and the CSV
+/// lists it names, once instead of once per form.
+///
+/// A cache belongs to one set of files: it must not be used with others,
+/// since it keeps what it read from them.
+#[derive(Default)]
+pub struct LoadCache {
+    files: Mutex<HashMap<String, Arc<LoadedFile>>>,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> LoadCache {
+        LoadCache::default()
+    }
+
+    fn get(&self, path: &str) -> Option<Arc<LoadedFile>> {
+        self.files.lock().ok()?.get(path).cloned()
+    }
+
+    fn put(&self, path: &str, loaded: LoadedFile) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(path.to_string(), Arc::new(loaded));
+        }
+    }
+}
+
+impl std::fmt::Debug for LoadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.files.lock().map(|files| files.len()).unwrap_or(0);
+        f.debug_struct("LoadCache").field("files", &count).finish()
+    }
+}
+
+/// What loading one file gave, before the resolved form is checked as a
+/// whole: the form, and the problems and unreadable lists found on the way.
+struct LoadedFile {
+    form: Option<Form>,
+    diags: Vec<Diagnostic>,
+    unreadable_lists: Vec<Loc>,
+}
+
+/// [`load`], reusing the files that earlier calls with the same `cache`
+/// loaded. The result is the same as `load`'s.
+pub fn load_shared(
+    path: &str,
+    files: &dyn Files,
+    cache: &LoadCache,
+) -> (Option<Form>, Vec<Diagnostic>) {
+    load_inner(path, files, Some(cache))
+}
+
+fn load_inner(
+    path: &str,
+    files: &dyn Files,
+    cache: Option<&LoadCache>,
+) -> (Option<Form>, Vec<Diagnostic>) {
     let mut loader = Loader {
         files,
+        cache,
         diags: Vec::new(),
         chain: Vec::new(),
         unreadable_lists: HashSet::new(),
+        cycles: 0,
     };
     let path = normalize(path);
     let mut form = loader.load_file(&path, None);
@@ -112,6 +176,7 @@ pub fn load(path: &str, files: &dyn Files) -> (Option<Form>, Vec<Diagnostic>) {
 
 struct Loader<'f> {
     files: &'f dyn Files,
+    cache: Option<&'f LoadCache>,
     diags: Vec<Diagnostic>,
     /// The files being loaded, outermost first, to catch `extends` cycles.
     chain: Vec<String>,
@@ -119,6 +184,10 @@ struct Loader<'f> {
     /// kept, empty, so that questions using them do not also report a missing
     /// list, and `validate` does not report them as empty.
     unreadable_lists: HashSet<Loc>,
+    /// How many `extends` cycles were found so far. A file whose loading
+    /// met one is not cached, since the cycle's message depends on where the
+    /// loading started.
+    cycles: usize,
 }
 
 fn entry<'m>(map: &'m MarkedMappingNode, key: &str) -> Option<(&'m MarkedScalarNode, &'m Node)> {
@@ -150,8 +219,13 @@ impl Loader<'_> {
         self.diags.push(Diagnostic::new(loc, message));
     }
 
+    /// Loads one file and the bases it extends, through the cache when
+    /// there is one.
     fn load_file(&mut self, path: &str, from: Option<&Loc>) -> Option<Form> {
+        // Both problems found here are told from the file that asked for
+        // this one, so they are found again for every asker, never cached.
         if let Some(i) = self.chain.iter().position(|p| p == path) {
+            self.cycles += 1;
             let mut names: Vec<&str> = self.chain[i..].iter().map(String::as_str).collect();
             names.push(path);
             let loc = from.cloned().unwrap_or_else(|| Loc::new(path, 1, 1));
@@ -161,6 +235,13 @@ impl Loader<'_> {
             );
             return None;
         }
+        let cached = self.cache.and_then(|cache| cache.get(path));
+        if let Some(loaded) = cached {
+            self.diags.extend(loaded.diags.iter().cloned());
+            self.unreadable_lists
+                .extend(loaded.unreadable_lists.iter().cloned());
+            return loaded.form.clone();
+        }
         let text = match self.files.read(path) {
             Ok(text) => text,
             Err(e) => {
@@ -169,6 +250,38 @@ impl Loader<'_> {
                 return None;
             }
         };
+        // Only bases are kept: a form loaded for itself is not asked for
+        // again by the same collection, and keeping it would hold a second
+        // copy of every form in memory.
+        let Some(cache) = self.cache.filter(|_| from.is_some()) else {
+            return self.read_file(path, text);
+        };
+        let diags_before = self.diags.len();
+        let lists_before = self.unreadable_lists.clone();
+        let cycles_before = self.cycles;
+        let form = self.read_file(path, text);
+        // A cycle met further down is reported as seen from where the
+        // loading started, so a file that met one is loaded again next time.
+        if self.cycles == cycles_before {
+            cache.put(
+                path,
+                LoadedFile {
+                    form: form.clone(),
+                    diags: self.diags[diags_before..].to_vec(),
+                    unreadable_lists: self
+                        .unreadable_lists
+                        .difference(&lists_before)
+                        .cloned()
+                        .collect(),
+                },
+            );
+        }
+        form
+    }
+
+    /// Parses the text of the file at `path` and builds its form, loading
+    /// the base it extends.
+    fn read_file(&mut self, path: &str, text: String) -> Option<Form> {
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
             None => text,
@@ -965,7 +1078,7 @@ impl Loader<'_> {
         };
         Some(ChoiceList {
             name: key.as_str().to_string(),
-            choices,
+            choices: choices.into(),
             loc,
         })
     }
@@ -1347,7 +1460,7 @@ impl Loader<'_> {
                             );
                         }
                     }
-                    list.choices.retain(|c| !gone.contains(&c.name));
+                    Arc::make_mut(&mut list.choices).retain(|c| !gone.contains(&c.name));
                 }
             }
             if let Some((_, value)) = entry(changes, "relabel") {
@@ -1358,7 +1471,10 @@ impl Loader<'_> {
                         let Some(text) = self.text(src, cv) else {
                             continue;
                         };
-                        match list.choices.iter_mut().find(|c| c.name == ck.as_str()) {
+                        match Arc::make_mut(&mut list.choices)
+                            .iter_mut()
+                            .find(|c| c.name == ck.as_str())
+                        {
                             Some(choice) => {
                                 choice.label = text;
                                 choice.loc = src.key_loc(ck);
@@ -1384,7 +1500,7 @@ impl Loader<'_> {
                 if let Some(items) = self.sequence(src, value, "a list of choices") {
                     let added: Vec<Choice> =
                         items.iter().filter_map(|c| self.choice(src, c)).collect();
-                    form.choices[name].choices.extend(added);
+                    Arc::make_mut(&mut form.choices[name].choices).extend(added);
                 }
             }
         }

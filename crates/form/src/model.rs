@@ -317,8 +317,10 @@ pub struct Choice {
 pub struct ChoiceList {
     /// The list's name, as used in `select_one NAME`.
     pub name: String,
-    /// The choices in order.
-    pub choices: Vec<Choice>,
+    /// The choices in order. They are shared, not copied, between the forms
+    /// that extend one base, since an address list holds thousands of them;
+    /// `Arc::make_mut` copies them for a form that changes them.
+    pub choices: Arc<Vec<Choice>>,
     /// Where the list is named under `choices:`.
     pub loc: Loc,
 }
@@ -446,7 +448,7 @@ impl Form {
         self.questions.iter_mut().for_each(strip_question);
         for list in self.choices.values_mut() {
             list.loc = Loc::default();
-            for c in &mut list.choices {
+            for c in Arc::make_mut(&mut list.choices) {
                 c.loc = Loc::default();
             }
         }

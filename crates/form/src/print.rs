@@ -56,7 +56,7 @@ pub fn to_yaml(form: &Form) -> String {
         out.push_str("choices:\n");
         for (name, list) in &form.choices {
             let _ = writeln!(out, "  {}:", scalar(name));
-            for c in &list.choices {
+            for c in list.choices.iter() {
                 let _ = writeln!(out, "    - {}", choice(c));
             }
         }

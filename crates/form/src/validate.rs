@@ -346,7 +346,7 @@ impl<'a> Validator<'a> {
             // Language problems usually affect every row of a list (a CSV file
             // without a `label::en` column), so each is reported once per list.
             let mut language_problem: Option<(Loc, String, usize)> = None;
-            for choice in &list.choices {
+            for choice in list.choices.iter() {
                 let c = choice.name.as_str();
                 if c.chars().any(char::is_whitespace) {
                     self.err(

@@ -1,6 +1,7 @@
 //! The choices sheet: rows to choice lists.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use yim_form::{Choice, ChoiceList, Text};
@@ -99,10 +100,10 @@ impl Converter {
             });
             let entry = lists.entry(list.clone()).or_insert_with(|| ChoiceList {
                 name: list.clone(),
-                choices: Vec::new(),
+                choices: Default::default(),
                 loc: loc.clone(),
             });
-            entry.choices.push(Choice {
+            Arc::make_mut(&mut entry.choices).push(Choice {
                 name,
                 label,
                 extra: extras,
@@ -112,7 +113,7 @@ impl Converter {
         // Filter columns name choices of other lists (a district's
         // `province`), so they follow the renames.
         for list in lists.values_mut() {
-            for c in &mut list.choices {
+            for c in Arc::make_mut(&mut list.choices) {
                 for v in c.extra.values_mut() {
                     if let Some(new) = self.renamed_choices.get(v.as_str()) {
                         *v = new.clone();

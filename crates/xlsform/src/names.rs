@@ -47,7 +47,7 @@ impl Converter {
                 if !lists.contains_key(&with) {
                     let mut copy = lists[&base].clone();
                     copy.name = with.clone();
-                    copy.choices.push(Choice {
+                    Arc::make_mut(&mut copy.choices).push(Choice {
                         name: "other".into(),
                         label: Text::Any("Other".into()),
                         extra: IndexMap::new(),

@@ -11,24 +11,8 @@ use std::path::Path;
 
 use yim_form::{load, MemFiles};
 
-/// Reads every file under `dir` into memory, keyed by its path below the
-/// crate's `tests/` directory (so diagnostics read `broken/x.yaml:3:5: ...`).
-fn read_tree(dir: &Path, files: &mut MemFiles) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(&path, files);
-        } else {
-            let key = path
-                .strip_prefix("tests")
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            files.insert(&key, fs::read_to_string(&path).unwrap());
-        }
-    }
-}
+mod common;
+use common::read_tree;
 
 fn check(files: &MemFiles, case: &str, expected_path: &Path) -> Option<String> {
     let (_, diagnostics) = load(case, files);
@@ -49,7 +33,7 @@ fn check(files: &MemFiles, case: &str, expected_path: &Path) -> Option<String> {
 #[test]
 fn broken_forms() {
     let mut files = MemFiles::new();
-    read_tree(Path::new("tests/broken"), &mut files);
+    read_tree(Path::new("tests/broken"), Path::new("tests"), &mut files);
     let mut cases: Vec<String> = files
         .0
         .keys()

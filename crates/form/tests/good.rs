@@ -12,26 +12,12 @@ use std::time::Instant;
 
 use yim_form::{load, to_yaml, Check, Form, Loc, MemFiles, QType, Text};
 
-fn read_tree(dir: &Path, files: &mut MemFiles) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(&path, files);
-        } else {
-            let key = path
-                .strip_prefix("tests")
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            files.insert(&key, fs::read_to_string(&path).unwrap());
-        }
-    }
-}
+mod common;
+use common::read_tree;
 
 fn good_files() -> MemFiles {
     let mut files = MemFiles::new();
-    read_tree(Path::new("tests/good"), &mut files);
+    read_tree(Path::new("tests/good"), Path::new("tests"), &mut files);
     files
 }
 

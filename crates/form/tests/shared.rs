@@ -4,28 +4,12 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use yim_form::{load, load_shared, Diagnostic, Files, Form, LoadCache, MemFiles};
 
-/// Every file under `dir`, keyed by its path from `strip`.
-fn read_tree(dir: &Path, strip: &Path, files: &mut MemFiles) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(&path, strip, files);
-        } else {
-            let key = path
-                .strip_prefix(strip)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            files.insert(&key, fs::read_to_string(&path).unwrap());
-        }
-    }
-}
+mod common;
+use common::read_tree;
 
 fn yaml_paths(files: &MemFiles) -> Vec<String> {
     files

@@ -101,7 +101,8 @@ impl Catalog {
 
     fn loaded<'a>(&'a self, slot: &'a Slot) -> &'a Result<Entry, Broken> {
         slot.loaded.get_or_init(|| {
-            let (form, diagnostics) = yim_form::load_shared(&slot.path, &self.files, &self.loaded_files);
+            let (form, diagnostics) =
+                yim_form::load_shared(&slot.path, &self.files, &self.loaded_files);
             match form {
                 // A form with problems may still resolve; it stays listed and
                 // its problems are shown when it is opened.

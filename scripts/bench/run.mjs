@@ -197,26 +197,34 @@ async function throttleCheck() {
   return slow / fast;
 }
 
+/// Loads the app at `hash` REPEATS times, each in a fresh page, and returns
+/// the median time until `selector` shows. `onPage` runs on each loaded
+/// page before it is closed, to check it or to take more from it.
+async function freshLoads(name, hash, selector, onPage = async () => {}) {
+  const times = [];
+  for (let run = 0; run < REPEATS; run++) {
+    const { context, page } = await phone();
+    times.push(await traced(page, `${name}-${run + 1}`, () => openAt(page, hash, selector)));
+    await onPage(page);
+    if (page.problems.length) throw new Error(`${name}: ${page.problems.join('; ')}`);
+    await context.close();
+  }
+  return median(times);
+}
+
 /// Opens the form `id` REPEATS times, each in a fresh page, and returns the
 /// median time to its first question; with `last`, also the median time
 /// until that element is there (a long page is built a chunk at a time
 /// after its first screen).
 async function firstInteractive(id, last = null) {
-  const times = [];
   const complete = [];
-  for (let run = 0; run < REPEATS; run++) {
-    const { context, page } = await phone();
-    const time = await traced(page, `open-${id}-${run + 1}`, () =>
-      openAt(page, `#/form/${id}`, `main [data-form="${id}"] ${FIRST_FIELD.replace('main ', '')}`),
-    );
+  const selector = `main [data-form="${id}"] ${FIRST_FIELD.replace('main ', '')}`;
+  const time = await freshLoads(`open-${id}`, `#/form/${id}`, selector, async (page) => {
     if (last) complete.push(await page.evaluate((last) => window.__bench.shown(last), last));
     const diagnostics = await page.locator('.diagnostics').count();
     if (diagnostics) throw new Error(`the form ${id} opened with problems`);
-    if (page.problems.length) throw new Error(`${id}: ${page.problems.join('; ')}`);
-    times.push(time);
-    await context.close();
-  }
-  return { time: median(times), complete: last ? median(complete) : null };
+  });
+  return { time, complete: last ? median(complete) : null };
 }
 
 /// Types into `q1` of a 1,000-question form: a `2` after the `1` already
@@ -575,16 +583,10 @@ try {
     // The page a volunteer starts from: it lists every form of the build,
     // so it loads them all, province variants and benchmark forms included.
     const card = 'main a.card-title';
-    const times = [];
     let forms = 0;
-    for (let run = 0; run < REPEATS; run++) {
-      const { context, page } = await phone();
-      times.push(await traced(page, `home-${run + 1}`, () => openAt(page, '#/', card)));
+    const time = await freshLoads('home', '#/', card, async (page) => {
       forms = await page.locator(card).count();
-      if (page.problems.length) throw new Error(`home page: ${page.problems.join('; ')}`);
-      await context.close();
-    }
-    const time = median(times);
+    });
     row(`home page: the list of the build's ${forms} forms shown`, ms(time), '< 1,000 ms', time < 1000);
   }
 

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::catalog::Catalog;
+use crate::drafts::{ResumeScreen, Saved};
 use crate::form::FormScreen;
 use crate::home::Home;
 use crate::i18n::{initial_language, remember_language, Lang};
-use crate::drafts::{ResumeScreen, Saved};
 use crate::studio::Studio;
 
 /// Which screen is showing. Screens live in the URL fragment (`#/form/ID`)
@@ -49,7 +49,10 @@ impl Route {
         match self {
             Route::Home => "#/".to_string(),
             Route::Form(id) => format!("#/form/{}", String::from(js_sys::encode_uri_component(id))),
-            Route::Response(id) => format!("#/response/{}", String::from(js_sys::encode_uri_component(id))),
+            Route::Response(id) => format!(
+                "#/response/{}",
+                String::from(js_sys::encode_uri_component(id))
+            ),
             Route::Studio => "#/studio".to_string(),
             Route::Export => "#/export".to_string(),
         }

@@ -141,7 +141,11 @@ impl Catalog {
     pub fn by_id(&self, id: &str) -> Option<&Entry> {
         self.slots
             .iter()
-            .filter(|slot| slot.declared_id.as_deref().is_none_or(|declared| declared == id))
+            .filter(|slot| {
+                slot.declared_id
+                    .as_deref()
+                    .is_none_or(|declared| declared == id)
+            })
             .filter_map(|slot| self.loaded(slot).as_ref().ok())
             .find(|entry| entry.form.id == id)
     }
@@ -238,9 +242,18 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn the_declared_id_is_read_only_when_the_layout_is_plain() {
-        check("form:\n  id: child-core\n  version: '1'\n", Some("child-core"));
-        check("# A comment.\nextends: ../a.yaml\n\nform:\n  # the id\n  id: \"child-phayao\"\n", Some("child-phayao"));
-        check("form: {id: t, version: '1', title: T}\nquestions: []\n", Some("t"));
+        check(
+            "form:\n  id: child-core\n  version: '1'\n",
+            Some("child-core"),
+        );
+        check(
+            "# A comment.\nextends: ../a.yaml\n\nform:\n  # the id\n  id: \"child-phayao\"\n",
+            Some("child-phayao"),
+        );
+        check(
+            "form: {id: t, version: '1', title: T}\nquestions: []\n",
+            Some("t"),
+        );
         check("form: {id: 'bench'}\n", Some("bench"));
         // Anything else is loaded to find out.
         check("form:\n  version: '1'\n  id: later\n", None);
@@ -251,7 +264,8 @@ mod tests {
         check("questions: []\n", None);
     }
 
-    const A: &str = "form: {id: a, version: '1', title: A}\nquestions:\n  - {name: x, type: text, label: X}\n";
+    const A: &str =
+        "form: {id: a, version: '1', title: A}\nquestions:\n  - {name: x, type: text, label: X}\n";
     const B: &str = "form:\n  id: b\n  version: '1'\n  title: B\nquestions:\n  - {name: y, type: text, label: Y}\n";
     // Its id cannot be read without loading it.
     const C: &str = "form:\n  version: '1'\n  id: c\n  title: C\nquestions:\n  - {name: z, type: text, label: Z}\n";
@@ -268,17 +282,29 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn opening_a_form_loads_that_form_and_the_files_not_read_quickly() {
-        let files = [("a.yaml", A), ("b.yaml", B), ("c.yaml", C), ("d.yaml", BROKEN)];
+        let files = [
+            ("a.yaml", A),
+            ("b.yaml", B),
+            ("c.yaml", C),
+            ("d.yaml", BROKEN),
+        ];
         let catalog = Catalog::load(&files);
         assert_eq!(loaded(&catalog), Vec::<&str>::new());
-        assert_eq!(catalog.by_id("b").map(|e| e.form.title.get("en", "en")), Some("B"));
+        assert_eq!(
+            catalog.by_id("b").map(|e| e.form.title.get("en", "en")),
+            Some("B")
+        );
         assert_eq!(loaded(&catalog), ["b.yaml"]);
         assert_eq!(catalog.by_id("c").map(|e| e.form.id.as_str()), Some("c"));
         assert_eq!(loaded(&catalog), ["b.yaml", "c.yaml"]);
         assert!(catalog.by_id("d").is_none());
         assert!(catalog.by_id("nothing").is_none());
         // Listing every form loads the rest, and the broken file is listed.
-        let ids: Vec<&str> = catalog.entries().iter().map(|e| e.form.id.as_str()).collect();
+        let ids: Vec<&str> = catalog
+            .entries()
+            .iter()
+            .map(|e| e.form.id.as_str())
+            .collect();
         assert_eq!(ids, ["a", "b", "c"]);
         let broken: Vec<&str> = catalog.broken().iter().map(|b| b.path.as_str()).collect();
         assert_eq!(broken, ["d.yaml"]);

@@ -18,7 +18,9 @@ use leptos::task::spawn_local;
 use crate::catalog::Catalog;
 use crate::engine_bridge::FormSession;
 use crate::i18n::Lang;
-use crate::storage::{self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError};
+use crate::storage::{
+    self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError,
+};
 
 /// How long the autosave waits after a change before it writes, so that
 /// typing a word costs one write rather than one per letter.
@@ -142,15 +144,25 @@ impl Keeper {
     /// answers are loaded into `fs`, inside the form screen's owner: it
     /// saves at once when the page is hidden or closed and when the screen
     /// goes away.
-    pub fn new(fs: FormSession, page: RwSignal<usize>, form: Arc<yim_form::Form>, resumed: Option<Response>) -> Keeper {
+    pub fn new(
+        fs: FormSession,
+        page: RwSignal<usize>,
+        form: Arc<yim_form::Form>,
+        resumed: Option<Response>,
+    ) -> Keeper {
         let now = storage::now_ms();
         let (response, stored) = match resumed {
             Some(response) => (response, true),
             None => {
                 // The form's hash is filled in by the first write: printing
                 // and hashing a large form would delay its first question.
-                let form_ref = FormRef { id: form.id.clone(), version: form.version.clone(), hash: String::new() };
-                let mut draft = Response::new_draft(&form_ref, &storage::settings::device_id(), now);
+                let form_ref = FormRef {
+                    id: form.id.clone(),
+                    version: form.version.clone(),
+                    hash: String::new(),
+                };
+                let mut draft =
+                    Response::new_draft(&form_ref, &storage::settings::device_id(), now);
                 draft.meta.form_hash = None;
                 (draft, false)
             }
@@ -167,7 +179,10 @@ impl Keeper {
                     .walk()
                     .filter(|walked| {
                         walked.question.qtype == yim_form::QType::Text
-                            && !walked.parents.iter().any(|parent| parent.qtype == yim_form::QType::Repeat)
+                            && !walked
+                                .parents
+                                .iter()
+                                .any(|parent| parent.qtype == yim_form::QType::Repeat)
                     })
                     .map(|walked| walked.question.name.clone())
                     .collect(),
@@ -202,13 +217,17 @@ impl Keeper {
 
     /// Whether the response was finalized (here or before it was opened).
     pub fn is_closed(self) -> bool {
-        self.inner.try_with_value(|inner| inner.closed).unwrap_or(true)
+        self.inner
+            .try_with_value(|inner| inner.closed)
+            .unwrap_or(true)
     }
 
     /// Something changed: save in [`AUTOSAVE_DELAY`] unless another change
     /// comes first.
     pub fn changed(self) {
-        let Some(previous) = self.inner.try_update_value(|inner| inner.timer.take()) else { return };
+        let Some(previous) = self.inner.try_update_value(|inner| inner.timer.take()) else {
+            return;
+        };
         if let Some(timer) = previous {
             timer.clear();
         }
@@ -223,7 +242,11 @@ impl Keeper {
     /// Writes now what the screen shows, unless it is what was last
     /// written; `force` writes anyway (the Save draft button, Try again).
     pub fn save_now(self, force: bool) {
-        let Some(write) = self.inner.try_update_value(|inner| Keeper::prepare(inner, force)).flatten() else {
+        let Some(write) = self
+            .inner
+            .try_update_value(|inner| Keeper::prepare(inner, force))
+            .flatten()
+        else {
             return;
         };
         self.write(write, None);
@@ -239,7 +262,10 @@ impl Keeper {
         }
         let answers = inner.fs.draft_json();
         let page = inner.page.get_untracked();
-        let unchanged = inner.sent.as_ref().is_some_and(|(a, p)| *a == answers && *p == page);
+        let unchanged = inner
+            .sent
+            .as_ref()
+            .is_some_and(|(a, p)| *a == answers && *p == page);
         if unchanged && !force {
             return None;
         }
@@ -265,7 +291,8 @@ impl Keeper {
     /// The form's source, when it is not kept yet; from then on it counts
     /// as kept, and a failed write marks it as not kept again.
     fn source_to_keep(inner: &mut Inner) -> Option<FormSource> {
-        (!std::mem::replace(&mut inner.source_kept, true)).then(|| FormSource::of(&inner.form, storage::now_ms()))
+        (!std::mem::replace(&mut inner.source_kept, true))
+            .then(|| FormSource::of(&inner.form, storage::now_ms()))
     }
 
     /// Prints and hashes the form while the phone has nothing else to do,
@@ -284,7 +311,11 @@ impl Keeper {
     /// Starts a write. Writes start in the order they were prepared, and
     /// IndexedDB runs transactions on the same store in the order they
     /// began, so the latest state always lands last.
-    fn write(self, (number, response, source): (u64, Response, Option<FormSource>), then: Option<Box<dyn FnOnce()>>) {
+    fn write(
+        self,
+        (number, response, source): (u64, Response, Option<FormSource>),
+        then: Option<Box<dyn FnOnce()>>,
+    ) {
         self.state.try_set(SaveState::Saving);
         let storage = Storage::app();
         if let Some(source) = source {
@@ -294,7 +325,8 @@ impl Keeper {
             spawn_local(async move {
                 if let Err(error) = storage.save_form(&source).await {
                     leptos::logging::warn!("the form's source was not kept: {error}");
-                    self.inner.try_update_value(|inner| inner.source_kept = false);
+                    self.inner
+                        .try_update_value(|inner| inner.source_kept = false);
                 }
             });
         }
@@ -302,7 +334,10 @@ impl Keeper {
         spawn_local(async move {
             let result = storage.put(&response).await;
             saved.bump();
-            let latest = self.inner.try_with_value(|inner| inner.writes == number).unwrap_or(false);
+            let latest = self
+                .inner
+                .try_with_value(|inner| inner.writes == number)
+                .unwrap_or(false);
             match result {
                 Ok(()) => {
                     if latest {
@@ -432,12 +467,23 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
     let meta = &response.meta;
     let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
     if let Some(form) = &bundled {
-        if meta.form_hash.as_deref().is_none_or(|hash| hash == storage::printed(form).hash) {
+        if meta
+            .form_hash
+            .as_deref()
+            .is_none_or(|hash| hash == storage::printed(form).hash)
+        {
             // The same form, or a response from before hashes were kept
             // whose form is still bundled.
-            let note = (meta.form_hash.is_none() && meta.form_version != form.version)
-                .then(|| VersionNote::Current { started: meta.form_version.clone() });
-            return Ok(Resume { form: form.clone(), note, response });
+            let note = (meta.form_hash.is_none() && meta.form_version != form.version).then(|| {
+                VersionNote::Current {
+                    started: meta.form_version.clone(),
+                }
+            });
+            return Ok(Resume {
+                form: form.clone(),
+                note,
+                response,
+            });
         }
     }
     if let Some(hash) = &meta.form_hash {
@@ -446,19 +492,31 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
             return match form {
                 Some(form) => Ok(Resume {
                     form: Arc::new(form),
-                    note: Some(VersionNote::Older { version: source.version }),
+                    note: Some(VersionNote::Older {
+                        version: source.version,
+                    }),
                     response,
                 }),
                 None => Err(ResumeError::FormBroken(
-                    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                    diagnostics
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 )),
             };
         }
     }
     match bundled {
         Some(form) => {
-            let note = Some(VersionNote::Current { started: meta.form_version.clone() });
-            Ok(Resume { form, note, response })
+            let note = Some(VersionNote::Current {
+                started: meta.form_version.clone(),
+            });
+            Ok(Resume {
+                form,
+                note,
+                response,
+            })
         }
         None => Err(ResumeError::FormGone),
     }
@@ -508,7 +566,10 @@ pub fn version_note_text(note: &VersionNote, lang: Lang) -> String {
     let t = lang.text();
     match note {
         VersionNote::Older { version } => format!("{} {version}", t.older_version_note),
-        VersionNote::Current { started } => format!("{} {started}. {}", t.started_version, t.current_version_note),
+        VersionNote::Current { started } => format!(
+            "{} {started}. {}",
+            t.started_version, t.current_version_note
+        ),
     }
 }
 
@@ -535,11 +596,18 @@ pub struct Overview {
 /// Reads the counts of the catalog's forms and every draft.
 pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
     let storage = Storage::app();
-    let ids: Vec<&str> = catalog.entries().iter().map(|entry| entry.form.id.as_str()).collect();
+    let ids: Vec<&str> = catalog
+        .entries()
+        .iter()
+        .map(|entry| entry.form.id.as_str())
+        .collect();
     let counts = storage.counts(&ids).await?;
     let mut drafts = storage.list_status(Status::Draft).await?;
     drafts.reverse();
-    Ok(Overview { counts: ids.iter().map(|id| id.to_string()).zip(counts).collect(), drafts })
+    Ok(Overview {
+        counts: ids.iter().map(|id| id.to_string()).zip(counts).collect(),
+        drafts,
+    })
 }
 
 /// The drafts of one form (or of forms the app no longer bundles), each a
@@ -596,9 +664,13 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
 pub fn format_time(ms: u64, lang: Lang) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
-    for (key, value) in
-        [("day", "numeric"), ("month", "short"), ("year", "numeric"), ("hour", "2-digit"), ("minute", "2-digit")]
-    {
+    for (key, value) in [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     let locale = match lang {

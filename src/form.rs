@@ -9,9 +9,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::catalog::Catalog;
+use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::engine_bridge::{self, ChoiceView, FormSession, InstanceView, NodeView};
 use crate::i18n::Lang;
-use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::thai_date::display_date;
 
 /// Choice lists longer than this become a dropdown with a search box rather
@@ -349,7 +349,9 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         )
     };
     // A stored draft reopens on the page it was left on.
-    let start = resumed.as_ref().map_or(0, |r| (r.meta.page as usize).min(pages.len().saturating_sub(1)));
+    let start = resumed.as_ref().map_or(0, |r| {
+        (r.meta.page as usize).min(pages.len().saturating_sub(1))
+    });
     let current = RwSignal::new(start);
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
     // Every command and every page turn may change what the draft holds;
@@ -405,13 +407,14 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         attempted.set(true);
         if found.is_empty() {
             let response = keeper.finalized(fs.answers_json());
-            let response = match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
-                Ok(response) => response,
-                Err(error) => {
-                    seal_error.set(Some(error));
-                    return;
-                }
-            };
+            let response =
+                match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
+                    Ok(response) => response,
+                    Err(error) => {
+                        seal_error.set(Some(error));
+                        return;
+                    }
+                };
             seal_error.set(None);
             // The screen closes only once the finalized response is on the
             // phone; a failed write leaves it open with a retry.
@@ -639,7 +642,10 @@ fn render_node(fs: FormSession, node: NodeView) -> AnyView {
 
 fn render_group(fs: FormSession, group: NodeView) -> AnyView {
     let path = group.path.clone();
-    let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint, n.relevant)));
+    let state = Memo::new(move |_| {
+        fs.node_shallow(&path)
+            .map(|n| (n.label, n.hint, n.relevant))
+    });
     let heading_id = format!("{}-heading", dom_id(&group.path));
     let children = progressive(fs, group.children);
     view! {
@@ -716,9 +722,14 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
             // Take the keyboard to the new entry's first question. The entry
             // is found by the id of its heading, which costs the same with
             // 200 entries as with one.
-            let heading = format!("{}-heading", dom_id(&format!("{path}[{}]", fs.repeat_len(&path))));
+            let heading = format!(
+                "{}-heading",
+                dom_id(&format!("{path}[{}]", fs.repeat_len(&path)))
+            );
             request_animation_frame(move || {
-                let entry = document().get_element_by_id(&heading).and_then(|h| h.closest(".instance").ok().flatten());
+                let entry = document()
+                    .get_element_by_id(&heading)
+                    .and_then(|h| h.closest(".instance").ok().flatten());
                 if let Some(entry) = entry {
                     if let Ok(Some(control)) = entry.query_selector("input, select, textarea") {
                         if let Ok(control) =

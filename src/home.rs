@@ -39,9 +39,16 @@ pub fn Home() -> impl IntoView {
             Ok(overview) => (overview, None),
             Err(error) => (Overview::default(), Some(error)),
         };
-        let failure = failure.map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> });
+        let failure = failure.map(
+            |error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> },
+        );
         let drafts_of = |form_id: &str| -> Vec<_> {
-            overview.drafts.iter().filter(|meta| meta.form_id == form_id).cloned().collect()
+            overview
+                .drafts
+                .iter()
+                .filter(|meta| meta.form_id == form_id)
+                .cloned()
+                .collect()
         };
         let groups = catalog
             .by_province()
@@ -114,8 +121,12 @@ pub fn Home() -> impl IntoView {
             .then(|| view! { <p>{t.no_forms}</p> });
         // Drafts whose form the app no longer bundles still open, with the
         // form source kept when they were started.
-        let orphans: Vec<_> =
-            overview.drafts.iter().filter(|meta| catalog.by_id(&meta.form_id).is_none()).cloned().collect();
+        let orphans: Vec<_> = overview
+            .drafts
+            .iter()
+            .filter(|meta| catalog.by_id(&meta.form_id).is_none())
+            .cloned()
+            .collect();
         let orphans = (!orphans.is_empty()).then(|| {
             view! {
                 <section class="province">

@@ -9,7 +9,9 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::database::ObjectStoreName;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
 use indexed_db_futures::{KeyRange, SerialiseToJs};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
@@ -91,9 +93,16 @@ fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
 /// is on the disk (`durability: "strict"`). Chromium's default only hands it
 /// to the operating system, which a phone whose battery dies can lose; a
 /// draft is saved at most every half second, so the extra flush is cheap.
-pub(super) fn writing<S: ObjectStoreName>(db: &Database, stores: S) -> Result<Transaction<'_>, StorageError> {
+pub(super) fn writing<S: ObjectStoreName>(
+    db: &Database,
+    stores: S,
+) -> Result<Transaction<'_>, StorageError> {
     let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
-    idb(db.transaction(stores).with_mode(TransactionMode::Readwrite).with_options(options).build())
+    idb(db
+        .transaction(stores)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(options)
+        .build())
 }
 
 /// Commits `tx`. When the browser aborts the commit, the transaction's own
@@ -114,11 +123,21 @@ pub(super) async fn commit(tx: Transaction<'_>) -> Result<(), StorageError> {
 /// with `form_id` and `status`: an array sorts after every number, so
 /// `[form, status, []]` is above every update time.
 fn form_status_range(form_id: &str, status: Status) -> KeyRange<serde_json::Value> {
-    KeyRange::Bound(json!([form_id, status.as_str()]), false, json!([form_id, status.as_str(), []]), false)
+    KeyRange::Bound(
+        json!([form_id, status.as_str()]),
+        false,
+        json!([form_id, status.as_str(), []]),
+        false,
+    )
 }
 
 fn status_range(status: Status) -> KeyRange<serde_json::Value> {
-    KeyRange::Bound(json!([status.as_str()]), false, json!([status.as_str(), []]), false)
+    KeyRange::Bound(
+        json!([status.as_str()]),
+        false,
+        json!([status.as_str(), []]),
+        false,
+    )
 }
 
 impl Storage {
@@ -234,7 +253,12 @@ impl Storage {
         // Serialised once, outside the retry, and shared by both attempts.
         let records = responses
             .iter()
-            .map(|response| Ok((idb(response.meta.serialise_to_js())?, idb(Body::of(response).serialise_to_js())?)))
+            .map(|response| {
+                Ok((
+                    idb(response.meta.serialise_to_js())?,
+                    idb(Body::of(response).serialise_to_js())?,
+                ))
+            })
             .collect::<Result<Vec<_>, StorageError>>()?;
         self.run(|db| {
             let records = &records;
@@ -246,12 +270,19 @@ impl Storage {
                 // checks cost one round trip, not one per response.
                 let stored = responses
                     .iter()
-                    .map(|response| idb(metas.get::<ResponseMeta, _, _>(response.meta.id.as_str()).serde()))
+                    .map(|response| {
+                        idb(metas
+                            .get::<ResponseMeta, _, _>(response.meta.id.as_str())
+                            .serde())
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 for (stored, response) in stored.into_iter().zip(responses) {
                     if let Some(stored) = idb(stored.await)? {
                         if !stored.status.may_become(response.meta.status) {
-                            return Err(StorageError::ReadOnly { id: stored.id, status: stored.status });
+                            return Err(StorageError::ReadOnly {
+                                id: stored.id,
+                                status: stored.status,
+                            });
                         }
                     }
                 }
@@ -314,7 +345,11 @@ impl Storage {
     /// the result, all in one transaction, so that nothing written in
     /// between is lost. The new status must be one the old may become.
     /// `change` may run twice if the connection had to be reopened.
-    pub async fn update(&self, id: &str, change: impl Fn(&mut Response)) -> Result<Response, StorageError> {
+    pub async fn update(
+        &self,
+        id: &str,
+        change: impl Fn(&mut Response),
+    ) -> Result<Response, StorageError> {
         self.run(|db| {
             let change = &change;
             async move {
@@ -337,7 +372,10 @@ impl Storage {
                     before.may_become(response.meta.status)
                 };
                 if !allowed {
-                    return Err(StorageError::ReadOnly { id: id.to_string(), status: before });
+                    return Err(StorageError::ReadOnly {
+                        id: id.to_string(),
+                        status: before,
+                    });
                 }
                 let _meta = idb(metas.put(&response.meta).serde())?;
                 let _body = idb(bodies.put(&Body::of(&response)).serde())?;
@@ -358,7 +396,10 @@ impl Storage {
             let meta = idb(idb(metas.get::<ResponseMeta, _, _>(id).serde())?.await)?;
             let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
             if meta.status != Status::Draft {
-                return Err(StorageError::ReadOnly { id: meta.id, status: meta.status });
+                return Err(StorageError::ReadOnly {
+                    id: meta.id,
+                    status: meta.status,
+                });
             }
             let _meta = idb(metas.delete(id).primitive())?;
             let _body = idb(bodies.delete(id).primitive())?;
@@ -369,14 +410,20 @@ impl Storage {
 
     /// The responses of one form in one status, most recently updated
     /// first, without their answers.
-    pub async fn list(&self, form_id: &str, status: Status) -> Result<Vec<ResponseMeta>, StorageError> {
+    pub async fn list(
+        &self,
+        form_id: &str,
+        status: Status,
+    ) -> Result<Vec<ResponseMeta>, StorageError> {
         let mut list = self
             .run(|db| async move {
                 let tx = idb(db.transaction(stores::RESPONSES).build())?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let index = idb(metas.index(indexes::FORM_STATUS))?;
-                let request =
-                    idb(index.get_all::<ResponseMeta>().with_query(form_status_range(form_id, status)).serde())?;
+                let request = idb(index
+                    .get_all::<ResponseMeta>()
+                    .with_query(form_status_range(form_id, status))
+                    .serde())?;
                 idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
             })
             .await?;
@@ -391,7 +438,10 @@ impl Storage {
             let tx = idb(db.transaction(stores::RESPONSES).build())?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let index = idb(metas.index(indexes::STATUS))?;
-            let request = idb(index.get_all::<ResponseMeta>().with_query(status_range(status)).serde())?;
+            let request = idb(index
+                .get_all::<ResponseMeta>()
+                .with_query(status_range(status))
+                .serde())?;
             idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
         })
         .await
@@ -404,7 +454,11 @@ impl Storage {
             let tx = idb(db.transaction(stores::RESPONSES).build())?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let index = idb(metas.index(indexes::FORM_STATUS))?;
-            idb(idb(index.count().with_query(form_status_range(form_id, status)).serde())?.await)
+            idb(idb(index
+                .count()
+                .with_query(form_status_range(form_id, status))
+                .serde())?
+            .await)
         })
         .await
     }
@@ -419,7 +473,10 @@ impl Storage {
             let mut requests = Vec::with_capacity(form_ids.len() * 3);
             for form_id in form_ids {
                 for status in Status::ALL {
-                    requests.push(idb(index.count().with_query(form_status_range(form_id, status)).serde())?);
+                    requests.push(idb(index
+                        .count()
+                        .with_query(form_status_range(form_id, status))
+                        .serde())?);
                 }
             }
             let mut counts = Vec::with_capacity(form_ids.len());
@@ -476,9 +533,13 @@ impl Storage {
                 .map(|id| idb(metas.get::<ResponseMeta, _, _>(id.as_str()).serde()))
                 .collect::<Result<Vec<_>, _>>()?;
             for (stored, id) in stored.into_iter().zip(&export.response_ids) {
-                let mut meta = idb(stored.await)?.ok_or_else(|| StorageError::NotFound { id: id.clone() })?;
+                let mut meta =
+                    idb(stored.await)?.ok_or_else(|| StorageError::NotFound { id: id.clone() })?;
                 if !meta.status.may_become(Status::Exported) {
-                    return Err(StorageError::ReadOnly { id: meta.id, status: meta.status });
+                    return Err(StorageError::ReadOnly {
+                        id: meta.id,
+                        status: meta.status,
+                    });
                 }
                 meta.status = Status::Exported;
                 meta.updated_ms = export.created_ms;
@@ -495,7 +556,8 @@ impl Storage {
         self.run(|db| async move {
             let tx = idb(db.transaction(stores::EXPORTS).build())?;
             let exports = idb(tx.object_store(stores::EXPORTS))?;
-            idb(idb(idb(exports.get_all::<ExportRecord>().serde())?.await)?.collect::<Result<Vec<_>, _>>())
+            idb(idb(idb(exports.get_all::<ExportRecord>().serde())?.await)?
+                .collect::<Result<Vec<_>, _>>())
         })
         .await
     }
@@ -569,8 +631,11 @@ impl Inner {
         raw.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
         raw.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         this.unwatch();
-        *this.watched.borrow_mut() =
-            Some(Watched { db: raw, _on_versionchange: on_versionchange, _on_close: on_close });
+        *this.watched.borrow_mut() = Some(Watched {
+            db: raw,
+            _on_versionchange: on_versionchange,
+            _on_close: on_close,
+        });
     }
 
     /// Removes the handlers of the watched connection, so that they are

@@ -116,7 +116,10 @@ impl StorageError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            StorageError::QuotaExceeded | StorageError::Closed | StorageError::Blocked | StorageError::Other { .. }
+            StorageError::QuotaExceeded
+                | StorageError::Closed
+                | StorageError::Blocked
+                | StorageError::Other { .. }
         )
     }
 
@@ -134,8 +137,13 @@ impl StorageError {
             "QuotaExceededError" => StorageError::QuotaExceeded,
             "InvalidStateError" | "UnknownError" => StorageError::Closed,
             "VersionError" => StorageError::TooNew,
-            "SecurityError" => StorageError::Unavailable { reason: message.to_string() },
-            _ => StorageError::Other { name: name.to_string(), message: message.to_string() },
+            "SecurityError" => StorageError::Unavailable {
+                reason: message.to_string(),
+            },
+            _ => StorageError::Other {
+                name: name.to_string(),
+                message: message.to_string(),
+            },
         }
     }
 
@@ -144,11 +152,17 @@ impl StorageError {
         use indexed_db_futures::error::Error;
         match error {
             Error::DomException(exception) => StorageError::from_dom(&exception.into()),
-            Error::Serialisation(error) => StorageError::Unreadable { reason: error.to_string() },
-            Error::MissingData(error) => {
-                StorageError::Other { name: "IndexedDB".to_string(), message: error.to_string() }
-            }
-            Error::Unknown(error) => StorageError::Other { name: "Error".to_string(), message: error.to_string() },
+            Error::Serialisation(error) => StorageError::Unreadable {
+                reason: error.to_string(),
+            },
+            Error::MissingData(error) => StorageError::Other {
+                name: "IndexedDB".to_string(),
+                message: error.to_string(),
+            },
+            Error::Unknown(error) => StorageError::Other {
+                name: "Error".to_string(),
+                message: error.to_string(),
+            },
         }
     }
 
@@ -161,7 +175,9 @@ impl StorageError {
             OpenDbError::Base(Error::DomException(exception)) => {
                 let exception: web_sys::DomException = exception.into();
                 match StorageError::from_dom(&exception) {
-                    StorageError::Closed => StorageError::Unavailable { reason: exception.message() },
+                    StorageError::Closed => StorageError::Unavailable {
+                        reason: exception.message(),
+                    },
                     other => other,
                 }
             }
@@ -171,7 +187,9 @@ impl StorageError {
                 message: "expected a database version above zero, but found zero".to_string(),
             },
             error @ (OpenDbError::UnsupportedEnvironment | OpenDbError::NullFactory) => {
-                StorageError::Unavailable { reason: error.to_string() }
+                StorageError::Unavailable {
+                    reason: error.to_string(),
+                }
             }
         }
     }
@@ -181,20 +199,32 @@ impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StorageError::QuotaExceeded => f.write_str("the site's storage is full"),
-            StorageError::Closed => f.write_str("the browser closed the database, and reopening it did not help"),
-            StorageError::Blocked => {
-                f.write_str("the database upgrade waits for another tab that holds an older version open")
+            StorageError::Closed => {
+                f.write_str("the browser closed the database, and reopening it did not help")
             }
-            StorageError::TooNew => f.write_str("the database was written by a newer version of the app"),
+            StorageError::Blocked => f.write_str(
+                "the database upgrade waits for another tab that holds an older version open",
+            ),
+            StorageError::TooNew => {
+                f.write_str("the database was written by a newer version of the app")
+            }
             StorageError::Unavailable { reason } => {
                 write!(f, "expected a database this site may write to, but the browser gives none: {reason}")
             }
             StorageError::NotFound { id } => write!(f, "no response has the id {id}"),
             StorageError::ReadOnly { id, status } => {
-                write!(f, "the response {id} is {} and can no longer be changed this way", status.as_str())
+                write!(
+                    f,
+                    "the response {id} is {} and can no longer be changed this way",
+                    status.as_str()
+                )
             }
-            StorageError::Unreadable { reason } => write!(f, "a stored record could not be read: {reason}"),
-            StorageError::Other { name, message } => write!(f, "the browser refused: {name}: {message}"),
+            StorageError::Unreadable { reason } => {
+                write!(f, "a stored record could not be read: {reason}")
+            }
+            StorageError::Other { name, message } => {
+                write!(f, "the browser refused: {name}: {message}")
+            }
         }
     }
 }

@@ -25,7 +25,10 @@ pub fn new_id() -> String {
         let next = if now > last_ms {
             // A fresh millisecond starts the counter at a random value below
             // half its range, leaving room to count up.
-            (now, u16::from_be_bytes([random[8], random[9]]) & (COUNTER_MAX >> 1))
+            (
+                now,
+                u16::from_be_bytes([random[8], random[9]]) & (COUNTER_MAX >> 1),
+            )
         } else if last_counter < COUNTER_MAX {
             // The same millisecond, or a clock that went back: keep the last
             // time and count up, so ids never go backwards.
@@ -51,7 +54,14 @@ pub(crate) fn format_v7(ms: u64, counter: u16, random: [u8; 8]) -> String {
     bytes[8] = 0x80 | (random[0] & 0x3f);
     bytes[9..].copy_from_slice(&random[1..]);
     let hex = super::record::hex(&bytes);
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// Fills `bytes` from the browser's cryptographic generator. Without Web

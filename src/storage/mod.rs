@@ -28,7 +28,9 @@ mod tests;
 pub use db::{Counts, Storage};
 pub use error::StorageError;
 pub use ids::new_id;
-pub use record::{form_hash, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta, Status};
+pub use record::{
+    form_hash, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta, Status,
+};
 
 /// The current time in milliseconds since 1970 (UTC), as records store it.
 pub fn now_ms() -> u64 {

@@ -12,7 +12,9 @@ const SCRIPT: &str = "sw.js";
 /// which is not a secure context) runs the app as before, online only; a
 /// failed registration is logged as a warning, because the app itself works.
 pub fn register_service_worker() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let navigator = window.navigator();
     if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
         return;
@@ -24,7 +26,9 @@ pub fn register_service_worker() {
                 .ok()
                 .and_then(|message| message.as_string())
                 .unwrap_or_else(|| format!("{error:?}"));
-            web_sys::console::warn_1(&format!("the offline copy of the app could not be set up: {message}").into());
+            web_sys::console::warn_1(
+                &format!("the offline copy of the app could not be set up: {message}").into(),
+            );
         }
     });
 }

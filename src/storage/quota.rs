@@ -54,7 +54,10 @@ pub async fn is_persisted() -> Option<bool> {
 pub async fn estimate() -> Option<Estimate> {
     let value = JsFuture::from(manager()?.estimate().ok()?).await.ok()?;
     let estimate: web_sys::StorageEstimate = value.unchecked_into();
-    Some(Estimate { usage: estimate.get_usage()?, quota: estimate.get_quota()? })
+    Some(Estimate {
+        usage: estimate.get_usage()?,
+        quota: estimate.get_quota()?,
+    })
 }
 
 /// A byte count for people: `512 B`, `3.4 KB`, `12 MB`, `1.2 GB`, with

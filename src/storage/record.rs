@@ -138,7 +138,11 @@ pub struct FormRef {
 impl FormRef {
     /// Names the resolved `form`, hashing it.
     pub fn of(form: &yim_form::Form) -> FormRef {
-        FormRef { id: form.id.clone(), version: form.version.clone(), hash: form_hash(form) }
+        FormRef {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            hash: form_hash(form),
+        }
     }
 }
 
@@ -175,11 +179,17 @@ pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
     PRINTED.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.retain(|(kept, _)| kept.strong_count() > 0);
-        if let Some((_, printed)) = cache.iter().find(|(kept, _)| std::ptr::eq(kept.as_ptr(), Arc::as_ptr(form))) {
+        if let Some((_, printed)) = cache
+            .iter()
+            .find(|(kept, _)| std::ptr::eq(kept.as_ptr(), Arc::as_ptr(form)))
+        {
             return Rc::clone(printed);
         }
         let yaml = yim_form::to_yaml(form);
-        let printed = Rc::new(Printed { hash: hex(&Sha256::digest(yaml.as_bytes())), yaml });
+        let printed = Rc::new(Printed {
+            hash: hex(&Sha256::digest(yaml.as_bytes())),
+            yaml,
+        });
         cache.push((Arc::downgrade(form), Rc::clone(&printed)));
         printed
     })
@@ -229,7 +239,11 @@ impl FormSource {
 
     /// Which form this is.
     pub fn form_ref(&self) -> FormRef {
-        FormRef { id: self.form_id.clone(), version: self.version.clone(), hash: self.hash.clone() }
+        FormRef {
+            id: self.form_id.clone(),
+            version: self.version.clone(),
+            hash: self.hash.clone(),
+        }
     }
 
     /// Loads the kept form back. The source is a resolved form, so it needs
@@ -294,13 +308,22 @@ impl Body {
     /// a write interrupted outside a transaction could cause) or unreadable
     /// is an error rather than an empty response, so that a volunteer never
     /// reopens a draft that silently lost its answers.
-    pub fn into_response(body: Option<Body>, meta: ResponseMeta) -> Result<Response, super::StorageError> {
+    pub fn into_response(
+        body: Option<Body>,
+        meta: ResponseMeta,
+    ) -> Result<Response, super::StorageError> {
         let unreadable = |what: &str, error: serde_json::Error| super::StorageError::Unreadable {
-            reason: format!("the {what} of response {} are not valid JSON: {error}", meta.id),
+            reason: format!(
+                "the {what} of response {} are not valid JSON: {error}",
+                meta.id
+            ),
         };
         let Some(body) = body else {
             return Err(super::StorageError::Unreadable {
-                reason: format!("expected the answers of response {}, but found none", meta.id),
+                reason: format!(
+                    "expected the answers of response {}, but found none",
+                    meta.id
+                ),
             });
         };
         let answers = serde_json::from_str(&body.answers).map_err(|e| unreadable("answers", e))?;
@@ -308,6 +331,11 @@ impl Body {
             Some(text) => Some(serde_json::from_str(&text).map_err(|e| unreadable("data", e))?),
             None => None,
         };
-        Ok(Response { meta, answers, data, sealed: body.sealed.map(serde_bytes::ByteBuf::into_vec) })
+        Ok(Response {
+            meta,
+            answers,
+            data,
+            sealed: body.sealed.map(serde_bytes::ByteBuf::into_vec),
+        })
     }
 }

@@ -76,8 +76,13 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
 
 /// Version 1: one store of whole responses.
 fn step_1(db: &Database) -> indexed_db_futures::Result<()> {
-    let responses = db.create_object_store(stores::RESPONSES).with_key_path(KeyPath::One("id")).build()?;
-    responses.create_index(indexes::V1_FORM, KeyPath::One("form_id")).build()?;
+    let responses = db
+        .create_object_store(stores::RESPONSES)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    responses
+        .create_index(indexes::V1_FORM, KeyPath::One("form_id"))
+        .build()?;
     Ok(())
 }
 
@@ -118,7 +123,12 @@ impl V1Response {
             page: 0,
             label: None,
         };
-        let body = Body { id: self.id, answers: self.answers.to_string(), data: None, sealed: None };
+        let body = Body {
+            id: self.id,
+            answers: self.answers.to_string(),
+            data: None,
+            sealed: None,
+        };
         (meta, body)
     }
 }
@@ -126,17 +136,31 @@ impl V1Response {
 /// Version 2: answers move to their own store, the indexes list by form and
 /// status, and the export log and form sources get stores.
 async fn step_2(db: &Database) -> indexed_db_futures::Result<()> {
-    let answers = db.create_object_store(stores::ANSWERS).with_key_path(KeyPath::One("id")).build()?;
-    db.create_object_store(stores::EXPORTS).with_key_path(KeyPath::One("id")).build()?;
-    db.create_object_store(stores::FORMS).with_key_path(KeyPath::One("hash")).build()?;
+    let answers = db
+        .create_object_store(stores::ANSWERS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    db.create_object_store(stores::EXPORTS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    db.create_object_store(stores::FORMS)
+        .with_key_path(KeyPath::One("hash"))
+        .build()?;
 
     // The upgrade transaction is reached through a store it created; the
     // existing `responses` store belongs to the same transaction.
     let upgrade = answers.transaction();
     let responses = upgrade.object_store(stores::RESPONSES)?;
     responses.delete_index(indexes::V1_FORM)?;
-    responses.create_index(indexes::FORM_STATUS, KeyPath::from(["form_id", "status", "updated_ms"])).build()?;
-    responses.create_index(indexes::STATUS, KeyPath::from(["status", "updated_ms"])).build()?;
+    responses
+        .create_index(
+            indexes::FORM_STATUS,
+            KeyPath::from(["form_id", "status", "updated_ms"]),
+        )
+        .build()?;
+    responses
+        .create_index(indexes::STATUS, KeyPath::from(["status", "updated_ms"]))
+        .build()?;
 
     // A cursor walks the old records one at a time, so that a phone with
     // thousands of responses never holds all their answers in memory.

@@ -46,7 +46,9 @@ pub fn device_id() -> String {
 
 /// The name the volunteer gave, if any.
 pub fn volunteer_name() -> Option<String> {
-    LocalStorage::get::<String>(NAME_KEY).ok().filter(|name| !name.trim().is_empty())
+    LocalStorage::get::<String>(NAME_KEY)
+        .ok()
+        .filter(|name| !name.trim().is_empty())
 }
 
 /// Remembers the volunteer's display name; an empty name forgets it.

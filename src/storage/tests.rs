@@ -17,18 +17,26 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh, empty database for one test.
 async fn fresh(name: &str) -> Storage {
-    Storage::delete_database(name).await.expect("deleting a test database");
+    Storage::delete_database(name)
+        .await
+        .expect("deleting a test database");
     Storage::open(name).await.expect("opening a test database")
 }
 
 async fn finish(storage: Storage) {
     let name = storage.name().to_string();
     storage.close();
-    Storage::delete_database(&name).await.expect("deleting a test database");
+    Storage::delete_database(&name)
+        .await
+        .expect("deleting a test database");
 }
 
 fn form(id: &str) -> FormRef {
-    FormRef { id: id.to_string(), version: "2025.1".to_string(), hash: format!("{id}-hash") }
+    FormRef {
+        id: id.to_string(),
+        version: "2025.1".to_string(),
+        hash: format!("{id}-hash"),
+    }
 }
 
 /// A draft of `form_id` with the given answers, made at `now`.
@@ -41,9 +49,15 @@ fn draft(form_id: &str, now: u64, answers: Value) -> Response {
 /// Milliseconds from the page's high-resolution clock; `Date.now()` only
 /// counts whole milliseconds, too coarse for a single save.
 fn clock() -> f64 {
-    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).expect("performance");
-    let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into()).expect("now").into();
-    now.call0(&performance).expect("performance.now()").as_f64().expect("a number")
+    let performance =
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into()).expect("performance");
+    let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into())
+        .expect("now")
+        .into();
+    now.call0(&performance)
+        .expect("performance.now()")
+        .as_f64()
+        .expect("a number")
 }
 
 fn since(start: f64) -> f64 {
@@ -53,7 +67,11 @@ fn since(start: f64) -> f64 {
 // --- ids -------------------------------------------------------------------
 
 fn check_v7(ms: u64, counter: u16, random: [u8; 8], expected: &str) {
-    assert_eq!(ids::format_v7(ms, counter, random), expected, "ms {ms}, counter {counter}");
+    assert_eq!(
+        ids::format_v7(ms, counter, random),
+        expected,
+        "ms {ms}, counter {counter}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -66,7 +84,12 @@ fn ids_lay_out_time_version_counter_and_variant() {
         "017f22e2-79b0-7cc3-98c4-dc0c0c07398f",
     );
     check_v7(0, 0, [0; 8], "00000000-0000-7000-8000-000000000000");
-    check_v7(0xFFFF_FFFF_FFFF, 0x0FFF, [0xFF; 8], "ffffffff-ffff-7fff-bfff-ffffffffffff");
+    check_v7(
+        0xFFFF_FFFF_FFFF,
+        0x0FFF,
+        [0xFF; 8],
+        "ffffffff-ffff-7fff-bfff-ffffffffffff",
+    );
 }
 
 #[wasm_bindgen_test]
@@ -79,14 +102,23 @@ fn ids_made_in_a_row_sort_in_the_order_they_were_made() {
     for id in &made {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "7", "version of {id}");
-        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "variant of {id}");
+        assert!(
+            matches!(&id[19..20], "8" | "9" | "a" | "b"),
+            "variant of {id}"
+        );
     }
 }
 
 // --- records ---------------------------------------------------------------
 
 fn check_becomes(from: Status, to: Status, allowed: bool) {
-    assert_eq!(from.may_become(to), allowed, "{} → {}", from.as_str(), to.as_str());
+    assert_eq!(
+        from.may_become(to),
+        allowed,
+        "{} → {}",
+        from.as_str(),
+        to.as_str()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -108,15 +140,34 @@ fn the_form_hash_follows_the_resolved_form() {
     let text =
         "form:\n  id: tiny\n  version: \"1\"\n  title: Tiny\nquestions:\n  - name: a\n    type: text\n    label: A\n";
     let load = |text: &str| {
-        let files = yim_form::MemFiles([("tiny.yaml".to_string(), text.to_string())].into_iter().collect());
-        yim_form::load("tiny.yaml", &files).0.expect("the test form loads")
+        let files = yim_form::MemFiles(
+            [("tiny.yaml".to_string(), text.to_string())]
+                .into_iter()
+                .collect(),
+        );
+        yim_form::load("tiny.yaml", &files)
+            .0
+            .expect("the test form loads")
     };
     let first = form_hash(&load(text));
     assert_eq!(first.len(), 64);
-    assert!(first.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{first}");
-    assert_eq!(form_hash(&load(text)), first, "the same form gives the same hash");
+    assert!(
+        first
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+        "{first}"
+    );
+    assert_eq!(
+        form_hash(&load(text)),
+        first,
+        "the same form gives the same hash"
+    );
     let changed = text.replace("label: A", "label: B");
-    assert_ne!(form_hash(&load(&changed)), first, "a changed label changes the hash");
+    assert_ne!(
+        form_hash(&load(&changed)),
+        first,
+        "a changed label changes the hash"
+    );
 
     // The printing kept for the visit gives the same hash, is made once per
     // form, and never hands one form's text to another.
@@ -124,7 +175,10 @@ fn the_form_hash_follows_the_resolved_form() {
     let once = printed(&tiny);
     assert_eq!(once.hash, first);
     assert_eq!(once.yaml, yim_form::to_yaml(&tiny));
-    assert!(std::rc::Rc::ptr_eq(&once, &printed(&tiny)), "printed again instead of kept");
+    assert!(
+        std::rc::Rc::ptr_eq(&once, &printed(&tiny)),
+        "printed again instead of kept"
+    );
     let other = std::sync::Arc::new(load(&changed));
     assert_eq!(printed(&other).hash, form_hash(&load(&changed)));
     drop(tiny);
@@ -135,8 +189,8 @@ fn the_form_hash_follows_the_resolved_form() {
 // --- errors ----------------------------------------------------------------
 
 fn check_error(name: &str, expected: StorageError) {
-    let exception =
-        web_sys::DomException::new_with_message_and_name("the browser's words", name).expect("a DOMException");
+    let exception = web_sys::DomException::new_with_message_and_name("the browser's words", name)
+        .expect("a DOMException");
     assert_eq!(StorageError::from_dom(&exception), expected, "{name}");
 }
 
@@ -146,15 +200,30 @@ fn browser_errors_map_to_what_the_volunteer_can_do() {
     check_error("InvalidStateError", StorageError::Closed);
     check_error("UnknownError", StorageError::Closed);
     check_error("VersionError", StorageError::TooNew);
-    check_error("SecurityError", StorageError::Unavailable { reason: "the browser's words".to_string() });
+    check_error(
+        "SecurityError",
+        StorageError::Unavailable {
+            reason: "the browser's words".to_string(),
+        },
+    );
     check_error(
         "DataCloneError",
-        StorageError::Other { name: "DataCloneError".to_string(), message: "the browser's words".to_string() },
+        StorageError::Other {
+            name: "DataCloneError".to_string(),
+            message: "the browser's words".to_string(),
+        },
     );
-    assert!(StorageError::QuotaExceeded.user_message("en").contains("storage is full"));
-    assert!(StorageError::QuotaExceeded.user_message("th").contains("พื้นที่"));
+    assert!(StorageError::QuotaExceeded
+        .user_message("en")
+        .contains("storage is full"));
+    assert!(StorageError::QuotaExceeded
+        .user_message("th")
+        .contains("พื้นที่"));
     assert!(StorageError::QuotaExceeded.is_retryable());
-    assert!(!StorageError::NotFound { id: "x".to_string() }.is_retryable());
+    assert!(!StorageError::NotFound {
+        id: "x".to_string()
+    }
+    .is_retryable());
 }
 
 #[wasm_bindgen_test]
@@ -162,7 +231,11 @@ async fn a_closed_connection_fails_with_closed() {
     let storage = fresh("yim-test-closed-error").await;
     let db = storage.database().await.expect("open");
     db.clone().close();
-    let error = db.transaction(stores::RESPONSES).build().map_err(StorageError::from_idb).expect_err("closed");
+    let error = db
+        .transaction(stores::RESPONSES)
+        .build()
+        .map_err(StorageError::from_idb)
+        .expect_err("closed");
     assert_eq!(error, StorageError::Closed);
     finish(storage).await;
 }
@@ -185,9 +258,18 @@ async fn a_transaction_the_browser_aborts_reports_the_browser_s_reason() {
     };
     let _first = forms.add(&source).serde().expect("add");
     let _second = forms.add(&source).serde().expect("add");
-    let error = db::commit(tx).await.expect_err("the second add aborts the transaction");
-    assert!(matches!(&error, StorageError::Other { name, .. } if name == "ConstraintError"), "{error:?}");
-    assert_eq!(storage.form("h").await.expect("form"), None, "nothing of the aborted transaction is kept");
+    let error = db::commit(tx)
+        .await
+        .expect_err("the second add aborts the transaction");
+    assert!(
+        matches!(&error, StorageError::Other { name, .. } if name == "ConstraintError"),
+        "{error:?}"
+    );
+    assert_eq!(
+        storage.form("h").await.expect("form"),
+        None,
+        "nothing of the aborted transaction is kept"
+    );
     finish(storage).await;
 }
 
@@ -206,14 +288,27 @@ async fn put_get_update_finalize_and_delete() {
     response.meta.page = 2;
     response.meta.label = Some("บ้านเลขที่ 12".to_string());
     storage.put(&response).await.expect("put");
-    assert_eq!(storage.get(&response.meta.id).await.expect("get"), response, "what was put comes back");
+    assert_eq!(
+        storage.get(&response.meta.id).await.expect("get"),
+        response,
+        "what was put comes back"
+    );
 
     // Saving again replaces the draft.
     response.answers["age"] = json!(43);
     response.meta.updated_ms = 2_000;
     storage.put(&response).await.expect("put again");
-    assert_eq!(storage.get(&response.meta.id).await.expect("get").answers["age"], json!(43));
-    assert_eq!(storage.count("household", Status::Draft).await.expect("count"), 1);
+    assert_eq!(
+        storage.get(&response.meta.id).await.expect("get").answers["age"],
+        json!(43)
+    );
+    assert_eq!(
+        storage
+            .count("household", Status::Draft)
+            .await
+            .expect("count"),
+        1
+    );
 
     // Finalizing through update keeps the answers and adds the data.
     let finalized = storage
@@ -224,33 +319,81 @@ async fn put_get_update_finalize_and_delete() {
         })
         .await
         .expect("finalize");
-    assert_eq!(finalized.answers, storage.get(&response.meta.id).await.expect("get").answers);
-    assert_eq!(storage.count("household", Status::Draft).await.expect("count"), 0);
-    assert_eq!(storage.count("household", Status::Finalized).await.expect("count"), 1);
-    let listed = storage.list("household", Status::Finalized).await.expect("list");
+    assert_eq!(
+        finalized.answers,
+        storage.get(&response.meta.id).await.expect("get").answers
+    );
+    assert_eq!(
+        storage
+            .count("household", Status::Draft)
+            .await
+            .expect("count"),
+        0
+    );
+    assert_eq!(
+        storage
+            .count("household", Status::Finalized)
+            .await
+            .expect("count"),
+        1
+    );
+    let listed = storage
+        .list("household", Status::Finalized)
+        .await
+        .expect("list");
     assert_eq!(listed, vec![finalized.meta.clone()]);
 
     // A finalized response is read-only: a late autosave, an edit and a
     // delete are all refused, and the stored response is unchanged.
-    let read_only = StorageError::ReadOnly { id: response.meta.id.clone(), status: Status::Finalized };
-    assert_eq!(storage.put(&response).await, Err(read_only.clone()), "a draft over a finalized response");
-    assert_eq!(storage.update(&response.meta.id, |r| r.meta.page = 9).await.map(|_| ()), Err(read_only.clone()));
+    let read_only = StorageError::ReadOnly {
+        id: response.meta.id.clone(),
+        status: Status::Finalized,
+    };
+    assert_eq!(
+        storage.put(&response).await,
+        Err(read_only.clone()),
+        "a draft over a finalized response"
+    );
+    assert_eq!(
+        storage
+            .update(&response.meta.id, |r| r.meta.page = 9)
+            .await
+            .map(|_| ()),
+        Err(read_only.clone())
+    );
     assert_eq!(storage.delete(&response.meta.id).await, Err(read_only));
-    assert_eq!(storage.get(&response.meta.id).await.expect("get"), finalized);
+    assert_eq!(
+        storage.get(&response.meta.id).await.expect("get"),
+        finalized
+    );
 
     // A draft can be deleted, and is gone afterwards.
     let other = draft("household", 4_000, json!({"respondent": "x"}));
     storage.put(&other).await.expect("put");
     storage.delete(&other.meta.id).await.expect("delete");
-    assert_eq!(storage.get(&other.meta.id).await, Err(StorageError::NotFound { id: other.meta.id.clone() }));
-    assert_eq!(storage.delete(&other.meta.id).await, Err(StorageError::NotFound { id: other.meta.id.clone() }));
+    assert_eq!(
+        storage.get(&other.meta.id).await,
+        Err(StorageError::NotFound {
+            id: other.meta.id.clone()
+        })
+    );
+    assert_eq!(
+        storage.delete(&other.meta.id).await,
+        Err(StorageError::NotFound {
+            id: other.meta.id.clone()
+        })
+    );
     finish(storage).await;
 }
 
 #[wasm_bindgen_test]
 async fn sealed_bytes_and_data_come_back_unchanged() {
     let storage = fresh("yim-test-sealed").await;
-    let mut response = draft("household", 1, json!({"a": 1.5, "big": 12345678901234567_u64, "text": "ก\u{0e49}"}));
+    let mut response = draft(
+        "household",
+        1,
+        json!({"a": 1.5, "big": 12345678901234567_u64, "text": "ก\u{0e49}"}),
+    );
     response.meta.status = Status::Finalized;
     response.data = Some(json!({"a": 1.5}));
     response.sealed = Some((0..=255).collect());
@@ -266,15 +409,24 @@ async fn put_many_writes_all_or_nothing() {
     closed.meta.status = Status::Finalized;
     storage.put(&closed).await.expect("put");
 
-    let mut batch: Vec<Response> = (0..20).map(|i| draft("f", 10 + i, json!({ "i": i }))).collect();
+    let mut batch: Vec<Response> = (0..20)
+        .map(|i| draft("f", 10 + i, json!({ "i": i })))
+        .collect();
     let mut reopened = closed.clone();
     reopened.meta.status = Status::Draft;
     batch.push(reopened);
     assert_eq!(
         storage.put_many(&batch).await,
-        Err(StorageError::ReadOnly { id: closed.meta.id.clone(), status: Status::Finalized })
+        Err(StorageError::ReadOnly {
+            id: closed.meta.id.clone(),
+            status: Status::Finalized
+        })
     );
-    assert_eq!(storage.count("f", Status::Draft).await.expect("count"), 0, "nothing of the failed batch was kept");
+    assert_eq!(
+        storage.count("f", Status::Draft).await.expect("count"),
+        0,
+        "nothing of the failed batch was kept"
+    );
 
     batch.pop();
     storage.put_many(&batch).await.expect("put_many");
@@ -307,17 +459,34 @@ async fn lists_and_counts_are_per_form_and_status_newest_first() {
         ids(storage.list("a", Status::Draft).await.expect("list")),
         vec![all[3].meta.id.clone(), all[0].meta.id.clone()]
     );
-    assert_eq!(ids(storage.list("ab", Status::Draft).await.expect("list")), vec![all[4].meta.id.clone()]);
-    assert_eq!(ids(storage.list("c", Status::Draft).await.expect("list")), Vec::<String>::new());
+    assert_eq!(
+        ids(storage.list("ab", Status::Draft).await.expect("list")),
+        vec![all[4].meta.id.clone()]
+    );
+    assert_eq!(
+        ids(storage.list("c", Status::Draft).await.expect("list")),
+        Vec::<String>::new()
+    );
     assert_eq!(
         storage.counts(&["a", "b", "c"]).await.expect("counts"),
         vec![
-            Counts { drafts: 2, finalized: 1, exported: 1 },
-            Counts { drafts: 1, finalized: 0, exported: 0 },
+            Counts {
+                drafts: 2,
+                finalized: 1,
+                exported: 1
+            },
+            Counts {
+                drafts: 1,
+                finalized: 0,
+                exported: 0
+            },
             Counts::default(),
         ]
     );
-    assert_eq!(ids(storage.list_status(Status::Finalized).await.expect("list")), vec![all[2].meta.id.clone()]);
+    assert_eq!(
+        ids(storage.list_status(Status::Finalized).await.expect("list")),
+        vec![all[2].meta.id.clone()]
+    );
     finish(storage).await;
 }
 
@@ -342,8 +511,18 @@ async fn an_export_is_logged_and_marks_its_responses() {
         form_ids: vec!["f".to_string()],
     };
     storage.record_export(&export).await.expect("record_export");
-    assert_eq!(storage.exports().await.expect("exports"), vec![export.clone()]);
-    assert_eq!(storage.counts(&["f"]).await.expect("counts"), vec![Counts { drafts: 1, finalized: 0, exported: 3 }]);
+    assert_eq!(
+        storage.exports().await.expect("exports"),
+        vec![export.clone()]
+    );
+    assert_eq!(
+        storage.counts(&["f"]).await.expect("counts"),
+        vec![Counts {
+            drafts: 1,
+            finalized: 0,
+            exported: 3
+        }]
+    );
 
     // A draft cannot go into an export, and the failed export leaves no trace.
     let mut bad = export.clone();
@@ -351,7 +530,10 @@ async fn an_export_is_logged_and_marks_its_responses() {
     bad.response_ids = vec![open.meta.id.clone()];
     assert_eq!(
         storage.record_export(&bad).await,
-        Err(StorageError::ReadOnly { id: open.meta.id.clone(), status: Status::Draft })
+        Err(StorageError::ReadOnly {
+            id: open.meta.id.clone(),
+            status: Status::Draft
+        })
     );
     assert_eq!(storage.exports().await.expect("exports").len(), 1);
     finish(storage).await;
@@ -369,7 +551,10 @@ async fn form_sources_are_kept_by_hash() {
     };
     assert_eq!(storage.form("abc").await.expect("form"), None);
     storage.save_form(&source).await.expect("save_form");
-    storage.save_form(&source).await.expect("saving twice is harmless");
+    storage
+        .save_form(&source)
+        .await
+        .expect("saving twice is harmless");
     assert_eq!(storage.form("abc").await.expect("form"), Some(source));
     finish(storage).await;
 }
@@ -386,7 +571,10 @@ async fn reopens_when_the_browser_closed_the_database() {
     // memory pressure; the next write still lands.
     storage.database().await.expect("open").close();
     let second = draft("f", 2, json!({"a": 2}));
-    storage.put(&second).await.expect("put after the browser closed the database");
+    storage
+        .put(&second)
+        .await
+        .expect("put after the browser closed the database");
     assert_eq!(storage.count("f", Status::Draft).await.expect("count"), 2);
     finish(storage).await;
 }
@@ -398,12 +586,16 @@ async fn another_tab_upgrading_closes_this_connection() {
     storage.put(&draft("f", 1, json!({}))).await.expect("put");
     // A newer version of the app in another tab opens the database at a
     // higher version; this connection must let go instead of blocking it.
-    let request = indexed_db_futures::database::Database::open(name).with_version(schema::VERSION + 1);
+    let request =
+        indexed_db_futures::database::Database::open(name).with_version(schema::VERSION + 1);
     let newer = request.await.expect("the upgrade is not blocked");
     assert_eq!(newer.version() as u32, schema::VERSION + 1);
     newer.close();
     // This (older) app now finds a database that is too new for it.
-    assert_eq!(storage.count("f", Status::Draft).await, Err(StorageError::TooNew));
+    assert_eq!(
+        storage.count("f", Status::Draft).await,
+        Err(StorageError::TooNew)
+    );
     finish(storage).await;
 }
 
@@ -429,7 +621,11 @@ async fn upgrading_from_version_1_keeps_every_record() {
         })
         .collect();
     {
-        let tx = db.transaction(stores::RESPONSES).with_mode(TransactionMode::Readwrite).build().expect("tx");
+        let tx = db
+            .transaction(stores::RESPONSES)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .expect("tx");
         let store = tx.object_store(stores::RESPONSES).expect("store");
         for record in &records {
             store.put(record).serde().expect("put").await.expect("put");
@@ -438,24 +634,44 @@ async fn upgrading_from_version_1_keeps_every_record() {
     }
     old.close();
 
-    let storage = Storage::open(name).await.expect("upgrade to the current version");
-    assert_eq!(storage.database().await.expect("open").version() as u32, schema::VERSION);
+    let storage = Storage::open(name)
+        .await
+        .expect("upgrade to the current version");
+    assert_eq!(
+        storage.database().await.expect("open").version() as u32,
+        schema::VERSION
+    );
     for record in &records {
         let (meta, _) = record.clone().into_v2();
-        let response = storage.get(&record.id).await.expect("every record is there");
+        let response = storage
+            .get(&record.id)
+            .await
+            .expect("every record is there");
         assert_eq!(response.meta, meta);
         assert_eq!(response.meta.form_hash, None);
         assert_eq!(response.answers, record.answers, "answers of {}", record.id);
     }
     for form_id in ["child-core", "household"] {
         for status in Status::ALL {
-            let expected = records.iter().filter(|r| r.form_id == form_id && r.status == status).count();
-            assert_eq!(storage.count(form_id, status).await.expect("count") as usize, expected);
-            assert_eq!(storage.list(form_id, status).await.expect("list").len(), expected);
+            let expected = records
+                .iter()
+                .filter(|r| r.form_id == form_id && r.status == status)
+                .count();
+            assert_eq!(
+                storage.count(form_id, status).await.expect("count") as usize,
+                expected
+            );
+            assert_eq!(
+                storage.list(form_id, status).await.expect("list").len(),
+                expected
+            );
         }
     }
     // The upgraded database takes new responses like a new one.
-    storage.put(&draft("household", 1, json!({}))).await.expect("put after the upgrade");
+    storage
+        .put(&draft("household", 1, json!({})))
+        .await
+        .expect("put after the upgrade");
     finish(storage).await;
 }
 
@@ -467,7 +683,10 @@ fn the_device_id_is_made_once_and_kept() {
     gloo_storage::LocalStorage::delete(settings::DEVICE_KEY);
     let first = settings::device_id();
     assert_eq!(settings::device_id(), first);
-    assert_eq!(gloo_storage::LocalStorage::get::<String>(settings::DEVICE_KEY).ok(), Some(first));
+    assert_eq!(
+        gloo_storage::LocalStorage::get::<String>(settings::DEVICE_KEY).ok(),
+        Some(first)
+    );
     settings::set_volunteer_name("  นางสาว ใจดี ");
     assert_eq!(settings::volunteer_name().as_deref(), Some("นางสาว ใจดี"));
     settings::set_volunteer_name("");
@@ -525,7 +744,9 @@ fn answers_of_200_questions(seed: usize) -> Value {
 /// lets it settle.
 async fn usage_after_settling() -> f64 {
     let pause = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 500);
+        let _ = web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 500);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
     quota::estimate().await.expect("estimate").usage
@@ -535,7 +756,13 @@ async fn usage_after_settling() -> f64 {
 async fn ten_thousand_responses_listed_by_form_and_status() {
     let storage = fresh("yim-test-10k").await;
     let forms = ["child-core", "child-phayao", "household", "child-surin"];
-    let statuses = [Status::Draft, Status::Finalized, Status::Finalized, Status::Exported, Status::Finalized];
+    let statuses = [
+        Status::Draft,
+        Status::Finalized,
+        Status::Finalized,
+        Status::Exported,
+        Status::Finalized,
+    ];
     let usage_before = usage_after_settling().await;
     let start = clock();
     for batch in 0..10 {
@@ -557,18 +784,36 @@ async fn ten_thousand_responses_listed_by_form_and_status() {
     let bytes_per_response = (usage_after_settling().await - usage_before) / 10_000.0;
 
     let start = clock();
-    let list = storage.list("household", Status::Finalized).await.expect("list");
+    let list = storage
+        .list("household", Status::Finalized)
+        .await
+        .expect("list");
     let list_ms = since(start);
     // Forms and status slots cycle with different periods (4 and 5), so
     // each of the 20 pairs holds 500 responses; finalized has three slots.
     assert_eq!(list.len(), 1500);
-    assert!(list.windows(2).all(|w| w[0].updated_ms >= w[1].updated_ms), "newest first");
-    assert!(list.iter().all(|meta| meta.form_id == "household" && meta.status == Status::Finalized));
+    assert!(
+        list.windows(2).all(|w| w[0].updated_ms >= w[1].updated_ms),
+        "newest first"
+    );
+    assert!(list
+        .iter()
+        .all(|meta| meta.form_id == "household" && meta.status == Status::Finalized));
 
     let start = clock();
     let counts = storage.counts(&forms).await.expect("counts");
     let counts_ms = since(start);
-    assert_eq!(counts, vec![Counts { drafts: 500, finalized: 1500, exported: 500 }; 4]);
+    assert_eq!(
+        counts,
+        vec![
+            Counts {
+                drafts: 500,
+                finalized: 1500,
+                exported: 500
+            };
+            4
+        ]
+    );
 
     let start = clock();
     let finalized = storage.list_status(Status::Finalized).await.expect("list");
@@ -579,7 +824,9 @@ async fn ten_thousand_responses_listed_by_form_and_status() {
     console_log!("storage: listed 1500 of 10000 by form and status: {list_ms:.1} ms");
     console_log!("storage: listed all 6000 finalized of 10000: {all_finalized_ms:.1} ms");
     console_log!("storage: counted 4 forms x 3 statuses over 10000: {counts_ms:.1} ms");
-    console_log!("storage: about {bytes_per_response:.0} bytes per small response (estimate delta / count)");
+    console_log!(
+        "storage: about {bytes_per_response:.0} bytes per small response (estimate delta / count)"
+    );
     finish(storage).await;
 }
 
@@ -602,10 +849,15 @@ async fn benchmark_saving_a_200_question_draft() {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let worst = times[times.len() - 1];
-    assert_eq!(storage.get(&response.meta.id).await.expect("get").answers["q001"], json!(30));
+    assert_eq!(
+        storage.get(&response.meta.id).await.expect("get").answers["q001"],
+        json!(30)
+    );
 
     let usage_before = usage_after_settling().await;
-    let many: Vec<Response> = (0..500).map(|i| draft("big", 10 + i, answers_of_200_questions(i as usize))).collect();
+    let many: Vec<Response> = (0..500)
+        .map(|i| draft("big", 10 + i, answers_of_200_questions(i as usize)))
+        .collect();
     storage.put_many(&many).await.expect("put_many");
     let bytes_per_response = (usage_after_settling().await - usage_before) / 500.0;
     let json_bytes = many[0].answers.to_string().len();

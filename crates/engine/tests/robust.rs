@@ -22,7 +22,10 @@ impl Rng {
 }
 
 /// Characters that matter to the expression language.
-const NOISE: &[&str] = &["$", "{", "}", "(", ")", "'", "\"", ".", ",", " ", "and", "or", "div", "-", "=", "<", "[", "]", ":", "\\", "๑", "${x}", "${", ""];
+const NOISE: &[&str] = &[
+    "$", "{", "}", "(", ")", "'", "\"", ".", ",", " ", "and", "or", "div", "-", "=", "<", "[", "]",
+    ":", "\\", "๑", "${x}", "${", "",
+];
 
 fn corrupt(rng: &mut Rng) -> String {
     let mut lines: Vec<String> = CORE.lines().map(str::to_owned).collect();
@@ -30,9 +33,17 @@ fn corrupt(rng: &mut Rng) -> String {
         .iter()
         .enumerate()
         .filter(|(_, l)| {
-            ["relevant:", "constraint:", "calculation:", "choice_filter:", "required:", "repeat_count:", "default:"]
-                .iter()
-                .any(|k| l.contains(k))
+            [
+                "relevant:",
+                "constraint:",
+                "calculation:",
+                "choice_filter:",
+                "required:",
+                "repeat_count:",
+                "default:",
+            ]
+            .iter()
+            .any(|k| l.contains(k))
         })
         .map(|(i, _)| i)
         .collect();
@@ -51,11 +62,20 @@ fn corrupt(rng: &mut Rng) -> String {
 
 #[test]
 fn corrupted_expressions_never_panic() {
-    let areas = |name: &str| std::fs::read_to_string(format!("{}/../../forms/national/areas/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let areas = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../../forms/national/areas/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
     let base = MemFiles::new()
         .with("forms/national/areas/provinces.csv", areas("provinces.csv"))
         .with("forms/national/areas/districts.csv", areas("districts.csv"))
-        .with("forms/national/areas/subdistricts.csv", areas("subdistricts.csv"));
+        .with(
+            "forms/national/areas/subdistricts.csv",
+            areas("subdistricts.csv"),
+        );
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let mut with_problems = 0;
     for _ in 0..60 {
@@ -67,8 +87,18 @@ fn corrupted_expressions_never_panic() {
             with_problems += 1;
         }
         let Some(compiled) = compiled else { continue };
-        let mut s = Session::new(compiled, Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()));
-        for path in ["consent", "dob", "age_years", "risks", "province", "school_enrolled"] {
+        let mut s = Session::new(
+            compiled,
+            Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
+        );
+        for path in [
+            "consent",
+            "dob",
+            "age_years",
+            "risks",
+            "province",
+            "school_enrolled",
+        ] {
             for v in ["yes", "2015-02-03", "12", "violence labour", "10", ""] {
                 let _ = s.answer(path, v);
             }
@@ -78,5 +108,8 @@ fn corrupted_expressions_never_panic() {
     }
     // Most corruptions must be caught; a few land in harmless places
     // (inside a string literal, for example).
-    assert!(with_problems > 30, "only {with_problems} of 60 corrupted forms reported a problem");
+    assert!(
+        with_problems > 30,
+        "only {with_problems} of 60 corrupted forms reported a problem"
+    );
 }

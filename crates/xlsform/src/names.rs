@@ -234,10 +234,18 @@ impl Converter {
     /// as ODK does. A name that is not a question with an answer (a group,
     /// a repeat, or nothing) cannot be filled in, so it is reported and
     /// written as plain text without the `${}` around it.
-    pub(crate) fn label_references(&mut self, questions: &mut [Question], answerable: &std::collections::HashSet<String>) {
+    pub(crate) fn label_references(
+        &mut self,
+        questions: &mut [Question],
+        answerable: &std::collections::HashSet<String>,
+    ) {
         for q in questions.iter_mut() {
             for key in ["label", "hint"] {
-                let text = if key == "label" { &mut q.label } else { &mut q.hint };
+                let text = if key == "label" {
+                    &mut q.label
+                } else {
+                    &mut q.hint
+                };
                 let Some(text) = text else { continue };
                 let texts: Vec<&mut String> = match text {
                     Text::Any(s) => vec![s],
@@ -268,7 +276,10 @@ impl Converter {
 }
 
 /// The first `${name}` in a text that names no answerable question.
-fn first_unknown_reference(text: &str, answerable: &std::collections::HashSet<String>) -> Option<String> {
+fn first_unknown_reference(
+    text: &str,
+    answerable: &std::collections::HashSet<String>,
+) -> Option<String> {
     let mut from = 0;
     while let Some(start) = text[from..].find("${").map(|s| s + from) {
         let end = text[start..].find('}')? + start;
@@ -280,4 +291,3 @@ fn first_unknown_reference(text: &str, answerable: &std::collections::HashSet<St
     }
     None
 }
-

@@ -96,7 +96,13 @@ pub struct Recipient(age::x25519::Recipient);
 
 impl Recipient {
     /// Reads a public key written as `age1...`.
+    ///
+    /// Keys for age plugins and X25519 points of small order are refused
+    /// with the same messages `yim lint` gives, because sealing to them
+    /// fails (or, for a small-order point, stops the program) only at the
+    /// moment a volunteer finalizes a record.
     pub fn parse(text: &str) -> Result<Recipient, Error> {
+        yim_form::check_recipient(text.trim()).map_err(Error::invalid)?;
         age::x25519::Recipient::from_str(text.trim())
             .map(Recipient)
             .map_err(|_| {

@@ -153,7 +153,20 @@ fn keys_and_identity_files() {
         " age12mrqq5e4qwzt25mmzzwqvwcdjesjm7lnkpkzmsdp23g4khm2gftq8r2066 ",
         expect!["age12mrqq5e4qwzt25mmzzwqvwcdjesjm7lnkpkzmsdp23g4khm2gftq8r2066"],
     );
-    recipient("age12mrqq5e4", expect!["error (InvalidInput): expected an age public key (age1 and 58 more letters and digits), but found `age12mrqq5e4`"]);
+    recipient("age12mrqq5e4", expect!["error (InvalidInput): the age public key `age12mrqq5e4` has 12 characters, but age public keys have 62"]);
+    // Keys a phone cannot seal to: a plugin's, and a point of small order
+    // (sealing to it used to stop the program instead of failing).
+    recipient(
+        "age1yubikey1qgrswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswaef2y5",
+        expect!["error (InvalidInput): the key `age1yubikey1qgrswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswaef2y5` belongs to the age plugin `yubikey`, which a phone cannot run; expected a plain age public key (age1 and 58 more letters and digits) as `yim keygen` or `age-keygen` make"],
+    );
+    recipient(
+        "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z",
+        expect!["error (InvalidInput): the age public key `age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z` is not a usable key (a point of small order, for which encryption would protect nothing); make a new key with `yim keygen`"],
+    );
+    assert!(
+        Recipients::keys(&["age1qyqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7vrya"]).is_err()
+    );
 
     // A new identity file has age-keygen's three lines and opens what is
     // sealed to its public key.

@@ -46,3 +46,4 @@ pub use model::{
     Walked,
 };
 pub use print::to_yaml;
+pub use recipient::check as check_recipient;

@@ -32,6 +32,11 @@ pub(crate) enum Command {
     Keygen {
         output: String,
     },
+    Publish {
+        folders: Vec<String>,
+        recipients: Vec<String>,
+        output: String,
+    },
     Decrypt(crate::decrypt::Options),
 }
 
@@ -47,6 +52,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let mut positional: Vec<String> = Vec::new();
     let (mut form, mut answers, mut today, mut lang) = (None, None, None, None);
     let mut output = None;
+    let mut recipients = Vec::new();
     let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
         (Vec::new(), None, None, false, false);
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
@@ -60,11 +66,12 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("today") if sub == "eval" => today = Some(text(&mut p)?),
             Long("lang") if sub == "eval" => lang = Some(text(&mut p)?),
             Short('o') | Long("output")
-                if matches!(sub.as_str(), "import" | "keygen" | "decrypt") =>
+                if matches!(sub.as_str(), "import" | "keygen" | "decrypt" | "publish") =>
             {
                 output = Some(text(&mut p)?)
             }
             Short('i') | Long("identity") if sub == "decrypt" => identities.push(text(&mut p)?),
+            Short('r') | Long("recipients") if sub == "publish" => recipients.push(text(&mut p)?),
             Long("passphrase-file") if sub == "decrypt" => passphrase_file = Some(text(&mut p)?),
             Long("format") if sub == "decrypt" => format = Some(text(&mut p)?),
             Long("labels") if sub == "decrypt" => labels = true,
@@ -118,6 +125,15 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             (Some(_), n) => Err(format!(
                 "keygen takes no arguments besides -o FILE, but found {n}"
             )),
+        },
+        "publish" => match (output, positional.is_empty()) {
+            (None, _) => Err("publish needs -o FOLDER for the published forms".to_owned()),
+            (Some(_), true) => Err("publish needs at least one folder of forms".to_owned()),
+            (Some(output), false) => Ok(Command::Publish {
+                folders: positional,
+                recipients,
+                output,
+            }),
         },
         "decrypt" => {
             let out = output.ok_or("decrypt needs -o FOLDER for the results")?;

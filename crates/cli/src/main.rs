@@ -11,6 +11,7 @@ mod diff;
 mod import;
 mod keygen;
 mod lint;
+mod publish;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,10 @@ commands:
   diff A B                          show how form B differs from form A (variants applied)
   import FILE.xlsx|FILE.csv [-o FORM.yaml]
                                     convert an XLSForm into a form file, reporting what did not convert
+  publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+                                    check every form and write them, their CSV lists and an index
+                                    for the app to read; every form must end up with recipients
+                                    (the deployment's RECIPIENTS_FILE, or its settings.recipients)
   keygen -o FILE                    make a key for the data office and print its public key
   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
                                     check, decrypt and merge bundles into one CSV per form and repeat
@@ -75,6 +80,11 @@ fn main() -> ExitCode {
         Command::Diff { a, b } => diff::diff(&a, &b),
         Command::Import { file, output } => import::import(&file, output.as_deref()),
         Command::Keygen { output } => keygen::keygen(&output),
+        Command::Publish {
+            folders,
+            recipients,
+            output,
+        } => publish::publish(&folders, &recipients, &output),
         Command::Decrypt(options) => decrypt::decrypt(&options),
     };
     match result {

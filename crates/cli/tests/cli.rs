@@ -54,25 +54,29 @@ fn lint_usage_errors_exit_2() {
         &["lint"],
         2,
         &expect![[r#"
-        stderr: yim: lint needs at least one file or folder
-        stderr: 
-        stderr: usage: yim <command> [options]
-        stderr: 
-        stderr: commands:
-        stderr:   lint PATH...                      check form files (or every form in a folder)
-        stderr:   eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
-        stderr:                                     evaluate an expression against a form and answers
-        stderr:   resolve FILE                      print a form with its variants applied, as YAML
-        stderr:   diff A B                          show how form B differs from form A (variants applied)
-        stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
-        stderr:                                     convert an XLSForm into a form file, reporting what did not convert
-        stderr:   keygen -o FILE                    make a key for the data office and print its public key
-        stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
-        stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
-        stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase)
-        stderr:   help                              show this message
-        stderr: 
-    "#]],
+            stderr: yim: lint needs at least one file or folder
+            stderr: 
+            stderr: usage: yim <command> [options]
+            stderr: 
+            stderr: commands:
+            stderr:   lint PATH...                      check form files (or every form in a folder)
+            stderr:   eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
+            stderr:                                     evaluate an expression against a form and answers
+            stderr:   resolve FILE                      print a form with its variants applied, as YAML
+            stderr:   diff A B                          show how form B differs from form A (variants applied)
+            stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
+            stderr:                                     convert an XLSForm into a form file, reporting what did not convert
+            stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+            stderr:                                     check every form and write them, their CSV lists and an index
+            stderr:                                     for the app to read; every form must end up with recipients
+            stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+            stderr:   keygen -o FILE                    make a key for the data office and print its public key
+            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
+            stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
+            stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase)
+            stderr:   help                              show this message
+            stderr: 
+        "#]],
     );
     check(
         &["lint", "missing.yaml"],

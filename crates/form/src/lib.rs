@@ -32,6 +32,7 @@ mod files;
 mod load;
 mod model;
 mod print;
+pub mod publish;
 mod recipient;
 mod suggest;
 mod syntax;

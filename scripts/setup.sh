@@ -75,3 +75,19 @@ if ! node_modules_current; then
         npm install --no-audit --no-fund
     fi
 fi
+
+# 6. A data-office key for this machine, so that `make serve` seals records
+#    out of the box: the identity stays in .yim/ (ignored by git, readable by
+#    its owner only) and its public key is the test deployment's recipients
+#    file, which the build publishes into every form. A real deployment
+#    publishes with its own recipients file instead (docs/authoring.md).
+if [[ ! -f .yim/office-key.txt ]]; then
+    say "making this machine's test data-office key in .yim/office-key.txt"
+    mkdir -p .yim
+    chmod 700 .yim
+    age-keygen -o .yim/office-key.txt 2>/dev/null
+fi
+if [[ ! -s .yim/recipients.txt ]]; then
+    { echo "# The public key of .yim/office-key.txt, this machine's test data office."
+      age-keygen -y .yim/office-key.txt; } > .yim/recipients.txt
+fi

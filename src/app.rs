@@ -71,10 +71,13 @@ fn current_route() -> Route {
 
 /// The whole app.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The deployment's forms, read before the app is mounted.
+    catalog: Arc<Catalog>,
+) -> impl IntoView {
     let lang = RwSignal::new(initial_language());
     provide_context(lang);
-    provide_context(Arc::new(Catalog::bundled()));
+    provide_context(catalog);
     provide_context(Saved::new());
 
     // The page's own language follows the chosen one, so that screen readers

@@ -1,4 +1,5 @@
-//! The forms bundled into the app at build time.
+//! The forms the app can open: those of the deployment's published folder
+//! (`forms/index.json`, see `published.rs`), read when the app starts.
 //!
 //! Loading a form (its YAML, its CSV choice lists, the form it extends)
 //! takes a while on a cheap phone: the national core form has 8,600 address
@@ -9,8 +10,6 @@
 use std::sync::{Arc, OnceLock};
 
 use yim_form::{Diagnostic, Form, LoadCache, MemFiles};
-
-include!(concat!(env!("OUT_DIR"), "/forms_index.rs"));
 
 /// A form that loaded, ready to list and open.
 #[derive(Debug)]
@@ -37,12 +36,22 @@ struct Slot {
     /// The form id the file's text declares, read without loading it; `None`
     /// when the quick reading is not sure.
     declared_id: Option<String>,
+    /// The recipients the published index gives the form (the
+    /// deployment's and the form's own), which replace its
+    /// `settings.recipients` once loaded; `None` keeps the form's own.
+    recipients: Option<Vec<String>>,
     loaded: OnceLock<Result<Entry, Broken>>,
 }
 
-/// Every bundled form, in file order.
+/// Every form of the deployment, in file order.
 #[derive(Debug, Default)]
 pub struct Catalog {
+    /// Why the published forms could not be read at all (offline on the
+    /// very first visit, a broken index); `None` when they were.
+    pub problem: Option<String>,
+    /// The deployment's own recipients, from the published index, with
+    /// which the studio publishes a new form.
+    pub deployment_keys: Vec<String>,
     files: MemFiles,
     /// The files loaded so far. The province variants extend the national
     /// form, so without it each would parse the national form's YAML and
@@ -61,6 +70,7 @@ impl Catalog {
             .map(|(path, text)| Slot {
                 path: path.to_string(),
                 declared_id: declared_id(text),
+                recipients: None,
                 loaded: OnceLock::new(),
             })
             .collect();
@@ -71,15 +81,71 @@ impl Catalog {
                 .collect(),
         );
         Catalog {
+            problem: None,
+            deployment_keys: Vec::new(),
             files,
             loaded_files: LoadCache::new(),
             slots,
         }
     }
 
-    /// The forms bundled into this build.
-    pub fn bundled() -> Catalog {
-        Catalog::load(FORM_FILES)
+    /// The forms of a published index, with the files that were fetched and
+    /// checked. A form whose files could not all be fetched is listed as
+    /// broken with `missing`'s reason, so that it is shown with its problem
+    /// instead of disappearing.
+    pub fn published(
+        index: &yim_form::publish::Index,
+        files: MemFiles,
+        missing: &[(String, String)],
+    ) -> Catalog {
+        let slots = index
+            .forms
+            .iter()
+            .map(|form| {
+                let why: Vec<Diagnostic> = missing
+                    .iter()
+                    .filter(|(path, _)| form.files.contains(path))
+                    .map(|(path, why)| {
+                        Diagnostic::new(yim_form::Loc::new(path.as_str(), 1, 1), why.clone())
+                    })
+                    .collect();
+                let loaded = OnceLock::new();
+                if !why.is_empty() {
+                    let _ = loaded.set(Err(Broken {
+                        path: form.path.clone(),
+                        diagnostics: why,
+                    }));
+                }
+                Slot {
+                    path: form.path.clone(),
+                    declared_id: Some(form.id.clone()),
+                    recipients: Some(form.recipients.clone()),
+                    loaded,
+                }
+            })
+            .collect();
+        Catalog {
+            problem: None,
+            deployment_keys: index.recipients.clone(),
+            files,
+            loaded_files: LoadCache::new(),
+            slots,
+        }
+    }
+
+    /// A catalog without forms, because the published ones could not be
+    /// read; `problem` says why. Stored drafts still open with the form
+    /// sources kept on the phone.
+    pub fn unavailable(problem: String) -> Catalog {
+        Catalog {
+            problem: Some(problem),
+            ..Catalog::default()
+        }
+    }
+
+    /// Every published file, by path, for the studio's variants to extend.
+    pub fn files(&self) -> &MemFiles {
+        &self.files
     }
 
     /// A catalog of forms that are loaded already (the studio's preview).
@@ -89,10 +155,13 @@ impl Catalog {
             .map(|entry| Slot {
                 path: String::new(),
                 declared_id: Some(entry.form.id.clone()),
+                recipients: None,
                 loaded: OnceLock::from(Ok(entry)),
             })
             .collect();
         Catalog {
+            problem: None,
+            deployment_keys: Vec::new(),
             files: MemFiles::new(),
             loaded_files: LoadCache::new(),
             slots,
@@ -106,10 +175,15 @@ impl Catalog {
             match form {
                 // A form with problems may still resolve; it stays listed and
                 // its problems are shown when it is opened.
-                Some(form) => Ok(Entry {
-                    form: Arc::new(form),
-                    diagnostics,
-                }),
+                Some(mut form) => {
+                    if let Some(keys) = &slot.recipients {
+                        form.settings.recipients = keys.clone();
+                    }
+                    Ok(Entry {
+                        form: Arc::new(form),
+                        diagnostics,
+                    })
+                }
                 None => Err(Broken {
                     path: slot.path.clone(),
                     diagnostics,

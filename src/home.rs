@@ -1,4 +1,4 @@
-//! The home screen: every bundled form, grouped by province.
+//! The home screen: every published form, grouped by province.
 
 use std::sync::Arc;
 
@@ -115,9 +115,10 @@ pub fn Home() -> impl IntoView {
                 </section>
             }
         });
-        let empty = catalog
-            .entries()
-            .is_empty()
+        let unavailable = catalog.problem.clone().map(|why| {
+            view! { <p class="error" role="alert">{format!("{} {why}", t.forms_unavailable)}</p> }
+        });
+        let empty = (catalog.problem.is_none() && catalog.entries().is_empty())
             .then(|| view! { <p>{t.no_forms}</p> });
         // Drafts whose form the app no longer bundles still open, with the
         // form source kept when they were started.
@@ -138,6 +139,7 @@ pub fn Home() -> impl IntoView {
         view! {
             <h1>{t.forms_heading}</h1>
             {failure}
+            {unavailable}
             {empty}
             {groups}
             {orphans}

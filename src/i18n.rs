@@ -90,6 +90,9 @@ pub struct Text {
     pub finalized: &'static str,
     pub no_forms: &'static str,
     pub broken_forms_heading: &'static str,
+    /// Said when the published forms could not be read at all, before the
+    /// technical reason.
+    pub forms_unavailable: &'static str,
     pub language: &'static str,
     pub all_forms: &'static str,
     pub save_draft: &'static str,
@@ -148,6 +151,7 @@ static THAI: Text = Text {
     finalized: "เสร็จสมบูรณ์",
     no_forms: "ยังไม่มีแบบฟอร์มในแอปนี้",
     broken_forms_heading: "แบบฟอร์มที่เปิดไม่ได้",
+    forms_unavailable: "โหลดรายการแบบฟอร์มไม่ได้ ฉบับร่างที่บันทึกไว้ในเครื่องยังเปิดได้ตามปกติ กรุณาเชื่อมต่ออินเทอร์เน็ตแล้วเปิดแอปใหม่ หากยังไม่ได้ ให้แจ้งข้อความนี้แก่ผู้ประสานงาน:",
     language: "ภาษา",
     all_forms: "แบบฟอร์มทั้งหมด",
     save_draft: "บันทึกฉบับร่าง",
@@ -206,6 +210,7 @@ static ENGLISH: Text = Text {
     finalized: "Finalized",
     no_forms: "There are no forms in this app yet",
     broken_forms_heading: "Forms that cannot be opened",
+    forms_unavailable: "The list of forms could not be loaded. Drafts saved on this phone still open as usual. Connect to the internet and open the app again; if that does not help, show this message to your coordinator:",
     language: "Language",
     all_forms: "All forms",
     save_draft: "Save draft",

@@ -19,6 +19,7 @@ mod export;
 mod form;
 mod geo;
 mod home;
+mod published;
 mod i18n;
 mod seal;
 pub mod storage;
@@ -32,12 +33,16 @@ pub use app::App;
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app on the page, replacing the loading line.
+/// Reads the published forms, then mounts the app on the page, replacing
+/// the loading line.
 pub fn start() {
     console_error_panic_hook::set_once();
-    if let Some(status) = leptos::prelude::document().get_element_by_id("boot-status") {
-        status.remove();
-    }
-    leptos::mount::mount_to_body(App);
     storage::offline::register_service_worker();
+    wasm_bindgen_futures::spawn_local(async {
+        let catalog = std::sync::Arc::new(published::load().await);
+        if let Some(status) = leptos::prelude::document().get_element_by_id("boot-status") {
+            status.remove();
+        }
+        leptos::mount::mount_to_body(move || leptos::prelude::view! { <App catalog=catalog.clone()/> });
+    });
 }

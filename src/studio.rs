@@ -21,9 +21,10 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use yim_form::{Diagnostic, Files, Form};
+use yim_form::publish::{DeploymentKey, Publication};
+use yim_form::{Diagnostic, Files, Form, MemFiles};
 
-use crate::catalog::{Catalog, Entry, FORM_FILES};
+use crate::catalog::{Catalog, Entry};
 use crate::engine_bridge;
 use crate::form::FormScreen;
 use crate::i18n::Lang;
@@ -46,7 +47,7 @@ const PATH_KEY: &str = "yim.studio.path";
 /// The path a new or opened file is checked under. It sits next to the
 /// bundled forms, so that `extends: ../national/child-core.yaml` and CSV
 /// choice lists resolve as they would in the repository.
-const DEFAULT_PATH: &str = "forms/studio/form.yaml";
+const DEFAULT_PATH: &str = "studio/form.yaml";
 
 /// The text of a new form: the smallest form that shows something, in both
 /// of the app's languages.
@@ -83,6 +84,9 @@ struct Words {
     not_read: &'static str,
     link: &'static str,
     link_hint: &'static str,
+    publish: &'static str,
+    published: &'static str,
+    not_published: &'static str,
 }
 
 const THAI: Words = Words {
@@ -104,6 +108,9 @@ const THAI: Words = Words {
     not_read: "อ่านไฟล์นี้ไม่ได้",
     link: "สตูดิโอแบบฟอร์ม",
     link_hint: "สำหรับผู้ออกแบบแบบฟอร์ม: ลองแบบฟอร์มใหม่ก่อนเผยแพร่",
+    publish: "ไฟล์สำหรับเผยแพร่",
+    published: "ดาวน์โหลดแล้ว 2 ไฟล์: คัดลอก index.json และไฟล์แบบฟอร์มไปไว้ในโฟลเดอร์ forms บนเว็บเซิร์ฟเวอร์ ไฟล์แบบฟอร์มอยู่ที่ ",
+    not_published: "ยังเผยแพร่ไม่ได้ แก้ปัญหาเหล่านี้ก่อน:",
 };
 
 const ENGLISH: Words = Words {
@@ -125,6 +132,9 @@ const ENGLISH: Words = Words {
     not_read: "This file could not be read",
     link: "Form studio",
     link_hint: "For form authors: try a new form before publishing it",
+    publish: "Files to publish",
+    published: "Two files were downloaded: copy index.json and the form file into the forms folder on the web host. The form file goes to ",
+    not_published: "This form cannot be published yet. Fix these problems first:",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -147,11 +157,12 @@ pub fn StudioLink() -> impl IntoView {
 }
 
 /// The files a studio form is checked against: the author's text under its
-/// path, and every bundled form and CSV file, so that variants and choice
-/// lists resolve without copying the bundle for every check.
+/// path, and every published form and CSV file, so that variants and choice
+/// lists resolve without copying them for every check.
 struct StudioFiles<'a> {
     path: &'a str,
     text: &'a str,
+    published: &'a MemFiles,
 }
 
 impl Files for StudioFiles<'_> {
@@ -159,11 +170,7 @@ impl Files for StudioFiles<'_> {
         if path == self.path {
             return Ok(self.text.to_string());
         }
-        FORM_FILES
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, text)| text.to_string())
-            .ok_or_else(|| "the file does not exist".to_string())
+        self.published.read(path)
     }
 }
 
@@ -176,8 +183,12 @@ struct Checked {
 }
 
 /// Loads and compiles `text` as the file `path`, as `yim lint` would.
-fn check(path: &str, text: &str) -> Checked {
-    let files = StudioFiles { path, text };
+fn check(path: &str, text: &str, published: &MemFiles) -> Checked {
+    let files = StudioFiles {
+        path,
+        text,
+        published,
+    };
     let (form, mut problems) = yim_form::load(path, &files);
     if let Some(form) = &form {
         let (_, more) = engine_bridge::compile(form);
@@ -201,6 +212,33 @@ fn check(path: &str, text: &str) -> Checked {
     Checked {
         form: form.map(Arc::new),
         problems,
+    }
+}
+
+/// The files to copy to the web host to publish the author's form next to
+/// the deployment's published ones, exactly as `yim publish` would write
+/// them: the form file and a new index. The problems when it cannot be
+/// published (including a form without recipients).
+fn publication(path: &str, text: &str, catalog: &Catalog) -> Result<Publication, Vec<Diagnostic>> {
+    let mut files = catalog.files().clone();
+    files.insert(path, text);
+    let sources: Vec<(String, String)> = files
+        .0
+        .keys()
+        .map(|p| (p.clone(), p.clone()))
+        .collect();
+    let keys: Vec<DeploymentKey> = catalog
+        .deployment_keys
+        .iter()
+        .map(|key| DeploymentKey {
+            key: key.clone(),
+            loc: yim_form::Loc::new("index.json", 1, 1),
+        })
+        .collect();
+    let check = |form: &Form| engine_bridge::compile(form).1;
+    match yim_form::publish::publish(&files, &sources, &keys, &check) {
+        (Some(publication), problems) if problems.is_empty() => Ok(publication),
+        (_, problems) => Err(problems),
     }
 }
 
@@ -249,7 +287,10 @@ pub fn Studio() -> impl IntoView {
     let loaded = StoredValue::new(first_text.clone());
     // The text as last checked; it follows `text` after a pause in typing.
     let settled = RwSignal::new(first_text);
-    let checked = Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t))));
+    let checked = {
+        let catalog = app_catalog.clone();
+        Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t, catalog.files()))))
+    };
     let message = RwSignal::new(None::<&'static str>);
 
     let timer = StoredValue::new(None::<TimeoutHandle>);
@@ -372,16 +413,18 @@ pub fn Studio() -> impl IntoView {
             open_file(file);
         }
     };
+    let start_catalog = app_catalog.clone();
     let start_from = move |ev: leptos::ev::Event| {
         let select: web_sys::HtmlSelectElement = event_target(&ev);
         let choice = select.value();
         let chosen = if choice == "new" {
             Some((DEFAULT_PATH.to_string(), NEW_FORM.to_string()))
         } else {
-            FORM_FILES
-                .iter()
-                .find(|(p, _)| *p == choice)
-                .map(|(p, t)| (p.to_string(), t.to_string()))
+            start_catalog
+                .files()
+                .0
+                .get(&choice)
+                .map(|t| (choice.clone(), t.clone()))
         };
         if let Some((p, t)) = chosen {
             replace(p, t);
@@ -393,11 +436,52 @@ pub fn Studio() -> impl IntoView {
         text.with_untracked(|t| save_as(&name, t));
     };
 
-    let bundled_options = FORM_FILES
-        .iter()
-        .filter(|(p, _)| p.ends_with(".yaml") || p.ends_with(".yml"))
-        .map(|(p, _)| view! { <option value=*p>{*p}</option> })
+    let bundled_options = app_catalog
+        .files()
+        .0
+        .keys()
+        .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+        .map(|p| view! { <option value=p.clone()>{p.clone()}</option> })
         .collect_view();
+    // Publishing from the studio: the edited form and the new index, to be
+    // copied into the published folder on the web host.
+    let publish_problems = RwSignal::new(None::<Vec<String>>);
+    let publish = {
+        let catalog = app_catalog.clone();
+        move |_| {
+            let (p, t) = (path.get_untracked(), text.get_untracked());
+            match publication(&p, &t, &catalog) {
+                Ok(publication) => {
+                    publish_problems.set(Some(Vec::new()));
+                    save_as(file_name(&p), &t);
+                    save_as(yim_form::publish::INDEX_FILE, &publication.index_json());
+                }
+                Err(problems) => publish_problems
+                    .set(Some(problems.iter().map(|d| d.to_string()).collect())),
+            }
+        }
+    };
+    let publish_report = move || {
+        let w = words(lang.get());
+        publish_problems.get().map(|problems| {
+            if problems.is_empty() {
+                view! { <p class="studio-ok" role="status">{w.published}<code>{path.get()}</code></p> }
+                    .into_any()
+            } else {
+                let items = problems
+                    .into_iter()
+                    .map(|p| view! { <li><code>{p}</code></li> })
+                    .collect_view();
+                view! {
+                    <div class="studio-warning" role="alert">
+                        <p>{w.not_published}</p>
+                        <ul>{items}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
 
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
     let bad_lines = Memo::new(move |_| {
@@ -490,7 +574,9 @@ pub fn Studio() -> impl IntoView {
                     </select>
                 </label>
                 <button type="button" class="btn" on:click=download>{move || words(lang.get()).download}</button>
+                <button type="button" class="btn" on:click=publish>{move || words(lang.get()).publish}</button>
             </div>
+            {publish_report}
             <p class="meta">{move || words(lang.get()).drop_hint}</p>
             <p class="studio-file"><code>{move || path.get()}</code></p>
             {move || message.get().map(|m| view! { <p class="studio-warning" role="alert">{m}</p> })}
@@ -580,7 +666,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn checking_reports_loader_and_expression_problems_in_order() {
         let text = "form: {id: t, version: '1', title: T}\nquestions:\n  - {name: a, type: integer, label: A}\n  - {name: b, type: text, lable: B, relevant: '${aa} > 1'}\n";
-        let checked = check(DEFAULT_PATH, text);
+        let checked = check(DEFAULT_PATH, text, &MemFiles::new());
         let lines: Vec<String> = checked
             .problems
             .iter()
@@ -592,13 +678,14 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn a_variant_resolves_against_the_bundled_forms() {
-        let Some((base, _)) = FORM_FILES.iter().find(|(p, _)| p.ends_with(".yaml")) else {
-            return;
-        };
+    fn a_variant_resolves_against_the_published_forms() {
+        let published = MemFiles::new().with(
+            "national/base.yaml",
+            "form: {id: base, version: '1', title: B}\nquestions:\n  - {name: a, type: text, label: A}\n",
+        );
         let text =
-            format!("extends: ../../{base}\nform:\n  id: studio-variant\n  version: \"1-s\"\n");
-        let checked = check(DEFAULT_PATH, &text);
+            "extends: ../national/base.yaml\nform:\n  id: studio-variant\n  version: \"1-s\"\n";
+        let checked = check(DEFAULT_PATH, text, &published);
         let ours: Vec<&Diagnostic> = checked
             .problems
             .iter()

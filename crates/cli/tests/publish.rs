@@ -86,6 +86,9 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
     expect![[r#"
         {
           "format": 1,
+          "recipients": [
+            "age1e7nsd7h09745s8untxm4jm8p3kwn6j4yryhwmcd5r3xz6ehdzqnsa6sscx"
+          ],
           "forms": [
             {
               "id": "core-loei",

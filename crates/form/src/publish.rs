@@ -50,6 +50,10 @@ pub const MAX_RECIPIENTS: usize = 64;
 pub struct Index {
     /// [`INDEX_FORMAT`].
     pub format: u32,
+    /// The deployment's own recipients, which every form has; the studio
+    /// publishes a new form with them.
+    #[serde(default)]
+    pub recipients: Vec<String>,
     /// The forms, in path order.
     pub forms: Vec<IndexForm>,
     /// Every published file, in path order.
@@ -279,6 +283,7 @@ pub fn publish(
     forms.sort_by(|a, b| a.path.cmp(&b.path));
     let index = Index {
         format: INDEX_FORMAT,
+        recipients: keys.iter().map(|k| k.key.clone()).collect(),
         forms,
         files: index_files,
     };
@@ -353,6 +358,15 @@ impl Index {
                 index.forms.len(),
                 index.files.len()
             ));
+        }
+        if index.recipients.len() > MAX_RECIPIENTS {
+            return Err(format!(
+                "the form index names {} deployment recipients, but at most {MAX_RECIPIENTS} are allowed",
+                index.recipients.len()
+            ));
+        }
+        for key in &index.recipients {
+            crate::check_recipient(key)?;
         }
         let mut known = BTreeSet::new();
         for file in &index.files {

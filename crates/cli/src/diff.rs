@@ -190,6 +190,13 @@ fn details(a: &Form, b: &Form, out: &mut Vec<String>) {
         Some(&b.default_language),
         out,
     );
+    let list = |l: &[String]| (!l.is_empty()).then(|| l.join(", "));
+    plain(
+        "partial_languages",
+        list(&a.partial_languages).as_ref(),
+        list(&b.partial_languages).as_ref(),
+        out,
+    );
     plain("based_on", a.extends.as_ref(), b.extends.as_ref(), out);
     let (ra, rb) = (&a.settings.recipients, &b.settings.recipients);
     for key in rb.iter().filter(|k| !ra.contains(k)) {
@@ -216,6 +223,12 @@ fn details(a: &Form, b: &Form, out: &mut Vec<String>) {
         "settings.province",
         sa.province.as_ref(),
         sb.province.as_ref(),
+        out,
+    );
+    plain(
+        "settings.thai_digits",
+        Some(&yes_no(sa.thai_digits)),
+        Some(&yes_no(sb.thai_digits)),
         out,
     );
 }

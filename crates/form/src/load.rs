@@ -39,10 +39,17 @@ const FORM_KEYS: &[&str] = &[
     "title",
     "languages",
     "default_language",
+    "partial_languages",
     "settings",
     "based_on",
 ];
-const SETTINGS_KEYS: &[&str] = &["recipients", "passphrase", "one_page", "province"];
+const SETTINGS_KEYS: &[&str] = &[
+    "recipients",
+    "passphrase",
+    "one_page",
+    "province",
+    "thai_digits",
+];
 pub(crate) const QUESTION_KEYS: &[&str] = &[
     "name",
     "type",
@@ -460,6 +467,7 @@ impl Loader<'_> {
             title: Text::Any(String::new()),
             languages: Vec::new(),
             default_language: String::new(),
+            partial_languages: Vec::new(),
             settings: Settings::default(),
             questions: Vec::new(),
             choices: IndexMap::new(),
@@ -537,6 +545,10 @@ impl Loader<'_> {
                     .string(src, value, "a language code")
                     .map(|s| form.default_language = s)
                     .is_some(),
+                "partial_languages" => self
+                    .languages(src, value)
+                    .map(|l| form.partial_languages = l)
+                    .is_some(),
                 "settings" => {
                     self.settings(src, form, value);
                     false
@@ -601,6 +613,10 @@ impl Loader<'_> {
                 "one_page" => self
                     .flag(src, value, k)
                     .map(|b| form.settings.one_page = b)
+                    .is_some(),
+                "thai_digits" => self
+                    .flag(src, value, k)
+                    .map(|b| form.settings.thai_digits = b)
                     .is_some(),
                 "province" if null(value) => {
                     form.settings.province = None;

@@ -922,7 +922,7 @@ choice_changes:
         expect![[r#"
             form details
               ~ id: child-core → child-surin
-              ~ version: 2026.1 → 2026.1-surin.1
+              ~ version: 2026.2 → 2026.2-surin.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดสุรินทร์
               ~ title [en]: Individual child record (national core) → Individual child record, Surin
               ~ based_on: (none) → child-core
@@ -955,7 +955,7 @@ choice_changes:
         expect![[r#"
             form details
               ~ id: child-core → child-phayao
-              ~ version: 2026.1 → 2026.1-phayao.1
+              ~ version: 2026.2 → 2026.2-phayao.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดพะเยา
               ~ title [en]: Individual child record (national core) → Individual child record, Phayao
               ~ based_on: (none) → child-core
@@ -990,7 +990,7 @@ choice_changes:
         expect![[r#"
             form details
               ~ id: child-core → child-kalasin
-              ~ version: 2026.1 → 2026.1-kalasin.1
+              ~ version: 2026.2 → 2026.2-kalasin.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดกาฬสินธุ์
               ~ title [en]: Individual child record (national core) → Individual child record, Kalasin
               ~ based_on: (none) → child-core

@@ -143,10 +143,10 @@ fn every_form_compiles_cleanly_in_thai_and_english() {
         ));
     }
     expect![[r#"
-        kalasin/child-kalasin.yaml: child-kalasin 2026.1-kalasin.1, extends child-core for Kalasin, 106 questions, 36 lists, 8637 choices
-        national/child-core.yaml: child-core 2026.1, national for every province, 108 questions, 36 lists, 8636 choices
-        phayao/child-phayao.yaml: child-phayao 2026.1-phayao.1, extends child-core for Phayao, 112 questions, 38 lists, 8650 choices
-        surin/child-surin.yaml: child-surin 2026.1-surin.1, extends child-core for Surin, 111 questions, 38 lists, 8646 choices
+        kalasin/child-kalasin.yaml: child-kalasin 2026.2-kalasin.1, extends child-core for Kalasin, 126 questions, 45 lists, 8688 choices
+        national/child-core.yaml: child-core 2026.2, national for every province, 128 questions, 45 lists, 8687 choices
+        phayao/child-phayao.yaml: child-phayao 2026.2-phayao.1, extends child-core for Phayao, 132 questions, 47 lists, 8701 choices
+        surin/child-surin.yaml: child-surin 2026.2-surin.1, extends child-core for Surin, 131 questions, 47 lists, 8697 choices
     "#]].assert_eq(&summary);
 }
 
@@ -213,37 +213,37 @@ fn variants_resolve_with_their_local_changes() {
     check_variant(
         "surin/child-surin.yaml",
         expect![[r#"
-        child-surin 2026.1-surin.1 (Surin)
-        + home_language
-        + home_language_other
-        + understands_thai
-        + list home_languages
-        + list thai_understanding
-        + choice work_types/sugarcane
-        + choice dropout_reasons/seasonal_migration
-    "#]],
+            child-surin 2026.2-surin.1 (Surin)
+            + home_language
+            + home_language_other
+            + understands_thai
+            + list home_languages
+            + list thai_understanding
+            + choice work_types/sugarcane
+            + choice dropout_reasons/seasonal_migration
+        "#]],
     );
     check_variant(
         "phayao/child-phayao.yaml",
         expect![[r#"
-        child-phayao 2026.1-phayao.1 (Phayao)
-        + legal_status
-        + crosses_border
-        + ethnicity
-        + ethnicity_other
-        + list legal_statuses
-        + list ethnic_groups
-        + choice dropout_reasons/language
-    "#]],
+            child-phayao 2026.2-phayao.1 (Phayao)
+            + legal_status
+            + crosses_border
+            + ethnicity
+            + ethnicity_other
+            + list legal_statuses
+            + list ethnic_groups
+            + choice dropout_reasons/language
+        "#]],
     );
     check_variant(
         "kalasin/child-kalasin.yaml",
         expect![[r#"
-        child-kalasin 2026.1-kalasin.1 (Kalasin)
-        - home_location
-        - heavy_debt
-        + choice agencies/district_team
-    "#]],
+            child-kalasin 2026.2-kalasin.1 (Kalasin)
+            - home_location
+            - heavy_debt
+            + choice agencies/district_team
+        "#]],
     );
 }
 
@@ -342,33 +342,38 @@ fn nothing_but_the_visit_page_until_consent_is_given() {
         &[],
         &["visit", "child", "plan"],
         expect![[r#"
-        visit
-        visit_date = 2026-11-23 required
-        recorder_name = required ! กรุณาตอบคำถามนี้
-        recorder_role = required ! กรุณาตอบคำถามนี้
-        consent = required ! กรุณาตอบคำถามนี้
-        no_consent_note = hidden
-        child hidden
-        child_first_name = hidden required
-        child_last_name = hidden
-        nickname = hidden
-        id_status = hidden required
-        national_id = hidden required
-        dob = hidden required
-        dob_estimated = no hidden
-        age_years = hidden
-        adult_note = hidden
-        sex = hidden required
-        nationality = thai hidden required
-        nationality_other = hidden required
-        birth_registered = hidden
-        plan hidden
-        plan_actions = hidden required
-        lead_agency = hidden required
-        agency_contact = hidden
-        next_visit = hidden required
-        plan_notes = hidden
-    "#]],
+            visit
+            visit_date = 2026-11-23 required
+            recorder_name = required ! กรุณาตอบคำถามนี้
+            recorder_role = required ! กรุณาตอบคำถามนี้
+            consent = required ! กรุณาตอบคำถามนี้
+            no_consent_note = hidden
+            child hidden
+            child_first_name = hidden required
+            child_last_name = hidden
+            nickname = hidden
+            id_status = hidden required
+            national_id = hidden required
+            dob = hidden required
+            dob_estimated = no hidden
+            age_years = hidden
+            adult_note = hidden
+            sex = hidden required
+            nationality = thai hidden required
+            nationality_other = hidden required
+            birth_registered = hidden
+            plan hidden
+            family_needs = hidden required
+            family_words = hidden
+            plan_actions = hidden required
+            lead_agency = hidden required
+            agency_contact = hidden
+            next_visit = hidden required
+            plan_agreed_family = hidden required
+            plan_agreed_child = hidden required
+            plan_disagreement = hidden
+            plan_notes = hidden
+        "#]],
     );
     check(
         &[Answer("consent", "no")],
@@ -449,6 +454,89 @@ fn age_is_counted_in_full_years_from_the_date_of_birth() {
         2026-11-24: age -1 ! วันเกิดต้องไม่อยู่ในอนาคต
     "#]]
     .assert_eq(&out);
+}
+
+#[test]
+fn a_four_year_old_gets_the_early_years_page_and_no_question_of_agreeing() {
+    // Typed as a volunteer would: a Thai month and a Buddhist-era year.
+    let steps = with(&[
+        Answer("dob", "12 มิ.ย. 2565"),
+        Answer("child_heard", "too_young"),
+        Answer("feelings", "well"),
+        Answer("development_concerns", "speaking"),
+        Answer("plan_agreed_family", "yes"),
+    ]);
+    check(
+        &steps,
+        &["dob", "age_years", "voice", "early_years", "plan_agreed_child"],
+        expect![[r#"
+            dob = 2022-06-12 required
+            age_years = 4
+            voice
+            child_heard = too_young required
+            child_wishes = hidden
+            child_strengths =
+            child_interests =
+            trusted_adult =
+            feelings = well required
+            feelings_signs = hidden
+            self_harm_note = hidden
+            early_years
+            development_screened = required ! กรุณาตอบคำถามนี้
+            development_concerns = speaking required
+            development_note =
+            vaccinations =
+            play_and_talk =
+            plan_agreed_child = hidden required
+        "#]],
+    );
+}
+
+#[test]
+fn a_twelve_year_old_is_heard_and_asked_about_the_plan() {
+    let steps = with(&[
+        Answer("dob", "2014-01-20"),
+        Answer("child_heard", "alone"),
+        Answer("child_wishes", "อยากเรียนต่อ ม.1 และอยากเล่นฟุตบอล"),
+        Answer("child_strengths", "sport friends"),
+        Answer("feelings", "unhappy"),
+        Answer("feelings_signs", "sleep self_harm"),
+        Answer("family_needs", "school_costs none"),
+        Answer("plan_agreed_family", "partly"),
+        Answer("plan_agreed_child", "yes"),
+    ]);
+    check(
+        &steps,
+        &["early_years", "voice", "plan"],
+        expect![[r#"
+            early_years hidden
+            development_screened = hidden required
+            development_concerns = hidden required
+            development_note = hidden
+            vaccinations = hidden
+            play_and_talk = hidden
+            voice
+            child_heard = alone required
+            child_wishes = อยากเรียนต่อ ม.1 และอยากเล่นฟุตบอล
+            child_strengths = sport friends
+            child_interests =
+            trusted_adult =
+            feelings = unhappy required
+            feelings_signs = sleep self_harm
+            self_harm_note =
+            plan
+            family_needs = school_costs none required ! เลือก "ไม่ต้องการความช่วยเหลือ" ร่วมกับข้ออื่นไม่ได้
+            family_words =
+            plan_actions = required ! กรุณาตอบคำถามนี้
+            lead_agency = required ! กรุณาตอบคำถามนี้
+            agency_contact =
+            next_visit = required ! กรุณาตอบคำถามนี้
+            plan_agreed_family = partly required
+            plan_agreed_child = yes required
+            plan_disagreement =
+            plan_notes =
+        "#]],
+    );
 }
 
 #[test]

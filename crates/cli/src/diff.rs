@@ -670,6 +670,7 @@ fn check(c: &Check) -> String {
         Check::Email => "email".to_owned(),
         Check::Url => "url".to_owned(),
         Check::ThaiId => "thai_id".to_owned(),
+        Check::Phone => "phone".to_owned(),
         Check::Length { min, max } => limits("length", min, max),
         Check::Range { min, max } => limits("range", min, max),
         Check::Regex(r) => format!("{{regex: '{}'}}", r.replace('\'', "''")),

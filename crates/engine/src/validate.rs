@@ -47,9 +47,14 @@ pub(crate) fn parse_answer(
     let ascii = to_ascii_digits(raw.trim());
     let t = ascii.as_ref();
     let parsed = match &n.qtype {
-        // A national ID is text, but its digits are digits: `๑๒๓...` and
-        // `123...` must be the same answer in exported data.
-        QType::Text if n.checks.iter().any(|c| matches!(c, CompiledCheck::ThaiId)) => {
+        // A national ID or a phone number is text, but its digits are
+        // digits: `๑๒๓...` and `123...` must be the same answer in exported
+        // data.
+        QType::Text
+            if n.checks
+                .iter()
+                .any(|c| matches!(c, CompiledCheck::ThaiId | CompiledCheck::Phone)) =>
+        {
             Some(Value::str(&to_ascii_digits(raw)))
         }
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
@@ -205,6 +210,7 @@ fn passes(check: &CompiledCheck, v: &Value) -> bool {
         CompiledCheck::Email => text.validate_email(),
         CompiledCheck::Url => text.validate_url(),
         CompiledCheck::ThaiId => thai_id_ok(&text),
+        CompiledCheck::Phone => phone_ok(&text),
         CompiledCheck::Length { min, max } => text.as_ref().validate_length(*min, *max, None),
         CompiledCheck::Range { min, max } => {
             let n = v.as_num();
@@ -233,6 +239,13 @@ pub fn thai_id_ok(text: &str) -> bool {
         .map(|(i, d)| d * (13 - i as u32))
         .sum();
     (11 - sum % 11) % 10 == digits[12]
+}
+
+/// A Thai phone number: 9 digits (a landline) or 10 (a mobile), starting
+/// with 0, with ASCII or Thai digits and nothing else.
+fn phone_ok(text: &str) -> bool {
+    let digits: Option<Vec<u32>> = text.chars().map(yim_expr::thai::digit_value).collect();
+    digits.is_some_and(|d| (9..=10).contains(&d.len()) && d[0] == 0)
 }
 
 /// A built-in message in Thai or English. English is for `en` and for forms
@@ -297,6 +310,11 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             match &n.checks[i] {
                 CompiledCheck::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
                 CompiledCheck::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
+                CompiledCheck::Phone => builtin(
+                    lang,
+                    "เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9 หรือ 10 หลัก ขึ้นต้นด้วย 0)",
+                    "expected a phone number of 9 or 10 digits starting with 0",
+                ),
                 CompiledCheck::ThaiId => builtin(
                     lang,
                     "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",

@@ -414,6 +414,7 @@ fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
   - {{name: age, type: integer, label: Age, checks: [{{range: {{min: 0, max: 18}}}}]}}
   - {{name: weight, type: decimal, label: Weight}}
   - {{name: id, type: text, label: ID, checks: [thai_id]}}
+  - {{name: phone, type: text, label: Phone, checks: [phone]}}
   - {{name: note, type: text, label: Note}}
   - {{name: at, type: time, label: At}}
   - {{name: seen, type: date, label: Seen}}
@@ -427,6 +428,7 @@ fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
             Answer("age", "๑๒"),
             Answer("weight", "๓๒.๕"),
             Answer("id", "๑๑๐๑๗๐๐๒๐๓๔๕๐"),
+            Answer("phone", "๐๘๑๒๓๔๕๖๗๘"),
             Answer("note", "บ้านเลขที่ ๑๒"),
             Answer("at", "๑๔:๓๐"),
             Answer("seen", "๒๐๒๖-๑๑-๒๓"),
@@ -436,6 +438,7 @@ fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
             age = 12
             weight = 32.5
             id = 1101700203450
+            phone = 0812345678
             note = บ้านเลขที่ ๑๒
             at = 14:30:00.000
             seen = 2026-11-23
@@ -450,12 +453,14 @@ fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
         &[
             Answer("age", "๒๕"),
             Answer("id", "๑๑๐๑๗๐๐๒๐๓๔๕๑"),
+            Answer("phone", "๘๑๒๓๔๕๖๗๘"),
             Answer("weight", "๓๒,๕"),
         ],
         expect![[r#"
             age = 25 ! expected a number from 0 to 18
             weight = ๓๒,๕ ! expected a number, but found '๓๒,๕'
             id = 1101700203451 ! expected a 13-digit Thai national ID with a valid check digit
+            phone = 812345678 ! expected a phone number of 9 or 10 digits starting with 0
             note =
             at =
             seen =

@@ -85,7 +85,9 @@ const TYPES: &[&str] = &[
     "group",
     "repeat",
 ];
-const CHECKS: &[&str] = &["email", "url", "thai_id", "length", "range", "regex"];
+const CHECKS: &[&str] = &[
+    "email", "url", "thai_id", "phone", "length", "range", "regex",
+];
 const ADD_KEYS: &[&str] = &["after", "before", "inside", "at", "questions"];
 const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 
@@ -911,6 +913,7 @@ impl Loader<'_> {
                     "email" => return Some(Check::Email),
                     "url" => return Some(Check::Url),
                     "thai_id" => return Some(Check::ThaiId),
+                    "phone" => return Some(Check::Phone),
                     "length" => {
                         "the `length` check needs limits, as in `{length: {min: 1, max: 10}}`"
                             .to_string()
@@ -954,7 +957,7 @@ impl Loader<'_> {
                     "regex" => self
                         .string(src, value, "a regular expression")
                         .map(Check::Regex),
-                    "email" | "url" | "thai_id" => {
+                    "email" | "url" | "thai_id" | "phone" => {
                         self.err(
                             src.key_loc(key),
                             format!("the `{name}` check takes no settings; write it as `{name}`"),

@@ -211,6 +211,8 @@ pub enum Check {
     Url,
     /// `thai_id`: a 13-digit Thai national ID number with a valid check digit.
     ThaiId,
+    /// `phone`: a Thai phone number, 9 or 10 digits starting with 0.
+    Phone,
     /// `{length: {min, max}}`: the answer's length in characters.
     Length {
         /// Fewest characters allowed.

@@ -187,6 +187,7 @@ fn check(c: &Check) -> String {
         Check::Email => "email".into(),
         Check::Url => "url".into(),
         Check::ThaiId => "thai_id".into(),
+        Check::Phone => "phone".into(),
         Check::Length { min, max } => limits("length", min, max),
         Check::Range { min, max } => limits("range", min, max),
         Check::Regex(r) => format!("{{regex: {}}}", quoted(r)),

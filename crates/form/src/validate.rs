@@ -326,6 +326,7 @@ impl<'a> Validator<'a> {
                 Check::Email => ("email", q.qtype == QType::Text, "text questions"),
                 Check::Url => ("url", q.qtype == QType::Text, "text questions"),
                 Check::ThaiId => ("thai_id", q.qtype == QType::Text, "text questions"),
+                Check::Phone => ("phone", q.qtype == QType::Text, "text questions"),
                 Check::Regex(_) => ("regex", q.qtype == QType::Text, "text questions"),
                 Check::Length { .. } => ("length", q.qtype == QType::Text, "text questions"),
                 Check::Range { .. } => (

@@ -190,6 +190,13 @@ fn details(a: &Form, b: &Form, out: &mut Vec<String>) {
         Some(&b.default_language),
         out,
     );
+    let list = |l: &[String]| (!l.is_empty()).then(|| l.join(", "));
+    plain(
+        "partial_languages",
+        list(&a.partial_languages).as_ref(),
+        list(&b.partial_languages).as_ref(),
+        out,
+    );
     plain("based_on", a.extends.as_ref(), b.extends.as_ref(), out);
     let (ra, rb) = (&a.settings.recipients, &b.settings.recipients);
     for key in rb.iter().filter(|k| !ra.contains(k)) {
@@ -216,6 +223,12 @@ fn details(a: &Form, b: &Form, out: &mut Vec<String>) {
         "settings.province",
         sa.province.as_ref(),
         sb.province.as_ref(),
+        out,
+    );
+    plain(
+        "settings.thai_digits",
+        Some(&yes_no(sa.thai_digits)),
+        Some(&yes_no(sb.thai_digits)),
         out,
     );
 }
@@ -657,6 +670,7 @@ fn check(c: &Check) -> String {
         Check::Email => "email".to_owned(),
         Check::Url => "url".to_owned(),
         Check::ThaiId => "thai_id".to_owned(),
+        Check::Phone => "phone".to_owned(),
         Check::Length { min, max } => limits("length", min, max),
         Check::Range { min, max } => limits("range", min, max),
         Check::Regex(r) => format!("{{regex: '{}'}}", r.replace('\'', "''")),
@@ -909,9 +923,12 @@ choice_changes:
         expect![[r#"
             form details
               ~ id: child-core → child-surin
-              ~ version: 2026.1 → 2026.1-surin.1
+              ~ version: 2026.2 → 2026.2-surin.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดสุรินทร์
               ~ title [en]: Individual child record (national core) → Individual child record, Surin
+              ~ title [km]: (none) → កំណត់ត្រាព័ត៌មានកុមារម្នាក់ៗ ខេត្តសុរិន្ទ
+              ~ languages: th, en → th, en, km
+              ~ partial_languages: (none) → km
               ~ based_on: (none) → child-core
               ~ settings.province: (none) → Surin
 
@@ -921,8 +938,32 @@ choice_changes:
               + understands_thai (select_one thai_understanding) in child, after home_language_other
 
             questions changed
+              ~ visit
+                  label [km]: (none) → ការសួរសុខទុក្ខតាមផ្ទះលើកនេះ
+              ~ child
+                  label [km]: (none) → ព័ត៌មានអំពីកុមារ
+              ~ voice
+                  label [km]: (none) → សំឡេង ចំណាប់អារម្មណ៍ និងអារម្មណ៍របស់កុមារ
+              ~ education
+                  label [km]: (none) → ការអប់រំ
+              ~ health
+                  label [km]: (none) → សុខភាព និងពិការភាព
+              ~ early_years
+                  label [km]: (none) → ការលូតលាស់របស់កុមារតូច
+              ~ address
+                  label [km]: (none) → អាសយដ្ឋានបច្ចុប្បន្ន
               ~ province
                   default: (none) → 32
+              ~ family
+                  label [km]: (none) → គ្រួសារ និងអ្នកថែទាំ
+              ~ livelihood
+                  label [km]: (none) → ប្រាក់ចំណូល និងលំនៅដ្ឋាន
+              ~ risk
+                  label [km]: (none) → ស្ថានភាពហានិភ័យ
+              ~ support
+                  label [km]: (none) → អ្នកដែលកំពុងជួយកុមាររួចហើយ
+              ~ plan
+                  label [km]: (none) → ផែនការជួយ និងតាមដាន
               ~ plan_actions
                   hint [th]: เลือกได้มากกว่าหนึ่งข้อ → เลือกได้มากกว่าหนึ่งข้อ หากเด็กไม่เข้าใจภาษาไทย ให้ประสานครูที่พูดภาษาถิ่นของเด็กได้
                   hint [en]: Choose all that apply. → Choose all that apply. If the child does not understand Thai, involve a teacher who speaks the home language.
@@ -937,12 +978,12 @@ choice_changes:
               ~ dropout_reasons
                   + seasonal_migration: ย้ายตามพ่อแม่ไปทำงานตามฤดูกาล / Travels with parents for seasonal work
 
-            3 questions added, 2 changed; 2 choice lists added, 2 changed; 6 form details changed
+            3 questions added, 14 changed; 2 choice lists added, 2 changed; 9 form details changed
         "#]].assert_eq(&run("surin/child-surin.yaml"));
         expect![[r#"
             form details
               ~ id: child-core → child-phayao
-              ~ version: 2026.1 → 2026.1-phayao.1
+              ~ version: 2026.2 → 2026.2-phayao.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดพะเยา
               ~ title [en]: Individual child record (national core) → Individual child record, Phayao
               ~ based_on: (none) → child-core
@@ -977,7 +1018,7 @@ choice_changes:
         expect![[r#"
             form details
               ~ id: child-core → child-kalasin
-              ~ version: 2026.1 → 2026.1-kalasin.1
+              ~ version: 2026.2 → 2026.2-kalasin.1
               ~ title [th]: แบบบันทึกข้อมูลเด็กรายบุคคล (ฉบับกลาง) → แบบบันทึกข้อมูลเด็กรายบุคคล จังหวัดกาฬสินธุ์
               ~ title [en]: Individual child record (national core) → Individual child record, Kalasin
               ~ based_on: (none) → child-core
@@ -1007,5 +1048,13 @@ choice_changes:
 
             2 questions removed, 3 changed; 2 choice lists changed; 6 form details changed
         "#]].assert_eq(&run("kalasin/child-kalasin.yaml"));
+        for variant in [
+            "lampang/child-lampang.yaml",
+            "loei/child-loei.yaml",
+            "ubon/child-ubon.yaml",
+            "trang/child-trang.yaml",
+        ] {
+            run(variant);
+        }
     }
 }

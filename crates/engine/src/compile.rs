@@ -126,6 +126,7 @@ pub(crate) enum CompiledCheck {
     Email,
     Url,
     ThaiId,
+    Phone,
     Length { min: Option<u64>, max: Option<u64> },
     Range { min: Option<f64>, max: Option<f64> },
     Regex(LazyRegex),
@@ -559,6 +560,7 @@ fn compile_check(
         Check::Email => CompiledCheck::Email,
         Check::Url => CompiledCheck::Url,
         Check::ThaiId => CompiledCheck::ThaiId,
+        Check::Phone => CompiledCheck::Phone,
         Check::Length { min, max } => CompiledCheck::Length {
             min: *min,
             max: *max,

@@ -50,7 +50,7 @@ pub use compile::{compile, compile_shared, CompiledForm};
 pub use session::{AnswerError, Clock, Session, MAX_REPEAT_COUNT};
 pub use validate::thai_id_ok;
 pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem};
-pub use yim_expr::{Date, DateTime, Value};
+pub use yim_expr::{thai, Date, DateTime, Value};
 
 /// Loads and compiles a form in one step, returning every diagnostic from
 /// both phases sorted by place.

@@ -2,6 +2,7 @@
 //! type, required, constraint and the ready-made `checks:`.
 
 use validator::{ValidateEmail, ValidateLength, ValidateRange, ValidateUrl};
+use yim_expr::thai::to_ascii_digits;
 use yim_expr::{Date, DateTime, Time, Ty, Value};
 use yim_form::QType;
 
@@ -25,6 +26,12 @@ pub(crate) enum Fault {
 
 /// Reads text typed for `node`: the value to store, and the text itself when
 /// it does not fit the type (so it is kept, and reported, not dropped).
+///
+/// Thai digits (๐-๙) are read wherever digits are: numbers, dates, times,
+/// locations and the national ID, which are all stored with ASCII digits.
+/// A date may also be typed as Thai paperwork writes it, `5 มีนาคม 2568`
+/// or `5/3/2568` (see [`Date::parse_written`]); it is stored as ISO
+/// `2025-03-05`.
 pub(crate) fn parse_answer(
     form: &CompiledForm,
     node: NodeId,
@@ -37,8 +44,19 @@ pub(crate) fn parse_answer(
     if raw.is_empty() {
         return (Value::Empty, None);
     }
-    let t = raw.trim();
+    let ascii = to_ascii_digits(raw.trim());
+    let t = ascii.as_ref();
     let parsed = match &n.qtype {
+        // A national ID or a phone number is text, but its digits are
+        // digits: `๑๒๓...` and `123...` must be the same answer in exported
+        // data.
+        QType::Text
+            if n.checks
+                .iter()
+                .any(|c| matches!(c, CompiledCheck::ThaiId | CompiledCheck::Phone)) =>
+        {
+            Some(Value::str(&to_ascii_digits(raw)))
+        }
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
         QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
         QType::Decimal => t
@@ -46,7 +64,7 @@ pub(crate) fn parse_answer(
             .ok()
             .filter(|f| f.is_finite())
             .map(Value::Num),
-        QType::Date => Date::parse_iso(t).map(Value::Date),
+        QType::Date => Date::parse_written(t).map(Value::Date),
         QType::Time => Time::parse_iso(t).map(Value::Time),
         QType::DateTime => DateTime::parse_iso(t).map(Value::DateTime),
         QType::SelectOne { .. } => is_choice(form, node, t).then(|| Value::str(t)),
@@ -192,6 +210,7 @@ fn passes(check: &CompiledCheck, v: &Value) -> bool {
         CompiledCheck::Email => text.validate_email(),
         CompiledCheck::Url => text.validate_url(),
         CompiledCheck::ThaiId => thai_id_ok(&text),
+        CompiledCheck::Phone => phone_ok(&text),
         CompiledCheck::Length { min, max } => text.as_ref().validate_length(*min, *max, None),
         CompiledCheck::Range { min, max } => {
             let n = v.as_num();
@@ -203,12 +222,12 @@ fn passes(check: &CompiledCheck, v: &Value) -> bool {
 
 /// A Thai national ID has 13 digits; the last is a check digit: eleven minus
 /// the sum of the first twelve digits weighted 13 down to 2, modulo 11, with
-/// 10 and 11 wrapping to 0 and 1.
+/// 10 and 11 wrapping to 0 and 1. The digits may be ASCII or Thai.
 pub fn thai_id_ok(text: &str) -> bool {
     let digits: Vec<u32> = text
         .chars()
         .filter(|c| *c != '-' && *c != ' ')
-        .map(|c| c.to_digit(10))
+        .map(yim_expr::thai::digit_value)
         .collect::<Option<_>>()
         .unwrap_or_default();
     if digits.len() != 13 {
@@ -222,12 +241,20 @@ pub fn thai_id_ok(text: &str) -> bool {
     (11 - sum % 11) % 10 == digits[12]
 }
 
-/// A built-in message in Thai or English (other languages get English).
+/// A Thai phone number: 9 digits (a landline) or 10 (a mobile), starting
+/// with 0, with ASCII or Thai digits and nothing else.
+fn phone_ok(text: &str) -> bool {
+    let digits: Option<Vec<u32>> = text.chars().map(yim_expr::thai::digit_value).collect();
+    digits.is_some_and(|d| (9..=10).contains(&d.len()) && d[0] == 0)
+}
+
+/// A built-in message in Thai or English. English is for `en` and for forms
+/// that declare no languages; every other language (Khmer, Lao, ...) gets
+/// Thai, which the people using it read too.
 pub(crate) fn builtin(lang: &str, th: &str, en: &str) -> String {
-    if lang == "th" {
-        th.to_owned()
-    } else {
-        en.to_owned()
+    match lang {
+        "en" | "" => en.to_owned(),
+        _ => th.to_owned(),
     }
 }
 
@@ -255,7 +282,10 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             let (th, en) = match n.qtype {
                 QType::Integer => ("ต้องเป็นจำนวนเต็ม", "expected a whole number"),
                 QType::Decimal => ("ต้องเป็นตัวเลข", "expected a number"),
-                QType::Date => ("ต้องเป็นวันที่ (ปปปป-ดด-วว)", "expected a date (YYYY-MM-DD)"),
+                QType::Date => (
+                    "ต้องเป็นวันที่ เช่น 5 มีนาคม 2568 หรือ 5/3/2568",
+                    "expected a date such as 5 March 2025, 5/3/2568 or 2025-03-05",
+                ),
                 QType::Time => ("ต้องเป็นเวลา (ชช:นน)", "expected a time (HH:MM)"),
                 QType::DateTime => ("ต้องเป็นวันที่และเวลา", "expected a date and time"),
                 QType::SelectOne { .. } | QType::SelectMultiple { .. } => {
@@ -268,10 +298,9 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                 QType::Acknowledge => ("ต้องกดยืนยัน", "expected OK"),
                 _ => ("คำตอบไม่ถูกต้อง", "this answer is not valid"),
             };
-            if lang == "th" {
-                format!("{th} แต่ได้รับ '{raw}'")
-            } else {
-                format!("{en}, but found '{raw}'")
+            match lang {
+                "en" | "" => format!("{en}, but found '{raw}'"),
+                _ => format!("{th} แต่ได้รับ '{raw}'"),
             }
         }
         Fault::Check(i) => {
@@ -281,6 +310,11 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             match &n.checks[i] {
                 CompiledCheck::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
                 CompiledCheck::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
+                CompiledCheck::Phone => builtin(
+                    lang,
+                    "เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9 หรือ 10 หลัก ขึ้นต้นด้วย 0)",
+                    "expected a phone number of 9 or 10 digits starting with 0",
+                ),
                 CompiledCheck::ThaiId => builtin(
                     lang,
                     "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",

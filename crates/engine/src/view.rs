@@ -102,8 +102,14 @@ pub struct FormView {
     pub title: String,
     /// The language of this view.
     pub language: String,
-    /// Languages the form offers.
+    /// Languages the form offers, every one of them (a language a province
+    /// added with partial translations too; its missing texts are in Thai).
     pub languages: Vec<String>,
+    /// Whether the form asks for numbers to be shown with Thai digits
+    /// (`settings.thai_digits`). The view's texts and values keep ASCII
+    /// digits; converting them for display is the UI's job
+    /// (`yim_expr::thai::to_thai_digits`).
+    pub thai_digits: bool,
     /// Top-level questions, groups and repeats.
     pub items: Vec<NodeView>,
 }
@@ -125,6 +131,7 @@ impl Session {
             title: f.title.get(&self.lang, &f.default_language).to_owned(),
             language: self.lang.clone(),
             languages: f.languages.clone(),
+            thai_digits: f.settings.thai_digits,
             items: top.into_iter().map(|n| self.node_view(n, ROOT)).collect(),
         }
     }

@@ -362,7 +362,7 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
             Answer("mail", "nobody"),
             Answer("score", "11"),
             Answer("code", "ab12"),
-            Answer("seen", "23/11/2026"),
+            Answer("seen", "31/11/2026"),
         ],
         expect![[r#"
             age = 25 ! Age must be from 0 to 18
@@ -370,7 +370,7 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
             mail = nobody ! expected an e-mail address
             score = 11 ! expected a number from 0 to 10
             code = ab12 ! this answer does not have the expected form
-            seen = 23/11/2026 ! expected a date (YYYY-MM-DD), but found '23/11/2026'
+            seen = 31/11/2026 ! expected a date such as 5 March 2025, 5/3/2568 or 2025-03-05, but found '31/11/2026'
         "#]],
     );
     check(
@@ -405,6 +405,226 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
         seen =
     "#]],
     );
+}
+
+#[test]
+fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: age, type: integer, label: Age, checks: [{{range: {{min: 0, max: 18}}}}]}}
+  - {{name: weight, type: decimal, label: Weight}}
+  - {{name: id, type: text, label: ID, checks: [thai_id]}}
+  - {{name: phone, type: text, label: Phone, checks: [phone]}}
+  - {{name: note, type: text, label: Note}}
+  - {{name: at, type: time, label: At}}
+  - {{name: seen, type: date, label: Seen}}
+  - {{name: place, type: geopoint, label: Place}}
+  - {{name: older, type: calculate, calculation: '${{age}} + 1'}}
+"
+    );
+    check(
+        &form,
+        &[
+            Answer("age", "๑๒"),
+            Answer("weight", "๓๒.๕"),
+            Answer("id", "๑๑๐๑๗๐๐๒๐๓๔๕๐"),
+            Answer("phone", "๐๘๑๒๓๔๕๖๗๘"),
+            Answer("note", "บ้านเลขที่ ๑๒"),
+            Answer("at", "๑๔:๓๐"),
+            Answer("seen", "๒๐๒๖-๑๑-๒๓"),
+            Answer("place", "๑๕.๑๒ ๑๐๔.๓๒"),
+        ],
+        expect![[r#"
+            age = 12
+            weight = 32.5
+            id = 1101700203450
+            phone = 0812345678
+            note = บ้านเลขที่ ๑๒
+            at = 14:30:00.000
+            seen = 2026-11-23
+            place = 15.12 104.32
+            older = 13
+        "#]],
+    );
+    // The check digit is checked on Thai digits as well; text that is not a
+    // number is kept as typed and reported.
+    check(
+        &form,
+        &[
+            Answer("age", "๒๕"),
+            Answer("id", "๑๑๐๑๗๐๐๒๐๓๔๕๑"),
+            Answer("phone", "๘๑๒๓๔๕๖๗๘"),
+            Answer("weight", "๓๒,๕"),
+        ],
+        expect![[r#"
+            age = 25 ! expected a number from 0 to 18
+            weight = ๓๒,๕ ! expected a number, but found '๓๒,๕'
+            id = 1101700203451 ! expected a 13-digit Thai national ID with a valid check digit
+            phone = 812345678 ! expected a phone number of 9 or 10 digits starting with 0
+            note =
+            at =
+            seen =
+            place =
+            older = 26
+        "#]],
+    );
+}
+
+#[test]
+fn dates_accept_a_thai_month_name_and_a_buddhist_era_year() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: a, type: date, label: A}}
+  - {{name: b, type: date, label: B}}
+  - {{name: c, type: date, label: C}}
+  - {{name: d, type: date, label: D}}
+  - {{name: e, type: date, label: E}}
+  - {{name: f, type: date, label: F}}
+  - {{name: g, type: date, label: G}}
+  - {{name: days, type: calculate, calculation: \"if(${{a}} = '' or ${{b}} = '', '', ${{b}} - ${{a}})\"}}
+"
+    );
+    check(
+        &form,
+        &[
+            Answer("a", "5 มีนาคม 2568"),
+            Answer("b", "5 มี.ค. 2569"),
+            Answer("c", "๕ มีนาคม พ.ศ. ๒๕๖๘"),
+            Answer("d", "5/3/2568"),
+            Answer("e", "2025-03-05"),
+            Answer("f", "29 ก.พ. 2568"),
+            Answer("g", "5 มีนา 2568"),
+        ],
+        expect![[r#"
+            a = 2025-03-05
+            b = 2026-03-05
+            c = 2025-03-05
+            d = 2025-03-05
+            e = 2025-03-05
+            f = 29 ก.พ. 2568 ! expected a date such as 5 March 2025, 5/3/2568 or 2025-03-05, but found '29 ก.พ. 2568'
+            g = 5 มีนา 2568 ! expected a date such as 5 March 2025, 5/3/2568 or 2025-03-05, but found '5 มีนา 2568'
+            days = 365
+        "#]],
+    );
+    check(
+        &form,
+        &[Lang("th"), Answer("f", "31 เม.ย. 2568")],
+        expect![[r#"
+            a =
+            b =
+            c =
+            d =
+            e =
+            f = 31 เม.ย. 2568 ! ต้องเป็นวันที่ เช่น 5 มีนาคม 2568 หรือ 5/3/2568 แต่ได้รับ '31 เม.ย. 2568'
+            g =
+            days =
+        "#]],
+    );
+}
+
+#[test]
+fn format_date_shows_thai_months_and_the_buddhist_era() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: dob, type: date, label: Born}}
+  - {{name: long, type: calculate, calculation: \"format-date(${{dob}}, '%e %B %EY')\"}}
+  - {{name: short, type: calculate, calculation: \"format-date(${{dob}}, '%e %Eb %Ey')\"}}
+  - {{name: letter, type: calculate, calculation: \"format-date(${{dob}}, 'วัน%Aที่ %e %B พ.ศ. %EY')\"}}
+  - {{name: today_be, type: calculate, calculation: \"format-date(today(), '%d/%m/%EY')\"}}
+"
+    );
+    check(
+        &form,
+        &[Answer("dob", "2025-03-05")],
+        expect![[r#"
+            dob = 2025-03-05
+            long = 5 มีนาคม 2568
+            short = 5 มี.ค. 68
+            letter = วันพุธที่ 5 มีนาคม พ.ศ. 2568
+            today_be = 23/11/2569
+        "#]],
+    );
+}
+
+#[test]
+fn a_third_language_falls_back_to_thai_where_a_text_is_missing() {
+    let form = "form:
+  id: t
+  version: '1'
+  title: {th: แบบทดสอบ, en: Test, km: តេស្ត}
+  languages: [th, en, km]
+  default_language: en
+  partial_languages: [km]
+questions:
+  - name: lang_home
+    type: select_one langs
+    label: {th: ภาษาที่ใช้ในบ้าน, en: Language at home, km: ភាសានៅផ្ទះ}
+    required: yes
+  - {name: age, type: integer, label: {th: อายุ, en: Age}, hint: {th: ปีเต็ม, en: Full years}}
+choices:
+  langs:
+    - {name: khmer, label: {th: เขมร, en: Khmer, km: ខ្មែរ}}
+    - {name: thai, label: {th: ไทย, en: Thai}}
+";
+    let mut s = session(form);
+    let view = s.view();
+    assert_eq!(view.languages, ["th", "en", "km"]);
+    assert_eq!(
+        (view.language.as_str(), view.title.as_str()),
+        ("en", "Test")
+    );
+    s.set_language("km");
+    s.answer("age", "ten").unwrap();
+    s.finalize_problems();
+    let view = s.view();
+    let shown: Vec<String> = view
+        .items
+        .iter()
+        .map(|n| {
+            let choices: Vec<&str> = n.choices.iter().map(|c| c.label.as_str()).collect();
+            format!(
+                "{} | {} | {} | {} | {}",
+                n.name,
+                n.label,
+                n.hint.as_deref().unwrap_or("-"),
+                choices.join(", "),
+                n.error.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    // What has a Khmer text shows it; the rest, built-in messages included,
+    // is in Thai and not in the default language (English).
+    expect![[r#"
+        តេស្ត
+        lang_home | ភាសានៅផ្ទះ | - | ខ្មែរ, ไทย | กรุณาตอบคำถามนี้
+        age | อายุ | ปีเต็ม |  | ต้องเป็นจำนวนเต็ม แต่ได้รับ 'ten'
+    "#]]
+    .assert_eq(&format!("{}\n{}\n", view.title, shown.join("\n")));
+    // Switching back loses nothing.
+    s.set_language("en");
+    assert_eq!(s.node("age").unwrap().label, "Age");
+    assert_eq!(s.node("age").unwrap().text, "ten");
+}
+
+#[test]
+fn the_form_view_says_whether_to_show_thai_digits() {
+    let plain = session(&format!(
+        "{HEAD}questions:\n  - {{name: a, type: integer, label: A}}\n"
+    ));
+    assert!(!plain.view().thai_digits);
+    let thai = session(
+        "form: {id: t, version: '1', title: T, settings: {thai_digits: yes}}
+questions:
+  - {name: a, type: integer, label: A}
+",
+    );
+    let mut thai = thai;
+    thai.answer("a", "๔๒").unwrap();
+    let view = thai.view();
+    assert!(view.thai_digits);
+    // The view keeps ASCII digits; the UI shows them in Thai.
+    assert_eq!(view.items[0].text, "42");
+    assert_eq!(yim_engine::thai::to_thai_digits(&view.items[0].text), "๔๒");
 }
 
 #[test]

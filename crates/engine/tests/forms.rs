@@ -106,12 +106,15 @@ fn every_form_compiles_cleanly_in_thai_and_english() {
         let form = &compiled.form;
         let mut untranslated = Vec::new();
         for (place, text) in texts(form) {
+            // Thai and English everywhere; a province's third language
+            // only where it has a translation.
             let complete = match text {
                 Text::Langs(map) => {
-                    map.len() == LANGUAGES.len()
-                        && LANGUAGES
-                            .iter()
-                            .all(|l| map.get(*l).is_some_and(|s| !s.trim().is_empty()))
+                    LANGUAGES
+                        .iter()
+                        .all(|l| map.get(*l).is_some_and(|s| !s.trim().is_empty()))
+                        && map.keys().all(|l| form.languages.contains(l))
+                        && map.values().all(|s| !s.trim().is_empty())
                 }
                 Text::Any(_) => false,
             };
@@ -124,12 +127,13 @@ fn every_form_compiles_cleanly_in_thai_and_english() {
             Vec::<String>::new(),
             "{file}: texts without both th and en"
         );
-        assert_eq!(form.languages, LANGUAGES, "{file}");
+        assert_eq!(form.languages[..2], LANGUAGES, "{file}");
+        assert_eq!(form.languages[2..], form.partial_languages, "{file}");
         assert_eq!(form.default_language, "th", "{file}");
         let questions = form.walk().count();
         let choices: usize = form.choices.values().map(|l| l.choices.len()).sum();
         summary.push_str(&format!(
-            "{file}: {} {}, {} for {}, {questions} questions, {} lists, {choices} choices\n",
+            "{file}: {} {}, {} for {}{}, {questions} questions, {} lists, {choices} choices\n",
             form.id,
             form.version,
             form.extends
@@ -139,14 +143,22 @@ fn every_form_compiles_cleanly_in_thai_and_english() {
                 .province
                 .as_deref()
                 .unwrap_or("every province"),
+            form.partial_languages
+                .iter()
+                .map(|l| format!(" (also in {l})"))
+                .collect::<String>(),
             form.choices.len(),
         ));
     }
     expect![[r#"
-        kalasin/child-kalasin.yaml: child-kalasin 2026.1-kalasin.1, extends child-core for Kalasin, 106 questions, 36 lists, 8637 choices
-        national/child-core.yaml: child-core 2026.1, national for every province, 108 questions, 36 lists, 8636 choices
-        phayao/child-phayao.yaml: child-phayao 2026.1-phayao.1, extends child-core for Phayao, 112 questions, 38 lists, 8650 choices
-        surin/child-surin.yaml: child-surin 2026.1-surin.1, extends child-core for Surin, 111 questions, 38 lists, 8646 choices
+        kalasin/child-kalasin.yaml: child-kalasin 2026.2-kalasin.1, extends child-core for Kalasin, 126 questions, 45 lists, 8688 choices
+        lampang/child-lampang.yaml: child-lampang 2026.2-lampang.1, extends child-core for Lampang, 131 questions, 47 lists, 8699 choices
+        loei/child-loei.yaml: child-loei 2026.2-loei.1, extends child-core for Loei (also in lo), 132 questions, 47 lists, 8701 choices
+        national/child-core.yaml: child-core 2026.2, national for every province, 128 questions, 45 lists, 8687 choices
+        phayao/child-phayao.yaml: child-phayao 2026.2-phayao.1, extends child-core for Phayao, 132 questions, 47 lists, 8701 choices
+        surin/child-surin.yaml: child-surin 2026.2-surin.1, extends child-core for Surin (also in km), 131 questions, 47 lists, 8697 choices
+        trang/child-trang.yaml: child-trang 2026.2-trang.1, extends child-core for Trang, 132 questions, 47 lists, 8700 choices
+        ubon/child-ubon.yaml: child-ubon 2026.2-ubon.1, extends child-core for Ubon Ratchathani, 133 questions, 47 lists, 8699 choices
     "#]].assert_eq(&summary);
 }
 
@@ -213,36 +225,94 @@ fn variants_resolve_with_their_local_changes() {
     check_variant(
         "surin/child-surin.yaml",
         expect![[r#"
-        child-surin 2026.1-surin.1 (Surin)
+            child-surin 2026.2-surin.1 (Surin)
+            + home_language
+            + home_language_other
+            + understands_thai
+            + list home_languages
+            + list thai_understanding
+            + choice work_types/sugarcane
+            + choice dropout_reasons/seasonal_migration
+        "#]],
+    );
+    check_variant(
+        "phayao/child-phayao.yaml",
+        expect![[r#"
+            child-phayao 2026.2-phayao.1 (Phayao)
+            + legal_status
+            + crosses_border
+            + ethnicity
+            + ethnicity_other
+            + list legal_statuses
+            + list ethnic_groups
+            + choice dropout_reasons/language
+        "#]],
+    );
+    check_variant(
+        "kalasin/child-kalasin.yaml",
+        expect![[r#"
+            child-kalasin 2026.2-kalasin.1 (Kalasin)
+            - home_location
+            - heavy_debt
+            + choice agencies/district_team
+        "#]],
+    );
+    check_variant(
+        "lampang/child-lampang.yaml",
+        expect![[r#"
+        child-lampang 2026.2-lampang.1 (Lampang)
+        + breathing_problems
+        + parent_work_place
+        + parent_contact
+        + list work_places
+        + list contact_frequencies
+        + choice work_types/ceramics
+        + choice plan_actions/contact_parents
+    "#]],
+    );
+    check_variant(
+        "loei/child-loei.yaml",
+        expect![[r#"
+        child-loei 2026.2-loei.1 (Loei)
         + home_language
         + home_language_other
-        + understands_thai
+        + crosses_border
+        + border_reasons
         + list home_languages
-        + list thai_understanding
+        + list border_reasons
+        + choice work_types/harvest
+        + choice work_types/border_carrying
+        + choice dropout_reasons/seasonal_migration
+    "#]],
+    );
+    check_variant(
+        "ubon/child-ubon.yaml",
+        expect![[r#"
+        child-ubon 2026.2-ubon.1 (Ubon Ratchathani)
+        + home_language
+        + home_language_other
+        + seasonal_work
+        + seasonal_months
+        + seasonal_school_note
+        + list home_languages
+        + list seasonal_work
         + choice work_types/sugarcane
         + choice dropout_reasons/seasonal_migration
     "#]],
     );
     check_variant(
-        "phayao/child-phayao.yaml",
+        "trang/child-trang.yaml",
         expect![[r#"
-        child-phayao 2026.1-phayao.1 (Phayao)
-        + legal_status
-        + crosses_border
-        + ethnicity
-        + ethnicity_other
-        + list legal_statuses
-        + list ethnic_groups
-        + choice dropout_reasons/language
-    "#]],
-    );
-    check_variant(
-        "kalasin/child-kalasin.yaml",
-        expect![[r#"
-        child-kalasin 2026.1-kalasin.1 (Kalasin)
-        - home_location
-        - heavy_debt
-        + choice agencies/district_team
+        child-trang 2026.2-trang.1 (Trang)
+        + community
+        + maniq_registration_note
+        + child_work_help
+        + night_work_note
+        + list communities
+        + list child_work_help
+        + choice income_sources/fishing
+        + choice work_types/rubber
+        + choice work_types/seafood
     "#]],
     );
 }
@@ -342,33 +412,38 @@ fn nothing_but_the_visit_page_until_consent_is_given() {
         &[],
         &["visit", "child", "plan"],
         expect![[r#"
-        visit
-        visit_date = 2026-11-23 required
-        recorder_name = required ! กรุณาตอบคำถามนี้
-        recorder_role = required ! กรุณาตอบคำถามนี้
-        consent = required ! กรุณาตอบคำถามนี้
-        no_consent_note = hidden
-        child hidden
-        child_first_name = hidden required
-        child_last_name = hidden
-        nickname = hidden
-        id_status = hidden required
-        national_id = hidden required
-        dob = hidden required
-        dob_estimated = no hidden
-        age_years = hidden
-        adult_note = hidden
-        sex = hidden required
-        nationality = thai hidden required
-        nationality_other = hidden required
-        birth_registered = hidden
-        plan hidden
-        plan_actions = hidden required
-        lead_agency = hidden required
-        agency_contact = hidden
-        next_visit = hidden required
-        plan_notes = hidden
-    "#]],
+            visit
+            visit_date = 2026-11-23 required
+            recorder_name = required ! กรุณาตอบคำถามนี้
+            recorder_role = required ! กรุณาตอบคำถามนี้
+            consent = required ! กรุณาตอบคำถามนี้
+            no_consent_note = hidden
+            child hidden
+            child_first_name = hidden required
+            child_last_name = hidden
+            nickname = hidden
+            id_status = hidden required
+            national_id = hidden required
+            dob = hidden required
+            dob_estimated = no hidden
+            age_years = hidden
+            adult_note = hidden
+            sex = hidden required
+            nationality = thai hidden required
+            nationality_other = hidden required
+            birth_registered = hidden
+            plan hidden
+            family_needs = hidden required
+            family_words = hidden
+            plan_actions = hidden required
+            lead_agency = hidden required
+            agency_contact = hidden
+            next_visit = hidden required
+            plan_agreed_family = hidden required
+            plan_agreed_child = hidden required
+            plan_disagreement = hidden
+            plan_notes = hidden
+        "#]],
     );
     check(
         &[Answer("consent", "no")],
@@ -449,6 +524,95 @@ fn age_is_counted_in_full_years_from_the_date_of_birth() {
         2026-11-24: age -1 ! วันเกิดต้องไม่อยู่ในอนาคต
     "#]]
     .assert_eq(&out);
+}
+
+#[test]
+fn a_four_year_old_gets_the_early_years_page_and_no_question_of_agreeing() {
+    // Typed as a volunteer would: a Thai month and a Buddhist-era year.
+    let steps = with(&[
+        Answer("dob", "12 มิ.ย. 2565"),
+        Answer("child_heard", "too_young"),
+        Answer("feelings", "well"),
+        Answer("development_concerns", "speaking"),
+        Answer("plan_agreed_family", "yes"),
+    ]);
+    check(
+        &steps,
+        &[
+            "dob",
+            "age_years",
+            "voice",
+            "early_years",
+            "plan_agreed_child",
+        ],
+        expect![[r#"
+            dob = 2022-06-12 required
+            age_years = 4
+            voice
+            child_heard = too_young required
+            child_wishes = hidden
+            child_strengths =
+            child_interests =
+            trusted_adult =
+            feelings = well required
+            feelings_signs = hidden
+            self_harm_note = hidden
+            early_years
+            development_screened = required ! กรุณาตอบคำถามนี้
+            development_concerns = speaking required
+            development_note =
+            vaccinations =
+            play_and_talk =
+            plan_agreed_child = hidden required
+        "#]],
+    );
+}
+
+#[test]
+fn a_twelve_year_old_is_heard_and_asked_about_the_plan() {
+    let steps = with(&[
+        Answer("dob", "2014-01-20"),
+        Answer("child_heard", "alone"),
+        Answer("child_wishes", "อยากเรียนต่อ ม.1 และอยากเล่นฟุตบอล"),
+        Answer("child_strengths", "sport friends"),
+        Answer("feelings", "unhappy"),
+        Answer("feelings_signs", "sleep self_harm"),
+        Answer("family_needs", "school_costs none"),
+        Answer("plan_agreed_family", "partly"),
+        Answer("plan_agreed_child", "yes"),
+    ]);
+    check(
+        &steps,
+        &["early_years", "voice", "plan"],
+        expect![[r#"
+            early_years hidden
+            development_screened = hidden required
+            development_concerns = hidden required
+            development_note = hidden
+            vaccinations = hidden
+            play_and_talk = hidden
+            voice
+            child_heard = alone required
+            child_wishes = อยากเรียนต่อ ม.1 และอยากเล่นฟุตบอล
+            child_strengths = sport friends
+            child_interests =
+            trusted_adult =
+            feelings = unhappy required
+            feelings_signs = sleep self_harm
+            self_harm_note =
+            plan
+            family_needs = school_costs none required ! เลือก "ไม่ต้องการความช่วยเหลือ" ร่วมกับข้ออื่นไม่ได้
+            family_words =
+            plan_actions = required ! กรุณาตอบคำถามนี้
+            lead_agency = required ! กรุณาตอบคำถามนี้
+            agency_contact =
+            next_visit = required ! กรุณาตอบคำถามนี้
+            plan_agreed_family = partly required
+            plan_agreed_child = yes required
+            plan_disagreement =
+            plan_notes =
+        "#]],
+    );
 }
 
 #[test]
@@ -915,4 +1079,173 @@ fn kalasin_requires_a_phone_number_and_has_no_home_location() {
     let s = session("kalasin/child-kalasin.yaml");
     assert!(s.node("home_location").is_none());
     assert!(s.node("heavy_debt").is_none());
+}
+
+/// The page titles, the first question of the child page and its error, in
+/// the session's current language.
+fn titles_and_first_question(s: &Session) -> String {
+    let view = s.view();
+    let mut out = format!("[{}] {}\n", view.language, view.title);
+    for item in &view.items {
+        out.push_str(&format!("{}: {}\n", item.name, item.label));
+    }
+    let child = s.node("child").unwrap();
+    let first = &child.children[0];
+    out.push_str(&format!(
+        "{} = {} | {}",
+        first.label,
+        first.text,
+        first.error.as_deref().unwrap_or("-")
+    ));
+    out.push('\n');
+    out
+}
+
+#[test]
+fn loei_switches_to_lao_and_back_without_losing_answers() {
+    let mut s = session("loei/child-loei.yaml");
+    run(
+        &mut s,
+        &with(&[
+            Answer("child_first_name", "ดวงใจ"),
+            Answer("dob", "๑๒ ม.ค. ๒๕๕๘"),
+            Answer("home_language", "lao"),
+            Answer("crosses_border", "yes"),
+            Answer("border_reasons", "trade relatives"),
+        ]),
+    );
+    let before = s.answers_json();
+    assert_eq!(s.view().languages, ["th", "en", "lo"]);
+    s.set_language("lo");
+    // Page titles and what the province added are in Lao; the core's
+    // questions have no Lao text and are shown in Thai.
+    let shown = titles_and_first_question(&s);
+    let home = s.node("home_language").unwrap();
+    expect![[r#"
+        [lo] ແບບບັນທຶກຂໍ້ມູນເດັກລາຍບຸກຄົນ ແຂວງເລີຍ
+        visit: ການຢ້ຽມຢາມເຮືອນຄັ້ງນີ້
+        child: ຂໍ້ມູນເດັກ
+        voice: ສຽງຂອງເດັກ ຄວາມສົນໃຈ ແລະ ຄວາມຮູ້ສຶກ
+        education: ການສຶກສາ
+        health: ສຸຂະພາບ ແລະ ຄວາມພິການ
+        early_years: ພັດທະນາການເດັກກ່ອນໄວຮຽນ
+        address: ທີ່ຢູ່ປັດຈຸບັນ
+        family: ຄອບຄົວ ແລະ ຜູ້ດູແລ
+        livelihood: ລາຍຮັບ ແລະ ທີ່ຢູ່ອາໄສ
+        risk: ສະຖານະການຄວາມສ່ຽງ
+        support: ຜູ້ທີ່ຊ່ວຍເຫຼືອເດັກຢູ່ແລ້ວ
+        plan: ແຜນການຊ່ວຍເຫຼືອ ແລະ ຕິດຕາມ
+        ชื่อ = ดวงใจ | -
+    "#]]
+    .assert_eq(&shown);
+    assert_eq!(home.label, "ພາສາທີ່ເວົ້າຢູ່ເຮືອນ");
+    assert_eq!(home.choices[1].label, "ລາວ");
+    s.set_language("th");
+    assert_eq!(s.answers_json(), before);
+    assert_eq!(s.node("dob").unwrap().text, "2015-01-12");
+    assert_eq!(s.node("home_language").unwrap().label, "ภาษาที่ใช้พูดในบ้าน");
+}
+
+#[test]
+fn surin_offers_khmer_for_its_own_questions_and_thai_for_the_rest() {
+    let mut s = session("surin/child-surin.yaml");
+    run(&mut s, &with(&[Answer("home_language", "khmer")]));
+    s.set_language("km");
+    let view = s.view();
+    let child = s.node("child").unwrap();
+    let home = s.node("home_language").unwrap();
+    let shown = format!(
+        "{}\n{}\n{}: {}\n{}\n",
+        view.title,
+        child.label,
+        home.label,
+        home.choices
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" / "),
+        s.node("sex").unwrap().label,
+    );
+    expect![[r#"
+        កំណត់ត្រាព័ត៌មានកុមារម្នាក់ៗ ខេត្តសុរិន្ទ
+        ព័ត៌មានអំពីកុមារ
+        ភាសាដែលនិយាយនៅផ្ទះ: ខ្មែរខាងជើង (ខ្មែរសុរិន្ទ) / កួយ / អ៊ីសាន (ឡាវ) / ថៃកណ្តាល / ផ្សេងៗ
+        เพศ
+    "#]]
+    .assert_eq(&shown);
+}
+
+#[test]
+fn the_new_provinces_start_in_their_province_and_main_district() {
+    let mut out = String::new();
+    for (file, steps) in [
+        (
+            "lampang/child-lampang.yaml",
+            vec![
+                Answer("parents_situation", "working_away"),
+                Answer("parent_work_place", "abroad"),
+            ],
+        ),
+        (
+            "loei/child-loei.yaml",
+            vec![Answer("crosses_border", "yes")],
+        ),
+        (
+            "ubon/child-ubon.yaml",
+            vec![
+                Answer("dob", "2016-05-10"),
+                Answer("seasonal_work", "child_goes"),
+                Answer("seasonal_months", "๔"),
+            ],
+        ),
+        (
+            "trang/child-trang.yaml",
+            vec![
+                Answer("dob", "2014-05-10"),
+                Answer("id_status", "none"),
+                Answer("community", "maniq"),
+                Answer("child_work_help", "rubber_night seafood"),
+            ],
+        ),
+    ] {
+        let mut s = session(file);
+        run(&mut s, &with(&steps));
+        let province = s.node("province").unwrap();
+        let district = s.node("district").unwrap();
+        let added: Vec<String> = [
+            "parent_work_place",
+            "parent_contact",
+            "breathing_problems",
+            "border_reasons",
+            "seasonal_months",
+            "seasonal_school_note",
+            "maniq_registration_note",
+            "night_work_note",
+        ]
+        .iter()
+        .filter_map(|name| s.node(name))
+        .map(|n| {
+            let state = if n.relevant {
+                n.text.clone()
+            } else {
+                "hidden".to_owned()
+            };
+            format!("{}={}", n.name, state)
+        })
+        .collect();
+        out.push_str(&format!(
+            "{}: {} {} | {}\n",
+            s.view().id,
+            province.text,
+            district.text,
+            added.join(" ")
+        ));
+    }
+    expect![[r#"
+        child-lampang: 52 5201 | parent_work_place=abroad parent_contact= breathing_problems=
+        child-loei: 42 4201 | border_reasons=
+        child-ubon: 34 3401 | seasonal_months=4 seasonal_school_note=
+        child-trang: 92 9201 | maniq_registration_note= night_work_note=
+    "#]]
+    .assert_eq(&out);
 }

@@ -70,6 +70,7 @@ mod func;
 mod lex;
 mod parse;
 mod print;
+pub mod thai;
 mod time;
 mod value;
 

@@ -82,6 +82,95 @@ impl Date {
         c.end()?;
         Some(date)
     }
+
+    /// Parses a date as people in Thailand type it, with ASCII or Thai
+    /// digits:
+    ///
+    /// - ISO 8601, `2025-03-05` (the year is always the common era here, as
+    ///   the browser's date picker writes it);
+    /// - day, month name and year: `5 มีนาคม 2568`, `5 มี.ค. 2568`,
+    ///   `๕ มี.ค. ๒๕๖๘`, `5 มีนาคม พ.ศ. 2568`, `5 March 2025`;
+    /// - day, month and year as numbers: `5/3/2568`, `05-03-2025`,
+    ///   `5.3.2568`.
+    ///
+    /// The year has four digits. It is a Buddhist-era year when it says so
+    /// (`พ.ศ.`) or when it is 2400 or later, and a common-era year when it
+    /// says so (`ค.ศ.`) or is earlier: B.E. 2400 is 1857 CE, so the two
+    /// never meet for the birth dates and visits a form asks about.
+    ///
+    /// ```
+    /// use yim_expr::Date;
+    /// let d = Date::parse_written("5 มี.ค. ๒๕๖๘").unwrap();
+    /// assert_eq!(d.to_string(), "2025-03-05");
+    /// ```
+    pub fn parse_written(s: &str) -> Option<Date> {
+        let folded = crate::thai::to_ascii_digits(s.trim());
+        let s = folded.trim();
+        if let Some(date) = Date::parse_iso(s) {
+            return Some(date);
+        }
+        // Split into the leading day, the words in the middle and the
+        // trailing year.
+        let day_end = s.find(|c: char| !c.is_ascii_digit())?;
+        let year_start = s
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_ascii_digit())
+            .map(|(i, c)| i + c.len_utf8())?;
+        if day_end == 0 || year_start <= day_end {
+            return None;
+        }
+        let (day, middle, year) = (&s[..day_end], &s[day_end..year_start], &s[year_start..]);
+        if day.len() > 2 || year.len() != 4 {
+            return None;
+        }
+        let (day, year): (u32, i32) = (day.parse().ok()?, year.parse().ok()?);
+        let (month, era) = written_month(middle)?;
+        let be = match era {
+            Era::Buddhist => true,
+            Era::Common => false,
+            Era::Unsaid => year >= 2400,
+        };
+        let year = if be {
+            year - crate::thai::BUDDHIST_ERA_OFFSET
+        } else {
+            year
+        };
+        Date::from_ymd(year, month, day)
+    }
+}
+
+/// What the text between a date's day and year says about the era.
+enum Era {
+    Buddhist,
+    Common,
+    Unsaid,
+}
+
+/// The month and era between the day and the year of a written date: a
+/// month name with an optional era word (` มีนาคม พ.ศ. `), or a month
+/// number between two matching separators (`/3/`).
+fn written_month(middle: &str) -> Option<(u32, Era)> {
+    for sep in ['/', '-', '.'] {
+        if let Some(inner) = middle.strip_prefix(sep).and_then(|m| m.strip_suffix(sep)) {
+            if (1..=2).contains(&inner.len()) && inner.bytes().all(|b| b.is_ascii_digit()) {
+                return Some((inner.parse().ok()?, Era::Unsaid));
+            }
+            return None;
+        }
+    }
+    let bare: String = middle
+        .chars()
+        .filter(|c| *c != '.' && *c != ',' && !c.is_whitespace())
+        .collect();
+    let (name, era) = if let Some(name) = bare.strip_suffix("พศ") {
+        (name, Era::Buddhist)
+    } else if let Some(name) = bare.strip_suffix("คศ") {
+        (name, Era::Common)
+    } else {
+        (bare.as_str(), Era::Unsaid)
+    };
+    Some((crate::thai::month_from_name(name)?, era))
 }
 
 impl Time {
@@ -388,11 +477,14 @@ const MONTHS: [&str; 12] = [
 ];
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-/// Formats a local date and time with ODK's `format-date` patterns.
+/// Formats a local date and time with ODK's `format-date` patterns, plus
+/// Thai ones: `%B` (มีนาคม), `%Eb` (มี.ค.), `%A` (พุธ), `%EY` (the
+/// Buddhist-era year, 2568) and `%Ey` (its last two digits, 68).
 ///
 /// Unknown `%` patterns are copied as they are, which is what ODK Collect
 /// does too.
 pub(crate) fn format(pattern: &str, date: Date, ms_of_day: u32) -> String {
+    use crate::thai;
     use std::fmt::Write;
 
     let (y, m, d) = date.ymd();
@@ -406,6 +498,21 @@ pub(crate) fn format(pattern: &str, date: Date, ms_of_day: u32) -> String {
         }
         // Writing to a String cannot fail, so the results are ignored.
         let _ = match chars.next() {
+            // `%E` picks the Thai alternative of the next pattern, as the
+            // th_TH locale of the C library does for the era.
+            Some('E') => match chars.next() {
+                Some('Y') => write!(out, "{}", y + thai::BUDDHIST_ERA_OFFSET),
+                Some('y') => write!(
+                    out,
+                    "{:02}",
+                    (y + thai::BUDDHIST_ERA_OFFSET).rem_euclid(100)
+                ),
+                Some('b') => write!(out, "{}", thai::MONTHS_SHORT[(m - 1) as usize]),
+                Some(other) => write!(out, "%E{other}"),
+                None => write!(out, "%E"),
+            },
+            Some('B') => write!(out, "{}", thai::MONTHS[(m - 1) as usize]),
+            Some('A') => write!(out, "{}", thai::WEEKDAYS[date.weekday() as usize]),
             Some('Y') => write!(out, "{y:04}"),
             Some('y') => write!(out, "{:02}", y.rem_euclid(100)),
             Some('m') => write!(out, "{m:02}"),

@@ -39,10 +39,17 @@ const FORM_KEYS: &[&str] = &[
     "title",
     "languages",
     "default_language",
+    "partial_languages",
     "settings",
     "based_on",
 ];
-const SETTINGS_KEYS: &[&str] = &["recipients", "passphrase", "one_page", "province"];
+const SETTINGS_KEYS: &[&str] = &[
+    "recipients",
+    "passphrase",
+    "one_page",
+    "province",
+    "thai_digits",
+];
 pub(crate) const QUESTION_KEYS: &[&str] = &[
     "name",
     "type",
@@ -78,7 +85,9 @@ const TYPES: &[&str] = &[
     "group",
     "repeat",
 ];
-const CHECKS: &[&str] = &["email", "url", "thai_id", "length", "range", "regex"];
+const CHECKS: &[&str] = &[
+    "email", "url", "thai_id", "phone", "length", "range", "regex",
+];
 const ADD_KEYS: &[&str] = &["after", "before", "inside", "at", "questions"];
 const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 
@@ -460,6 +469,7 @@ impl Loader<'_> {
             title: Text::Any(String::new()),
             languages: Vec::new(),
             default_language: String::new(),
+            partial_languages: Vec::new(),
             settings: Settings::default(),
             questions: Vec::new(),
             choices: IndexMap::new(),
@@ -537,6 +547,10 @@ impl Loader<'_> {
                     .string(src, value, "a language code")
                     .map(|s| form.default_language = s)
                     .is_some(),
+                "partial_languages" => self
+                    .languages(src, value)
+                    .map(|l| form.partial_languages = l)
+                    .is_some(),
                 "settings" => {
                     self.settings(src, form, value);
                     false
@@ -601,6 +615,10 @@ impl Loader<'_> {
                 "one_page" => self
                     .flag(src, value, k)
                     .map(|b| form.settings.one_page = b)
+                    .is_some(),
+                "thai_digits" => self
+                    .flag(src, value, k)
+                    .map(|b| form.settings.thai_digits = b)
                     .is_some(),
                 "province" if null(value) => {
                     form.settings.province = None;
@@ -895,6 +913,7 @@ impl Loader<'_> {
                     "email" => return Some(Check::Email),
                     "url" => return Some(Check::Url),
                     "thai_id" => return Some(Check::ThaiId),
+                    "phone" => return Some(Check::Phone),
                     "length" => {
                         "the `length` check needs limits, as in `{length: {min: 1, max: 10}}`"
                             .to_string()
@@ -938,7 +957,7 @@ impl Loader<'_> {
                     "regex" => self
                         .string(src, value, "a regular expression")
                         .map(Check::Regex),
-                    "email" | "url" | "thai_id" => {
+                    "email" | "url" | "thai_id" | "phone" => {
                         self.err(
                             src.key_loc(key),
                             format!("the `{name}` check takes no settings; write it as `{name}`"),

@@ -77,13 +77,23 @@ pub enum Text {
     Langs(IndexMap<String, String>),
 }
 
+/// The language a missing translation is shown in first: the programme's
+/// people read Thai first, whatever the form's default language is.
+pub const FALLBACK_LANGUAGE: &str = "th";
+
 impl Text {
-    /// The text in `lang`, else in `fallback`, else the first one written, else "".
+    /// The text in `lang`, else in Thai ([`FALLBACK_LANGUAGE`]), else in
+    /// `fallback` (usually the form's default language), else the first one
+    /// written, else "".
+    ///
+    /// A language that a province adds to the form (`partial_languages`)
+    /// may lack some texts; they are shown in Thai.
     pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
         match self {
             Text::Any(s) => s,
             Text::Langs(map) => map
                 .get(lang)
+                .or_else(|| map.get(FALLBACK_LANGUAGE))
                 .or_else(|| map.get(fallback))
                 .or_else(|| map.values().next())
                 .map(String::as_str)
@@ -201,6 +211,8 @@ pub enum Check {
     Url,
     /// `thai_id`: a 13-digit Thai national ID number with a valid check digit.
     ThaiId,
+    /// `phone`: a Thai phone number, 9 or 10 digits starting with 0.
+    Phone,
     /// `{length: {min, max}}`: the answer's length in characters.
     Length {
         /// Fewest characters allowed.
@@ -336,6 +348,9 @@ pub struct Settings {
     pub one_page: bool,
     /// The province this form is for, if any.
     pub province: Option<String>,
+    /// Whether numbers should be shown with Thai digits (๐-๙). Answers are
+    /// stored with ASCII digits either way.
+    pub thai_digits: bool,
 }
 
 /// A whole form, with every variant applied.
@@ -351,6 +366,10 @@ pub struct Form {
     pub languages: Vec<String>,
     /// The language shown first; one of `languages` (empty when none are declared).
     pub default_language: String,
+    /// The languages of `languages` whose translations may be incomplete,
+    /// such as a local language a province adds; a missing text is shown in
+    /// Thai. Every other language must have every text.
+    pub partial_languages: Vec<String>,
     /// Form-wide settings.
     pub settings: Settings,
     /// The top-level questions.

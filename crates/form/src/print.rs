@@ -28,11 +28,25 @@ pub fn to_yaml(form: &Form) -> String {
             &scalar(&form.default_language),
         );
     }
+    if !form.partial_languages.is_empty() {
+        let langs: Vec<String> = form.partial_languages.iter().map(|l| scalar(l)).collect();
+        line(
+            &mut out,
+            2,
+            "partial_languages",
+            &format!("[{}]", langs.join(", ")),
+        );
+    }
     if let Some(base) = &form.extends {
         line(&mut out, 2, "based_on", &scalar(base));
     }
     let s = &form.settings;
-    if !s.recipients.is_empty() || s.passphrase || s.one_page || s.province.is_some() {
+    if !s.recipients.is_empty()
+        || s.passphrase
+        || s.one_page
+        || s.province.is_some()
+        || s.thai_digits
+    {
         out.push_str("  settings:\n");
         if !s.recipients.is_empty() {
             out.push_str("    recipients:\n");
@@ -48,6 +62,9 @@ pub fn to_yaml(form: &Form) -> String {
         }
         if let Some(p) = &s.province {
             line(&mut out, 4, "province", &scalar(p));
+        }
+        if s.thai_digits {
+            line(&mut out, 4, "thai_digits", "yes");
         }
     }
     out.push_str("questions:\n");
@@ -170,6 +187,7 @@ fn check(c: &Check) -> String {
         Check::Email => "email".into(),
         Check::Url => "url".into(),
         Check::ThaiId => "thai_id".into(),
+        Check::Phone => "phone".into(),
         Check::Length { min, max } => limits("length", min, max),
         Check::Range { min, max } => limits("range", min, max),
         Check::Regex(r) => format!("{{regex: {}}}", quoted(r)),

@@ -106,12 +106,14 @@ impl<'a> Validator<'a> {
             return None;
         };
         let langs = &self.form.languages;
-        // Every language of the form, and no other: the common case, decided
-        // without allocating.
+        let partial = &self.form.partial_languages;
+        // Every language of the form (those with partial translations
+        // optional), and no other: the common case, decided without
+        // allocating.
         if !langs.is_empty()
             && langs
                 .iter()
-                .all(|lang| map.keys().any(|written| written == lang))
+                .all(|lang| partial.contains(lang) || map.keys().any(|written| written == lang))
             && map.keys().all(|written| langs.contains(written))
         {
             return None;
@@ -127,7 +129,7 @@ impl<'a> Validator<'a> {
         let missing: Vec<&str> = langs
             .iter()
             .map(String::as_str)
-            .filter(|l| !map.contains_key(*l))
+            .filter(|l| !map.contains_key(*l) && !partial.iter().any(|p| p == l))
             .collect();
         if let Some(extra) = written.iter().find(|l| !langs.iter().any(|d| d == *l)) {
             let hint = did_you_mean(extra, missing.iter().copied());
@@ -179,6 +181,24 @@ impl<'a> Validator<'a> {
                 )
             };
             self.err(self.loc("default_language"), message);
+        }
+        for lang in &form.partial_languages {
+            if !form.languages.contains(lang) {
+                self.err(
+                    self.loc("partial_languages"),
+                    format!(
+                        "the partial language `{lang}` is not one of the form's languages ({}); list it in `languages` too",
+                        form.languages.join(", ")
+                    ),
+                );
+            } else if *lang == form.default_language || lang == crate::model::FALLBACK_LANGUAGE {
+                self.err(
+                    self.loc("partial_languages"),
+                    format!(
+                        "`{lang}` cannot have partial translations: missing texts are shown in it, so it needs every text"
+                    ),
+                );
+            }
         }
     }
 
@@ -306,6 +326,7 @@ impl<'a> Validator<'a> {
                 Check::Email => ("email", q.qtype == QType::Text, "text questions"),
                 Check::Url => ("url", q.qtype == QType::Text, "text questions"),
                 Check::ThaiId => ("thai_id", q.qtype == QType::Text, "text questions"),
+                Check::Phone => ("phone", q.qtype == QType::Text, "text questions"),
                 Check::Regex(_) => ("regex", q.qtype == QType::Text, "text questions"),
                 Check::Length { .. } => ("length", q.qtype == QType::Text, "text questions"),
                 Check::Range { .. } => (

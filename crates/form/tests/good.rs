@@ -458,8 +458,9 @@ fn fs_files_read_the_same_forms() {
     );
 }
 
-/// The two full examples in `docs/form-format.md` (the form and the variant)
-/// load without diagnostics, next to the national form and its CSV lists.
+/// The full examples in `docs/form-format.md` (the form, the variant and the
+/// variant that adds a language) load without diagnostics, next to the
+/// national form and its CSV lists.
 #[test]
 fn documented_examples_load() {
     let doc = fs::read_to_string("../../docs/form-format.md").unwrap();
@@ -471,15 +472,35 @@ fn documented_examples_load() {
         .collect();
     assert_eq!(
         blocks.len(),
-        2,
-        "expected the full example and the variant example"
+        3,
+        "expected the full example, the variant example and the language example"
     );
     let mut files = good_files();
+    let find = |word: &str| *blocks.iter().find(|b| b.contains(word)).unwrap();
     files.insert("good/national/doc-example.yaml", blocks[0]);
-    files.insert("good/surin/doc-variant.yaml", blocks[1]);
+    files.insert("good/surin/doc-variant.yaml", find("khmer_speaker"));
     let example = load_clean("good/national/doc-example.yaml", &files);
     assert_eq!(example.questions.len(), 7);
     let variant = load_clean("good/surin/doc-variant.yaml", &files);
     assert!(variant.question("khmer_speaker").is_some());
     assert_eq!(variant.extends.as_deref(), Some("child-core"));
+    files.insert("good/surin/doc-language.yaml", find("partial_languages"));
+    let khmer = load_clean("good/surin/doc-language.yaml", &files);
+    assert_eq!(khmer.languages, ["th", "en", "km"]);
+    assert_eq!(khmer.partial_languages, ["km"]);
+    let label = khmer
+        .question("child_name")
+        .unwrap()
+        .label
+        .as_ref()
+        .unwrap();
+    assert_eq!(label.get("km", "th"), "ឈ្មោះកុមារ");
+    // A text without Khmer is shown in Thai.
+    let dob = khmer.question("dob").unwrap().label.as_ref().unwrap();
+    assert_eq!(dob.get("km", "th"), dob.get("th", "th"));
+    // The printed form keeps the partial language, so it loads again.
+    let printed = yim_form::to_yaml(&khmer);
+    assert!(printed.contains("  partial_languages: [km]\n"), "{printed}");
+    files.insert("good/surin/doc-language.resolved.yaml", printed);
+    load_clean("good/surin/doc-language.resolved.yaml", &files);
 }

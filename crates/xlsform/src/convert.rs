@@ -163,6 +163,7 @@ impl Converter {
             title: Text::Any(meta.title),
             languages: self.languages.clone(),
             default_language: self.default_language.clone(),
+            partial_languages: Vec::new(),
             settings: Settings::default(),
             questions,
             choices: lists,

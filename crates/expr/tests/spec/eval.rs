@@ -440,6 +440,25 @@ fn date_functions() {
         "format-date('2024-12-05', '%Y%m%d %q 100%%')",
         "20241205 %q 100%",
     );
+    // Thai month and weekday names and the Buddhist era.
+    give(&f, "format-date(${dob}, '%e %B %EY')", "15 มีนาคม 2553");
+    give(&f, "format-date(${dob}, '%e %Eb %Ey')", "15 มี.ค. 53");
+    give(
+        &f,
+        "format-date(${dob}, 'วัน%Aที่ %e %B พ.ศ. %EY')",
+        "วันจันทร์ที่ 15 มีนาคม พ.ศ. 2553",
+    );
+    give(&f, "format-date('2024-12-31', '%d/%m/%EY')", "31/12/2567");
+    give(
+        &f,
+        "format-date('2025-01-01', '%e %B %EY %Ex %E')",
+        "1 มกราคม 2568 %Ex %E",
+    );
+    give(
+        &f,
+        "int(format-date(${dob}, '%EY')) - int(format-date(${dob}, '%Y'))",
+        543.0,
+    );
     give(&f, "format-date(${name}, '%Y')", EMPTY);
     give(&f, "format-date(${empty}, '%Y')", EMPTY);
     give(

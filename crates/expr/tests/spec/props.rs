@@ -92,6 +92,19 @@ fn forms() -> [Form; 2] {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
+    /// Typed dates come from people: any text, Thai letters, digits of both
+    /// scripts and separators mixed, gives a date or nothing, and a date it
+    /// gives prints as ISO and parses back to itself.
+    #[test]
+    fn written_dates_never_panic_and_round_trip(
+        text in "[0-9๐-๙ /.\\-ก-๛a-zA-Z]{0,24}",
+    ) {
+        if let Some(date) = yim_expr::Date::parse_written(&text) {
+            let iso = date.to_string();
+            prop_assert_eq!(yim_expr::Date::parse_written(&iso), Some(date));
+        }
+    }
+
     #[test]
     fn arbitrary_source_never_panics(src in source()) {
         for form in forms() {

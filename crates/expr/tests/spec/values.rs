@@ -34,6 +34,53 @@ fn dates_parse_and_print_as_iso() {
 }
 
 #[test]
+fn dates_parse_as_people_in_thailand_write_them() {
+    let cases = [
+        // Day, Thai month name and Buddhist-era year.
+        ("5 มีนาคม 2568", Some("2025-03-05")),
+        ("5 มี.ค. 2568", Some("2025-03-05")),
+        ("05 มี.ค 2568", Some("2025-03-05")),
+        ("5 มีค 2568", Some("2025-03-05")),
+        ("5 มีนาคม พ.ศ. 2568", Some("2025-03-05")),
+        ("5มีนาคม2568", Some("2025-03-05")),
+        ("31 ธ.ค. 2567", Some("2024-12-31")),
+        ("29 กุมภาพันธ์ 2567", Some("2024-02-29")),
+        ("29 ก.พ. 2568", None),
+        // Thai digits, anywhere a digit goes.
+        ("๕ มีนาคม ๒๕๖๘", Some("2025-03-05")),
+        ("๒๐๒๕-๐๓-๐๕", Some("2025-03-05")),
+        ("๕/๓/๒๕๖๘", Some("2025-03-05")),
+        // Numbers only: day, month, year.
+        ("5/3/2568", Some("2025-03-05")),
+        ("05-03-2568", Some("2025-03-05")),
+        ("5.3.2568", Some("2025-03-05")),
+        // A common-era year, said or plain, and English month names.
+        ("5 มีนาคม ค.ศ. 2025", Some("2025-03-05")),
+        ("5/3/2025", Some("2025-03-05")),
+        ("5 March 2025", Some("2025-03-05")),
+        ("5 Mar 2568", Some("2025-03-05")),
+        // ISO stays ISO: its year is never read as Buddhist era.
+        ("2568-03-05", Some("2568-03-05")),
+        // Not dates.
+        ("5 มีนา 2568", None),
+        ("32 มีนาคม 2568", None),
+        ("5 มีนาคม 68", None),
+        ("5/13/2568", None),
+        ("5/3-2568", None),
+        ("มีนาคม 2568", None),
+        ("5 มีนาคม", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(
+            Date::parse_written(text).map(|d| d.to_string()).as_deref(),
+            expected,
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
 fn times_parse_and_print_as_iso() {
     let cases = [
         ("08:15", Some("08:15:00.000")),

@@ -1,8 +1,15 @@
 // The service worker that keeps Yim working without a network after one
 // visit. It keeps one complete copy of the app (a "build") in the Cache API:
 // index.html and every file it names, the fonts its CSS names and the icons
-// of the web app manifest. The forms are compiled into the wasm, so caching
-// the wasm caches the forms.
+// of the web app manifest.
+//
+// The forms are not part of a build: a deployment publishes them as files in
+// forms/ (`yim publish`), and may change them without a new build. They live
+// in a cache of their own, filled when the worker is installed, so that the
+// app lists and opens every form offline from the first visit on. The index
+// (forms/index.json) is asked of the network first, like index.html; every
+// other form file is asked with its SHA-256 in the URL, so a cached copy is
+// always the right one.
 //
 // How a new version arrives: index.html is always asked from the network
 // first. When its text differs from the cached one's (Trunk puts a content
@@ -18,6 +25,9 @@
 // changes) makes the next activation delete every cache of the old scheme.
 const SCHEME = 'yim-v1-';
 
+// The cache of the published forms, kept across builds.
+const FORMS = 'yim-forms-v1';
+
 // How long index.html may take from the network before the cached copy is
 // used; a slow rural connection should not keep the app from opening.
 const NETWORK_TIMEOUT_MS = 4000;
@@ -30,6 +40,7 @@ self.addEventListener('install', (event) => {
       const response = await fetch(indexUrl(), { cache: 'no-store' });
       if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
       await storeBuildOnce(response, buildName(await response.clone().text()));
+      await storeForms();
       await self.skipWaiting();
     })(),
   );
@@ -39,7 +50,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (!name.startsWith(SCHEME)) await caches.delete(name);
+        if (!name.startsWith(SCHEME) && name !== FORMS) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -55,6 +66,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate' && isIndex(url)) {
     event.respondWith(openPage(event));
+  } else if (isForms(url)) {
+    event.respondWith(fromForms(event, url));
   } else {
     event.respondWith(fromBuild(event));
   }
@@ -70,6 +83,77 @@ function indexUrl() {
 function isIndex(url) {
   const scope = new URL(indexUrl()).pathname;
   return url.pathname === scope || url.pathname === scope + 'index.html';
+}
+
+// Whether `url` is in the published forms folder.
+function isForms(url) {
+  return url.pathname.startsWith(new URL(indexUrl()).pathname + 'forms/');
+}
+
+function formsIndexUrl() {
+  return new URL('forms/index.json', indexUrl()).href;
+}
+
+// The address of a published file, with its hash, as the app asks for it.
+function formFileUrl(file) {
+  return new URL(`forms/${file.path}?sha256=${file.sha256}`, indexUrl()).href;
+}
+
+// Fetches the published index and every file it names into the forms
+// cache, then forgets the files no longer named. A file that fails stops
+// the whole: the cache keeps the previous index, whose files are all there.
+async function storeForms() {
+  const response = await fetch(formsIndexUrl(), { cache: 'no-store' });
+  if (!response.ok) throw new Error(`forms/index.json: HTTP ${response.status}`);
+  await storeFormsOf(response);
+}
+
+async function storeFormsOf(indexResponse) {
+  const index = await indexResponse.clone().json();
+  const cache = await caches.open(FORMS);
+  const wanted = new Set([formsIndexUrl()]);
+  for (const file of index.files || []) {
+    const url = formFileUrl(file);
+    wanted.add(url);
+    if (await cache.match(url)) continue;
+    const response = await fetch(url, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    await cache.put(url, response);
+  }
+  await cache.put(formsIndexUrl(), indexResponse);
+  for (const request of await cache.keys()) {
+    if (!wanted.has(request.url)) await cache.delete(request);
+  }
+}
+
+// A published form file. The index comes from the network when it answers
+// in time, and its files are then stored for offline use; otherwise from
+// the cache. A file with its hash in the URL comes from the cache when it
+// is there.
+async function fromForms(event, url) {
+  const cache = await caches.open(FORMS);
+  if (url.pathname.endsWith('/forms/index.json')) {
+    const network = (async () => {
+      const response = await fetch(event.request.url, { cache: 'no-store' });
+      if (response.ok) await storeFormsOf(response.clone());
+      return response;
+    })();
+    event.waitUntil(network.catch(() => undefined));
+    const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS));
+    try {
+      const response = await Promise.race([network, timeout]);
+      if (response && response.ok) return response;
+    } catch {
+      // Offline: the cached index below.
+    }
+    const cached = await cache.match(formsIndexUrl());
+    return cached || network;
+  }
+  const cached = await cache.match(event.request.url);
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  if (response.ok && url.searchParams.has('sha256')) await cache.put(event.request.url, response.clone());
+  return response;
 }
 
 // The name of the newest complete build's cache, or undefined before the

@@ -158,6 +158,94 @@ pub async fn pending(storage: &Storage, forms: &mut Forms) -> Result<Vec<Pending
     Ok(by_form)
 }
 
+/// Seals the finalized responses that are stored in clear because their
+/// form had no recipients when they were finalized, once the published form
+/// of the same id has some (the deployment's keys). Each keeps the form it
+/// was filled with, with those recipients added: that form is kept on the
+/// phone under its new hash, which the response then names, so that the
+/// bundle carries the form the data office needs to read it.
+///
+/// Returns how many were sealed. A response that cannot be sealed stays as
+/// it was and waits, so nothing is lost; the first error is returned after
+/// the others were tried.
+pub async fn seal_stranded(
+    storage: &Storage,
+    catalog: &Catalog,
+    forms: &mut Forms,
+    now_ms: u64,
+) -> Result<usize, ExportError> {
+    let mut sealed = 0;
+    let mut first_error = None;
+    for meta in storage.list_status(Status::Finalized).await? {
+        let Some(hash) = meta.form_hash.clone() else {
+            continue;
+        };
+        let Some(known) = forms.get(storage, &hash).await? else {
+            continue;
+        };
+        if !known.recipients.is_empty() {
+            continue;
+        }
+        let Some(keys) = catalog
+            .by_id(&meta.form_id)
+            .map(|entry| entry.form.settings.recipients.clone())
+            .filter(|keys| !keys.is_empty())
+        else {
+            continue;
+        };
+        match seal_one(storage, &meta, &known.form, keys, now_ms).await {
+            Ok(()) => sealed += 1,
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(sealed),
+    }
+}
+
+async fn seal_one(
+    storage: &Storage,
+    meta: &ResponseMeta,
+    filled_with: &BundleForm,
+    keys: Vec<String>,
+    now_ms: u64,
+) -> Result<(), ExportError> {
+    let unknown = || ExportError::UnknownForm {
+        id: meta.id.clone(),
+        form_id: meta.form_id.clone(),
+    };
+    // The resolved YAML loads on its own, like a kept form source.
+    let path = format!("kept/{}.yaml", meta.form_id);
+    let files = yim_form::MemFiles::new().with(&path, filled_with.yaml.as_str());
+    let (form, _problems) = yim_form::load(&path, &files);
+    let mut form = form.ok_or_else(unknown)?;
+    form.settings.recipients = keys;
+    let form = Arc::new(form);
+    let kept = storage::FormSource::of(&form, now_ms);
+    let new_hash = kept.hash.clone();
+    storage.save_form(&kept).await?;
+    let mut response = storage.get(&meta.id).await?;
+    if response.sealed.is_some() {
+        return Ok(());
+    }
+    response.meta.form_hash = Some(new_hash);
+    let sealed = seal::seal_finalized(&form, response).map_err(|error| match error {
+        seal::SealError::Bundle(error) => ExportError::Bundle(error),
+        seal::SealError::NoData { id } => ExportError::NotSealed { id },
+    })?;
+    storage
+        .update(&meta.id, |stored| {
+            if stored.sealed.is_none() && stored.meta.status == Status::Finalized {
+                *stored = sealed.clone();
+            }
+        })
+        .await?;
+    Ok(())
+}
+
 /// Why an export did not happen. Nothing is marked exported then.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExportError {
@@ -672,6 +760,15 @@ struct Overview {
 
 async fn overview(storage: &Storage, catalog: &Catalog) -> Result<Overview, StorageError> {
     let mut forms = Forms::new(catalog);
+    // Records finalized before the form had recipients are sealed now, if
+    // it has some; one that cannot be sealed stays waiting, and the page
+    // counts it as not sealed.
+    if let Err(error) = seal_stranded(storage, catalog, &mut forms, storage::now_ms()).await {
+        web_sys::console::warn_1(&format!("sealing waiting records: {error}").into());
+        if let ExportError::Storage(error) = error {
+            return Err(error);
+        }
+    }
     let mut pending = pending(storage, &mut forms).await?;
     let mut log = storage.exports().await?;
     // Every exported response is in some logged export, so the log names

@@ -493,3 +493,76 @@ async fn ten_thousand_responses() {
     );
     finish(storage).await;
 }
+
+/// The open test form once the deployment's key reached it.
+const OPEN_FORM_WITH_KEY: &str = "form:
+  id: t-open
+  version: '1'
+  title: {th: ไม่มีกุญแจ, en: No recipients}
+  languages: [th, en]
+  default_language: th
+  settings:
+    recipients: [age1e7nsd7h09745s8untxm4jm8p3kwn6j4yryhwmcd5r3xz6ehdzqnsa6sscx]
+questions:
+  - {name: note, type: text, label: {th: บันทึก, en: Note}}
+";
+
+#[wasm_bindgen_test]
+async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
+    let storage = fresh("yim-test-stranded").await;
+    let before = catalog();
+    let open_form = form(&before, "t-open");
+    let stranded = finalized(open_form, 4_000, json!({"note": "บ้านเลขที่ 9"}));
+    // The phone keeps the form a response was started with.
+    let arc = std::sync::Arc::new(open_form.clone());
+    storage
+        .save_form(&storage::FormSource::of(&arc, 4_000))
+        .await
+        .expect("save_form");
+    storage.put(&stranded).await.expect("put");
+
+    // While the form has no recipients, nothing can be sealed.
+    let mut forms = Forms::new(&before);
+    assert_eq!(
+        seal_stranded(&storage, &before, &mut forms, 5_000).await,
+        Ok(0)
+    );
+    let waiting = pending(&storage, &mut forms).await.expect("pending");
+    assert_eq!(waiting[0].unsealed, 1);
+
+    // The deployment published its key: the record is sealed, once.
+    let after = Catalog::load(&[("c.yaml", OPEN_FORM_WITH_KEY)]);
+    let mut forms = Forms::new(&after);
+    assert_eq!(
+        seal_stranded(&storage, &after, &mut forms, 6_000).await,
+        Ok(1)
+    );
+    assert_eq!(
+        seal_stranded(&storage, &after, &mut forms, 7_000).await,
+        Ok(0)
+    );
+    let stored = storage.get(&stranded.meta.id).await.expect("get");
+    assert_eq!(stored.meta.status, Status::Finalized);
+    assert_eq!(stored.answers, json!({}), "no answer stays in clear");
+    assert_eq!(stored.data, None);
+    let document =
+        yim_bundle::unseal(stored.sealed.as_deref().expect("sealed"), &office()).expect("opens");
+    assert_eq!(document.answers, json!({"note": "บ้านเลขที่ 9"}));
+    // It names the form it was filled with, keys added, which the phone keeps.
+    let hash = stored.meta.form_hash.clone().expect("a hash");
+    assert_ne!(Some(&hash), stranded.meta.form_hash.as_ref());
+    assert_eq!(document.form_hash, hash);
+    assert!(storage.form(&hash).await.expect("form").is_some());
+
+    // It is exported like any other sealed record.
+    let waiting = pending(&storage, &mut forms).await.expect("pending");
+    assert_eq!((waiting[0].sealed.len(), waiting[0].unsealed), (1, 0));
+    let built = export_new(&storage, &mut forms, None, "dev-1", 1_795_425_300_000, |_, _| {})
+        .await
+        .expect("export");
+    assert_eq!(
+        open(&built.bytes).1,
+        vec![(stranded.meta.id.clone(), json!({"note": "บ้านเลขที่ 9"}))]
+    );
+    finish(storage).await;
+}

@@ -343,7 +343,8 @@ impl Storage {
 
     /// Reads the response with this id, lets `change` edit it, and stores
     /// the result, all in one transaction, so that nothing written in
-    /// between is lost. The new status must be one the old may become.
+    /// between is lost. The new status must be one the old may become; a
+    /// finalized response keeps its status only to be sealed.
     /// `change` may run twice if the connection had to be reopened.
     pub async fn update(
         &self,
@@ -362,12 +363,18 @@ impl Storage {
                 let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
                 let before = meta.status;
                 let mut response = Body::into_response(body, meta)?;
+                let was_sealed = response.sealed.is_some();
                 change(&mut response);
                 // The id is the key: an edit that changed it would write a
                 // second response instead of updating this one.
                 response.meta.id = id.to_string();
                 let allowed = if before == response.meta.status {
+                    // A finalized response stored in clear (its form had no
+                    // recipients then) may only gain its sealed copy.
                     before == Status::Draft
+                        || (before == Status::Finalized
+                            && !was_sealed
+                            && response.sealed.is_some())
                 } else {
                     before.may_become(response.meta.status)
                 };

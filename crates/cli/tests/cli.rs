@@ -54,25 +54,26 @@ fn lint_usage_errors_exit_2() {
         &["lint"],
         2,
         &expect![[r#"
-        stderr: yim: lint needs at least one file or folder
-        stderr: 
-        stderr: usage: yim <command> [options]
-        stderr: 
-        stderr: commands:
-        stderr:   lint PATH...                      check form files (or every form in a folder)
-        stderr:   eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
-        stderr:                                     evaluate an expression against a form and answers
-        stderr:   resolve FILE                      print a form with its variants applied, as YAML
-        stderr:   diff A B                          show how form B differs from form A (variants applied)
-        stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
-        stderr:                                     convert an XLSForm into a form file, reporting what did not convert
-        stderr:   keygen -o FILE                    make a key for the data office and print its public key
-        stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
-        stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
-        stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase)
-        stderr:   help                              show this message
-        stderr: 
-    "#]],
+            stderr: yim: lint needs at least one file or folder
+            stderr: 
+            stderr: usage: yim <command> [options]
+            stderr: 
+            stderr: commands:
+            stderr:   lint PATH...                      check form files (or every form in a folder)
+            stderr:   eval --form FILE [--answers JSON_FILE] [--today YYYY-MM-DD] [--lang LANG] EXPR
+            stderr:                                     evaluate an expression against a form and answers
+            stderr:   resolve FILE                      print a form with its variants applied, as YAML
+            stderr:   diff A B                          show how form B differs from form A (variants applied)
+            stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
+            stderr:                                     convert an XLSForm into a form file, reporting what did not convert
+            stderr:   keygen -o FILE                    make a key for the data office and print its public key
+            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] [--raw-csv] BUNDLE...
+            stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
+            stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
+            stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
+            stderr:   help                              show this message
+            stderr: 
+        "#]],
     );
     check(
         &["lint", "missing.yaml"],

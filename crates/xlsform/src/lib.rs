@@ -59,7 +59,17 @@ use yim_form::Form;
 /// load the text to get file positions.
 pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
     let sheets = match sheet::kind_of(bytes) {
-        sheet::Kind::Workbook => sheet::read_workbook(bytes),
+        // calamine is a large parser of hostile input, and some of its
+        // arithmetic on cell references overflows (a panic in debug builds)
+        // on references past the last row. A panic inside it is contained
+        // here and reported like any other unreadable file; this crate only
+        // runs natively, where panics unwind.
+        sheet::Kind::Workbook => {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sheet::read_workbook(bytes)))
+                .unwrap_or_else(|_| {
+                    Err("the file cannot be read as a spreadsheet (the reader failed on a damaged part)".to_owned())
+                })
+        }
         sheet::Kind::Csv => sheet::read_csv(bytes),
     };
     let sheets = match sheets {

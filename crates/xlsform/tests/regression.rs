@@ -73,3 +73,20 @@ fn defect_4_a_cell_at_xfd1048576_costs_one_cell() {
     "#]]
     .assert_eq(&imported(&survey(&[], Some("A1:XFD1048576"))));
 }
+
+#[test]
+fn fuzz_finding_a_cell_reference_past_the_last_row_is_a_note() {
+    // Found by tests/fuzz.rs: calamine's reference parser multiplies
+    // without a check, which panics in debug builds on `A99999999999`.
+    let mut cells = vec![("A1".to_string(), "type".to_string())];
+    cells.push(("A99999999999".to_string(), "x".to_string()));
+    let bytes = workbook(&[SheetSpec {
+        name: "survey",
+        dimension: None,
+        cells,
+    }]);
+    expect![[r#"
+        file: the file cannot be read as a spreadsheet (the reader failed on a damaged part)
+    "#]]
+    .assert_eq(&imported(&bytes));
+}

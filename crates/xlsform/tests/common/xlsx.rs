@@ -57,6 +57,12 @@ fn escape(text: &str) -> String {
 
 /// The workbook's bytes: a zip holding the parts Excel writes at the least.
 pub fn workbook(sheets: &[SheetSpec]) -> Vec<u8> {
+    zip(&parts(sheets))
+}
+
+/// The workbook's parts as (path in the zip, XML text), for tests that
+/// change the XML before it is zipped.
+pub fn parts(sheets: &[SheetSpec]) -> Vec<(String, String)> {
     let mut parts: Vec<(String, String)> = Vec::new();
     let mut types = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
@@ -91,12 +97,16 @@ pub fn workbook(sheets: &[SheetSpec]) -> Vec<u8> {
     ));
     parts.push(("xl/workbook.xml".into(), book));
     parts.push(("xl/_rels/workbook.xml.rels".into(), rels));
+    parts
+}
 
+/// Zips `parts` the way spreadsheet programs do (deflated).
+pub fn zip(parts: &[(String, String)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (name, text) in parts {
-        zip.start_file(name, options).unwrap();
+        zip.start_file(name.as_str(), options).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
     zip.finish().unwrap().into_inner()

@@ -131,7 +131,7 @@ impl Source {
 /// repeat in a group); the bound leaves room for far more and keeps the
 /// recursive tree builder (and everything that walks the tree after it)
 /// well inside the smallest stack we run on, the browser's.
-pub const MAX_DEPTH: usize = 100;
+pub(crate) const MAX_DEPTH: usize = 100;
 
 /// Parses one file. The top level must be a mapping.
 pub(crate) fn parse(src: &Source) -> Result<MarkedMappingNode, Diagnostic> {

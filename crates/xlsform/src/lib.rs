@@ -13,6 +13,12 @@
 //! has passed Yim's expression checker, so the printed form lints clean
 //! except for the names the report asks the author to change.
 //!
+//! **Bounds**: xlsx and xlsb sheets are read cell by cell and kept sparse,
+//! so a sheet costs what it holds, whatever range it claims; a workbook may
+//! hold at most 1,000,000 cells with a value. Legacy xls and OpenDocument
+//! sheets are read whole by calamine (an xls sheet has at most 65,536 rows
+//! and 256 columns).
+//!
 //! **Boundary**: this crate does no file or network I/O. It takes the file's
 //! bytes and name, so that the browser can use it as well as the command line.
 //!
@@ -62,8 +68,9 @@ pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
         // calamine is a large parser of hostile input, and some of its
         // arithmetic on cell references overflows (a panic in debug builds)
         // on references past the last row. A panic inside it is contained
-        // here and reported like any other unreadable file; this crate only
-        // runs natively, where panics unwind.
+        // here and reported like any other unreadable file. (Only the
+        // command line imports today, and its panics unwind; a browser
+        // build with `panic = "abort"` would not be protected by this.)
         sheet::Kind::Workbook => {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sheet::read_workbook(bytes)))
                 .unwrap_or_else(|_| {

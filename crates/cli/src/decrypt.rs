@@ -193,6 +193,9 @@ fn conflicts_file(merged: &Merged) -> Option<(String, Vec<u8>, String)> {
 /// The name of the file of left-out copies, reserved before any form's.
 const CONFLICTS: &str = "conflicts";
 
+/// How many random letters and digits end the name of a staging folder.
+const STAGING_RANDOM: usize = 6;
+
 /// The prefix of the folder a run writes into before renaming it to the
 /// output folder; the output's own name follows, so that one output's
 /// leftovers are never taken for another's.
@@ -217,7 +220,12 @@ fn remove_unfinished(out: &Path) -> Result<Vec<String>, Fatal> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir || !name.starts_with(&prefix) {
+        // Exactly the prefix and the random letters, so that the leftovers
+        // of `out-2` are never taken for those of `out`.
+        let ours = name.strip_prefix(&prefix).is_some_and(|random| {
+            random.len() == STAGING_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        if !is_dir || !ours {
             continue;
         }
         let files = std::fs::read_dir(entry.path()).map_or(0, |e| e.count());
@@ -306,6 +314,7 @@ fn write_all(out: &Path, files: &[(String, Vec<u8>, String)]) -> Result<(), Fata
     };
     let tmp = tempfile::Builder::new()
         .prefix(&staging_prefix(out))
+        .rand_bytes(STAGING_RANDOM)
         .tempdir_in(&parent)
         .map_err(fail)?;
     // Decrypted child-protection records: only the current user may read

@@ -931,6 +931,8 @@ fn defect_10_an_unfinished_earlier_run_is_cleaned_up() {
         |dir| {
             let staging = dir.join(".yim-decrypt-out-Zq3x9A");
             std::fs::create_dir(&staging).unwrap();
+            // The leftovers of another output folder are not this run's.
+            std::fs::create_dir(dir.join(".yim-decrypt-out-2-Ab12Cd")).unwrap();
             std::fs::write(staging.join("child-visit.csv"), "child_name\nด.ช. ภูผา\n").unwrap();
             std::fs::write(staging.join("child-visit-household.csv"), "member_name\n").unwrap();
         },
@@ -942,6 +944,7 @@ fn defect_10_an_unfinished_earlier_run_is_cleaned_up() {
             wrote out/child-visit.csv (1 response)
             wrote out/child-visit-household.csv (0 rows)
             wrote out/child-visit-visits.csv (0 rows)
+            left behind: .yim-decrypt-out-2-Ab12Cd
             == out/child-visit-household.csv
             member_name,PARENT_KEY,KEY
             == out/child-visit-visits.csv

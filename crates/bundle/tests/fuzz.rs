@@ -96,8 +96,21 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
         prop::collection::vec(any::<u8>(), 1..8),
         prop::sample::select(
             &[
-                "{", "}", "[", "]", "\"", ",", ":", "null", "-1", "18446744073709551615",
-                "1e999", "\"format_version\": 2", "\\u0000", "\\ud800", "ก",
+                "{",
+                "}",
+                "[",
+                "]",
+                "\"",
+                ",",
+                ":",
+                "null",
+                "-1",
+                "18446744073709551615",
+                "1e999",
+                "\"format_version\": 2",
+                "\\u0000",
+                "\\ud800",
+                "ก",
             ][..]
         )
         .prop_map(|s| s.as_bytes().to_vec()),

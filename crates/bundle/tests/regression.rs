@@ -50,7 +50,11 @@ fn opened(device: &str, sequence: u64, rs: Vec<Response>) -> OpenedBundle {
     OpenedBundle {
         manifest: Manifest {
             format_version: 1,
-            bundle_id: format!("019ab0c0-0000-7000-8000-{:04}{:08}", device.len(), sequence % 100_000_000),
+            bundle_id: format!(
+                "019ab0c0-0000-7000-8000-{:04}{:08}",
+                device.len(),
+                sequence % 100_000_000
+            ),
             created: "2026-11-23T10:00:00Z".into(),
             device_id: device.into(),
             sequence,

@@ -253,7 +253,6 @@ fn parent_of(out: &Path) -> PathBuf {
     }
 }
 
-
 fn identities(o: &Options) -> Result<Identities, Fatal> {
     let mut ids = Identities::new();
     for path in &o.identities {

@@ -663,7 +663,13 @@ fn defect_1_formula_cells_and_headers_are_neutralised() {
         "3f2a",
         1,
         &[&form],
-        &[fixtures::response('1', &form, "3f2a", "2026-11-25T03:00:00.000Z", answers)],
+        &[fixtures::response(
+            '1',
+            &form,
+            "3f2a",
+            "2026-11-25T03:00:00.000Z",
+            answers,
+        )],
     );
     // The rule, cell by cell: numbers and phone numbers in groups of
     // digits stay; everything else that starts like a formula gets a `'`.
@@ -713,7 +719,14 @@ fn defect_2_a_huge_tar_entry_size_exits_2_naming_the_bundle() {
         .unwrap();
     let bytes = age::encrypt(&office.to_public(), &archive).unwrap();
     check_prepared(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "huge.yim.age"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "huge.yim.age",
+        ],
         put("huge.yim.age", bytes),
         2,
         expect![[r#"
@@ -725,7 +738,10 @@ fn defect_2_a_huge_tar_entry_size_exits_2_naming_the_bundle() {
 
 /// A form nested 20,000 levels deep: `- - - ...`.
 fn deep_yaml() -> String {
-    format!("form: {{id: deep, version: '1'}}\nquestions:\n  {}x\n", "- ".repeat(20_000))
+    format!(
+        "form: {{id: deep, version: '1'}}\nquestions:\n  {}x\n",
+        "- ".repeat(20_000)
+    )
 }
 
 #[test]
@@ -748,10 +764,23 @@ fn defect_3_deeply_nested_yaml_is_refused_by_lint_and_decrypt() {
         "3f2a",
         1,
         &[&form],
-        &[fixtures::response('1', &form, "3f2a", "2026-11-25T03:00:00.000Z", json!({"a": 1}))],
+        &[fixtures::response(
+            '1',
+            &form,
+            "3f2a",
+            "2026-11-25T03:00:00.000Z",
+            json!({"a": 1}),
+        )],
     );
     check_prepared(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "deep.yim.age"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "deep.yim.age",
+        ],
         put("deep.yim.age", bytes),
         1,
         expect![[r#"
@@ -776,15 +805,28 @@ fn defect_7_long_thai_ids_and_windows_device_names_get_usable_file_names() {
     let responses: Vec<_> = forms
         .iter()
         .zip(['1', '2', '3', '4'])
-        .map(|(f, n)| fixtures::response(n, f, "3f2a", "2026-11-25T03:00:00.000Z", json!({"age": 4})))
+        .map(|(f, n)| {
+            fixtures::response(n, f, "3f2a", "2026-11-25T03:00:00.000Z", json!({"age": 4}))
+        })
         .collect();
     let bytes = fixtures::forged("3f2a", 1, &forms.iter().collect::<Vec<_>>(), &responses);
     let (code, text) = run(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "names.yim.age"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "names.yim.age",
+        ],
         put("names.yim.age", bytes),
     );
     assert_eq!(code, 0, "{text}");
-    let wrote: String = text.lines().filter(|l| l.starts_with("wrote")).map(|l| format!("{l}\n")).collect();
+    let wrote: String = text
+        .lines()
+        .filter(|l| l.starts_with("wrote"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     expect![[r#"
         wrote out/_COM1.visit.csv (1 response)
         wrote out/_COM1.visit-household.csv (0 rows)
@@ -826,14 +868,31 @@ fn defect_8_control_characters_from_a_bundle_are_escaped() {
         device,
         1,
         &[&form],
-        &[fixtures::response('1', &form, device, "2026-11-25T03:00:00.000Z", json!({"a": 1}))],
+        &[fixtures::response(
+            '1',
+            &form,
+            device,
+            "2026-11-25T03:00:00.000Z",
+            json!({"a": 1}),
+        )],
     );
     let (code, text) = run(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "escape.yim.age"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "escape.yim.age",
+        ],
         put("escape.yim.age", bytes),
     );
     assert_eq!(code, 1, "{text}");
-    let report: String = text.lines().take_while(|l| !l.starts_with("==")).map(|l| format!("{l}\n")).collect();
+    let report: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("=="))
+        .map(|l| format!("{l}\n"))
+        .collect();
     expect![[r#"
         opened 1 bundle from 1 device: 1 response of 1 form
         device 3f2a\nopened 0 bundles\u{1b}[2J: have 1
@@ -846,16 +905,36 @@ fn defect_8_control_characters_from_a_bundle_are_escaped() {
 #[test]
 fn defect_9_odd_responses_are_reported_and_losing_copies_written() {
     let form = v1();
-    let mut foreign = fixtures::response('1', &form, "9b1c", "2026-11-25T03:00:00.000Z", json!({"age": 4}));
+    let mut foreign = fixtures::response(
+        '1',
+        &form,
+        "9b1c",
+        "2026-11-25T03:00:00.000Z",
+        json!({"age": 4}),
+    );
     foreign.status = "draft".into();
-    let first = fixtures::response('2', &form, "3f2a", "2026-11-25T03:00:00.000Z", json!({"age": 6}));
+    let first = fixtures::response(
+        '2',
+        &form,
+        "3f2a",
+        "2026-11-25T03:00:00.000Z",
+        json!({"age": 6}),
+    );
     let mut second = first.clone();
     second.updated = "2026-11-25T04:00:00.000Z".into();
     second.answers = json!({"age": 7});
     let one = fixtures::forged("3f2a", 1, &[&form], &[foreign, first]);
     let two = fixtures::forged("3f2a", 2, &[&form], &[second]);
     let (code, text) = run(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "one.yim.age", "two.yim.age"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "one.yim.age",
+            "two.yim.age",
+        ],
         |dir| {
             std::fs::write(dir.join("one.yim.age"), one).unwrap();
             std::fs::write(dir.join("two.yim.age"), two).unwrap();
@@ -927,7 +1006,16 @@ fn defect_10_an_unfinished_earlier_run_is_cleaned_up() {
     // What a run killed during its final write leaves: a staging folder of
     // plaintext CSVs next to the output folder.
     check_prepared(
-        &["decrypt", "-i", "office-key.txt", "-o", "out", "77aa-1.yim.age", "--passphrase-file", "passphrase.txt"],
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "77aa-1.yim.age",
+            "--passphrase-file",
+            "passphrase.txt",
+        ],
         |dir| {
             let staging = dir.join(".yim-decrypt-out-Zq3x9A");
             std::fs::create_dir(&staging).unwrap();
@@ -1056,7 +1144,10 @@ mod fixtures {
         responses: &[Response],
     ) -> Vec<u8> {
         let office = key("office-key.txt");
-        let sealed: Vec<_> = responses.iter().map(|r| seal(r, &office).unwrap()).collect();
+        let sealed: Vec<_> = responses
+            .iter()
+            .map(|r| seal(r, &office).unwrap())
+            .collect();
         let header = BundleHeader {
             id: format!("019ab0c0-0000-7000-8000-{sequence:012}"),
             created: "2026-11-25T10:00:00.000Z".into(),

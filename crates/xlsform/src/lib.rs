@@ -65,18 +65,7 @@ use yim_form::Form;
 /// load the text to get file positions.
 pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
     let sheets = match sheet::kind_of(bytes) {
-        // calamine is a large parser of hostile input, and some of its
-        // arithmetic on cell references overflows (a panic in debug builds)
-        // on references past the last row. A panic inside it is contained
-        // here and reported like any other unreadable file. (Only the
-        // command line imports today, and its panics unwind; a browser
-        // build with `panic = "abort"` would not be protected by this.)
-        sheet::Kind::Workbook => {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sheet::read_workbook(bytes)))
-                .unwrap_or_else(|_| {
-                    Err("the file cannot be read as a spreadsheet (the reader failed on a damaged part)".to_owned())
-                })
-        }
+        sheet::Kind::Workbook => read_workbook_contained(bytes),
         sheet::Kind::Csv => sheet::read_csv(bytes),
     };
     let sheets = match sheets {
@@ -105,6 +94,23 @@ pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
     let mut notes = conv.notes;
     report::sort(&mut notes);
     (form, notes)
+}
+
+/// Reads a workbook with any panic inside calamine contained.
+///
+/// calamine is a large parser of hostile input, and some of its arithmetic
+/// on cell references overflows (a panic in debug builds) on references past
+/// the last row. A panic inside it is reported like any other unreadable
+/// file. (Only the command line imports today, and its panics unwind; a
+/// browser build with `panic = "abort"` would not be protected by this.)
+fn read_workbook_contained(bytes: &[u8]) -> Result<Vec<sheet::Sheet>, String> {
+    let read = std::panic::AssertUnwindSafe(|| sheet::read_workbook(bytes));
+    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        Err(
+            "the file cannot be read as a spreadsheet (the reader failed on a damaged part)"
+                .to_owned(),
+        )
+    })
 }
 
 /// Prints a converted form as a Yim form file, headed by comments that name

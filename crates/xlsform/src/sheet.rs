@@ -255,10 +255,7 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     for record in reader.records() {
         let record = record.map_err(|e| format!("the CSV file cannot be read ({e})"))?;
         let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
-        records.push(Row::new(
-            line,
-            record.iter().map(str::to_owned).enumerate(),
-        ));
+        records.push(Row::new(line, record.iter().map(str::to_owned).enumerate()));
     }
     records.retain(|r| !r.is_blank());
     let multi = records.first().is_some_and(|r| {

@@ -67,12 +67,40 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(
             &[
-                "type", "name", "label", "hint", "relevant", "constraint", "calculation",
-                "required", "choice_filter", "list_name", "form_id", "version",
-                "label::English (en)", "label::ไทย (th)", "text", "integer", "decimal",
-                "select_one yn", "select_multiple yn", "begin_group", "end_group",
-                "begin_repeat", "end_repeat", "calculate", "note", "date", "yes", "no",
-                "${a} > 3", "selected(${b}, 'y')", "if(${a} < 6, 'x', 'y')", "a", "b", "yn",
+                "type",
+                "name",
+                "label",
+                "hint",
+                "relevant",
+                "constraint",
+                "calculation",
+                "required",
+                "choice_filter",
+                "list_name",
+                "form_id",
+                "version",
+                "label::English (en)",
+                "label::ไทย (th)",
+                "text",
+                "integer",
+                "decimal",
+                "select_one yn",
+                "select_multiple yn",
+                "begin_group",
+                "end_group",
+                "begin_repeat",
+                "end_repeat",
+                "calculate",
+                "note",
+                "date",
+                "yes",
+                "no",
+                "${a} > 3",
+                "selected(${b}, 'y')",
+                "if(${a} < 6, 'x', 'y')",
+                "a",
+                "b",
+                "yn",
             ][..]
         )
         .prop_map(String::from),
@@ -189,7 +217,10 @@ fn good_xlsform() -> Vec<(String, String)> {
     for (r, cells) in rows.iter().enumerate() {
         for (c, text) in cells.iter().enumerate() {
             if !text.is_empty() {
-                survey.push((format!("{}{}", (b'A' + c as u8) as char, r + 1), text.to_string()));
+                survey.push((
+                    format!("{}{}", (b'A' + c as u8) as char, r + 1),
+                    text.to_string(),
+                ));
             }
         }
     }

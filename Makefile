@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-native test-wasm test-e2e bench bench-storage clean-dist
+.PHONY: all setup serve build release size test test-native test-wasm test-e2e fuzz bench bench-storage clean-dist
 
 all: test
 
@@ -49,6 +49,18 @@ test-native:
 
 test-wasm:
 	cargo test -p yim --target wasm32-unknown-unknown
+
+# The property tests of every reader of outside input (the YAML form loader,
+# the expression parser, the XLSForm reader, the bundle reader) with many
+# more cases than `make test` runs: tests/fuzz.rs in each crate, and the
+# expression language's generated cases. docs/security.md says what they
+# cover. `FUZZ_CASES=100000 make fuzz` runs longer. A failure is shrunk to a
+# small input and kept in the crate's tests/*.proptest-regressions, which
+# every later run tries first.
+FUZZ_CASES ?= 5000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test --no-fail-fast -p yim-form -p yim-expr -p yim-xlsform -p yim-bundle --test fuzz
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p yim-expr --test spec props::
 
 # The end-to-end tests use their own build, with the test forms of
 # tests/e2e/forms and two generated 1,000-question forms bundled next to the

@@ -346,6 +346,16 @@ fn read_archive(tar_bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, Error> {
                 "expected only manifest.json, forms/ and responses/ in this bundle, but found `{path}`"
             )));
         }
+        // The size comes from the header, which a forger writes: reserve
+        // memory for it only once it is known to fit in what is left of the
+        // archive, which the age layer has already bounded.
+        let left = (tar_bytes.len() as u64).saturating_sub(entry.raw_file_position());
+        if entry.size() > left {
+            return Err(damaged(std::io::Error::other(format!(
+                "expected at most {left} bytes for `{path}`, but its header claims {}",
+                entry.size()
+            ))));
+        }
         let mut data = Vec::with_capacity(entry.size() as usize);
         entry.read_to_end(&mut data).map_err(damaged)?;
         if files.insert(path.clone(), data).is_some() {

@@ -17,7 +17,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// One response: the clear record the volunteer's answers belong to, and the
 /// answers themselves. This is what [`seal`](crate::seal) encrypts and what
 /// [`unseal`](crate::unseal) and [`open`](crate::open) give back.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
     /// The response's id: a UUID, version 7 when made by the app.

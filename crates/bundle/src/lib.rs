@@ -67,6 +67,6 @@ pub use doc::{Manifest, ManifestForm, ManifestResponse, Response, FORMAT_VERSION
 pub use error::{Error, ErrorKind};
 pub use id::new_uuid_v7;
 pub use keys::{Identities, Identity, Passphrase, Recipient, Recipients, SecretText};
-pub use merge::{Conflict, DeviceReport, Merged, Merger, Origin, ResponseCopy};
+pub use merge::{Conflict, DeviceReport, Merged, Merger, Origin, ResponseCopy, Warning};
 pub use seal::{seal, unseal, SealedResponse};
 pub use time::Timestamp;

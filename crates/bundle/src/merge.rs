@@ -27,6 +27,64 @@ pub struct ResponseCopy {
     pub updated: String,
     /// Every bundle that carries this version.
     pub found_in: Vec<Origin>,
+    /// The version itself, whole, so that a copy that was left out can
+    /// still be read and put right by hand.
+    pub response: Response,
+}
+
+/// Something about a response that the data office should look at. The
+/// response is merged all the same: dropping it would lose answers, and the
+/// report says what is odd about it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The response names another device than the bundle that carries it.
+    /// A phone exports only what was filled on it, so either the device id
+    /// was changed in the app's settings or the bundle was not made by the
+    /// app.
+    ForeignDevice {
+        /// The response's id.
+        response_id: String,
+        /// The device the response names.
+        device_id: String,
+        /// The bundle that carries it.
+        origin: Origin,
+    },
+    /// The response's status is not `finalized`, which is the only status
+    /// the app seals and exports.
+    NotFinalized {
+        /// The response's id.
+        response_id: String,
+        /// The status it has.
+        status: String,
+        /// The bundle that carries it.
+        origin: Origin,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::ForeignDevice {
+                response_id,
+                device_id,
+                origin,
+            } => write!(
+                f,
+                "response {response_id} was filled on device {device_id}, but came in device {}'s export {}",
+                origin.device_id, origin.sequence
+            ),
+            Warning::NotFinalized {
+                response_id,
+                status,
+                origin,
+            } => write!(
+                f,
+                "response {response_id} has status `{status}`, but only finalized responses are exported (from device {} export {})",
+                origin.device_id, origin.sequence
+            ),
+        }
+    }
 }
 
 /// A response id that came with different contents. The data office keeps
@@ -117,6 +175,7 @@ pub struct Merger {
     sequences: BTreeMap<String, BTreeMap<u64, BTreeSet<String>>>,
     forms: BTreeMap<String, BundleForm>,
     copies: BTreeMap<String, Vec<(Response, Vec<Origin>)>>,
+    warnings: BTreeSet<Warning>,
 }
 
 impl Merger {
@@ -148,6 +207,20 @@ impl Merger {
             self.forms.entry(form.hash()).or_insert(form);
         }
         for response in bundle.responses {
+            if response.device_id != m.device_id {
+                self.warnings.insert(Warning::ForeignDevice {
+                    response_id: response.id.clone(),
+                    device_id: response.device_id.clone(),
+                    origin: origin.clone(),
+                });
+            }
+            if response.status != "finalized" {
+                self.warnings.insert(Warning::NotFinalized {
+                    response_id: response.id.clone(),
+                    status: response.status.clone(),
+                    origin: origin.clone(),
+                });
+            }
             let copies = self.copies.entry(response.id.clone()).or_default();
             match copies.iter_mut().find(|(r, _)| *r == response) {
                 Some((_, origins)) => {
@@ -177,8 +250,9 @@ impl Merger {
             let (kept, kept_from) = copies.next().expect("every id has a copy");
             let left_out: Vec<ResponseCopy> = copies
                 .map(|(r, found_in)| ResponseCopy {
-                    updated: r.updated,
+                    updated: r.updated.clone(),
                     found_in,
+                    response: r,
                 })
                 .collect();
             if !left_out.is_empty() {
@@ -187,6 +261,7 @@ impl Merger {
                     kept: ResponseCopy {
                         updated: kept.updated.clone(),
                         found_in: kept_from,
+                        response: kept.clone(),
                     },
                     left_out,
                 });
@@ -212,6 +287,7 @@ impl Merger {
             responses,
             devices,
             conflicts,
+            warnings: self.warnings.into_iter().collect(),
         }
     }
 }
@@ -219,16 +295,19 @@ impl Merger {
 fn device_report(device_id: String, seqs: &BTreeMap<u64, BTreeSet<String>>) -> DeviceReport {
     let mut have: Vec<(u64, u64)> = Vec::new();
     let mut missing = Vec::new();
-    let mut next = 1;
+    // The number expected next; None once u64::MAX was seen, since a
+    // forged bundle may claim any sequence number.
+    let mut next = Some(1u64);
     for &n in seqs.keys() {
-        if n > next {
-            missing.push((next, n - 1));
+        let Some(expected) = next else { break };
+        if n > expected {
+            missing.push((expected, n - 1));
         }
         match have.last_mut() {
             Some((_, end)) if *end + 1 == n => *end = n,
             _ => have.push((n, n)),
         }
-        next = n + 1;
+        next = n.checked_add(1);
     }
     DeviceReport {
         device_id,
@@ -258,4 +337,6 @@ pub struct Merged {
     pub devices: Vec<DeviceReport>,
     /// Responses whose copies disagree, ordered by id.
     pub conflicts: Vec<Conflict>,
+    /// Responses that were merged but look odd, ordered by kind and id.
+    pub warnings: Vec<Warning>,
 }

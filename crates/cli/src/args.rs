@@ -55,6 +55,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let mut recipients = Vec::new();
     let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
         (Vec::new(), None, None, false, false);
+    let mut raw_csv = false;
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Value(v) => positional.push(
@@ -76,6 +77,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("format") if sub == "decrypt" => format = Some(text(&mut p)?),
             Long("labels") if sub == "decrypt" => labels = true,
             Long("bom") if sub == "decrypt" => bom = true,
+            Long("raw-csv") if sub == "decrypt" => raw_csv = true,
             Long("help") | Short('h') => return Ok(Command::Help),
             other => return Err(other.unexpected().to_string()),
         }
@@ -161,6 +163,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 format,
                 labels,
                 bom,
+                raw_csv,
             }))
         }
         other => Err(format!("unknown command `{other}`")),

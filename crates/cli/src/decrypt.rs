@@ -13,7 +13,7 @@ use yim_bundle::{
 };
 use yim_form::{Form, MemFiles, QType};
 
-use crate::Fatal;
+use crate::{printable, Fatal};
 
 /// What to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,9 @@ pub(crate) struct Options {
     pub(crate) labels: bool,
     /// A UTF-8 byte order mark at the start of each CSV, for Excel.
     pub(crate) bom: bool,
+    /// Cells exactly as answered, without the `'` that keeps spreadsheet
+    /// programs from reading an answer as a formula (see [`neutralise`]).
+    pub(crate) raw_csv: bool,
 }
 
 /// Runs `yim decrypt`. True when everything is complete: no export missing,
@@ -48,6 +51,9 @@ pub(crate) struct Options {
 pub(crate) fn decrypt(o: &Options) -> Result<bool, Fatal> {
     let identities = identities(o)?;
     let out = Path::new(&o.out);
+    // Left over by a run that was killed while writing: decrypted answers
+    // in clear, which nobody would otherwise notice or delete.
+    let cleaned = remove_unfinished(out)?;
     check_output_folder(out)?;
 
     // Every bundle is opened before anything is written, so that one bad
@@ -61,7 +67,7 @@ pub(crate) fn decrypt(o: &Options) -> Result<bool, Fatal> {
         match result {
             Ok(bundle) => opened.push(bundle),
             Err(message) => {
-                eprintln!("{path}: {message}");
+                eprintln!("{}", printable(&format!("{path}: {message}")));
                 failed += 1;
             }
         }
@@ -79,6 +85,7 @@ pub(crate) fn decrypt(o: &Options) -> Result<bool, Fatal> {
     }
     let merged = merger.finish();
     let mut complete = merged.conflicts.is_empty()
+        && merged.warnings.is_empty()
         && merged
             .devices
             .iter()
@@ -93,7 +100,8 @@ pub(crate) fn decrypt(o: &Options) -> Result<bool, Fatal> {
             merged.bundles
         )
     };
-    let mut report = vec![format!(
+    let mut report = cleaned;
+    report.push(format!(
         "opened {bundles} from {}: {} of {}",
         count(merged.devices.len(), "device"),
         count(merged.responses.len(), "response"),
@@ -106,25 +114,143 @@ pub(crate) fn decrypt(o: &Options) -> Result<bool, Fatal> {
                 .len(),
             "form"
         ),
-    )];
+    ));
     for id in &merged.repeated_bundles {
         report.push(format!(
             "bundle {id} was given more than once; its responses count once"
         ));
     }
     report.extend(merged.devices.iter().map(ToString::to_string));
+    report.extend(merged.warnings.iter().map(ToString::to_string));
     report.extend(merged.conflicts.iter().map(ToString::to_string));
 
-    let (files, readable) = render(&merged, o, &mut report);
+    let (mut files, readable) = render(&merged, o, &mut report);
+    if let Some(file) = conflicts_file(&merged) {
+        files.push(file);
+    }
     complete &= readable;
     write_all(out, &files)?;
     for (name, _, rows) in &files {
         report.push(format!("wrote {} ({rows})", out.join(name).display()));
     }
+    // Ids, versions and names come from bundles, which anyone who knows the
+    // public keys can make: a line break in a device id would forge a line
+    // of this report, an escape sequence would rewrite the terminal.
     for line in report {
-        println!("{line}");
+        println!("{}", printable(&line));
     }
     Ok(complete)
+}
+
+/// The file for the copies that lost a conflict: every left-out copy,
+/// whole, with the bundles it came in, so that nothing sent is lost and the
+/// data office can put a response right by hand.
+fn conflicts_file(merged: &Merged) -> Option<(String, Vec<u8>, String)> {
+    if merged.conflicts.is_empty() {
+        return None;
+    }
+    let origins = |c: &yim_bundle::ResponseCopy| -> Vec<Json> {
+        c.found_in
+            .iter()
+            .map(|o| {
+                serde_json::json!({
+                    "device_id": o.device_id,
+                    "sequence": o.sequence,
+                    "bundle_id": o.bundle_id,
+                })
+            })
+            .collect()
+    };
+    let mut left = 0;
+    let conflicts: Vec<Json> = merged
+        .conflicts
+        .iter()
+        .map(|c| {
+            left += c.left_out.len();
+            serde_json::json!({
+                "response_id": c.response_id,
+                "kept": {"updated": c.kept.updated, "found_in": origins(&c.kept)},
+                "left_out": c.left_out.iter().map(|copy| serde_json::json!({
+                    "found_in": origins(copy),
+                    "response": copy.response,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut data = serde_json::to_vec_pretty(&conflicts).expect("conflicts are JSON");
+    data.push(b'\n');
+    Some((
+        format!("{CONFLICTS}.json"),
+        data,
+        if left == 1 {
+            "1 left-out copy".to_string()
+        } else {
+            format!("{left} left-out copies")
+        },
+    ))
+}
+
+/// The name of the file of left-out copies, reserved before any form's.
+const CONFLICTS: &str = "conflicts";
+
+/// How many random letters and digits end the name of a staging folder.
+const STAGING_RANDOM: usize = 6;
+
+/// The prefix of the folder a run writes into before renaming it to the
+/// output folder; the output's own name follows, so that one output's
+/// leftovers are never taken for another's.
+fn staging_prefix(out: &Path) -> String {
+    let name = out
+        .file_name()
+        .map_or_else(|| "out".to_string(), |n| n.to_string_lossy().into_owned());
+    format!(".yim-decrypt-{}-", file_name(&name))
+}
+
+/// Removes the staging folders that runs for the same output left behind
+/// when they were killed, and returns a report line for each.
+fn remove_unfinished(out: &Path) -> Result<Vec<String>, Fatal> {
+    let parent = parent_of(out);
+    let prefix = staging_prefix(out);
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        // A parent that cannot be listed cannot be written either; the
+        // write reports it.
+        return Ok(Vec::new());
+    };
+    let mut lines = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        // Exactly the prefix and the random letters, so that the leftovers
+        // of `out-2` are never taken for those of `out`.
+        let ours = name.strip_prefix(&prefix).is_some_and(|random| {
+            random.len() == STAGING_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        if !is_dir || !ours {
+            continue;
+        }
+        let files = std::fs::read_dir(entry.path()).map_or(0, |e| e.count());
+        std::fs::remove_dir_all(entry.path()).map_err(|e| {
+            Fatal(format!(
+                "{}: an unfinished earlier run left decrypted files here, and they cannot be removed: {}",
+                entry.path().display(),
+                io_message(&e)
+            ))
+        })?;
+        lines.push(format!(
+            "removed {}, left by an earlier run that was stopped while writing ({} of decrypted answers)",
+            entry.path().display(),
+            count(files, "file")
+        ));
+    }
+    lines.sort();
+    Ok(lines)
+}
+
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 fn identities(o: &Options) -> Result<Identities, Fatal> {
@@ -177,10 +303,7 @@ fn check_output_folder(out: &Path) -> Result<(), Fatal> {
 /// Writes every file into a new private folder next to `out`, then renames
 /// it to `out`: either the whole result appears or nothing does.
 fn write_all(out: &Path, files: &[(String, Vec<u8>, String)]) -> Result<(), Fatal> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(out);
     let fail = |e: std::io::Error| {
         Fatal(format!(
             "nothing was written: {}: {}",
@@ -189,7 +312,8 @@ fn write_all(out: &Path, files: &[(String, Vec<u8>, String)]) -> Result<(), Fata
         ))
     };
     let tmp = tempfile::Builder::new()
-        .prefix(".yim-decrypt-")
+        .prefix(&staging_prefix(out))
+        .rand_bytes(STAGING_RANDOM)
         .tempdir_in(&parent)
         .map_err(fail)?;
     // Decrypted child-protection records: only the current user may read
@@ -380,6 +504,7 @@ fn render(
     let forms: BTreeMap<String, &BundleForm> = merged.forms.iter().map(|f| (f.hash(), f)).collect();
     let mut files = Vec::new();
     let mut used_names = std::collections::BTreeSet::new();
+    used_names.insert(CONFLICTS.to_string());
     let mut readable = true;
     for (form_id, responses) in by_form {
         let base = unique(&mut used_names, file_name(form_id));
@@ -456,7 +581,11 @@ fn render(
                     )
                 }
             };
-            files.push((format!("{name}.csv"), csv(&header, &rows[t], o.bom), what));
+            files.push((
+                format!("{name}.csv"),
+                csv(&header, &rows[t], o.bom, o.raw_csv),
+                what,
+            ));
         }
     }
     (files, readable)
@@ -552,36 +681,118 @@ fn cell(value: Option<&Json>, column: &Column, labels: bool) -> String {
     }
 }
 
-fn csv(header: &[String], rows: &Rows, bom: bool) -> Vec<u8> {
+fn csv(header: &[String], rows: &Rows, bom: bool, raw: bool) -> Vec<u8> {
     let mut out = Vec::new();
     if bom {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(header).expect("writing to memory");
+    let field = |s: &String| if raw { s.clone() } else { neutralise(s) };
+    w.write_record(header.iter().map(field))
+        .expect("writing to memory");
     for row in rows {
-        w.write_record(row).expect("writing to memory");
+        w.write_record(row.iter().map(field))
+            .expect("writing to memory");
     }
     w.into_inner().expect("writing to memory")
 }
 
+/// A cell that a spreadsheet program would read as a formula, with a `'` in
+/// front so that it reads as the text it is (OWASP's advice on CSV
+/// injection). Anyone who knows the form's public keys can send answers, and
+/// answer keys become headers, so headers get the same treatment.
+///
+/// Excel, LibreOffice and Google Sheets take a cell that starts with `=`,
+/// `+`, `-` or `@` as a formula, and some skip a leading tab or carriage
+/// return first. Two kinds of such cells are left as they are, because they
+/// are common answers and no formula made of them can call a function or
+/// open a link: a number (`-5`, `+3.25`), and a phone number written as a
+/// sign and groups of digits separated by single spaces (`+66 81 234 5678`).
+/// Anything else, such as `-2+3`, `+66-81-234-5678` or `@SUM(A1)`, gets the
+/// `'`. `--raw-csv` turns this off for programs that read the CSV as data.
+pub(crate) fn neutralise(cell: &str) -> String {
+    let Some(first) = cell.chars().next() else {
+        return String::new();
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return cell.to_string();
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let inert = match cell.strip_prefix(['+', '-']) {
+        Some(rest) => {
+            let number = match rest.split_once('.') {
+                Some((whole, fraction)) => digits(whole) && digits(fraction),
+                None => digits(rest),
+            };
+            number || rest.split(' ').all(digits)
+        }
+        None => false,
+    };
+    if inert {
+        cell.to_string()
+    } else {
+        format!("'{cell}")
+    }
+}
+
 /// A file name for a form id or repeat name: characters that file systems
-/// refuse become `_`; Thai letters stay.
+/// refuse, and those that reorder text, become `_`; Thai letters stay.
+///
+/// A name longer than [`MAX_NAME_BYTES`] is cut at a character boundary and
+/// ends with the first 8 hexadecimal digits of the SHA-256 of the whole
+/// name, so that two long ids that start alike still get two files: file
+/// systems refuse names over 255 bytes, and a Thai letter takes 3. A name
+/// that Windows reserves for a device (`con`, `nul`, `com1`...), whatever
+/// its case or extension, gets a `_` in front.
 fn file_name(name: &str) -> String {
     let mut s: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+            if c.is_control() || crate::reorders(c) || "/\\:*?\"<>|".contains(c) {
                 '_'
             } else {
                 c
             }
         })
         .collect();
-    if s.is_empty() || s.starts_with('.') {
+    if s.is_empty() || s.starts_with('.') || windows_reserved(&s) {
         s.insert(0, '_');
     }
+    if s.len() > MAX_NAME_BYTES {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(name.as_bytes());
+        let mut end = MAX_NAME_BYTES - 9;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('~');
+        for b in &hash[..4] {
+            s.push_str(&format!("{b:02x}"));
+        }
+    }
     s
+}
+
+/// The longest file name part made from one id, in bytes. A repeat's file
+/// joins two parts and adds `-`, a `_2` to tell names apart and `.csv`,
+/// which stays well under the 255 bytes file systems allow.
+const MAX_NAME_BYTES: usize = 100;
+
+/// Whether Windows reserves `name` for a device: `con`, `prn`, `aux`,
+/// `nul`, `com0`-`com9` and `lpt0`-`lpt9` (with superscript digits too), in
+/// any case, alone or before a dot, and with trailing spaces.
+fn windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").trim_end_matches(' ');
+    let lower = stem.to_lowercase();
+    if matches!(lower.as_str(), "con" | "prn" | "aux" | "nul") {
+        return true;
+    }
+    let mut chars = lower.chars();
+    let head: String = chars.by_ref().take(3).collect();
+    let digit: Vec<char> = chars.collect();
+    (head == "com" || head == "lpt")
+        && matches!(digit.as_slice(), [d] if d.is_ascii_digit() || matches!(d, '¹' | '²' | '³'))
 }
 
 /// `name`, or `name_2`, `name_3`... when an earlier file took it.
@@ -593,4 +804,65 @@ fn unique(used: &mut std::collections::BTreeSet<String>, name: String) -> String
         candidate = format!("{name}_{n}");
     }
     candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{file_name, neutralise};
+
+    #[test]
+    fn formula_cells_get_a_quote_and_numbers_and_phone_numbers_do_not() {
+        let cases = [
+            ("=1+1", "'=1+1"),
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("+cmd", "'+cmd"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-", "'-"),
+            ("+", "'+"),
+            ("-5", "-5"),
+            ("+3.25", "+3.25"),
+            ("-0.5", "-0.5"),
+            ("-.5", "'-.5"),
+            ("+66 81 234 5678", "+66 81 234 5678"),
+            ("+66  81", "'+66  81"),
+            ("+66 81 ", "'+66 81 "),
+            ("+66-81-234-5678", "'+66-81-234-5678"),
+            ("+66 (81) 234", "'+66 (81) 234"),
+            ("-1e5", "'-1e5"),
+            ("081 234 5678", "081 234 5678"),
+            ("สมชาย - ใจดี", "สมชาย - ใจดี"),
+            ("", ""),
+        ];
+        for (cell, expected) in cases {
+            assert_eq!(neutralise(cell), expected, "for {cell:?}");
+        }
+    }
+
+    #[test]
+    fn file_names_are_short_and_never_a_windows_device() {
+        let thai = "ก".repeat(60);
+        let cases = [
+            ("child-visit", "child-visit".to_string()),
+            ("nul", "_nul".to_string()),
+            ("CON", "_CON".to_string()),
+            ("aux.visit", "_aux.visit".to_string()),
+            ("com1", "_com1".to_string()),
+            ("LPT9", "_LPT9".to_string()),
+            ("com¹", "_com¹".to_string()),
+            ("nul ", "_nul ".to_string()),
+            ("console", "console".to_string()),
+            ("com10", "com10".to_string()),
+            ("a/b", "a_b".to_string()),
+            (".hidden", "_.hidden".to_string()),
+            // 60 Thai letters are 180 bytes: cut to 30 letters (90 bytes) and a hash.
+            (thai.as_str(), format!("{}~6b46960a", "ก".repeat(30))),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(file_name(name), expected, "for {name:?}");
+            assert!(file_name(name).len() <= 100);
+        }
+    }
 }

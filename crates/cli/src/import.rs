@@ -1,6 +1,6 @@
 //! `yim import`: an XLSForm spreadsheet (xlsx, xls or csv) to a Yim form file.
 
-use crate::Fatal;
+use crate::{printable, Fatal};
 
 /// Converts `file` and writes the form to `output`, or prints it when there
 /// is none. The import report goes to stderr, one `sheet!row: ...` line per
@@ -24,8 +24,9 @@ pub(crate) fn import(file: &str, output: Option<&str>) -> Result<bool, Fatal> {
             .collect();
         return Err(Fatal(format!("{file}: {}", why.join("; "))));
     };
+    // Notes quote cells, which may hold any character.
     for n in &notes {
-        eprintln!("{n}");
+        eprintln!("{}", printable(&n.to_string()));
     }
     let yaml = yim_xlsform::to_yaml(&form, &notes, file_name(file));
     match output {

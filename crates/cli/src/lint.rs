@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use yim_engine::{compile, load_and_compile, Clock, Date, Session};
 use yim_form::{Diagnostic, FsFiles};
 
-use crate::Fatal;
+use crate::{printable, Fatal};
 
 /// Lints every form file named or found in the folders named. Prints each
 /// problem once as `file:line:col: message`; true when there were none.
@@ -31,7 +31,8 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
             clean = false;
             let line = d.to_string();
             if seen.insert(line.clone()) {
-                println!("{line}");
+                // A form file may hold any character in a name it quotes.
+                println!("{}", printable(&line));
             }
         }
     }

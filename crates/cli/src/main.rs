@@ -33,9 +33,10 @@ commands:
                                     for the app to read; every form must end up with recipients
                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
   keygen -o FILE                    make a key for the data office and print its public key
-  decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
+  decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] [--raw-csv] BUNDLE...
                                     check, decrypt and merge bundles into one CSV per form and repeat
-                                    (-i again for more keys; --passphrase-file FILE for a passphrase)
+                                    (-i again for more keys; --passphrase-file FILE for a passphrase;
+                                    --raw-csv leaves out the ' that stops answers reading as formulas)
   help                              show this message
 ";
 
@@ -91,8 +92,31 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("yim: {e}");
+            eprintln!("yim: {}", printable(&e.to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// `text` with every control character (and every character that reorders
+/// text, such as U+202E) written as an escape, `\n` or `\u{1b}`, so that a
+/// bundle cannot forge report lines or drive the terminal. Thai and other
+/// printable text is left as it is.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || reorders(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `c` changes the direction of the text around it (U+202E, for
+/// instance, shows `exe.txt` as `txt.exe`), which makes a line or a file
+/// name read differently from what it is.
+pub(crate) fn reorders(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

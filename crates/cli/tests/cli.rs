@@ -71,9 +71,10 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     for the app to read; every form must end up with recipients
             stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
             stderr:   keygen -o FILE                    make a key for the data office and print its public key
-            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] BUNDLE...
+            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] [--raw-csv] BUNDLE...
             stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
-            stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase)
+            stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
+            stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
             stderr:   help                              show this message
             stderr: 
         "#]],

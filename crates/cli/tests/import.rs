@@ -217,3 +217,56 @@ fn import_usage_and_file_errors_exit_2() {
         assert_eq!(out.lines().next(), Some(first), "{args:?}");
     }
 }
+
+// The xlsx writer of the yim-xlsform tests, for hostile workbooks.
+#[path = "../../xlsform/tests/common/xlsx.rs"]
+mod xlsx;
+
+#[test]
+fn defect_4_a_workbook_claiming_cell_xfd1048576_imports() {
+    // 1.6 KB that made calamine allocate 512 GB and abort `yim import`.
+    let mut cells: Vec<(String, String)> = [
+        ("A1", "type"),
+        ("B1", "name"),
+        ("C1", "label"),
+        ("A2", "text"),
+        ("B2", "child_name"),
+        ("C2", "Child's name"),
+        ("XFD1048576", "x"),
+    ]
+    .iter()
+    .map(|(r, t)| (r.to_string(), t.to_string()))
+    .collect();
+    cells.sort();
+    let bytes = xlsx::workbook(&[xlsx::SheetSpec {
+        name: "survey",
+        dimension: Some("A1:XFD1048576"),
+        cells,
+    }]);
+    check(
+        &[("far.xlsx", &bytes)],
+        &["import", "far.xlsx", "-o", "far.yaml"],
+        1,
+        &expect![[r#"
+            stderr: settings: there is no form_id; the id `far` is made from the file name
+            stderr: settings: there is no version; `1` is used, because Yim stores a version with every record
+            stderr: survey!1048576: the row has no type; it is left out
+            stderr: wrote far.yaml: 1 questions; 3 notes above
+            --- far.yaml
+            # Converted from far.xlsx by `yim import`.
+            # Not converted, or converted differently (sheet!row as the spreadsheet numbers rows):
+            #   settings: there is no form_id; the id `far` is made from the file name
+            #   settings: there is no version; `1` is used, because Yim stores a version with every record
+            #   survey!1048576: the row has no type; it is left out
+
+            form:
+              id: far
+              version: "1"
+              title: far
+            questions:
+              - name: child_name
+                type: text
+                label: Child's name
+        "#]],
+    );
+}

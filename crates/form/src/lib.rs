@@ -9,6 +9,10 @@
 //! **Invariant**: loading never fails. [`load`] returns a form whenever one can
 //! be built, together with every problem it found, each located.
 //!
+//! **Bounds**: lists and mappings may nest at most 100 levels deep. Deeper
+//! nesting is reported before the YAML tree is built, because building it
+//! recurses once per level.
+//!
 //! ```
 //! use yim_form::{load, to_yaml, MemFiles};
 //!

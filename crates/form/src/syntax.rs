@@ -126,8 +126,16 @@ impl Source {
     }
 }
 
+/// The deepest nesting of lists and mappings a form file may have. The
+/// deepest real form nests about a dozen levels (a question in a group in a
+/// repeat in a group); the bound leaves room for far more and keeps the
+/// recursive tree builder (and everything that walks the tree after it)
+/// well inside the smallest stack we run on, the browser's.
+pub(crate) const MAX_DEPTH: usize = 100;
+
 /// Parses one file. The top level must be a mapping.
 pub(crate) fn parse(src: &Source) -> Result<MarkedMappingNode, Diagnostic> {
+    check_depth(src)?;
     let options = LoaderOptions::default()
         .error_on_duplicate_keys(true)
         .prevent_coercion(true);
@@ -144,6 +152,50 @@ pub(crate) fn parse(src: &Source) -> Result<MarkedMappingNode, Diagnostic> {
             format!("expected a mapping with `form` at the top of the file, but found {}", describe(&other)),
         )),
         Err(e) => Err(translate(src, e)),
+    }
+}
+
+/// Refuses nesting deeper than [`MAX_DEPTH`] before the tree is built.
+///
+/// marked-yaml builds its tree with one level of recursion per level of
+/// nesting, so 20,000 levels of `- - - ...` (40 KB of text) overflow the
+/// stack. yaml-rust2's event parser, which it is built on, keeps its state
+/// on the heap; walking its events first finds the place where the nesting
+/// goes too deep without recursing. A syntax error ends the walk: the tree
+/// builder stops at the same event and reports it.
+fn check_depth(src: &Source) -> Result<(), Diagnostic> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(&src.text);
+    let mut depth = 0usize;
+    let too_deep = |mark: yaml_rust2::scanner::Marker| {
+        Diagnostic::new(
+            src.at(mark.line(), mark.col() + 1),
+            format!("expected lists and mappings nested at most {MAX_DEPTH} levels deep, but found more here"),
+        )
+    };
+    loop {
+        match parser.next_token() {
+            Ok((Event::SequenceStart(..), mark)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(too_deep(mark));
+                }
+            }
+            Ok((Event::MappingStart(..), mark)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    // A block mapping is marked after its first key; the
+                    // key is where an author looks.
+                    return Err(match parser.next_token() {
+                        Ok((Event::Scalar(..), key)) => too_deep(key),
+                        _ => too_deep(mark),
+                    });
+                }
+            }
+            Ok((Event::SequenceEnd | Event::MappingEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::DocumentEnd | Event::StreamEnd, _)) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
     }
 }
 

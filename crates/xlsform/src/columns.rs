@@ -53,9 +53,8 @@ impl Table {
             .map(|h| {
                 h.cells
                     .iter()
-                    .enumerate()
                     .filter(|(_, c)| !c.trim().is_empty())
-                    .map(|(index, c)| parse_header(index, c.trim(), aliases))
+                    .map(|(index, c)| parse_header(*index, c.trim(), aliases))
                     .collect()
             })
             .unwrap_or_default();

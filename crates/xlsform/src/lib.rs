@@ -13,6 +13,12 @@
 //! has passed Yim's expression checker, so the printed form lints clean
 //! except for the names the report asks the author to change.
 //!
+//! **Bounds**: xlsx and xlsb sheets are read cell by cell and kept sparse,
+//! so a sheet costs what it holds, whatever range it claims; a workbook may
+//! hold at most 1,000,000 cells with a value. Legacy xls and OpenDocument
+//! sheets are read whole by calamine (an xls sheet has at most 65,536 rows
+//! and 256 columns).
+//!
 //! **Boundary**: this crate does no file or network I/O. It takes the file's
 //! bytes and name, so that the browser can use it as well as the command line.
 //!
@@ -59,7 +65,7 @@ use yim_form::Form;
 /// load the text to get file positions.
 pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
     let sheets = match sheet::kind_of(bytes) {
-        sheet::Kind::Workbook => sheet::read_workbook(bytes),
+        sheet::Kind::Workbook => read_workbook_contained(bytes),
         sheet::Kind::Csv => sheet::read_csv(bytes),
     };
     let sheets = match sheets {
@@ -88,6 +94,23 @@ pub fn import(file_name: &str, bytes: &[u8]) -> (Option<Form>, Vec<Note>) {
     let mut notes = conv.notes;
     report::sort(&mut notes);
     (form, notes)
+}
+
+/// Reads a workbook with any panic inside calamine contained.
+///
+/// calamine is a large parser of hostile input, and some of its arithmetic
+/// on cell references overflows (a panic in debug builds) on references past
+/// the last row. A panic inside it is reported like any other unreadable
+/// file. (Only the command line imports today, and its panics unwind; a
+/// browser build with `panic = "abort"` would not be protected by this.)
+fn read_workbook_contained(bytes: &[u8]) -> Result<Vec<sheet::Sheet>, String> {
+    let read = std::panic::AssertUnwindSafe(|| sheet::read_workbook(bytes));
+    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        Err(
+            "the file cannot be read as a spreadsheet (the reader failed on a damaged part)"
+                .to_owned(),
+        )
+    })
 }
 
 /// Prints a converted form as a Yim form file, headed by comments that name

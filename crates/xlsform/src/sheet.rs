@@ -6,24 +6,38 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader, Sheets};
 
-/// One row of a sheet: its 1-based number as a spreadsheet shows it, and the
-/// text of each cell (empty for empty cells).
+/// One row of a sheet: its 1-based number as a spreadsheet shows it, and
+/// its non-empty cells as (0-based column, text), ordered by column.
+///
+/// The cells are kept sparse, so a row costs what it holds: a workbook that
+/// puts one value in column XFD costs one cell, not 16,384.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Row {
     pub(crate) number: u32,
-    pub(crate) cells: Vec<String>,
+    pub(crate) cells: Vec<(usize, String)>,
 }
 
 impl Row {
-    /// The cell in column `i`, trimmed, or "" past the end of the row.
+    /// A row from its cells in column order, with the empty ones left out.
+    pub(crate) fn new(number: u32, cells: impl IntoIterator<Item = (usize, String)>) -> Row {
+        let mut cells: Vec<(usize, String)> =
+            cells.into_iter().filter(|(_, c)| !c.is_empty()).collect();
+        cells.sort_by_key(|(i, _)| *i);
+        Row { number, cells }
+    }
+
+    /// The cell in column `i`, trimmed, or "" when it is empty.
     pub(crate) fn get(&self, i: usize) -> &str {
-        self.cells.get(i).map(|s| s.trim()).unwrap_or("")
+        match self.cells.binary_search_by_key(&i, |(c, _)| *c) {
+            Ok(at) => self.cells[at].1.trim(),
+            Err(_) => "",
+        }
     }
 
     fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells.iter().all(|(_, c)| c.trim().is_empty())
     }
 }
 
@@ -55,40 +69,142 @@ pub(crate) fn kind_of(bytes: &[u8]) -> Kind {
     }
 }
 
+/// The most non-empty cells a workbook may hold, all sheets together.
+///
+/// The largest XLSForms we know hold about 100,000 cells (a choices sheet
+/// with every subdistrict of Thailand); the bound leaves ten times that and
+/// keeps a hostile workbook from taking more than a few hundred megabytes.
+pub(crate) const MAX_CELLS: usize = 1_000_000;
+
 /// Every sheet of a workbook, or the reason it cannot be read.
+///
+/// xlsx and xlsb sheets are read cell by cell with calamine's cell readers,
+/// so memory follows the cells that hold something: a sheet that claims the
+/// range `A1:XFD1048576`, or holds one value there, costs no more than its
+/// values. Legacy xls and OpenDocument sheets have no cell reader and are
+/// read as calamine ranges.
 pub(crate) fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        format!(
-            "the file cannot be read as a spreadsheet ({})",
-            e.to_string().to_lowercase()
-        )
-    })?;
+    read_workbook_within(bytes, MAX_CELLS)
+}
+
+/// [`read_workbook`] with a bound on the cells, so that tests need not
+/// write a million cells to reach it.
+fn read_workbook_within(bytes: &[u8], max_cells: usize) -> Result<Vec<Sheet>, String> {
+    let lower = |e: &dyn std::fmt::Display| e.to_string().to_lowercase();
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("the file cannot be read as a spreadsheet ({})", lower(&e)))?;
+    let unreadable = |name: &str, e: &dyn std::fmt::Display| {
+        format!("the sheet '{name}' cannot be read ({})", lower(e))
+    };
     let mut sheets = Vec::new();
+    let mut budget = Budget {
+        left: max_cells,
+        max: max_cells,
+    };
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| {
-            format!(
-                "the sheet '{name}' cannot be read ({})",
-                e.to_string().to_lowercase()
-            )
-        })?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::new();
-        for (i, cells) in range.rows().enumerate() {
-            // Cells left of the range's first column are empty; keep column
-            // indexes absolute so that headers and values line up.
-            let mut texts = vec![String::new(); first_col as usize];
-            texts.extend(cells.iter().map(cell_text));
-            let row = Row {
-                number: first_row + i as u32 + 1,
-                cells: texts,
-            };
-            if !row.is_blank() {
-                rows.push(row);
+        let rows = match &mut book {
+            Sheets::Xlsx(x) => {
+                let mut reader = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| unreadable(&name, &e))?;
+                let mut cells = Vec::new();
+                while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&name, &e))? {
+                    budget.take(&name, &mut cells, cell)?;
+                }
+                rows_of(cells)
             }
-        }
+            Sheets::Xlsb(x) => {
+                let mut reader = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| unreadable(&name, &e))?;
+                let mut cells = Vec::new();
+                while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&name, &e))? {
+                    budget.take(&name, &mut cells, cell)?;
+                }
+                rows_of(cells)
+            }
+            book => {
+                let range = book
+                    .worksheet_range(&name)
+                    .map_err(|e| unreadable(&name, &e))?;
+                let mut cells = Vec::new();
+                for (row, col, value) in range.used_cells() {
+                    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+                    let text = cell_text(value);
+                    if !text.is_empty() {
+                        budget.count(&name)?;
+                        cells.push((first_row + row as u32, first_col as usize + col, text));
+                    }
+                }
+                rows_of(cells)
+            }
+        };
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// How many more non-empty cells the workbook may hold.
+struct Budget {
+    left: usize,
+    max: usize,
+}
+
+impl Budget {
+    fn count(&mut self, sheet: &str) -> Result<(), String> {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(format!(
+                "expected at most {} cells with a value in the workbook, but the sheet '{sheet}' goes past that",
+                self.max
+            )),
+        }
+    }
+
+    /// Keeps a streamed cell when it holds something.
+    fn take(
+        &mut self,
+        sheet: &str,
+        cells: &mut Vec<(u32, usize, String)>,
+        cell: calamine::Cell<DataRef<'_>>,
+    ) -> Result<(), String> {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if !text.is_empty() {
+            self.count(sheet)?;
+            cells.push((row, col as usize, text));
+        }
+        Ok(())
+    }
+}
+
+/// Groups (0-based row, 0-based column, text) cells into non-blank rows,
+/// ordered by row; a cell given twice keeps its last value.
+fn rows_of(mut cells: Vec<(u32, usize, String)>) -> Vec<Row> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    cells.dedup_by(|later, earlier| {
+        let same = (later.0, later.1) == (earlier.0, earlier.1);
+        if same {
+            std::mem::swap(&mut earlier.2, &mut later.2);
+        }
+        same
+    });
+    let mut rows: Vec<Row> = Vec::new();
+    for (r, c, text) in cells {
+        let number = r.saturating_add(1);
+        match rows.last_mut() {
+            Some(row) if row.number == number => row.cells.push((c, text)),
+            _ => rows.push(Row {
+                number,
+                cells: vec![(c, text)],
+            }),
+        }
+    }
+    rows.retain(|r| !r.is_blank());
+    rows
 }
 
 /// A cell as the text an author sees: whole numbers without a fraction
@@ -139,10 +255,7 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     for record in reader.records() {
         let record = record.map_err(|e| format!("the CSV file cannot be read ({e})"))?;
         let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
-        records.push(Row {
-            number: line,
-            cells: record.iter().map(str::to_owned).collect(),
-        });
+        records.push(Row::new(line, record.iter().map(str::to_owned).enumerate()));
     }
     records.retain(|r| !r.is_blank());
     let multi = records.first().is_some_and(|r| {
@@ -166,7 +279,10 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                 rows: Vec::new(),
             });
         }
-        row.cells.remove(0);
+        // The first column names the sheet; the sheet's own columns start
+        // after it.
+        row.cells.retain(|(i, _)| *i > 0);
+        row.cells.iter_mut().for_each(|(i, _)| *i -= 1);
         if !row.is_blank() {
             if let Some(sheet) = sheets.last_mut() {
                 sheet.rows.push(row);
@@ -174,4 +290,39 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
         }
     }
     Ok(sheets)
+}
+
+// The tests' xlsx writer, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/xlsx.rs"]
+mod xlsx;
+
+#[cfg(test)]
+mod tests {
+    use super::read_workbook_within;
+    use super::xlsx;
+
+    #[test]
+    fn defect_4_a_workbook_with_too_many_cells_is_refused() {
+        // The bound counts cells with a value across every sheet; with a
+        // bound of 5, the survey's 6 cells are one too many.
+        let bytes = xlsx::xlsform(&[("text", "a", "A")]);
+        let cases = [
+            (6 + 4, "ok: survey 2 rows, settings 2 rows"),
+            (5, "expected at most 5 cells with a value in the workbook, but the sheet 'survey' goes past that"),
+        ];
+        for (max, expected) in cases {
+            let found = match read_workbook_within(&bytes, max) {
+                Ok(sheets) => {
+                    let parts: Vec<String> = sheets
+                        .iter()
+                        .map(|s| format!("{} {} rows", s.name, s.rows.len()))
+                        .collect();
+                    format!("ok: {}", parts.join(", "))
+                }
+                Err(e) => e,
+            };
+            assert_eq!(found, expected, "with at most {max} cells");
+        }
+    }
 }

@@ -89,8 +89,21 @@ fn forms() -> [Form; 2] {
     ]
 }
 
+/// The number of cases: 400 in `cargo test`, as many as `PROPTEST_CASES`
+/// asks for in `make fuzz`.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     /// Typed dates come from people: any text, Thai letters, digits of both
     /// scripts and separators mixed, gives a date or nothing, and a date it

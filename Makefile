@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-native test-wasm test-e2e fuzz bench bench-storage clean-dist
+.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e fuzz bench bench-storage clean-dist
 
 all: test
 
@@ -38,10 +38,18 @@ size: release
 # failure; the target fails if any stage did.
 test: setup
 	status=0; \
+	$(MAKE) --no-print-directory test-lint || status=1; \
 	$(MAKE) --no-print-directory test-native || status=1; \
 	$(MAKE) --no-print-directory test-wasm || status=1; \
 	$(MAKE) --no-print-directory test-e2e || status=1; \
 	exit $$status
+
+# Formatting and clippy's warnings, for the native crates and for the app,
+# which only builds for the browser.
+test-lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude yim --all-targets -- -D warnings
+	cargo clippy -p yim --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The app package only builds for the browser, so the native run leaves it out.
 test-native:
@@ -67,16 +75,15 @@ fuzz:
 # real ones, so that dist/ never ships test forms.
 E2E_DIST := target/e2e-dist
 E2E_FORMS := target/e2e-forms
-# A second build with the next version of the household test form, which the
-# offline test deploys over the first (tests/e2e/offline.test.js).
-E2E_DIST_V2 := target/e2e-dist-v2
+# The next version of the household test form, which the offline test
+# publishes over the first while the app runs (tests/e2e/offline.test.js).
 E2E_FORMS_V2 := target/e2e-forms-v2
 test-e2e:
 	node tests/e2e/big-form.js $(E2E_FORMS)
 	node tests/e2e/offline-forms.js $(E2E_FORMS_V2)
-	YIM_FORMS=$(E2E_FORMS_V2) trunk build --dist $(E2E_DIST_V2)
+	cargo build -q -p yim-cli
 	YIM_FORMS=forms:tests/e2e/forms:$(E2E_FORMS) trunk build --dist $(E2E_DIST)
-	YIM_DIST=$(CURDIR)/$(E2E_DIST) YIM_DIST_V2=$(CURDIR)/$(E2E_DIST_V2) node --test --test-concurrency=1 tests/e2e/
+	YIM_DIST=$(CURDIR)/$(E2E_DIST) YIM_FORMS_V2=$(CURDIR)/$(E2E_FORMS_V2) node --test --test-concurrency=1 tests/e2e/
 
 # The browser benchmark (docs/performance.md): a release build with three
 # generated forms and the largest XLSForm of the corpus (imported with `yim
@@ -85,7 +92,7 @@ test-e2e:
 # of `make test`: it takes a few minutes and its figures depend on the machine.
 BENCH_DIST := target/bench-dist
 BENCH_FORMS := target/bench-forms
-BENCH_XLSFORMS ?= /work/shared/corpus/xlsform
+BENCH_XLSFORMS ?= ../shared/corpus/xlsform
 bench: setup
 	node scripts/bench/forms.mjs $(BENCH_FORMS) $(BENCH_XLSFORMS)
 	YIM_FORMS=forms:$(BENCH_FORMS) trunk build --release --dist $(BENCH_DIST)
@@ -97,4 +104,4 @@ bench-storage: setup
 	cargo test -p yim --target wasm32-unknown-unknown --lib -- --nocapture storage::tests:: 2>&1 | grep '^storage:'
 
 clean-dist:
-	rm -rf dist target/release-dist $(E2E_DIST) $(E2E_DIST_V2)
+	rm -rf dist target/release-dist $(E2E_DIST)

@@ -106,7 +106,12 @@ impl Catalog {
                     .iter()
                     .filter(|(path, _)| form.files.contains(path))
                     .map(|(path, why)| {
-                        Diagnostic::new(yim_form::Loc::new(path.as_str(), 1, 1), why.clone())
+                        // The location names the file already.
+                        let why = why
+                            .strip_prefix(path.as_str())
+                            .and_then(|rest| rest.strip_prefix(": "))
+                            .unwrap_or(why);
+                        Diagnostic::new(yim_form::Loc::new(path.as_str(), 1, 1), why)
                     })
                     .collect();
                 let loaded = OnceLock::new();

@@ -19,8 +19,8 @@ mod export;
 mod form;
 mod geo;
 mod home;
-mod published;
 mod i18n;
+mod published;
 mod seal;
 pub mod storage;
 mod studio;
@@ -43,6 +43,8 @@ pub fn start() {
         if let Some(status) = leptos::prelude::document().get_element_by_id("boot-status") {
             status.remove();
         }
-        leptos::mount::mount_to_body(move || leptos::prelude::view! { <App catalog=catalog.clone()/> });
+        leptos::mount::mount_to_body(
+            move || leptos::prelude::view! { <App catalog=catalog.clone()/> },
+        );
     });
 }

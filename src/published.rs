@@ -53,8 +53,9 @@ pub async fn load() -> Catalog {
         let checked = match request {
             Ok(promise) => bytes(promise).await.and_then(|bytes| {
                 file.verify(&bytes)?;
-                String::from_utf8(bytes)
-                    .map_err(|_| format!("{}: expected UTF-8 text, but found other bytes", file.path))
+                String::from_utf8(bytes).map_err(|_| {
+                    format!("{}: expected UTF-8 text, but found other bytes", file.path)
+                })
             }),
             Err(why) => Err(why),
         };
@@ -72,8 +73,8 @@ async fn fetch_index() -> Result<Index, String> {
     // a newly published form shows up on the next start.
     let promise = fetch(&format!("{FOLDER}{INDEX_FILE}"), RequestCache::NoCache)?;
     let bytes = bytes(promise).await?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| "the form index is not UTF-8 text".to_string())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the form index is not UTF-8 text".to_string())?;
     Index::parse(&text)
 }
 
@@ -93,7 +94,10 @@ async fn bytes(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
         .map_err(|_| "the answer is not an HTTP response".to_string())?;
     let url = response.url();
     if !response.ok() {
-        return Err(format!("{url}: the server answered HTTP {}", response.status()));
+        return Err(format!(
+            "{url}: the server answered HTTP {}",
+            response.status()
+        ));
     }
     let buffer = response
         .array_buffer()

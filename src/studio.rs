@@ -222,11 +222,7 @@ fn check(path: &str, text: &str, published: &MemFiles) -> Checked {
 fn publication(path: &str, text: &str, catalog: &Catalog) -> Result<Publication, Vec<Diagnostic>> {
     let mut files = catalog.files().clone();
     files.insert(path, text);
-    let sources: Vec<(String, String)> = files
-        .0
-        .keys()
-        .map(|p| (p.clone(), p.clone()))
-        .collect();
+    let sources: Vec<(String, String)> = files.0.keys().map(|p| (p.clone(), p.clone())).collect();
     let keys: Vec<DeploymentKey> = catalog
         .deployment_keys
         .iter()
@@ -456,8 +452,9 @@ pub fn Studio() -> impl IntoView {
                     save_as(file_name(&p), &t);
                     save_as(yim_form::publish::INDEX_FILE, &publication.index_json());
                 }
-                Err(problems) => publish_problems
-                    .set(Some(problems.iter().map(|d| d.to_string()).collect())),
+                Err(problems) => {
+                    publish_problems.set(Some(problems.iter().map(|d| d.to_string()).collect()))
+                }
             }
         }
     };

@@ -557,9 +557,16 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     // It is exported like any other sealed record.
     let waiting = pending(&storage, &mut forms).await.expect("pending");
     assert_eq!((waiting[0].sealed.len(), waiting[0].unsealed), (1, 0));
-    let built = export_new(&storage, &mut forms, None, "dev-1", 1_795_425_300_000, |_, _| {})
-        .await
-        .expect("export");
+    let built = export_new(
+        &storage,
+        &mut forms,
+        None,
+        "dev-1",
+        1_795_425_300_000,
+        |_, _| {},
+    )
+    .await
+    .expect("export");
     assert_eq!(
         open(&built.bytes).1,
         vec![(stranded.meta.id.clone(), json!({"note": "บ้านเลขที่ 9"}))]

@@ -372,9 +372,7 @@ impl Storage {
                     // A finalized response stored in clear (its form had no
                     // recipients then) may only gain its sealed copy.
                     before == Status::Draft
-                        || (before == Status::Finalized
-                            && !was_sealed
-                            && response.sealed.is_some())
+                        || (before == Status::Finalized && !was_sealed && response.sealed.is_some())
                 } else {
                     before.may_become(response.meta.status)
                 };

@@ -8,10 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, readdir, copyFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, root, screenshot } from './harness.js';
+import { everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
 const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-sealed-visit';
@@ -68,132 +69,6 @@ async function fillAndFinalize(page, r) {
   }
   await page.getByRole('button', { name: 'Finalize' }).click();
   await page.locator('section.done').waitFor();
-}
-
-/// Every record of every IndexedDB store of the app, and localStorage and
-/// sessionStorage, as text: byte arrays are decoded as UTF-8 so that any
-/// answer kept in clear would show.
-function everythingStored(page) {
-  return page.evaluate(async () => {
-    // Byte arrays become their length, their first 21 bytes (where an age
-    // file says what it is) and all their bytes decoded as UTF-8.
-    const plain = (value) =>
-      JSON.parse(
-        JSON.stringify(value, (_key, v) => {
-          if (v instanceof Uint8Array || v instanceof ArrayBuffer) {
-            const bytes = new Uint8Array(v);
-            const decode = (b) => new TextDecoder('utf-8', { fatal: false }).decode(b);
-            return { length: bytes.length, head: decode(bytes.slice(0, 21)), text: decode(bytes) };
-          }
-          return v;
-        }),
-      );
-    const text = (value) => JSON.stringify(plain(value));
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('yim');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const stores = {};
-    for (const name of db.objectStoreNames) {
-      stores[name] = await new Promise((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    }
-    db.close();
-    return {
-      stores: Object.fromEntries(Object.entries(stores).map(([name, records]) => [name, records.map(text)])),
-      raw: plain(stores),
-      local: text({ ...localStorage }),
-      session: text({ ...sessionStorage }),
-    };
-  });
-}
-
-/// Exports from the export page and saves the bundle; returns its path and
-/// the name the app gave it.
-async function exportBundle(page, dir, click) {
-  const save = page.getByRole('link', { name: 'Save the file' });
-  await click();
-  await save.waitFor({ timeout: 60_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
-  const name = download.suggestedFilename();
-  const path = join(dir, name);
-  await download.saveAs(path);
-  return { path, name };
-}
-
-/// Reads a CSV file written by `yim decrypt` into objects keyed by header.
-async function readCsv(path) {
-  const text = await readFile(path, 'utf8');
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
-}
-
-/// The shell block of docs/bundle-format.md that opens a bundle with the
-/// standard tools, exactly as the document writes it.
-async function standardCommands() {
-  const doc = await readFile(join(root, 'docs', 'bundle-format.md'), 'utf8');
-  const marker = doc.indexOf('runs the next block exactly as written');
-  assert.ok(marker > 0, 'the marked block is in docs/bundle-format.md');
-  const block = doc.slice(marker).match(/```sh\n([\s\S]*?)```/);
-  assert.ok(block, 'a sh block follows the marker');
-  return block[1];
-}
-
-/// Opens a bundle with `age` and `tar` as the format document says, in a
-/// fresh folder holding `key.txt` and `bundle.yim.age`, and returns the
-/// manifest and the responses by id.
-async function openWithStandardTools(bundlePath) {
-  const dir = await mkdtemp(join(tmpdir(), 'yim-age-'));
-  await copyFile(KEY, join(dir, 'key.txt'));
-  await copyFile(bundlePath, join(dir, 'bundle.yim.age'));
-  const run = spawnSync('sh', ['-e', '-c', await standardCommands()], { cwd: dir, encoding: 'utf8' });
-  assert.equal(run.status, 0, `the standard commands failed:\n${run.stderr}`);
-  const folder = join(dir, 'bundle');
-  const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
-  // sha256sum printed the checksums the manifest promises.
-  for (const r of manifest.responses) {
-    assert.ok(run.stdout.includes(`${r.sha256}  responses/${r.id}.json.age`), `checksum of ${r.id}`);
-  }
-  for (const f of manifest.forms) {
-    assert.ok(run.stdout.includes(`${f.hash}  forms/${f.hash}.yaml`), `checksum of form ${f.id}`);
-  }
-  const responses = {};
-  for (const name of await readdir(join(folder, 'responses'))) {
-    if (name.endsWith('.json')) {
-      const doc = JSON.parse(await readFile(join(folder, 'responses', name), 'utf8'));
-      responses[doc.id] = doc;
-    }
-  }
-  return { manifest, responses };
 }
 
 /// What the answers JSON of a response holds for what was typed.
@@ -292,7 +167,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   );
 
   // Without Yim: Debian's age and tar, as the format document says.
-  const opened = await openWithStandardTools(first.path);
+  const opened = await openWithStandardTools(first.path, KEY);
   assert.equal(opened.manifest.sequence, 1);
   assert.equal(opened.manifest.device_id, device);
   assert.deepEqual(opened.manifest.forms.map((f) => f.id), [FORM_ID]);
@@ -333,7 +208,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   assert.equal(shared[0].name, first.name);
   assert.equal(shared[0].head, 'age-encryption.org/v1');
   assert.ok(shared[0].size > 1000);
-  const reopened = await openWithStandardTools(again.path);
+  const reopened = await openWithStandardTools(again.path, KEY);
   assert.deepEqual(reopened.manifest, opened.manifest);
   assert.deepEqual(reopened.responses, opened.responses);
 
@@ -427,30 +302,5 @@ test('exporting 10,000 responses shows progress and never freezes the page', asy
   // A debug build on a busy two-core machine: the limit is loose, the
   // printed figure is what to watch.
   assert.ok(longest < 3000, `the page froze for ${longest} ms`);
-  assert.deepEqual(page.problems, []);
-});
-
-test('a form without recipients still finalizes, and the export page says why it cannot leave the phone', async () => {
-  const page = await app.open();
-  await page.getByRole('link', { name: 'Household test form' }).click();
-  await page.locator('article.form').waitFor();
-  await page.getByLabel('Respondent name').fill('Somchai');
-  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next' }).click();
-  await field(page, 'consent').locator('input').check();
-  await page.getByRole('button', { name: 'Finalize' }).click();
-  await page.locator('section.done').waitFor();
-
-  await page.goto(`${app.url}#/export`);
-  const card = page.locator('li.card[data-form="e2e-household"]');
-  await card.locator('.counts').getByText('0 waiting for export').waitFor();
-  const note = card.locator('.no-recipients');
-  assert.match(await note.innerText(), /has no data office key \(settings\.recipients\).*cannot be exported\. \(1\)/s);
-  assert.match(await note.innerText(), /yim keygen -o office-key\.txt/);
-  assert.equal(await page.getByRole('button', { name: 'Export', exact: true }).isDisabled(), true);
-  await screenshot(page, 'export-no-recipients-en-360');
-  await page.getByRole('button', { name: 'ไทย' }).click();
-  await page.getByRole('heading', { name: 'ส่งออกข้อมูล' }).waitFor();
-  assert.match(await note.innerText(), /ยังไม่มีกุญแจของศูนย์ข้อมูล/);
-  await screenshot(page, 'export-no-recipients-th-360');
   assert.deepEqual(page.problems, []);
 });

@@ -165,7 +165,8 @@ fn keys_and_identity_files() {
         expect!["error (InvalidInput): the age public key `age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z` is not a usable key (a point of small order, for which encryption would protect nothing); make a new key with `yim keygen`"],
     );
     assert!(
-        Recipients::keys(&["age1qyqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7vrya"]).is_err()
+        Recipients::keys(&["age1qyqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7vrya"])
+            .is_err()
     );
 
     // A new identity file has age-keygen's three lines and opens what is

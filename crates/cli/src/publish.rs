@@ -23,7 +23,8 @@ pub(crate) fn publish(folders: &[String], recipients: &[String], out: &str) -> R
             )));
         }
         let mut found = Vec::new();
-        collect(root, &mut found).map_err(|e| Fatal(format!("cannot read folder {folder}: {e}")))?;
+        collect(root, &mut found)
+            .map_err(|e| Fatal(format!("cannot read folder {folder}: {e}")))?;
         for path in found {
             let source = slashed(&path);
             let published = slashed(path.strip_prefix(root).unwrap_or(&path));
@@ -33,9 +34,9 @@ pub(crate) fn publish(folders: &[String], recipients: &[String], out: &str) -> R
                 )));
             }
             let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::InvalidData => {
-                    Fatal(format!("{source}: expected UTF-8 text, but found other bytes"))
-                }
+                std::io::ErrorKind::InvalidData => Fatal(format!(
+                    "{source}: expected UTF-8 text, but found other bytes"
+                )),
                 _ => Fatal(format!("{source}: {e}")),
             })?;
             files.insert(&source, text);

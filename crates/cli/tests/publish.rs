@@ -18,7 +18,10 @@ fn check(args: &[&str], status: i32, expect: &Expect) {
 fn run(args: &[&str], status: i32) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_yim"))
         .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/publish"))
+        .current_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/publish"
+        ))
         .output()
         .expect("yim runs");
     let text = format!(
@@ -57,7 +60,15 @@ fn forms_without_recipients_are_not_published() {
 fn keys_the_app_cannot_seal_to_fail_with_their_place() {
     let (dir, out) = out_dir();
     check(
-        &["publish", "forms", "bad-forms", "-r", "bad-recipients.txt", "-o", &out],
+        &[
+            "publish",
+            "forms",
+            "bad-forms",
+            "-r",
+            "bad-recipients.txt",
+            "-o",
+            &out,
+        ],
         1,
         &expect![[r#"
             bad-recipients.txt:2:1: the key `age1yubikey1qgrswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswpc8qurswaef2y5` belongs to the age plugin `yubikey`, which a phone cannot run; expected a plain age public key (age1 and 58 more letters and digits) as `yim keygen` or `age-keygen` make
@@ -146,7 +157,8 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
             }
           ]
         }
-    "#]].assert_eq(&index_text);
+    "#]]
+    .assert_eq(&index_text);
     let index = Index::parse(&index_text).unwrap();
     for file in &index.files {
         let bytes = std::fs::read(Path::new(&out).join(&file.path)).unwrap();
@@ -154,7 +166,10 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
         // A changed file is refused.
         let mut changed = bytes.clone();
         changed.push(b'\n');
-        assert!(file.verify(&changed).unwrap_err().contains("changed after it was published"));
+        assert!(file
+            .verify(&changed)
+            .unwrap_err()
+            .contains("changed after it was published"));
     }
     // Publishing again over the same folder gives the same files.
     run(&["publish", "forms", "-r", "recipients.txt", "-o", &out], 0);
@@ -184,25 +199,46 @@ fn an_index_the_app_cannot_follow_safely_is_refused() {
         expect.assert_eq(&shown);
     };
     check(good("a.yaml", "a.yaml"), expect!["ok: 1 forms"]);
-    check(good("../a.yaml", "../a.yaml"), expect!["expected a relative path inside the published folder, but found `../a.yaml`"]);
-    check(good("/etc/a.yaml", "/etc/a.yaml"), expect!["expected a relative path inside the published folder, but found `/etc/a.yaml`"]);
-    check(good("a.yaml", "b.yaml"), expect!["a.yaml: the form's own file is missing from its files"]);
+    check(
+        good("../a.yaml", "../a.yaml"),
+        expect!["expected a relative path inside the published folder, but found `../a.yaml`"],
+    );
+    check(
+        good("/etc/a.yaml", "/etc/a.yaml"),
+        expect!["expected a relative path inside the published folder, but found `/etc/a.yaml`"],
+    );
+    check(
+        good("a.yaml", "b.yaml"),
+        expect!["a.yaml: the form's own file is missing from its files"],
+    );
     let mut v = good("a.yaml", "a.yaml");
     v["format"] = 2.into();
-    check(v, expect!["expected a form index of format 1, but found format 2; update the app"]);
+    check(
+        v,
+        expect!["expected a form index of format 1, but found format 2; update the app"],
+    );
     let mut v = good("a.yaml", "a.yaml");
     v["forms"][0]["recipients"][0] =
         "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z".into();
     check(v, expect!["a.yaml: the age public key `age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z` is not a usable key (a point of small order, for which encryption would protect nothing); make a new key with `yim keygen`"]);
     let mut v = good("a.yaml", "a.yaml");
     v["forms"][0]["recipients"] = serde_json::json!([]);
-    check(v, expect!["a.yaml: expected 1 to 64 recipients, but found 0"]);
+    check(
+        v,
+        expect!["a.yaml: expected 1 to 64 recipients, but found 0"],
+    );
     let mut v = good("a.yaml", "a.yaml");
     v["files"][0]["size"] = (u64::MAX).into();
-    check(v, expect!["a.yaml: the file is 18446744073709551615 bytes, but at most 33554432 are allowed"]);
+    check(
+        v,
+        expect!["a.yaml: the file is 18446744073709551615 bytes, but at most 33554432 are allowed"],
+    );
     let mut v = good("a.yaml", "a.yaml");
     v["files"][0]["sha256"] = "abc".into();
-    check(v, expect!["a.yaml: expected a SHA-256 in 64 lowercase hexadecimal digits, but found `abc`"]);
+    check(
+        v,
+        expect!["a.yaml: expected a SHA-256 in 64 lowercase hexadecimal digits, but found `abc`"],
+    );
     // Deeply nested JSON is refused by the parser's own depth limit.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(Index::parse(&deep).is_err());

@@ -224,7 +224,9 @@ pub fn publish(
                 Some(out) => form_files.push(out.to_string()),
                 None => problems.push(Diagnostic::new(
                     form.loc.clone(),
-                    format!("the form reads `{read}`, which is outside the folders being published"),
+                    format!(
+                        "the form reads `{read}`, which is outside the folders being published"
+                    ),
                 )),
             }
         }
@@ -344,8 +346,8 @@ impl Index {
                 text.len()
             ));
         }
-        let index: Index = serde_json::from_str(text)
-            .map_err(|e| format!("the form index is not valid: {e}"))?;
+        let index: Index =
+            serde_json::from_str(text).map_err(|e| format!("the form index is not valid: {e}"))?;
         if index.format != INDEX_FORMAT {
             return Err(format!(
                 "expected a form index of format {INDEX_FORMAT}, but found format {}; update the app",
@@ -464,7 +466,9 @@ fn check_path(path: &str) -> Result<(), String> {
         || path.contains('\\')
         || path.contains(':')
         || path.chars().any(char::is_control)
-        || path.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+        || path
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
     if bad {
         let shown: String = path.chars().take(80).flat_map(char::escape_debug).collect();
         return Err(format!(

@@ -299,7 +299,8 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     await household.getByText('Drafts 0 · Finalized 1').waitFor();
     assert.equal(await household.locator('li.draft').count(), 0);
 
-    // Its stored record is finalized, with the engine's data.
+    // Its stored record is finalized and sealed to the data office: the
+    // engine's data went into the sealed copy, none stays in clear.
     const stored = await page.evaluate(async () => {
       const db = await new Promise((resolve, reject) => {
         const request = indexedDB.open('yim');
@@ -317,7 +318,9 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     });
     assert.equal(stored.metas.length, 1);
     assert.equal(stored.metas[0].status, 'finalized');
-    assert.equal(JSON.parse(stored.bodies[0].data).respondent, 'Malee');
+    assert.ok(stored.bodies[0].sealed?.length > 200, 'the record is sealed');
+    assert.equal(stored.bodies[0].data ?? null, null);
+    assert.equal(stored.bodies[0].answers, '{}');
     // Opening it again shows it closed; nothing can be changed.
     await page.goto(`${app.url}#/response/${stored.metas[0].id}`);
     await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();

@@ -136,17 +136,17 @@ test('a file dropped on the editor or picked opens, and a bundled form is a star
     return data;
   }, dropped);
   await page.locator('.studio-editor').dispatchEvent('drop', { dataTransfer: transfer });
-  await page.locator('.studio-file').getByText('forms/studio/pets.yaml').waitFor();
+  await page.locator('.studio-file').getByText('studio/pets.yaml').waitFor();
   await page.locator('.studio-preview').getByRole('heading', { name: 'Dropped form' }).waitFor();
 
   const picked = FIXED.replace('studio-test', 'picked-form').replace('Studio test', 'Picked form');
   await page
     .locator('.studio-open input[type=file]')
     .setInputFiles({ name: 'picked.yml', mimeType: 'application/yaml', buffer: Buffer.from(picked) });
-  await page.locator('.studio-file').getByText('forms/studio/picked.yml').waitFor();
+  await page.locator('.studio-file').getByText('studio/picked.yml').waitFor();
   await page.locator('.studio-preview').getByRole('heading', { name: 'Picked form' }).waitFor();
 
-  await page.getByLabel('Start from').selectOption('tests/e2e/forms/household.yaml');
+  await page.getByLabel('Start from').selectOption('household.yaml');
   await page.locator('.studio-preview').getByRole('heading', { name: 'Household test form' }).waitFor();
   assert.match(await page.getByLabel("The form's YAML text").inputValue(), /^form:|\nform:/);
   assert.deepEqual(page.problems, []);

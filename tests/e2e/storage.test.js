@@ -321,9 +321,9 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     assert.ok(stored.bodies[0].sealed?.length > 200, 'the record is sealed');
     assert.equal(stored.bodies[0].data ?? null, null);
     assert.equal(stored.bodies[0].answers, '{}');
-    // Opening it again shows it closed; nothing can be changed.
+    // Opening it again says it is sealed; nothing can be read or changed.
     await page.goto(`${app.url}#/response/${stored.metas[0].id}`);
-    await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'sealed for the data office' }).waitFor();
     assert.equal(await page.getByLabel('Respondent name').count(), 0);
     assert.deepEqual(page.problems, []);
   } finally {

@@ -1,31 +1,16 @@
 //! The CLI's behaviour pinned as cases: arguments in, exit status and output
 //! out. Refresh the expected output with `UPDATE_EXPECT=1`.
 
-use std::process::Command;
+mod common;
+
+use std::path::Path;
 
 use expect_test::{expect, Expect};
 
 /// Runs `yim` in the fixtures folder and compares `status`, stdout and stderr.
 fn check(args: &[&str], status: i32, expect: &Expect) {
-    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
-        .output()
-        .expect("yim runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .map(|l| format!("stderr: {l}\n"))
-            .collect::<String>()
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(status),
-        "exit status of yim {args:?}, output:\n{text}"
-    );
-    expect.assert_eq(&text);
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    expect.assert_eq(&common::run(fixtures, args, status));
 }
 
 #[test]

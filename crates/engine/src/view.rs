@@ -89,6 +89,12 @@ pub struct Problem {
     pub label: String,
     /// What is wrong, in the current language.
     pub message: String,
+    /// The page that shows the question (see [`crate::Page`]).
+    pub page: Option<usize>,
+    /// True when the only problem is that a required question has no answer
+    /// yet: the person may leave its page and come back to it. A wrong
+    /// answer must be corrected or cleared first.
+    pub missing: bool,
 }
 
 /// The whole response in the current language.
@@ -323,6 +329,8 @@ impl Session {
                         .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
                         .unwrap_or_else(|| n.name.clone()),
                     message: validate::message(self, node, fault, slot.raw.as_deref()),
+                    page: self.form.page_of[node as usize].map(|p| p as usize),
+                    missing: fault == validate::Fault::Required,
                 });
             }
             if n.qtype == QType::Repeat && slot.relevant {

@@ -336,6 +336,10 @@ pub struct Settings {
     pub one_page: bool,
     /// The province this form is for, if any.
     pub province: Option<String>,
+    /// XLSForm's `instance_name`: an expression that names each record in
+    /// lists (such as the child's name and village), evaluated at the top
+    /// level of the form.
+    pub instance_name: Option<Expr>,
 }
 
 /// A whole form, with every variant applied.
@@ -445,6 +449,9 @@ impl Form {
         }
         self.loc = Loc::default();
         self.prop_locs.clear();
+        if let Some(e) = &mut self.settings.instance_name {
+            e.loc = Loc::default();
+        }
         self.questions.iter_mut().for_each(strip_question);
         for list in self.choices.values_mut() {
             list.loc = Loc::default();

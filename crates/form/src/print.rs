@@ -32,7 +32,12 @@ pub fn to_yaml(form: &Form) -> String {
         line(&mut out, 2, "based_on", &scalar(base));
     }
     let s = &form.settings;
-    if !s.recipients.is_empty() || s.passphrase || s.one_page || s.province.is_some() {
+    if !s.recipients.is_empty()
+        || s.passphrase
+        || s.one_page
+        || s.province.is_some()
+        || s.instance_name.is_some()
+    {
         out.push_str("  settings:\n");
         if !s.recipients.is_empty() {
             out.push_str("    recipients:\n");
@@ -48,6 +53,9 @@ pub fn to_yaml(form: &Form) -> String {
         }
         if let Some(p) = &s.province {
             line(&mut out, 4, "province", &scalar(p));
+        }
+        if let Some(e) = &s.instance_name {
+            line(&mut out, 4, "instance_name", &scalar(&e.src));
         }
     }
     out.push_str("questions:\n");

@@ -585,59 +585,59 @@ struct Words {
 
 static THAI: Words = Words {
     link: "ส่งออกข้อมูล",
-    link_hint: "สำหรับผู้ประสานงาน: ส่งแบบฟอร์มที่ยืนยันแล้วให้ศูนย์ข้อมูลเป็นไฟล์เข้ารหัส",
+    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกที่บันทึกฉบับสมบูรณ์แล้วเป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
     heading: "ส่งออกข้อมูล",
-    intro: "แบบฟอร์มที่ยืนยันแล้วถูกเข้ารหัสไว้ในเครื่องนี้ เปิดอ่านได้เฉพาะที่ศูนย์ข้อมูลซึ่งมีกุญแจเท่านั้น ส่งออกเป็นไฟล์เดียวแล้วส่งให้ศูนย์ข้อมูล",
-    loading: "กำลังนับแบบฟอร์ม…",
+    intro: "แบบบันทึกที่บันทึกฉบับสมบูรณ์แล้วจะเข้ารหัสไว้สำหรับสำนักงานข้อมูล มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
+    loading: "กำลังนับแบบบันทึก…",
     choose: "ส่งออกแบบฟอร์มใด",
     all_forms: "ทุกแบบฟอร์ม",
     waiting: "รอส่งออก",
     exported_total: "ส่งออกแล้ว",
-    no_recipients: "แบบฟอร์มนี้ยังไม่มีกุญแจของศูนย์ข้อมูล (settings.recipients) แบบฟอร์มที่ยืนยันแล้วจึงเก็บไว้ในเครื่องนี้โดยไม่เข้ารหัส และส่งออกไม่ได้",
-    keygen_advice: "ศูนย์ข้อมูลสร้างกุญแจด้วยคำสั่ง yim keygen -o office-key.txt แล้วให้ผู้เขียนแบบฟอร์มใส่กุญแจสาธารณะที่ได้ (age1…) ไว้ใน settings.recipients ของแบบฟอร์ม",
-    sealed_item: "ยืนยันแล้ว เข้ารหัสแล้ว",
+    no_recipients: "แบบบันทึกของแบบฟอร์มนี้ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้ จำนวน",
+    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่บันทึกหลังจากนั้นจะส่งออกได้",
+    sealed_item: "บันทึกฉบับสมบูรณ์และเข้ารหัสแล้ว",
     more: "และอีก",
     export: "ส่งออก",
     exporting: "กำลังส่งออก",
-    nothing: "ไม่มีแบบฟอร์มที่รอส่งออก",
+    nothing: "ไม่มีแบบบันทึกที่รอส่งออก",
     ready: "ไฟล์พร้อมแล้ว",
     save: "บันทึกไฟล์",
     share: "แชร์ไฟล์ (LINE, อีเมล)",
     log_heading: "ประวัติการส่งออก",
     log_empty: "ยังไม่เคยส่งออก",
     sequence: "ครั้งที่",
-    responses: "แบบฟอร์ม",
+    responses: "แบบบันทึก",
     again: "สร้างไฟล์นี้อีกครั้ง",
-    failed: "ส่งออกไม่สำเร็จ ข้อมูลยังอยู่ครบในเครื่องนี้",
+    failed: "ส่งออกไม่สำเร็จ แบบบันทึกทั้งหมดยังอยู่ครบในเครื่องนี้",
     back: "กลับไปที่แบบฟอร์มทั้งหมด",
 };
 
 static ENGLISH: Words = Words {
     link: "Export",
-    link_hint: "For coordinators: send finalized responses to the data office as one encrypted file",
+    link_hint: "For coordinators: put the finalized records into one file for the data office",
     heading: "Export",
-    intro: "Finalized responses are encrypted on this phone; only the data office, which holds the key, can read them. Export them as one file and send it to the data office.",
-    loading: "Counting responses…",
+    intro: "Finalized records are sealed for the data office: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
+    loading: "Counting records…",
     choose: "Which form to export",
     all_forms: "All forms",
     waiting: "waiting for export",
     exported_total: "exported",
-    no_recipients: "This form has no data office key (settings.recipients), so its finalized responses are kept on this phone without encryption and cannot be exported.",
-    keygen_advice: "The data office makes a key with yim keygen -o office-key.txt and gives the public key it prints (age1…) to the form's author for settings.recipients.",
-    sealed_item: "finalized, sealed",
+    no_recipients: "Records of this form are not sealed yet, because the form does not have the data office's key. They stay on this phone and cannot be exported yet. Records:",
+    keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
+    sealed_item: "finalized and sealed",
     more: "and more:",
     export: "Export",
     exporting: "Exporting",
-    nothing: "No responses are waiting for export.",
+    nothing: "No records are waiting for export.",
     ready: "The file is ready",
     save: "Save the file",
     share: "Share the file (LINE, e-mail)",
     log_heading: "Export log",
     log_empty: "Nothing was exported yet.",
     sequence: "No.",
-    responses: "responses",
+    responses: "records",
     again: "Make this file again",
-    failed: "The export failed. Every response is still on this phone.",
+    failed: "The export failed. Every record is still on this phone.",
     back: "Back to all forms",
 };
 
@@ -933,7 +933,7 @@ pub fn ExportScreen() -> impl IntoView {
                 let unsealed = (p.unsealed > 0).then(|| {
                     view! {
                         <div class="no-recipients" role="note">
-                            <p>{format!("{} ({})", w.no_recipients, p.unsealed)}</p>
+                            <p>{format!("{} {}", w.no_recipients, p.unsealed)}</p>
                             <p>{w.keygen_advice}</p>
                         </div>
                     }

@@ -127,8 +127,8 @@ fn arrive() {
 
 /// Focuses the screen's `h1` once it is drawn, trying once a frame.
 fn focus_heading(frames_left: u32) {
-    request_animation_frame(move || {
-        match document().query_selector("main h1").ok().flatten() {
+    request_animation_frame(
+        move || match document().query_selector("main h1").ok().flatten() {
             Some(heading) => {
                 if !heading.has_attribute("tabindex") {
                     let _ = heading.set_attribute("tabindex", "-1");
@@ -138,8 +138,8 @@ fn focus_heading(frames_left: u32) {
             }
             None if frames_left > 0 => focus_heading(frames_left - 1),
             None => {}
-        }
-    });
+        },
+    );
 }
 
 /// Two buttons, one per language, each written in its own language so that

@@ -486,7 +486,11 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         let t = lang.get().text();
         let all_missing = list.iter().all(|p| p.missing);
         let may_skip = nav.get().may_skip;
-        let advice = if all_missing { t.missing_later } else { t.wrong_first };
+        let advice = if all_missing {
+            t.missing_later
+        } else {
+            t.wrong_first
+        };
         Some(view! {
             <section id="page-problems" class="problems" tabindex="-1" role="alert">
                 <h2>{t.page_problems_heading}</h2>

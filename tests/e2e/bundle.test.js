@@ -444,13 +444,14 @@ test('a form without recipients still finalizes, and the export page says why it
   const card = page.locator('li.card[data-form="e2e-household"]');
   await card.locator('.counts').getByText('0 waiting for export').waitFor();
   const note = card.locator('.no-recipients');
-  assert.match(await note.innerText(), /has no data office key \(settings\.recipients\).*cannot be exported\. \(1\)/s);
-  assert.match(await note.innerText(), /yim keygen -o office-key\.txt/);
+  assert.match(await note.innerText(), /not sealed yet, because the form does not have the data office's key.*cannot be exported yet\. Records: 1/s);
+  assert.match(await note.innerText(), /Ask the data office to add its key to this form/);
+  assert.doesNotMatch(await note.innerText(), /settings\.recipients|yim keygen|age1/);
   assert.equal(await page.getByRole('button', { name: 'Export', exact: true }).isDisabled(), true);
   await screenshot(page, 'export-no-recipients-en-360');
   await page.getByRole('button', { name: 'ไทย' }).click();
   await page.getByRole('heading', { name: 'ส่งออกข้อมูล' }).waitFor();
-  assert.match(await note.innerText(), /ยังไม่มีกุญแจของศูนย์ข้อมูล/);
+  assert.match(await note.innerText(), /ยังไม่มีกุญแจของสำนักงานข้อมูล/);
   await screenshot(page, 'export-no-recipients-th-360');
   assert.deepEqual(page.problems, []);
 });

@@ -247,7 +247,7 @@ static ENGLISH: Text = Text {
     of: "of",
     required: "required",
     review_problems: "Some questions still need attention",
-    finalized_note: "Finalized",
+    finalized_note: "This record is finalized",
     finalized_sealed: "This record is sealed for the data office: only the data office can read it, not even this phone. The coordinator exports it next.",
     finalized_unsealed: "This record is not sealed yet: the form does not have the data office's key, so the record is kept on this phone until the form has one, and it cannot be exported until then.",
     page_problems_heading: "This page still has questions to answer or correct",

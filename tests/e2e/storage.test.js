@@ -293,7 +293,7 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('The respondent agrees to the record').check();
     await page.getByRole('button', { name: 'Finalize' }).click();
-    await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+    await page.getByRole('heading', { name: 'This record is finalized' }).waitFor();
     await page.getByRole('link', { name: 'All forms' }).click();
     const household = card(page, 'Household test form');
     await household.getByText('Drafts 0 · Finalized 1').waitFor();
@@ -320,7 +320,7 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     assert.equal(JSON.parse(stored.bodies[0].data).respondent, 'Malee');
     // Opening it again shows it closed; nothing can be changed.
     await page.goto(`${app.url}#/response/${stored.metas[0].id}`);
-    await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+    await page.getByRole('heading', { name: 'This record is finalized' }).waitFor();
     assert.equal(await page.getByLabel('Respondent name').count(), 0);
     assert.deepEqual(page.problems, []);
   } finally {

@@ -564,7 +564,8 @@ struct Words {
     all_forms: &'static str,
     waiting: &'static str,
     exported_total: &'static str,
-    no_recipients: &'static str,
+    no_recipients_before: &'static str,
+    no_recipients_after: &'static str,
     keygen_advice: &'static str,
     sealed_item: &'static str,
     more: &'static str,
@@ -585,16 +586,17 @@ struct Words {
 
 static THAI: Words = Words {
     link: "ส่งออกข้อมูล",
-    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกที่บันทึกฉบับสมบูรณ์แล้วเป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
+    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกฉบับสมบูรณ์เป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
     heading: "ส่งออกข้อมูล",
-    intro: "แบบบันทึกที่บันทึกฉบับสมบูรณ์แล้วจะเข้ารหัสไว้สำหรับสำนักงานข้อมูล มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
+    intro: "แบบบันทึกฉบับสมบูรณ์ของแบบฟอร์มที่มีกุญแจของสำนักงานข้อมูลจะเข้ารหัสไว้ มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
     loading: "กำลังนับแบบบันทึก…",
     choose: "ส่งออกแบบฟอร์มใด",
     all_forms: "ทุกแบบฟอร์ม",
     waiting: "รอส่งออก",
     exported_total: "ส่งออกแล้ว",
-    no_recipients: "แบบบันทึกของแบบฟอร์มนี้ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้ จำนวน",
-    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่บันทึกหลังจากนั้นจะส่งออกได้",
+    no_recipients_before: "มีแบบบันทึก ",
+    no_recipients_after: " ฉบับที่ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มนี้ยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้",
+    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่ทำหลังจากนั้นจะส่งออกได้",
     sealed_item: "บันทึกฉบับสมบูรณ์และเข้ารหัสแล้ว",
     more: "และอีก",
     export: "ส่งออก",
@@ -616,13 +618,14 @@ static ENGLISH: Words = Words {
     link: "Export",
     link_hint: "For coordinators: put the finalized records into one file for the data office",
     heading: "Export",
-    intro: "Finalized records are sealed for the data office: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
+    intro: "Finalized records of forms that have the data office's key are sealed: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
     loading: "Counting records…",
     choose: "Which form to export",
     all_forms: "All forms",
     waiting: "waiting for export",
     exported_total: "exported",
-    no_recipients: "Records of this form are not sealed yet, because the form does not have the data office's key. They stay on this phone and cannot be exported yet. Records:",
+    no_recipients_before: "Records not sealed yet: ",
+    no_recipients_after: ". This form does not have the data office's key, so they stay on this phone and cannot be exported yet.",
     keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
     sealed_item: "finalized and sealed",
     more: "and more:",
@@ -933,7 +936,7 @@ pub fn ExportScreen() -> impl IntoView {
                 let unsealed = (p.unsealed > 0).then(|| {
                     view! {
                         <div class="no-recipients" role="note">
-                            <p>{format!("{} {}", w.no_recipients, p.unsealed)}</p>
+                            <p>{format!("{}{}{}", w.no_recipients_before, p.unsealed, w.no_recipients_after)}</p>
                             <p>{w.keygen_advice}</p>
                         </div>
                     }

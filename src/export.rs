@@ -627,7 +627,7 @@ static ENGLISH: Words = Words {
     no_recipients_before: "Records not sealed yet: ",
     no_recipients_after: ". This form does not have the data office's key, so they stay on this phone and cannot be exported yet.",
     keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
-    sealed_item: "finalized and sealed",
+    sealed_item: "finalized, sealed",
     more: "and more:",
     export: "Export",
     exporting: "Exporting",

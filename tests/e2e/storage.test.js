@@ -265,7 +265,7 @@ test('deleting a draft asks first and then removes it', async () => {
     const first = household.locator('li.draft', { hasText: 'First' });
 
     await first.getByRole('button', { name: 'Delete' }).click();
-    await first.getByText('Delete this draft and all its answers?').waitFor();
+    await first.getByText('Delete the draft “First” and all its answers?').waitFor();
     await screenshot(page, 'home-drafts-en-360');
     await first.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await household.locator('li.draft').count(), 2);

@@ -136,8 +136,9 @@ impl FormSession {
                     position: pager.position(s),
                     back: pager.previous_shown(s).is_some(),
                     forward: pager.forward(s),
-                    may_skip: next.is_some()
-                        && s.page_problems(pager.current()).iter().all(|p| p.missing),
+                    may_skip: next.is_some_and(|_| {
+                        s.page_problems(pager.current()).iter().all(|p| p.missing)
+                    }),
                 }
             })
         })

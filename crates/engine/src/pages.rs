@@ -117,9 +117,7 @@ impl Session {
 
     /// The problems on page `page`, in form order.
     pub fn page_problems(&self, page: usize) -> Vec<Problem> {
-        let mut all = self.problems();
-        all.retain(|p| p.page == Some(page));
-        all
+        self.problems_on(page)
     }
 
     /// Marks every question of page `page` (in every repeat entry) as

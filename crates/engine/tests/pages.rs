@@ -121,6 +121,13 @@ fn check(form: &str, steps: &[Step], expect: Expect) {
                 format!("finalize: [{}]", problems(&list))
             }
         };
+        // A page's problems are exactly the problems of the whole response
+        // that are on that page.
+        for page in 0..s.form().pages().len() {
+            let mut all = s.problems();
+            all.retain(|p| p.page == Some(page));
+            assert_eq!(s.page_problems(page), all, "page {page} after {what}");
+        }
         log.push_str(&format!("{what}\n    {}\n", state(&s, &pager)));
     }
     expect.assert_eq(&log);
@@ -317,6 +324,57 @@ fn finalize_lists_everything_but_shows_errors_only_on_visited_pages() {
                 page 4 of 4 [3], Finalize, shown: []
             open [2]
                 page 3 of 4 [2], Next, shown: [enrolled]
+        "#]],
+    );
+}
+
+#[test]
+fn a_repeat_page_checks_every_entry() {
+    let form = "\
+form: {id: t, version: '1', title: T}
+questions:
+  - {name: head, type: text, label: Head}
+  - name: members
+    type: repeat
+    label: Members
+    questions:
+      - {name: member, type: text, label: Name, required: yes}
+      - {name: age, type: integer, label: Age, constraint: '. < 120'}
+  - {name: remark, type: text, label: Remark}
+";
+    check(
+        form,
+        &[
+            Next,
+            Add("members"),
+            Add("members"),
+            Answer("members[2]/member", "Pim"),
+            Answer("members[2]/age", "130"),
+            Next,
+            Answer("members[2]/age", "13"),
+            Next,
+            Skip,
+        ],
+        expect![[r#"
+            start: page 1 of 3 [0], Next, shown: []
+            next: moved to [1]
+                page 2 of 3 [1], Next, shown: []
+            add members
+                page 2 of 3 [1], Next, shown: []
+            add members
+                page 2 of 3 [1], Next, shown: []
+            answer members[2]/member = "Pim"
+                page 2 of 3 [1], Next, shown: []
+            answer members[2]/age = "130"
+                page 2 of 3 [1], Next, shown: [members[2]/age]
+            next: stays with members[1]/member (missing, page [1]), members[2]/age (wrong, page [1]); go on anyway: no
+                page 2 of 3 [1], Next, shown: [members[1]/member, members[2]/age]
+            answer members[2]/age = "13"
+                page 2 of 3 [1], Next, shown: [members[1]/member]
+            next: stays with members[1]/member (missing, page [1]); go on anyway: to [2]
+                page 2 of 3 [1], Next, shown: [members[1]/member]
+            go on anyway: moved to [2]
+                page 3 of 3 [2], Finalize, shown: [members[1]/member]
         "#]],
     );
 }

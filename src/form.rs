@@ -279,7 +279,61 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         fs.load_draft(&response.answers);
     }
     provide_context(fs);
-    Effect::new(move |_| fs.set_language(lang.get().code()));
+    // A province form may be written in a third language as well (Khmer in
+    // Surin, Lao in Loei). Choosing it shows the form's texts in it, with
+    // Thai where a text has no translation, while the app's own words stay
+    // in the app's language. Switching the app's language in the header
+    // takes the form back to that language.
+    let form_lang = RwSignal::new(None::<String>);
+    Effect::new(move |previous: Option<Lang>| {
+        let app = lang.get();
+        if previous.is_some_and(|p| p != app) {
+            form_lang.set(None);
+        }
+        app
+    });
+    Effect::new(move |_| {
+        let chosen = form_lang.get();
+        fs.set_language(chosen.as_deref().unwrap_or(lang.get().code()));
+    });
+    let extra_languages = form
+        .languages
+        .iter()
+        .any(|code| code != "th" && code != "en");
+    let language_choice = extra_languages.then(|| {
+        let codes = form.languages.clone();
+        let options = codes
+            .iter()
+            .map(|code| {
+                let code = code.clone();
+                let selected = {
+                    let code = code.clone();
+                    move || form_lang.get().unwrap_or_else(|| lang.get().code().to_string()) == code
+                };
+                view! { <option value=code.clone() selected=selected>{language_name(&code).to_string()}</option> }
+            })
+            .collect_view();
+        let choose = move |ev: leptos::ev::Event| {
+            let code = event_target_value(&ev);
+            match code.as_str() {
+                "th" => {
+                    form_lang.set(None);
+                    lang.set(Lang::Th);
+                }
+                "en" => {
+                    form_lang.set(None);
+                    lang.set(Lang::En);
+                }
+                _ => form_lang.set(Some(code)),
+            }
+        };
+        view! {
+            <label class="form-language">
+                <span>{move || lang.get().text().form_language}</span>
+                <select on:change=choose>{options}</select>
+            </label>
+        }
+    });
 
     let pages = Arc::new(fs.pages());
     // A stored draft reopens on the page it was left on (or the nearest one
@@ -541,6 +595,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         <article class="form" data-form=form.id.clone()>
             <div class="form-head">
                 <h1 tabindex="-1">{title}</h1>
+                {language_choice}
                 <Show when=move || !finished.get()>
                     {progress}
                     <button type="button" class="btn" on:click=save_draft>
@@ -1393,4 +1448,19 @@ fn geopoint(q: Question, id: String) -> AnyView {
         <p class="hint" aria-live="polite">{move || locating.get().unwrap_or_default()}</p>
     }
     .into_any()
+}
+
+/// A language's name in that language, for the form-language choice; a code
+/// Yim does not know is shown as it is written in the form.
+fn language_name(code: &str) -> &str {
+    match code {
+        "th" => "ไทย",
+        "en" => "English",
+        "km" => "ខ្មែរ (Khmer)",
+        "lo" => "ລາວ (Lao)",
+        "hmn" => "Hmoob (Hmong)",
+        "ms" => "Bahasa Melayu",
+        "my" => "မြန်မာ (Burmese)",
+        other => other,
+    }
 }

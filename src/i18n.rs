@@ -96,6 +96,9 @@ pub struct Text {
     pub language: &'static str,
     pub all_forms: &'static str,
     pub save_draft: &'static str,
+    /// The label of the choice of the language a form's texts are shown in,
+    /// offered when the form has a language besides Thai and English.
+    pub form_language: &'static str,
     pub finalize: &'static str,
     pub next: &'static str,
     pub back: &'static str,
@@ -166,6 +169,7 @@ static THAI: Text = Text {
     language: "ภาษา",
     all_forms: "แบบฟอร์มทั้งหมด",
     save_draft: "บันทึกฉบับร่าง",
+    form_language: "ภาษาของแบบฟอร์ม",
     // Finalizing sends nothing: it closes the record (and seals it when the
     // form has the data office's key). "Save as the complete version" says
     // that, next to "save draft".
@@ -239,6 +243,7 @@ static ENGLISH: Text = Text {
     language: "Language",
     all_forms: "All forms",
     save_draft: "Save draft",
+    form_language: "Language of the form",
     finalize: "Finalize",
     next: "Next",
     back: "Back",

@@ -218,7 +218,8 @@ test('point 5: Next checks the page and stays, with a way to go on anyway', asyn
   await field(page, 'national_id').locator('input').fill('');
   await goOn(page).waitFor();
   await goOn(page).click();
-  await heading(page).getByText('สุขภาพและความพิการ').waitFor();
+  // Past the child page comes the child's own voice.
+  await heading(page).getByText('เสียงของเด็ก ความสนใจ และความรู้สึก').waitFor();
   // Finalize still checks everything: the child page's answers are listed.
   await walkTo(page, 'แผนการช่วยเหลือและติดตาม');
   await finalizeButton(page).click();
@@ -238,16 +239,25 @@ test('point 6: a page whose questions are all hidden is skipped', async () => {
   await heading(page).getByText('ข้อมูลเด็ก').waitFor();
   const progress = page.locator('.progress span');
   const before = await progress.innerText();
+  const voice = 'เสียงของเด็ก ความสนใจ และความรู้สึก';
+  await nextButton(page).click();
+  await goOn(page).click();
+  await heading(page).getByText(voice).waitFor();
   await nextButton(page).click();
   await goOn(page).click();
   // No date of birth: the education page has nothing to show.
   await heading(page).getByText('สุขภาพและความพิการ').waitFor();
-  await page.getByRole('button', { name: 'ย้อนกลับ' }).click();
-  await heading(page).getByText('ข้อมูลเด็ก').waitFor();
+  for (const back of [voice, 'ข้อมูลเด็ก']) {
+    await page.getByRole('button', { name: 'ย้อนกลับ' }).click();
+    await heading(page).getByText(back).waitFor();
+  }
   await field(page, 'dob').locator('input').fill('2019-06-01');
   await page.waitForFunction((b) => document.querySelector('.progress span').textContent !== b, before);
-  assert.match(before, /^หน้า 2 จาก 9$/);
-  assert.match(await progress.innerText(), /^หน้า 2 จาก 10$/);
+  assert.match(before, /^หน้า 2 จาก 10$/);
+  assert.match(await progress.innerText(), /^หน้า 2 จาก 11$/);
+  await nextButton(page).click();
+  await goOn(page).click();
+  await heading(page).getByText(voice).waitFor();
   await nextButton(page).click();
   await goOn(page).click();
   await heading(page).getByText('การศึกษา').waitFor();

@@ -241,12 +241,18 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
             .into_any();
         }
     };
+    // A province form may be written in a third language as well (Khmer in
+    // Surin, Lao in Loei). Choosing it shows the form's texts in it, with
+    // Thai where a text has no translation, while the app's own words stay
+    // in the app's language. Switching the app's language in the header
+    // takes the form back to that language.
+    let form_lang = RwSignal::new(None::<String>);
     let title = {
         let form = form.clone();
         move || {
-            form.title
-                .get(lang.get().code(), &form.default_language)
-                .to_string()
+            let chosen = form_lang.get();
+            let code = chosen.as_deref().unwrap_or(lang.get().code());
+            form.title.get(code, "th").to_string()
         }
     };
     let (compiled, compile_diagnostics) = engine_bridge::compile_shared(&form);
@@ -279,12 +285,6 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         fs.load_draft(&response.answers);
     }
     provide_context(fs);
-    // A province form may be written in a third language as well (Khmer in
-    // Surin, Lao in Loei). Choosing it shows the form's texts in it, with
-    // Thai where a text has no translation, while the app's own words stay
-    // in the app's language. Switching the app's language in the header
-    // takes the form back to that language.
-    let form_lang = RwSignal::new(None::<String>);
     Effect::new(move |previous: Option<Lang>| {
         let app = lang.get();
         if previous.is_some_and(|p| p != app) {

@@ -29,6 +29,7 @@ test('a province form switches to its third language and back without losing ans
   // The page title Surin translated is in Khmer; a core question without
   // Khmer text stays in Thai, and so do the app's own buttons.
   await page.getByRole('heading', { name: 'ការសួរសុខទុក្ខតាមផ្ទះលើកនេះ' }).waitFor();
+  await page.getByRole('heading', { name: 'កំណត់ត្រាព័ត៌មានកុមារម្នាក់ៗ ខេត្តសុរិន្ទ' }).waitFor();
   assert.equal(await page.getByLabel('ชื่อผู้บันทึก').inputValue(), 'สมศรี ใจดี');
   await page.getByRole('button', { name: 'บันทึกฉบับร่าง' }).waitFor();
   await screenshot(page, 'form-third-language-km-360');

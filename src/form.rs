@@ -1119,11 +1119,38 @@ fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             </p>
         }
     });
+    // A date may also be typed as Thai paperwork writes it, `5 มีนาคม 2568`
+    // or `๕/๓/๒๕๖๘`: the engine reads it and stores the ISO date, which the
+    // picker and the line above then show back. It is read when the
+    // volunteer leaves the box, so half a date is never reported as wrong.
+    let typed_date = (kind == "date" && !node.read_only).then(|| {
+        let fs = q.fs;
+        let path = q.path;
+        let typed_id = format!("{id}-typed");
+        view! {
+            <div class="typed-date">
+                <label for=typed_id.clone()>{move || lang.get().text().typed_date}</label>
+                <input
+                    type="text"
+                    id=typed_id
+                    autocomplete="off"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if !value.trim().is_empty() {
+                            fs.answer(path, &value);
+                            fs.touch(path);
+                        }
+                    }
+                />
+            </div>
+        }
+    });
 
     view! {
         <div class="field" class:invalid=move || q.error().is_some() data-field=path hidden=move || !q.relevant()>
             {control}
             {be_date}
+            {typed_date}
             <p class="error" id=error_id aria-live="polite">{move || q.error().unwrap_or_default()}</p>
         </div>
     }

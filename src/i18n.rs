@@ -99,6 +99,8 @@ pub struct Text {
     /// The label of the choice of the language a form's texts are shown in,
     /// offered when the form has a language besides Thai and English.
     pub form_language: &'static str,
+    /// The label of the box where a date can be typed instead of picked.
+    pub typed_date: &'static str,
     pub finalize: &'static str,
     pub next: &'static str,
     pub back: &'static str,
@@ -170,6 +172,7 @@ static THAI: Text = Text {
     all_forms: "แบบฟอร์มทั้งหมด",
     save_draft: "บันทึกฉบับร่าง",
     form_language: "ภาษาของแบบฟอร์ม",
+    typed_date: "หรือพิมพ์วันที่ เช่น 5 มีนาคม 2568 หรือ 5/3/2568",
     // Finalizing sends nothing: it closes the record (and seals it when the
     // form has the data office's key). "Save as the complete version" says
     // that, next to "save draft".
@@ -244,6 +247,7 @@ static ENGLISH: Text = Text {
     all_forms: "All forms",
     save_draft: "Save draft",
     form_language: "Language of the form",
+    typed_date: "Or type the date, such as 5 มี.ค. 2568 or 5/3/2568 (Buddhist era)",
     finalize: "Finalize",
     next: "Next",
     back: "Back",

@@ -251,7 +251,7 @@ test('point 6: a page whose questions are all hidden is skipped', async () => {
     await page.getByRole('button', { name: 'ย้อนกลับ' }).click();
     await heading(page).getByText(back).waitFor();
   }
-  await field(page, 'dob').locator('input').fill('2019-06-01');
+  await field(page, 'dob').locator('input[type=date]').fill('2019-06-01');
   await page.waitForFunction((b) => document.querySelector('.progress span').textContent !== b, before);
   assert.match(before, /^หน้า 2 จาก 10$/);
   assert.match(await progress.innerText(), /^หน้า 2 จาก 11$/);
@@ -363,7 +363,7 @@ test('point 11: a date is also shown the Thai way, month in words, next to the b
   // A phone whose browser speaks American English puts the month first in
   // the date box; the line under it cannot be misread.
   const page = await openCore({ locale: 'en-US' });
-  const input = field(page, 'visit_date').locator('input');
+  const input = field(page, 'visit_date').locator('input[type=date]');
   await input.fill('2026-06-12');
   const line = field(page, 'visit_date').locator('.be-date');
   await line.getByText('วันศุกร์ที่ 12 มิถุนายน พ.ศ. 2569', { exact: true }).waitFor();

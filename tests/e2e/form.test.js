@@ -152,10 +152,10 @@ test('repeat_count sets the number of entries, with no add or remove', async () 
   assert.equal(await count.innerText(), 'Entries: 0');
   await page.getByLabel('Number of visits planned').fill('3');
   await count.getByText('Entries: 3').waitFor();
-  await field(page, 'planned[2]/planned_date').locator('input').fill('2025-06-01');
+  await field(page, 'planned[2]/planned_date').locator('input[type=date]').fill('2025-06-01');
   await page.getByLabel('Number of visits planned').fill('2');
   await count.getByText('Entries: 2').waitFor();
-  assert.equal(await field(page, 'planned[2]/planned_date').locator('input').inputValue(), '2025-06-01');
+  assert.equal(await field(page, 'planned[2]/planned_date').locator('input[type=date]').inputValue(), '2025-06-01');
   assert.equal(await field(page, 'planned').getByRole('button', { name: /Add|Remove/ }).count(), 0);
 });
 

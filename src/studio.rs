@@ -380,10 +380,7 @@ pub fn Studio() -> impl IntoView {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(value) => {
                     let body = value.as_string().unwrap_or_default();
-                    replace(
-                        format!("studio/{}", name.replace(['/', '\\'], "_")),
-                        body,
-                    );
+                    replace(format!("studio/{}", name.replace(['/', '\\'], "_")), body);
                 }
                 Err(_) => message.set(Some(words(lang.get_untracked()).not_read)),
             }
@@ -698,13 +695,16 @@ mod tests {
     #[wasm_bindgen_test]
     fn the_studio_publishes_what_yim_publish_would() {
         let base = "form: {id: base, version: '1', title: B}\nquestions:\n  - {name: a, type: text, label: A}\n";
-        let text = "extends: ../national/base.yaml\nform:\n  id: studio-variant\n  version: \"1-s\"\n";
+        let text =
+            "extends: ../national/base.yaml\nform:\n  id: studio-variant\n  version: \"1-s\"\n";
         let files = [("national/base.yaml", base)];
         // Without the deployment's keys, nothing can be published.
         let catalog = Catalog::load(&files);
         let problems = publication("loei/variant.yaml", text, &catalog).unwrap_err();
         assert!(
-            problems.iter().any(|d| d.message.contains("has no recipients")),
+            problems
+                .iter()
+                .any(|d| d.message.contains("has no recipients")),
             "{problems:?}"
         );
         // With them, the new index names the edited form with the keys and
@@ -713,7 +713,12 @@ mod tests {
         let key = "age1e7nsd7h09745s8untxm4jm8p3kwn6j4yryhwmcd5r3xz6ehdzqnsa6sscx";
         catalog.deployment_keys = vec![key.to_string()];
         let published = publication("loei/variant.yaml", text, &catalog).expect("publishable");
-        let ids: Vec<&str> = published.index.forms.iter().map(|f| f.id.as_str()).collect();
+        let ids: Vec<&str> = published
+            .index
+            .forms
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect();
         assert_eq!(ids, ["studio-variant", "base"]);
         assert_eq!(published.index.forms[0].recipients, [key]);
         let file = published.index.file("loei/variant.yaml").expect("listed");

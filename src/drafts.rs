@@ -20,6 +20,7 @@ use crate::engine_bridge::FormSession;
 use crate::i18n::Lang;
 use crate::storage::{
     self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError,
+    Written,
 };
 
 /// How long the autosave waits after a change before it writes, so that
@@ -131,6 +132,9 @@ struct Inner {
     writes: u64,
     /// Finalized: nothing is written any more.
     closed: bool,
+    /// Where this screen's answers go if another tab changed the response
+    /// meanwhile (`Storage::save`); a new one once it is used.
+    copy_id: String,
 }
 
 thread_local! {
@@ -151,7 +155,7 @@ impl Keeper {
         resumed: Option<Response>,
     ) -> Keeper {
         let now = storage::now_ms();
-        let (response, stored) = match resumed {
+        let (mut response, stored) = match resumed {
             Some(response) => (response, true),
             None => {
                 // The form's hash is filled in by the first write: printing
@@ -167,6 +171,8 @@ impl Keeper {
                 (draft, false)
             }
         };
+        // This screen's writes are told apart from another tab's by this id.
+        response.meta.writer = Some(storage::new_id());
         let closed = response.meta.status != Status::Draft;
         // What the screen shows right after opening counts as written: only
         // a change makes a write.
@@ -194,6 +200,7 @@ impl Keeper {
                 timer: None,
                 writes: 0,
                 closed,
+                copy_id: storage::new_id(),
             }),
             state: RwSignal::new(SaveState::Quiet),
             saved: expect_context::<Saved>(),
@@ -331,16 +338,19 @@ impl Keeper {
             });
         }
         let saved = self.saved;
+        let copy_id = self.inner.with_value(|inner| inner.copy_id.clone());
         spawn_local(async move {
-            let result = storage.put(&response).await;
+            let result = storage.save(&response, &copy_id).await;
             saved.bump();
             let latest = self
                 .inner
                 .try_with_value(|inner| inner.writes == number)
                 .unwrap_or(false);
             match result {
-                Ok(()) => {
-                    if latest {
+                Ok(written) => {
+                    if let Written::AsCopy { meta, because } = written {
+                        self.moved_to(meta, because);
+                    } else if latest && !self.told_of_copy() {
                         self.state.try_set(SaveState::Saved);
                     }
                     ask_persistence_once();
@@ -349,13 +359,45 @@ impl Keeper {
                     }
                 }
                 Err(error) => {
-                    self.inner.try_update_value(|inner| inner.sent = None);
+                    self.inner.try_update_value(|inner| {
+                        inner.sent = None;
+                        // The copy's id was taken by a tab that changed the
+                        // copy too: the next write makes a new copy.
+                        if matches!(error, StorageError::Conflict { .. }) {
+                            inner.copy_id = storage::new_id();
+                        }
+                    });
                     if latest {
                         self.state.try_set(SaveState::Failed(error));
                     }
                 }
             }
         });
+    }
+
+    /// Another tab changed the response, and this screen's answers were
+    /// stored as the draft `copy`: the screen goes on writing to the copy,
+    /// and says what happened.
+    fn moved_to(self, copy: ResponseMeta, because: StorageError) {
+        self.inner.try_update_value(|inner| {
+            // Writes that were already on their way land in the same copy
+            // and report it again; only the first moves the screen.
+            if inner.response.meta.id != copy.id {
+                inner.response.meta = copy;
+                inner.copy_id = storage::new_id();
+            }
+        });
+        self.state.try_set(SaveState::Failed(because));
+    }
+
+    /// Whether the save line tells of a copy made after a conflict; that
+    /// stays on screen, since the volunteer is now filling in the copy.
+    fn told_of_copy(self) -> bool {
+        self.state
+            .try_with_untracked(|state| {
+                matches!(state, SaveState::Failed(StorageError::Conflict { .. }))
+            })
+            .unwrap_or(false)
     }
 
     /// The finalized response: what the screen shows, closed, with the
@@ -414,6 +456,11 @@ impl Keeper {
                     inner.source_kept = false;
                 });
                 self.state.try_set(SaveState::Failed(error.clone()));
+                // Another tab changed the draft: nothing was finalized, and
+                // the answers on screen are stored at once as a copy.
+                if matches!(error, StorageError::Conflict { .. }) {
+                    self.save_now(true);
+                }
             }
         }
         result

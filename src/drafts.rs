@@ -323,7 +323,9 @@ impl Keeper {
         (number, response, source): (u64, Response, Option<FormSource>),
         then: Option<Box<dyn FnOnce()>>,
     ) {
-        self.state.try_set(SaveState::Saving);
+        if !self.told_of_copy() {
+            self.state.try_set(SaveState::Saving);
+        }
         let storage = Storage::app();
         if let Some(source) = source {
             // The form's source goes first, in its own transaction: a draft

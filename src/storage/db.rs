@@ -312,12 +312,12 @@ impl Storage {
     async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
         // The answers are serialised once, outside the retry, and shared by
         // both attempts; the metadata waits for the stored revision.
-        let bodies = responses
+        let records = responses
             .iter()
             .map(|response| idb(Body::of(response).serialise_to_js()))
             .collect::<Result<Vec<_>, StorageError>>()?;
         self.run(|db| {
-            let records = &bodies;
+            let records = &records;
             async move {
                 let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;

@@ -381,14 +381,20 @@ impl Keeper {
     /// stored as the draft `copy`: the screen goes on writing to the copy,
     /// and says what happened.
     fn moved_to(self, copy: ResponseMeta, because: StorageError) {
-        self.inner.try_update_value(|inner| {
+        let url = crate::app::Route::Response(copy.id.clone()).to_hash();
+        let moved = self.inner.try_update_value(|inner| {
             // Writes that were already on their way land in the same copy
             // and report it again; only the first moves the screen.
-            if inner.response.meta.id != copy.id {
+            let moved = inner.response.meta.id != copy.id;
+            if moved {
                 inner.response.meta = copy;
                 inner.copy_id = storage::new_id();
             }
+            moved
         });
+        if moved == Some(true) {
+            replace_url(&url);
+        }
         self.state.try_set(SaveState::Failed(because));
     }
 
@@ -466,6 +472,29 @@ impl Keeper {
             }
         }
         result
+    }
+}
+
+/// Puts `hash` in the address bar in place of the current one, so that a
+/// reload opens the response the screen now writes to. It fires no
+/// `hashchange`: the screen stays as it is. (`History` is reached through
+/// `Reflect` so that web-sys needs no further feature for one call.)
+fn replace_url(hash: &str) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let history = js_sys::Reflect::get(&window(), &JsValue::from_str("history"));
+    let Ok(history) = history else {
+        return;
+    };
+    let Ok(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState")) else {
+        return;
+    };
+    if let Some(replace) = replace.dyn_ref::<js_sys::Function>() {
+        let _ = replace.call3(
+            &history,
+            &JsValue::NULL,
+            &JsValue::from_str(""),
+            &JsValue::from_str(hash),
+        );
     }
 }
 

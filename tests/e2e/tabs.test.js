@@ -97,6 +97,13 @@ test('one draft typed in two tabs keeps the answers of both', async () => {
     assert.equal(all.find((r) => r.id === id).answers.age, 42);
     await told.getByText(/copy from another tab/).waitFor();
 
+    // The address is the copy's now, so that a reload opens it.
+    assert.ok(tabB.url().endsWith(`#/response/${copy.id}`), tabB.url());
+    await tabB.reload();
+    await tabB.locator('main[data-ready]').waitFor();
+    assert.equal(await tabB.getByLabel('Age (years)').inputValue(), '7');
+    assert.equal(await tabB.getByLabel('Date of the visit').inputValue(), '2025-03-05');
+
     // The home page lists both, the copy marked as such.
     await tabA.getByRole('link', { name: 'Yim' }).click();
     const household = card(tabA, 'Household test form');

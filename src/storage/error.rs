@@ -124,7 +124,7 @@ impl StorageError {
             (StorageError::ReadOnly { .. }, true) => "แบบฟอร์มนี้ยืนยันแล้ว จึงแก้ไขไม่ได้",
             (StorageError::ReadOnly { .. }, false) => "This response was finalized and can no longer be changed",
             (StorageError::Conflict { .. }, true) => {
-                "แบบร่างนี้ถูกแก้ไขในอีกแท็บหนึ่งด้วย คำตอบในหน้านี้ไม่หายไปไหน และบันทึกแยกไว้เป็นสำเนา (ในรายการแบบร่างมีคำว่า “สำเนาจากแท็บอื่น”) ส่วนฉบับของอีกแท็บก็เก็บไว้เช่นกัน กรุณาตรวจดูทั้งสองฉบับ แล้วยืนยันฉบับที่ถูกต้อง"
+                "ฉบับร่างนี้ถูกแก้ไขในอีกแท็บหนึ่งด้วย คำตอบในหน้านี้ไม่หายไปไหน และบันทึกแยกไว้เป็นสำเนา (ในรายการฉบับร่างมีคำว่า “สำเนาจากแท็บอื่น”) ส่วนฉบับของอีกแท็บก็เก็บไว้เช่นกัน กรุณาตรวจดูทั้งสองฉบับ แล้วยืนยันฉบับที่ถูกต้อง"
             }
             (StorageError::Conflict { .. }, false) => {
                 "This draft was also changed in another tab. Nothing was lost: your answers here are saved as a separate copy (marked “copy from another tab” in the drafts list), and the other tab's version is kept too. Check both, then finalize the right one."

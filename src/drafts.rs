@@ -475,6 +475,27 @@ impl Keeper {
     }
 }
 
+/// A short text that tells drafts apart in a list: the first text answer
+/// outside repeats, in the form's order (a respondent's or household's
+/// name, usually).
+fn label(names: &[String], answers: &serde_json::Value) -> Option<String> {
+    names.iter().find_map(|name| {
+        let text = answers.get(name)?.as_str()?.trim();
+        (!text.is_empty()).then(|| text.chars().take(40).collect())
+    })
+}
+
+/// Asks the browser once per visit to keep the app's data, after the first
+/// successful write: only then is there something worth keeping.
+fn ask_persistence_once() {
+    if ASKED_PERSISTENCE.with(|asked| asked.replace(true)) {
+        return;
+    }
+    spawn_local(async {
+        let _ = quota::request_persistence().await;
+    });
+}
+
 /// Puts `hash` in the address bar in place of the current one, so that a
 /// reload opens the response the screen now writes to. It fires no
 /// `hashchange`: the screen stays as it is. (`History` is reached through
@@ -496,27 +517,6 @@ fn replace_url(hash: &str) {
             &JsValue::from_str(hash),
         );
     }
-}
-
-/// A short text that tells drafts apart in a list: the first text answer
-/// outside repeats, in the form's order (a respondent's or household's
-/// name, usually).
-fn label(names: &[String], answers: &serde_json::Value) -> Option<String> {
-    names.iter().find_map(|name| {
-        let text = answers.get(name)?.as_str()?.trim();
-        (!text.is_empty()).then(|| text.chars().take(40).collect())
-    })
-}
-
-/// Asks the browser once per visit to keep the app's data, after the first
-/// successful write: only then is there something worth keeping.
-fn ask_persistence_once() {
-    if ASKED_PERSISTENCE.with(|asked| asked.replace(true)) {
-        return;
-    }
-    spawn_local(async {
-        let _ = quota::request_persistence().await;
-    });
 }
 
 /// Why a stored response could not be opened.

@@ -317,8 +317,10 @@ pub struct ExportRecord {
     /// The ids of the responses in the bundle.
     pub response_ids: Vec<String>,
     /// The export's number on this device: 1 for the first, one more for
-    /// every later one. The log is the only place it is kept, so the next
-    /// number is written in the same transaction as the entry.
+    /// every later one. The log is the only place it is kept, so the entry
+    /// is written in the transaction that checks the number is still the
+    /// next one (`Storage::record_export`): two tabs exporting at once
+    /// never log one number twice.
     #[serde(default)]
     pub sequence: u64,
     /// The ids of the forms whose responses the bundle holds.

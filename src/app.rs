@@ -91,8 +91,10 @@ pub fn App(
     });
 
     let route = RwSignal::new(current_route());
-    let listener =
-        window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        route.set(current_route());
+        arrive();
+    });
     on_cleanup(move || listener.remove());
 
     view! {
@@ -110,6 +112,37 @@ pub fn App(
             }}
         </main>
     }
+}
+
+/// How many frames [`arrive`] waits for a screen's heading: screens that
+/// read the phone's storage first (the home page, a stored response) draw
+/// it a few frames after the route changed.
+const HEADING_FRAMES: u32 = 120;
+
+/// Starts a new screen the way a new page would: at the top, with the
+/// keyboard focus on its heading, which screen readers then announce.
+/// Without this, a screen opened from far down the home page opens as far
+/// down, with its title out of view.
+fn arrive() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    focus_heading(HEADING_FRAMES);
+}
+
+/// Focuses the screen's `h1` once it is drawn, trying once a frame.
+fn focus_heading(frames_left: u32) {
+    request_animation_frame(
+        move || match document().query_selector("main h1").ok().flatten() {
+            Some(heading) => {
+                if !heading.has_attribute("tabindex") {
+                    let _ = heading.set_attribute("tabindex", "-1");
+                }
+                window().scroll_to_with_x_and_y(0.0, 0.0);
+                crate::form::focus_without_scrolling(&heading);
+            }
+            None if frames_left > 0 => focus_heading(frames_left - 1),
+            None => {}
+        },
+    );
 }
 
 /// Two buttons, one per language, each written in its own language so that

@@ -112,9 +112,6 @@ pub struct Keeper {
 struct Inner {
     fs: FormSession,
     page: RwSignal<usize>,
-    /// The text questions outside repeats, in the form's order: the first
-    /// one answered names the draft in lists.
-    label_names: Vec<String>,
     /// The response as last handed to a write (answers and page included).
     response: Response,
     /// The draft JSON and page last handed to a write, to skip writes that
@@ -181,17 +178,6 @@ impl Keeper {
             inner: StoredValue::new_local(Inner {
                 fs,
                 page,
-                label_names: form
-                    .walk()
-                    .filter(|walked| {
-                        walked.question.qtype == yim_form::QType::Text
-                            && !walked
-                                .parents
-                                .iter()
-                                .any(|parent| parent.qtype == yim_form::QType::Repeat)
-                    })
-                    .map(|walked| walked.question.name.clone())
-                    .collect(),
                 response,
                 sent,
                 stored,
@@ -279,7 +265,7 @@ impl Keeper {
         inner.response.answers = answers.clone();
         inner.response.meta.page = u32::try_from(page).unwrap_or(u32::MAX);
         inner.response.meta.updated_ms = storage::now_ms();
-        inner.response.meta.label = label(&inner.label_names, &answers);
+        inner.response.meta.label = label(inner.fs);
         Keeper::name_form(inner);
         inner.sent = Some((answers, page));
         inner.stored = true;
@@ -415,7 +401,7 @@ impl Keeper {
             let mut response = inner.response.clone();
             response.answers = inner.fs.draft_json();
             response.meta.page = u32::try_from(inner.page.get_untracked()).unwrap_or(u32::MAX);
-            response.meta.label = label(&inner.label_names, &response.answers);
+            response.meta.label = label(inner.fs);
             if response.meta.form_hash.is_none() {
                 response.meta.form_hash = Some(storage::printed(&inner.form).hash.clone());
             }
@@ -475,13 +461,17 @@ impl Keeper {
     }
 }
 
-/// A short text that tells drafts apart in a list: the first text answer
-/// outside repeats, in the form's order (a respondent's or household's
-/// name, usually).
-fn label(names: &[String], answers: &serde_json::Value) -> Option<String> {
-    names.iter().find_map(|name| {
-        let text = answers.get(name)?.as_str()?.trim();
-        (!text.is_empty()).then(|| text.chars().take(40).collect())
+/// The longest record name a list shows, in characters.
+const LABEL_CHARS: usize = 80;
+
+/// A short text that tells drafts apart in a list: the record's name as the
+/// form defines it (`settings.instance_name`, such as the child's name and
+/// place), or else its first text answer outside repeats.
+fn label(fs: FormSession) -> Option<String> {
+    let name = fs.record_name()?;
+    Some(match name.char_indices().nth(LABEL_CHARS) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name,
     })
 }
 
@@ -711,6 +701,12 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
                 });
             };
             let name = meta.label.clone().unwrap_or_else(|| t.untitled_draft.to_string());
+            // The question names the draft, so that the volunteer deletes
+            // the child's record they mean to.
+            let question = match &meta.label {
+                Some(label) => format!("{}“{label}”{}", t.delete_named_draft_before, t.delete_named_draft_after),
+                None => t.delete_draft_confirm.to_string(),
+            };
             let when = format_time(meta.updated_ms, lang);
             let href = crate::app::Route::Response(meta.id.clone()).to_hash();
             view! {
@@ -723,8 +719,8 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
                         <button type="button" class="btn danger" on:click=move |_| confirming.set(true)>{t.delete}</button>
                     </Show>
                     <Show when=move || confirming.get()>
-                        <div class="confirm" role="alertdialog" aria-label=t.delete_draft_confirm>
-                            <span>{t.delete_draft_confirm}</span>
+                        <div class="confirm" role="alertdialog" aria-label=question.clone()>
+                            <span>{question.clone()}</span>
                             <button type="button" class="btn danger primary" on:click=delete.clone()>{t.delete}</button>
                             <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
                         </div>

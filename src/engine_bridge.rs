@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Session};
+use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Pager, Session};
 use yim_form::{Diagnostic, Form};
 
-pub use yim_engine::{ChoiceView, InstanceView, NodeView, Problem};
+pub use yim_engine::{ChoiceView, Forward, InstanceView, NodeView, Page, Problem, Turn};
 
 /// Compiles a form for filling. `None` means the form has errors that stop
 /// it from being filled; the diagnostics say which.
@@ -79,6 +79,22 @@ pub struct FormSession {
     /// Fires after every command, for views of the whole response (the list
     /// of problems that block finalizing).
     revision: StoredValue<ArcTrigger>,
+    /// Where the person is in the form's pages, and which they have seen.
+    pager: StoredValue<Pager, LocalStorage>,
+}
+
+/// What the page buttons show, as it is now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nav {
+    /// "Page X of Y", among the pages shown.
+    pub position: (usize, usize),
+    /// Whether Back has somewhere to go.
+    pub back: bool,
+    /// What the forward button does.
+    pub forward: Forward,
+    /// Whether "go on anyway" may leave the current page: a later page is
+    /// shown and the page's only problems are answers not given yet.
+    pub may_skip: bool,
 }
 
 impl FormSession {
@@ -86,12 +102,105 @@ impl FormSession {
     pub fn new(form: Arc<CompiledForm>, lang: &str) -> FormSession {
         let mut session = Session::new(form, browser_clock());
         session.set_language(lang);
+        let pager = Pager::new(&session, 0);
         FormSession {
             session: StoredValue::new_local(session),
             nodes: StoredValue::new(HashMap::new()),
             repeats: StoredValue::new(HashMap::new()),
             revision: StoredValue::new(ArcTrigger::new()),
+            pager: StoredValue::new_local(pager),
         }
+    }
+
+    /// The form's pages, in order.
+    pub fn pages(self) -> Vec<Page> {
+        self.session.with_value(|s| s.form().pages().to_vec())
+    }
+
+    /// Starts the pages at `page` (a draft reopens where it was left), or
+    /// at the nearest page shown; returns the page that shows.
+    pub fn start_at(self, page: usize) -> usize {
+        let pager = self.session.with_value(|s| Pager::new(s, page));
+        let current = pager.current();
+        self.pager.set_value(pager);
+        current
+    }
+
+    /// The page buttons' state; the caller re-runs after every command.
+    pub fn nav(self) -> Nav {
+        self.revision.with_value(ArcTrigger::track);
+        self.session.with_value(|s| {
+            self.pager.with_value(|pager| {
+                let next = pager.next_shown(s);
+                Nav {
+                    position: pager.position(s),
+                    back: pager.previous_shown(s).is_some(),
+                    forward: pager.forward(s),
+                    may_skip: next.is_some_and(|_| {
+                        s.page_problems(pager.current()).iter().all(|p| p.missing)
+                    }),
+                }
+            })
+        })
+    }
+
+    /// Next: checks the current page, whose errors show from now on, and
+    /// moves on only when it has no problem.
+    pub fn next_page(self) -> Turn {
+        let result = self.session.try_update_value(|s| {
+            self.pager
+                .try_update_value(|pager| pager.next(s))
+                .expect("the pager lives as long as the session")
+        });
+        match result {
+            Some((changes, turn)) => {
+                self.apply(changes);
+                turn
+            }
+            None => Turn::Last,
+        }
+    }
+
+    /// "Go on anyway": the next page, when the current page may be left
+    /// with its missing answers.
+    pub fn skip_page(self) -> Option<usize> {
+        self.session
+            .with_value(|s| self.pager.try_update_value(|pager| pager.skip(s)))
+            .flatten()
+    }
+
+    /// Back: the previous page shown, without checking this one.
+    pub fn back_page(self) -> Option<usize> {
+        self.session
+            .with_value(|s| self.pager.try_update_value(|pager| pager.back(s)))
+            .flatten()
+    }
+
+    /// Opens `page` from a problem's link: its errors show.
+    pub fn open_page(self, page: usize) -> usize {
+        let result = self.session.try_update_value(|s| {
+            self.pager
+                .try_update_value(|pager| (pager.open(s, page), pager.current()))
+        });
+        match result.flatten() {
+            Some((changes, current)) => {
+                self.apply(changes);
+                current
+            }
+            None => page,
+        }
+    }
+
+    /// The problems of page `page` as they are now; the caller re-runs after
+    /// every command.
+    pub fn page_problems(self, page: usize) -> Vec<Problem> {
+        self.revision.with_value(ArcTrigger::track);
+        self.session.with_value(|s| s.page_problems(page))
+    }
+
+    /// The record's name for lists (`settings.instance_name`).
+    pub fn record_name(self) -> Option<String> {
+        self.session.try_with_value(|s| s.instance_name()).flatten()
     }
 
     fn trigger(map: StoredValue<HashMap<String, ArcTrigger>>, path: &str) -> ArcTrigger {
@@ -170,11 +279,6 @@ impl FormSession {
     /// The view of one repeat entry (`household[2]`), without subscribing.
     pub fn entry(self, path: &str) -> Option<InstanceView> {
         self.session.with_value(|s| s.entry(path))
-    }
-
-    /// The top-level questions, groups and repeats, as they are now.
-    pub fn items(self) -> Vec<NodeView> {
-        self.session.with_value(|s| s.view().items)
     }
 
     /// Answers a question with the text as typed.
@@ -258,15 +362,22 @@ impl FormSession {
         }
     }
 
-    /// Tries to finalize: every error is shown from now on, and the problems
-    /// that block finalizing are returned (none means it may be finalized).
+    /// Tries to finalize: the problems that block finalizing are returned
+    /// (none means it may be finalized), and the errors of the pages seen
+    /// so far show from now on.
     pub fn finalize_problems(self) -> Vec<Problem> {
-        let problems = self
-            .session
-            .try_update_value(|s| s.finalize_problems())
-            .unwrap_or_default();
-        self.notify_all();
-        problems
+        let result = self.session.try_update_value(|s| {
+            self.pager
+                .try_with_value(|pager| pager.finalize(s))
+                .expect("the pager lives as long as the session")
+        });
+        match result {
+            Some((changes, problems)) => {
+                self.apply(changes);
+                problems
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The problems that block finalizing, as they are now; the caller

@@ -2,7 +2,6 @@
 //! actions. Components only show the engine's view-model and send answers
 //! back through `FormSession`; no rule of the form is evaluated here.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::html;
@@ -10,7 +9,9 @@ use leptos::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::drafts::{self, Keeper, Resume, SaveState};
-use crate::engine_bridge::{self, ChoiceView, FormSession, InstanceView, NodeView};
+use crate::engine_bridge::{
+    self, ChoiceView, FormSession, Forward, InstanceView, NodeView, Page, Problem, Turn,
+};
 use crate::i18n::Lang;
 use crate::thai_date::display_date;
 
@@ -118,79 +119,6 @@ fn show_entries(fs: FormSession, path: &'static str, shown: RwSignal<usize>) {
     }
 }
 
-/// One page of the form: a top-level group or repeat, or a run of top-level
-/// questions that sit between them.
-#[derive(Clone, Debug, PartialEq)]
-struct Page {
-    /// The group or repeat that forms the page, as it was when the form
-    /// opened (only its path and kind are used; the rest is re-read).
-    container: Option<NodeView>,
-    /// The questions of a page without a container.
-    items: Vec<NodeView>,
-}
-
-impl Page {
-    /// Whether anything on the page is shown right now.
-    fn relevant(&self, fs: FormSession) -> bool {
-        match &self.container {
-            Some(container) => fs.node_shallow(&container.path).is_some_and(|n| n.relevant),
-            None => self
-                .items
-                .iter()
-                .any(|item| fs.node_shallow(&item.path).is_some_and(|n| n.relevant)),
-        }
-    }
-
-    /// The names of the top-level items on this page.
-    fn top_names(&self) -> Vec<&str> {
-        match &self.container {
-            Some(container) => vec![container.name.as_str()],
-            None => self.items.iter().map(|item| item.name.as_str()).collect(),
-        }
-    }
-}
-
-/// Splits the top-level items into pages: each group or repeat is a page,
-/// and questions between them share one. Calculations are never shown, so
-/// they make no page. A form whose author asked for one page gets one.
-fn paginate(items: Vec<NodeView>, one_page: bool) -> Vec<Page> {
-    let items: Vec<NodeView> = items
-        .into_iter()
-        .filter(|item| item.kind != "calculate")
-        .collect();
-    if one_page {
-        return vec![Page {
-            container: None,
-            items,
-        }];
-    }
-    let mut pages = Vec::new();
-    let mut loose = Vec::new();
-    for item in items {
-        if matches!(item.kind, "group" | "repeat") {
-            if !loose.is_empty() {
-                pages.push(Page {
-                    container: None,
-                    items: std::mem::take(&mut loose),
-                });
-            }
-            pages.push(Page {
-                container: Some(item),
-                items: Vec::new(),
-            });
-        } else {
-            loose.push(item);
-        }
-    }
-    if !loose.is_empty() {
-        pages.push(Page {
-            container: None,
-            items: loose,
-        });
-    }
-    pages
-}
-
 /// A DOM id for a path. Paths hold only names, `[n]` and `/`, so the
 /// mapping is one to one.
 fn dom_id(path: &str) -> String {
@@ -206,15 +134,8 @@ fn dom_id(path: &str) -> String {
     id
 }
 
-/// The name of the question at the end of a path (`household[2]/age` →
-/// `age`).
-fn last_name(path: &str) -> &str {
-    let last = path.rsplit('/').next().unwrap_or(path);
-    last.split('[').next().unwrap_or(last)
-}
-
-/// Moves keyboard focus to the first control of the question at `path` and
-/// scrolls it into view.
+/// Moves keyboard focus to the first control of the question at `path`,
+/// with the question's label just below the sticky header.
 fn focus_field(path: &str) {
     let selector = format!(
         "[data-field=\"{}\"]",
@@ -223,11 +144,43 @@ fn focus_field(path: &str) {
     let Ok(Some(field)) = document().query_selector(&selector) else {
         return;
     };
-    field.scroll_into_view();
+    scroll_below_header(&field);
     if let Ok(Some(control)) = field.query_selector("input, select, textarea, button") {
-        if let Ok(control) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(control) {
-            let _ = control.focus();
-        }
+        focus_without_scrolling(&control);
+    }
+}
+
+/// Scrolls the page so that `element` starts just below the header, which
+/// sticks to the top of the screen and would otherwise cover it (and the
+/// label a person came to read).
+fn scroll_below_header(element: &web_sys::Element) {
+    let header = document()
+        .query_selector("header.bar")
+        .ok()
+        .flatten()
+        .map_or(0.0, |header| header.get_bounding_client_rect().bottom());
+    let top = element.get_bounding_client_rect().top() + window().scroll_y().unwrap_or(0.0)
+        - header
+        - 8.0;
+    window().scroll_to_with_x_and_y(0.0, top.max(0.0));
+}
+
+/// Gives `element` the keyboard focus where it is: the browser's own
+/// scrolling on focus knows nothing of the sticky header.
+pub fn focus_without_scrolling(element: &web_sys::Element) {
+    if let Some(element) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(element) {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = element.focus_with_options(&options);
+    }
+}
+
+/// Brings the element with this id below the header and focuses it (a list
+/// of problems, which screen readers then read out).
+fn reveal(id: &str) {
+    if let Some(element) = document().get_element_by_id(id) {
+        scroll_below_header(&element);
+        focus_without_scrolling(&element);
     }
 }
 
@@ -288,12 +241,18 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
             .into_any();
         }
     };
+    // A province form may be written in a third language as well (Khmer in
+    // Surin, Lao in Loei). Choosing it shows the form's texts in it, with
+    // Thai where a text has no translation, while the app's own words stay
+    // in the app's language. Switching the app's language in the header
+    // takes the form back to that language.
+    let form_lang = RwSignal::new(None::<String>);
     let title = {
         let form = form.clone();
         move || {
-            form.title
-                .get(lang.get().code(), &form.default_language)
-                .to_string()
+            let chosen = form_lang.get();
+            let code = chosen.as_deref().unwrap_or(lang.get().code());
+            form.title.get(code, "th").to_string()
         }
     };
     let (compiled, compile_diagnostics) = engine_bridge::compile_shared(&form);
@@ -326,32 +285,60 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         fs.load_draft(&response.answers);
     }
     provide_context(fs);
-    Effect::new(move |_| fs.set_language(lang.get().code()));
-
-    let pages = Arc::new(paginate(fs.items(), form.settings.one_page));
-    // Every question name → the page that holds it, to follow a problem's
-    // link to its question.
-    let page_of: Arc<HashMap<String, usize>> = {
-        let top_page: HashMap<&str, usize> = pages
-            .iter()
-            .enumerate()
-            .flat_map(|(i, page)| page.top_names().into_iter().map(move |n| (n, i)))
-            .collect();
-        Arc::new(
-            form.walk()
-                .filter_map(|walked| {
-                    let top = walked.parents.first().copied().unwrap_or(walked.question);
-                    top_page
-                        .get(top.name.as_str())
-                        .map(|&page| (walked.question.name.clone(), page))
-                })
-                .collect(),
-        )
-    };
-    // A stored draft reopens on the page it was left on.
-    let start = resumed.as_ref().map_or(0, |r| {
-        (r.meta.page as usize).min(pages.len().saturating_sub(1))
+    Effect::new(move |previous: Option<Lang>| {
+        let app = lang.get();
+        if previous.is_some_and(|p| p != app) {
+            form_lang.set(None);
+        }
+        app
     });
+    Effect::new(move |_| {
+        let chosen = form_lang.get();
+        fs.set_language(chosen.as_deref().unwrap_or(lang.get().code()));
+    });
+    let extra_languages = form
+        .languages
+        .iter()
+        .any(|code| code != "th" && code != "en");
+    let language_choice = extra_languages.then(|| {
+        let codes = form.languages.clone();
+        let options = codes
+            .iter()
+            .map(|code| {
+                let code = code.clone();
+                let selected = {
+                    let code = code.clone();
+                    move || form_lang.get().unwrap_or_else(|| lang.get().code().to_string()) == code
+                };
+                view! { <option value=code.clone() selected=selected>{language_name(&code).to_string()}</option> }
+            })
+            .collect_view();
+        let choose = move |ev: leptos::ev::Event| {
+            let code = event_target_value(&ev);
+            match code.as_str() {
+                "th" => {
+                    form_lang.set(None);
+                    lang.set(Lang::Th);
+                }
+                "en" => {
+                    form_lang.set(None);
+                    lang.set(Lang::En);
+                }
+                _ => form_lang.set(Some(code)),
+            }
+        };
+        view! {
+            <label class="form-language">
+                <span>{move || lang.get().text().form_language}</span>
+                <select on:change=choose>{options}</select>
+            </label>
+        }
+    });
+
+    let pages = Arc::new(fs.pages());
+    // A stored draft reopens on the page it was left on (or the nearest one
+    // shown, when its answers hide that page now).
+    let start = fs.start_at(resumed.as_ref().map_or(0, |r| r.meta.page as usize));
     let current = RwSignal::new(start);
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
     // Every command and every page turn may change what the draft holds;
@@ -361,33 +348,19 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         current.track();
         keeper.changed();
     });
-    let visible = {
-        let pages = pages.clone();
-        Memo::new(move |_| {
-            (0..pages.len())
-                .filter(|&i| pages[i].relevant(fs))
-                .collect::<Vec<usize>>()
-        })
-    };
-    let next_page = move || visible.with(|v| v.iter().copied().find(|&i| i > current.get()));
-    let previous_page =
-        move || visible.with(|v| v.iter().rev().copied().find(|&i| i < current.get()));
-    let go = move |page: usize| {
-        current.set(page);
-        window().scroll_to_with_x_and_y(0.0, 0.0);
-        request_animation_frame(|| {
-            if let Some(heading) = document().get_element_by_id("page-heading") {
-                if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading)
-                {
-                    let _ = heading.focus();
-                }
-            }
-        });
-    };
+    // The page buttons follow every answer: an answer may show or hide later
+    // pages, or fix the last problem of this one.
+    let nav = Memo::new(move |_| {
+        current.track();
+        fs.nav()
+    });
 
-    // Once finalizing was tried, the list of problems follows every answer
-    // (and the language), shrinking as the person fixes them.
+    // The list of every problem shows once Finalize was pressed, and is
+    // folded into one line on other pages until the person asks for it
+    // again. It follows every answer (and the language), shrinking as the
+    // problems are fixed.
     let attempted = RwSignal::new(false);
+    let list_open = RwSignal::new(false);
     let problems = Memo::new(move |_| {
         if attempted.get() {
             fs.problems()
@@ -395,16 +368,43 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
             Vec::new()
         }
     });
+    // Set when Next stayed on this page because of its problems; they show
+    // above the questions until the page is left.
+    let checked = RwSignal::new(false);
+    let page_problems = Memo::new(move |_| {
+        if checked.get() {
+            fs.page_problems(current.get())
+        } else {
+            Vec::new()
+        }
+    });
+    // Shows `page`, scrolled to the top, with the keyboard on its heading
+    // (screen readers read it out), unless a question is to get the focus.
+    let show = move |page: usize, focus_heading: bool| {
+        current.set(page);
+        checked.set(false);
+        list_open.set(false);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+        if focus_heading {
+            request_animation_frame(|| {
+                if let Some(heading) = document().get_element_by_id("page-heading") {
+                    focus_without_scrolling(&heading);
+                }
+            });
+        }
+    };
     // A finalized response opens read-only.
     let finished = RwSignal::new(keeper.is_closed());
     let save_draft = move |_| keeper.save_now(true);
     // A form with recipients seals the finalized response before it is
     // written, so its answers never reach the phone's storage in clear.
+    let sealed_form = crate::seal::seals(&form);
     let sealing_form = StoredValue::new(form.clone());
     let seal_error = RwSignal::new(None::<crate::seal::SealError>);
-    let finalize = move |_: leptos::ev::MouseEvent| {
+    let finalize = move || {
         let found = fs.finalize_problems();
         attempted.set(true);
+        checked.set(false);
         if found.is_empty() {
             let response = keeper.finalized(fs.answers_json());
             let response =
@@ -422,38 +422,53 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                 if keeper.store_finalized(response).await.is_ok() {
                     finished.try_set(true);
                     window().scroll_to_with_x_and_y(0.0, 0.0);
+                    request_animation_frame(|| {
+                        if let Some(done) = document().get_element_by_id("done-heading") {
+                            focus_without_scrolling(&done);
+                        }
+                    });
                 }
             });
         } else {
-            request_animation_frame(|| {
-                if let Some(panel) = document().get_element_by_id("problems") {
-                    if let Ok(panel) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(panel)
-                    {
-                        let _ = panel.focus();
-                    }
-                }
-            });
+            list_open.set(true);
+            request_animation_frame(|| reveal("problems"));
         }
     };
-    let open_problem = {
-        let page_of = page_of.clone();
-        move |path: String| {
-            if let Some(&page) = page_of.get(last_name(&path)) {
-                current.set(page);
-            }
-            request_animation_frame(move || focus_field(&path));
+    let next = move || match fs.next_page() {
+        Turn::Moved(page) => show(page, true),
+        Turn::Stay { .. } => {
+            checked.set(true);
+            request_animation_frame(|| reveal("page-problems"));
         }
+        Turn::Last => finalize(),
+    };
+    let go_on = move || {
+        if let Some(page) = fs.skip_page() {
+            show(page, true);
+        }
+    };
+    let back = move || {
+        if let Some(page) = fs.back_page() {
+            show(page, true);
+        }
+    };
+    // A problem's link opens the question's page, whose errors then show,
+    // and takes the keyboard to the question.
+    let open_problem = move |problem: &Problem| {
+        let path = problem.path.clone();
+        match problem.page {
+            Some(page) if page != current.get_untracked() => {
+                let page = fs.open_page(page);
+                show(page, false);
+            }
+            _ => list_open.set(false),
+        }
+        request_animation_frame(move || focus_field(&path));
     };
 
     let progress = move || {
         let t = lang.get().text();
-        let (position, total) = visible.with(|v| {
-            let here = current.get();
-            (
-                v.iter().filter(|&&i| i <= here).count().max(1),
-                v.len().max(1),
-            )
-        });
+        let (position, total) = nav.get().position;
         // A form on a single page has no progress to show.
         (total > 1).then(|| {
             view! {
@@ -465,32 +480,80 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         })
     };
 
+    let problem_links = move |list: Vec<Problem>| {
+        list.into_iter()
+            .map(|problem| {
+                let text = format!("{}: {}", problem.label, problem.message);
+                view! {
+                    <li>
+                        <a href="#" on:click=move |ev| {
+                            ev.prevent_default();
+                            open_problem(&problem);
+                        }>{text}</a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
     let problems_panel = move || {
         let list = problems.get();
-        (!list.is_empty()).then(|| {
-            let t = lang.get().text();
-            let open_problem = open_problem.clone();
-            let items = list
-                .into_iter()
-                .map(|problem| {
-                    let open_problem = open_problem.clone();
-                    let path = problem.path.clone();
-                    view! {
-                        <li>
-                            <a href="#" on:click=move |ev| {
-                                ev.prevent_default();
-                                open_problem(path.clone());
-                            }>{format!("{}: {}", problem.label, problem.message)}</a>
-                        </li>
-                    }
-                })
-                .collect_view();
+        if list.is_empty() {
+            return None;
+        }
+        let t = lang.get().text();
+        if !list_open.get() {
+            let count = list.len();
+            return Some(
+                view! {
+                    <p class="problems-folded">
+                        <button type="button" class="btn link" on:click=move |_| {
+                            list_open.set(true);
+                            request_animation_frame(|| reveal("problems"));
+                        }>
+                            {format!("{}{count}{}", t.show_problems_before, t.show_problems_after)}
+                        </button>
+                    </p>
+                }
+                .into_any(),
+            );
+        }
+        Some(
             view! {
                 <section id="problems" class="problems" tabindex="-1" role="alert">
                     <h2>{t.review_problems}</h2>
-                    <ul>{items}</ul>
+                    <ul>{problem_links(list)}</ul>
+                    <button type="button" class="btn link" on:click=move |_| list_open.set(false)>
+                        {t.hide_problems}
+                    </button>
                 </section>
             }
+            .into_any(),
+        )
+    };
+
+    let page_problems_panel = move || {
+        let list = page_problems.get();
+        if list.is_empty() {
+            return None;
+        }
+        let t = lang.get().text();
+        let all_missing = list.iter().all(|p| p.missing);
+        let may_skip = nav.get().may_skip;
+        let advice = if all_missing {
+            t.missing_later
+        } else {
+            t.wrong_first
+        };
+        Some(view! {
+            <section id="page-problems" class="problems" tabindex="-1" role="alert">
+                <h2>{t.page_problems_heading}</h2>
+                <ul>{problem_links(list)}</ul>
+                <p class="hint">{advice}</p>
+                {may_skip.then(|| view! {
+                    <button type="button" class="btn" on:click=move |_| go_on()>{t.go_on_anyway}</button>
+                })}
+            </section>
         })
     };
 
@@ -498,34 +561,29 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         let pages = pages.clone();
         move || {
             let index = current.get();
-            let page = pages[index].clone();
-            untrack(move || render_page(fs, page))
+            let page = pages.get(index).cloned();
+            untrack(move || page.map(|page| render_page(fs, page)))
         }
     };
 
-    let nav = move || {
+    let nav_bar = move || {
         let t = lang.get().text();
-        let back = previous_page();
-        let forward = next_page();
+        let state = nav.get();
         let back_button = view! {
-            <button type="button" class="btn" disabled=back.is_none() on:click=move |_| {
-                if let Some(page) = back {
-                    go(page);
-                }
-            }>{t.back}</button>
+            <button type="button" class="btn" disabled=!state.back on:click=move |_| back()>{t.back}</button>
         };
-        let forward_button = match forward {
-            Some(page) => view! {
-                <button type="button" class="btn primary" on:click=move |_| go(page)>{t.next}</button>
+        let forward_button = match state.forward {
+            Forward::Next => view! {
+                <button type="button" class="btn primary" on:click=move |_| next()>{t.next}</button>
             }
             .into_any(),
-            None => view! {
-                <button type="button" class="btn primary" on:click=finalize>{t.finalize}</button>
+            Forward::Finalize => view! {
+                <button type="button" class="btn primary" on:click=move |_| finalize()>{t.finalize}</button>
             }
             .into_any(),
         };
         // Back has nowhere to go on a form of one page.
-        let single = visible.with(|v| v.len() <= 1);
+        let single = state.position.1 <= 1 && !state.back;
         view! {
             <nav class="nav" aria-label=t.page>
                 <div class="nav-inner" class:single=single>{(!single).then_some(back_button)}{forward_button}</div>
@@ -536,7 +594,8 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     view! {
         <article class="form" data-form=form.id.clone()>
             <div class="form-head">
-                <h1>{title}</h1>
+                <h1 tabindex="-1">{title}</h1>
+                {language_choice}
                 <Show when=move || !finished.get()>
                     {progress}
                     <button type="button" class="btn" on:click=save_draft>
@@ -570,17 +629,21 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                 when=move || !finished.get()
                 fallback=move || {
                     let t = lang.get().text();
+                    // Say where the record is now and what happens next.
+                    let whereabouts = if sealed_form { t.finalized_sealed } else { t.finalized_unsealed };
                     view! {
-                        <section class="done" role="status">
-                            <h2>{t.finalized_note}</h2>
+                        <section class="done" role="status" data-sealed=sealed_form.to_string()>
+                            <h2 id="done-heading" tabindex="-1">{t.finalized_note}</h2>
+                            <p>{whereabouts}</p>
                             <p><a href="#/">{t.all_forms}</a></p>
                         </section>
                     }
                 }
             >
-                {problems_panel.clone()}
+                {problems_panel}
+                {page_problems_panel}
                 {page_view.clone()}
-                {nav}
+                {nav_bar}
             </Show>
             {diagnostics_view}
         </article>
@@ -590,37 +653,44 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
 
 /// A page: its heading and its questions.
 fn render_page(fs: FormSession, page: Page) -> AnyView {
-    match page.container {
-        Some(container) if container.kind == "repeat" => view! {
+    let mut nodes: Vec<NodeView> = page
+        .items
+        .iter()
+        .filter_map(|name| fs.node_untracked(name))
+        .collect();
+    if !page.container {
+        let items = progressive(fs, nodes);
+        return view! {
+            <section class="page">
+                <h2 id="page-heading" class="sr-only" tabindex="-1">{page_heading_text()}</h2>
+                {items}
+            </section>
+        }
+        .into_any();
+    }
+    let Some(container) = nodes.pop() else {
+        return ().into_any();
+    };
+    if container.kind == "repeat" {
+        return view! {
             <section class="page">{render_repeat(fs, container, true)}</section>
         }
-        .into_any(),
-        Some(group) => {
-            let path = group.path.clone();
-            let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint)));
-            let children = progressive(fs, group.children);
-            view! {
-                <section class="page" data-field=group.path.clone()>
-                    <h2 id="page-heading" class="page-title" tabindex="-1">
-                        {move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}
-                    </h2>
-                    {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
-                    {children}
-                </section>
-            }
-            .into_any()
-        }
-        None => {
-            let items = progressive(fs, page.items);
-            view! {
-                <section class="page">
-                    <h2 id="page-heading" class="sr-only" tabindex="-1">{page_heading_text()}</h2>
-                    {items}
-                </section>
-            }
-            .into_any()
-        }
+        .into_any();
     }
+    let group = container;
+    let path = group.path.clone();
+    let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint)));
+    let children = progressive(fs, group.children);
+    view! {
+        <section class="page" data-field=group.path.clone()>
+            <h2 id="page-heading" class="page-title" tabindex="-1">
+                {move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}
+            </h2>
+            {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
+            {children}
+        </section>
+    }
+    .into_any()
 }
 
 /// A page of loose questions has no title of its own; its heading (for
@@ -1049,11 +1119,38 @@ fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             </p>
         }
     });
+    // A date may also be typed as Thai paperwork writes it, `5 มีนาคม 2568`
+    // or `๕/๓/๒๕๖๘`: the engine reads it and stores the ISO date, which the
+    // picker and the line above then show back. It is read when the
+    // volunteer leaves the box, so half a date is never reported as wrong.
+    let typed_date = (kind == "date" && !node.read_only).then(|| {
+        let fs = q.fs;
+        let path = q.path;
+        let typed_id = format!("{id}-typed");
+        view! {
+            <div class="typed-date">
+                <label for=typed_id.clone()>{move || lang.get().text().typed_date}</label>
+                <input
+                    type="text"
+                    id=typed_id
+                    autocomplete="off"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if !value.trim().is_empty() {
+                            fs.answer(path, &value);
+                            fs.touch(path);
+                        }
+                    }
+                />
+            </div>
+        }
+    });
 
     view! {
         <div class="field" class:invalid=move || q.error().is_some() data-field=path hidden=move || !q.relevant()>
             {control}
             {be_date}
+            {typed_date}
             <p class="error" id=error_id aria-live="polite">{move || q.error().unwrap_or_default()}</p>
         </div>
     }
@@ -1378,4 +1475,19 @@ fn geopoint(q: Question, id: String) -> AnyView {
         <p class="hint" aria-live="polite">{move || locating.get().unwrap_or_default()}</p>
     }
     .into_any()
+}
+
+/// A language's name in that language, for the form-language choice; a code
+/// Yim does not know is shown as it is written in the form.
+fn language_name(code: &str) -> &str {
+    match code {
+        "th" => "ไทย",
+        "en" => "English",
+        "km" => "ខ្មែរ (Khmer)",
+        "lo" => "ລາວ (Lao)",
+        "hmn" => "Hmoob (Hmong)",
+        "ms" => "Bahasa Melayu",
+        "my" => "မြန်မာ (Burmese)",
+        other => other,
+    }
 }

@@ -9,8 +9,8 @@
 //! such as the household's name) are removed from the stored record.
 //!
 //! A form without recipients cannot be sealed: its finalized responses are
-//! kept as they are, in clear, and the export page explains that the data
-//! office has to make a key (`yim keygen`) and have it added to the form.
+//! kept as they are, in clear, and the export page tells the coordinator to
+//! ask the data office for a key (docs/authoring.md, "For the data office").
 //! Refusing to finalize would only push volunteers back to paper.
 
 use std::fmt;

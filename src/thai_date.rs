@@ -34,20 +34,53 @@ const ENGLISH_MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// Days of the week from Sunday, as `yim_engine::Date::weekday` counts them.
+const THAI_WEEKDAYS: [&str; 7] = [
+    "วันอาทิตย์",
+    "วันจันทร์",
+    "วันอังคาร",
+    "วันพุธ",
+    "วันพฤหัสบดี",
+    "วันศุกร์",
+    "วันเสาร์",
+];
+
+const ENGLISH_WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
 /// The difference between the Buddhist era and the common era in years.
 pub const BUDDHIST_ERA_OFFSET: i32 = 543;
 
 /// Formats an ISO date (`YYYY-MM-DD`, optionally followed by a time) for
-/// display: `5 มีนาคม พ.ศ. 2568` in Thai, `5 March 2025 (B.E. 2568)` in
-/// English. Returns `None` for text that is not a valid ISO date, so that a
-/// half-typed value shows nothing rather than something wrong.
+/// display: `วันพุธที่ 5 มีนาคม พ.ศ. 2568` in Thai, `Wednesday 5 March 2025
+/// (B.E. 2568)` in English. The month is a word and the weekday is named, so
+/// the line can be checked against a calendar and never read month first,
+/// whatever order the browser's date box uses. Returns `None` for text that
+/// is not a valid ISO date, so that a half-typed value shows nothing rather
+/// than something wrong.
 pub fn display_date(iso: &str, lang: Lang) -> Option<String> {
     let (year, month, day) = parse_iso_date(iso)?;
     let be = year + BUDDHIST_ERA_OFFSET;
     let index = usize::try_from(month - 1).ok()?;
+    let weekday = usize::try_from(yim_engine::Date::from_ymd(year, month, day)?.weekday()).ok()?;
     Some(match lang {
-        Lang::Th => format!("{day} {} พ.ศ. {be}", THAI_MONTHS[index]),
-        Lang::En => format!("{day} {} {year} (B.E. {be})", ENGLISH_MONTHS[index]),
+        Lang::Th => format!(
+            "{}ที่ {day} {} พ.ศ. {be}",
+            THAI_WEEKDAYS[weekday % 7],
+            THAI_MONTHS[index]
+        ),
+        Lang::En => format!(
+            "{} {day} {} {year} (B.E. {be})",
+            ENGLISH_WEEKDAYS[weekday % 7],
+            ENGLISH_MONTHS[index]
+        ),
     })
 }
 
@@ -98,14 +131,32 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn dates_show_in_the_buddhist_era() {
-        check("2025-03-05", Lang::Th, Some("5 มีนาคม พ.ศ. 2568"));
-        check("2025-03-05", Lang::En, Some("5 March 2025 (B.E. 2568)"));
-        check("2024-12-31", Lang::Th, Some("31 ธันวาคม พ.ศ. 2567"));
-        check("2024-02-29", Lang::Th, Some("29 กุมภาพันธ์ พ.ศ. 2567"));
-        check("2024-01-01T08:30:00", Lang::Th, Some("1 มกราคม พ.ศ. 2567"));
+        check("2025-03-05", Lang::Th, Some("วันพุธที่ 5 มีนาคม พ.ศ. 2568"));
+        check(
+            "2025-03-05",
+            Lang::En,
+            Some("Wednesday 5 March 2025 (B.E. 2568)"),
+        );
+        check("2024-12-31", Lang::Th, Some("วันอังคารที่ 31 ธันวาคม พ.ศ. 2567"));
+        check(
+            "2024-02-29",
+            Lang::Th,
+            Some("วันพฤหัสบดีที่ 29 กุมภาพันธ์ พ.ศ. 2567"),
+        );
+        check(
+            "2024-01-01T08:30:00",
+            Lang::Th,
+            Some("วันจันทร์ที่ 1 มกราคม พ.ศ. 2567"),
+        );
+        // The day the issue was found: a date box showed it as 12/06/2026.
+        check("2026-06-12", Lang::Th, Some("วันศุกร์ที่ 12 มิถุนายน พ.ศ. 2569"));
         check("2023-02-29", Lang::Th, None);
         check("1900-02-29", Lang::Th, None);
-        check("2000-02-29", Lang::En, Some("29 February 2000 (B.E. 2543)"));
+        check(
+            "2000-02-29",
+            Lang::En,
+            Some("Tuesday 29 February 2000 (B.E. 2543)"),
+        );
         check("2025-13-01", Lang::Th, None);
         check("2025-3-5", Lang::Th, None);
         check("", Lang::Th, None);

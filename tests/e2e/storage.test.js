@@ -265,7 +265,7 @@ test('deleting a draft asks first and then removes it', async () => {
     const first = household.locator('li.draft', { hasText: 'First' });
 
     await first.getByRole('button', { name: 'Delete' }).click();
-    await first.getByText('Delete this draft and all its answers?').waitFor();
+    await first.getByText('Delete the draft “First” and all its answers?').waitFor();
     await screenshot(page, 'home-drafts-en-360');
     await first.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await household.locator('li.draft').count(), 2);
@@ -293,7 +293,7 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('The respondent agrees to the record').check();
     await page.getByRole('button', { name: 'Finalize' }).click();
-    await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+    await page.getByRole('heading', { name: 'This record is finalized' }).waitFor();
     await page.getByRole('link', { name: 'All forms' }).click();
     const household = card(page, 'Household test form');
     await household.getByText('Drafts 0 · Finalized 1').waitFor();
@@ -321,9 +321,9 @@ test('a finalized response is kept, read-only, and leaves the drafts', async () 
     assert.ok(stored.bodies[0].sealed?.length > 200, 'the record is sealed');
     assert.equal(stored.bodies[0].data ?? null, null);
     assert.equal(stored.bodies[0].answers, '{}');
-    // Opening it again shows it closed; nothing can be changed.
+    // Opening it again says it is sealed; nothing can be read or changed.
     await page.goto(`${app.url}#/response/${stored.metas[0].id}`);
-    await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'sealed for the data office' }).waitFor();
     assert.equal(await page.getByLabel('Respondent name').count(), 0);
     assert.deepEqual(page.problems, []);
   } finally {

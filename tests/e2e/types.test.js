@@ -93,6 +93,6 @@ test('every question type has the right control', async () => {
 
   await page.getByLabel('Latitude').fill('19.17');
   await page.getByRole('button', { name: 'Finalize' }).click();
-  await page.getByRole('heading', { name: 'This form has been finalized' }).waitFor();
+  await page.getByRole('heading', { name: 'This record is finalized' }).waitFor();
   assert.deepEqual(page.problems, []);
 });

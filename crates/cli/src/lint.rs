@@ -27,12 +27,21 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
     let mut clean = true;
     for file in &files {
         let name = file.to_string_lossy().into_owned();
-        for d in check_file(&name) {
+        let (problems, warnings) = check_file(&name);
+        for d in problems {
             clean = false;
             let line = d.to_string();
             if seen.insert(line.clone()) {
                 // A form file may hold any character in a name it quotes.
                 println!("{}", printable(&line));
+            }
+        }
+        // Warnings are printed but do not fail the check: the form works,
+        // it only speaks less clearly than it could.
+        for d in warnings {
+            let line = format!("{}: warning: {}", d.loc, d.message);
+            if seen.insert(line.clone()) {
+                println!("{line}");
             }
         }
     }
@@ -42,24 +51,68 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
     Ok(clean)
 }
 
-/// All problems of one file, with the loader or compiler contained: a bug
-/// that panics is reported as a problem of that file, and linting goes on.
-fn check_file(name: &str) -> Vec<Diagnostic> {
+/// All problems of one file, and its warnings, with the loader or compiler
+/// contained: a bug that panics is reported as a problem of that file, and
+/// linting goes on.
+fn check_file(name: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let owned = name.to_owned();
-    match std::panic::catch_unwind(move || load_and_compile(&owned, &FsFiles).1) {
-        Ok(d) => d,
+    match std::panic::catch_unwind(move || {
+        let (compiled, problems) = load_and_compile(&owned, &FsFiles);
+        let warnings = compiled.map_or_else(Vec::new, |c| unexplained_rules(&c.form));
+        (problems, warnings)
+    }) {
+        Ok(found) => found,
         Err(cause) => {
             let what = cause
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_default();
-            vec![Diagnostic::new(
+            let problem = Diagnostic::new(
                 yim_form::Loc::new(name, 1, 1),
                 format!("internal error while checking this file, please report it: {what}"),
-            )]
+            );
+            (vec![problem], Vec::new())
         }
     }
+}
+
+/// Constraints and `checks:` patterns without a `constraint_message`. A
+/// volunteer who breaks one reads only "this answer is not allowed" or
+/// "this answer does not have the expected form", while the rule itself
+/// could say what is expected (a phone number of 9 or 10 digits starting
+/// with 0). The ready-made checks (`thai_id`, `range`, ...) have messages
+/// of their own and are not reported.
+fn unexplained_rules(form: &yim_form::Form) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for walked in form.walk() {
+        let q = walked.question;
+        if q.constraint_message.is_some() {
+            continue;
+        }
+        if let Some(rule) = &q.constraint {
+            out.push(Diagnostic::new(
+                rule.loc.clone(),
+                format!(
+                    "the constraint of `{}` has no constraint_message, so a wrong answer only reads \"this answer is not allowed\"",
+                    q.name
+                ),
+            ));
+        }
+        if q.checks
+            .iter()
+            .any(|c| matches!(c, yim_form::Check::Regex(_)))
+        {
+            out.push(Diagnostic::new(
+                q.loc_of("checks").clone(),
+                format!(
+                    "the `checks` pattern of `{}` has no constraint_message, so a wrong answer only reads \"this answer does not have the expected form\"",
+                    q.name
+                ),
+            ));
+        }
+    }
+    out
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

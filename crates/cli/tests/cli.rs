@@ -1,31 +1,16 @@
 //! The CLI's behaviour pinned as cases: arguments in, exit status and output
 //! out. Refresh the expected output with `UPDATE_EXPECT=1`.
 
-use std::process::Command;
+mod common;
+
+use std::path::Path;
 
 use expect_test::{expect, Expect};
 
 /// Runs `yim` in the fixtures folder and compares `status`, stdout and stderr.
 fn check(args: &[&str], status: i32, expect: &Expect) {
-    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
-        .output()
-        .expect("yim runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .map(|l| format!("stderr: {l}\n"))
-            .collect::<String>()
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(status),
-        "exit status of yim {args:?}, output:\n{text}"
-    );
-    expect.assert_eq(&text);
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    expect.assert_eq(&common::run(fixtures, args, status));
 }
 
 #[test]
@@ -44,6 +29,7 @@ fn lint_reports_every_expression_problem_with_its_place() {
             bad-expressions.yaml:22:19: in calculation: function `substr` expects 2 or 3 arguments, but found 1
             bad-expressions.yaml:26:16: in relevant: `.` is only allowed in a constraint
             bad-expressions.yaml:29:13: the label shows `${nobody}`, but no question has that name
+            bad-expressions.yaml:9:18: warning: the constraint of `age` has no constraint_message, so a wrong answer only reads "this answer is not allowed"
         "#]],
     );
 }
@@ -153,6 +139,18 @@ fn resolve_prints_the_variant_applied() {
               - name: kid_age
                 type: integer
                 label: {th: อายุเด็ก, en: Child's age}
+    "#]],
+    );
+}
+
+#[test]
+fn lint_warns_of_rules_without_a_message_but_passes() {
+    check(
+        &["lint", "no-message.yaml"],
+        0,
+        &expect![[r#"
+        no-message.yaml:9:13: warning: the `checks` pattern of `phone` has no constraint_message, so a wrong answer only reads "this answer does not have the expected form"
+        no-message.yaml:13:18: warning: the constraint of `age` has no constraint_message, so a wrong answer only reads "this answer is not allowed"
     "#]],
     );
 }

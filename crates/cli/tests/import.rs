@@ -2,8 +2,9 @@
 //! output and written files out. Refresh the expected output with
 //! `UPDATE_EXPECT=1`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::run;
 
 use expect_test::{expect, Expect};
 
@@ -30,30 +31,6 @@ fn check(inputs: &[(&str, &[u8])], args: &[&str], status: i32, expect: &Expect) 
         written.push_str(&format!("--- {n}\n{content}"));
     }
     expect.assert_eq(&format!("{text}{written}"));
-}
-
-/// Runs `yim` in `dir`, checks the exit status and returns stdout followed
-/// by stderr, each stderr line marked.
-fn run(dir: &Path, args: &[&str], status: i32) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("yim runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .map(|l| format!("stderr: {l}\n"))
-            .collect::<String>()
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(status),
-        "exit status of yim {args:?}, output:\n{text}"
-    );
-    text
 }
 
 fn corpus(name: &str) -> Vec<u8> {

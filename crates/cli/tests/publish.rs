@@ -2,8 +2,9 @@
 //! and the phones, and the files it writes. Refresh the expected output
 //! with `UPDATE_EXPECT=1`.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use expect_test::{expect, Expect};
 use yim_form::publish::Index;
@@ -16,24 +17,11 @@ fn check(args: &[&str], status: i32, expect: &Expect) {
 
 /// Runs `yim` as [`check`] does and returns its output.
 fn run(args: &[&str], status: i32) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/publish"
-        ))
-        .output()
-        .expect("yim runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .map(|l| format!("stderr: {l}\n"))
-            .collect::<String>()
-    );
-    assert_eq!(out.status.code(), Some(status), "yim {args:?}:\n{text}");
-    text
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/publish"
+    ));
+    common::run(dir, args, status)
 }
 
 fn out_dir() -> (tempfile::TempDir, String) {

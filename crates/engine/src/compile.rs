@@ -182,6 +182,13 @@ pub struct CompiledForm {
     /// Nodes in each scope that use `position()`; they change when an earlier
     /// sibling instance is removed. Stored as cells to recompute.
     pub(crate) volatile_cells: Vec<CellId>,
+    /// `settings.instance_name`, compiled at the top level of the form.
+    pub(crate) instance_name: Option<Program>,
+    /// The pages, in form order (see [`crate::Page`]).
+    pub(crate) pages: Vec<crate::Page>,
+    /// The page of each node (the page of its top-level ancestor); `None`
+    /// for calculations at the top level, which are never shown.
+    pub(crate) page_of: Vec<Option<u32>>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -437,6 +444,9 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         dependents: Vec::new(),
         rank: Vec::new(),
         volatile_cells: Vec::new(),
+        instance_name: None,
+        pages: Vec::new(),
+        page_of: Vec::new(),
     };
     let list_index: HashMap<&str, usize> = form
         .choices
@@ -464,6 +474,18 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
     for (id, q) in sources.iter().enumerate() {
         compile_node(&mut compiled, id as NodeId, q, &mut diags);
     }
+
+    // The record's name is read at the top level, like `yim eval`.
+    if let Some(expr) = &form.settings.instance_name {
+        let scope = ExprScope {
+            form: &compiled,
+            from: 0,
+            current: None,
+            choice_columns: &[],
+        };
+        compiled.instance_name = compile_one(&scope, expr, &expr.src, "instance_name", &mut diags);
+    }
+    crate::pages::lay_out(&mut compiled);
 
     build_graph(&mut compiled, &mut diags);
     (Some(Arc::new(compiled)), diags)

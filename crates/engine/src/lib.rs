@@ -41,12 +41,14 @@
 
 mod answers;
 mod compile;
+mod pages;
 mod session;
 mod validate;
 mod view;
 
 pub use answers::LoadReport;
 pub use compile::{compile, compile_shared, CompiledForm};
+pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Session, MAX_REPEAT_COUNT};
 pub use validate::thai_id_ok;
 pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem};

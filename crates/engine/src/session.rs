@@ -253,12 +253,17 @@ impl Session {
     /// Marks a question as visited, so that the UI shows its error.
     pub fn touch(&mut self, path: &str) -> Result<Changes, AnswerError> {
         let (node, frame) = self.resolve(path)?;
+        self.mark_touched(node, frame);
+        Ok(self.finish())
+    }
+
+    /// Marks one node as visited; its view changes only the first time.
+    pub(crate) fn mark_touched(&mut self, node: NodeId, frame: FrameId) {
         let slot = self.slot_mut(node, frame);
         if !slot.touched {
             slot.touched = true;
             self.changed.insert((node, frame));
         }
-        Ok(self.finish())
     }
 
     /// Adds an entry at the end of a repeat; `path` names the repeat, with

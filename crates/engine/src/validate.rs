@@ -22,6 +22,20 @@ pub(crate) enum Fault {
     NotAChoice,
     /// The `checks:` rule at this index failed.
     Check(usize),
+    /// A `thai_id` check failed, for this reason.
+    ThaiId(ThaiIdFault),
+}
+
+/// Why text is not a Thai national ID. Each has its own message, so that a
+/// volunteer knows whether a digit is missing or mistyped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ThaiIdFault {
+    /// Something other than digits, dashes and spaces.
+    NotDigits,
+    /// This many digits instead of 13.
+    Length(usize),
+    /// Thirteen digits whose last one is not the check digit of the others.
+    CheckDigit,
 }
 
 /// Reads text typed for `node`: the value to store, and the text itself when
@@ -184,7 +198,11 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
         }
     }
     for (i, c) in n.checks.iter().enumerate() {
-        if !passes(c, &slot.value) {
+        if let CompiledCheck::ThaiId = c {
+            if let Some(why) = thai_id_fault(&slot.value.as_str()) {
+                return Some(Fault::ThaiId(why));
+            }
+        } else if !passes(c, &slot.value) {
             return Some(Fault::Check(i));
         }
     }
@@ -222,23 +240,32 @@ fn passes(check: &CompiledCheck, v: &Value) -> bool {
 
 /// A Thai national ID has 13 digits; the last is a check digit: eleven minus
 /// the sum of the first twelve digits weighted 13 down to 2, modulo 11, with
-/// 10 and 11 wrapping to 0 and 1. The digits may be ASCII or Thai.
+/// 10 and 11 wrapping to 0 and 1. The digits may be ASCII or Thai, and
+/// dashes and spaces between them are allowed, as the ID is printed
+/// `1-2345-67890-12-3` on the card.
 pub fn thai_id_ok(text: &str) -> bool {
-    let digits: Vec<u32> = text
+    thai_id_fault(text).is_none()
+}
+
+/// Why `text` is not a Thai national ID, or `None` when it is one.
+pub(crate) fn thai_id_fault(text: &str) -> Option<ThaiIdFault> {
+    let Some(digits) = text
         .chars()
         .filter(|c| *c != '-' && *c != ' ')
         .map(yim_expr::thai::digit_value)
-        .collect::<Option<_>>()
-        .unwrap_or_default();
+        .collect::<Option<Vec<u32>>>()
+    else {
+        return Some(ThaiIdFault::NotDigits);
+    };
     if digits.len() != 13 {
-        return false;
+        return Some(ThaiIdFault::Length(digits.len()));
     }
     let sum: u32 = digits[..12]
         .iter()
         .enumerate()
         .map(|(i, d)| d * (13 - i as u32))
         .sum();
-    (11 - sum % 11) % 10 == digits[12]
+    ((11 - sum % 11) % 10 != digits[12]).then_some(ThaiIdFault::CheckDigit)
 }
 
 /// A Thai phone number: 9 digits (a landline) or 10 (a mobile), starting
@@ -301,6 +328,28 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             match lang {
                 "en" | "" => format!("{en}, but found '{raw}'"),
                 _ => format!("{th} แต่ได้รับ '{raw}'"),
+            }
+        }
+        Fault::ThaiId(why) => {
+            if let Some(t) = &n.constraint_message {
+                return t.get(lang, fallback).to_owned();
+            }
+            match why {
+                ThaiIdFault::NotDigits => builtin(
+                    lang,
+                    "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น ไม่มีตัวอักษร",
+                    "expected only digits in a Thai national ID, but found other characters",
+                ),
+                ThaiIdFault::Length(count) => builtin(
+                    lang,
+                    &format!("เลขประจำตัวประชาชนต้องมี 13 หลัก แต่กรอกไว้ {count} หลัก"),
+                    &format!("expected 13 digits in a Thai national ID, but found {count}"),
+                ),
+                ThaiIdFault::CheckDigit => builtin(
+                    lang,
+                    "เลขประจำตัวประชาชนนี้ไม่ถูกต้อง หลักสุดท้ายไม่ตรงกับเลขหลักอื่น อาจพิมพ์ผิดบางหลัก โปรดตรวจกับบัตรอีกครั้ง",
+                    "the last digit of this Thai national ID does not match the others, so a digit may be mistyped; check it against the card",
+                ),
             }
         }
         Fault::Check(i) => {

@@ -89,6 +89,12 @@ pub struct Problem {
     pub label: String,
     /// What is wrong, in the current language.
     pub message: String,
+    /// The page that shows the question (see [`crate::Page`]).
+    pub page: Option<usize>,
+    /// True when the only problem is that a required question has no answer
+    /// yet: the person may leave its page and come back to it. A wrong
+    /// answer must be corrected or cleared first.
+    pub missing: bool,
 }
 
 /// The whole response in the current language.
@@ -311,13 +317,26 @@ impl Session {
     /// Every problem that blocks finalizing, in form order.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        self.collect_problems(ROOT, &mut out);
+        self.collect_problems(ROOT, None, &mut out);
         out
     }
 
-    fn collect_problems(&self, frame: FrameId, out: &mut Vec<Problem>) {
+    /// The problems of page `page` only, in form order, without building
+    /// the messages of the other pages: the page buttons ask after every
+    /// answer.
+    pub(crate) fn problems_on(&self, page: usize) -> Vec<Problem> {
+        let mut out = Vec::new();
+        self.collect_problems(ROOT, Some(page as u32), &mut out);
+        out
+    }
+
+    fn collect_problems(&self, frame: FrameId, page: Option<u32>, out: &mut Vec<Problem>) {
         let scope = self.frames[frame as usize].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
+            // Every node of a repeat entry is on the repeat's page.
+            if page.is_some() && self.form.page_of[node as usize] != page {
+                continue;
+            }
             let n = self.form.node(node);
             let slot = &self.frames[frame as usize].slots[n.slot];
             if let Some(fault) = slot.fault {
@@ -330,11 +349,13 @@ impl Session {
                         .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
                         .unwrap_or_else(|| n.name.clone()),
                     message: validate::message(self, node, fault, slot.raw.as_deref()),
+                    page: self.form.page_of[node as usize].map(|p| p as usize),
+                    missing: fault == validate::Fault::Required,
                 });
             }
             if n.qtype == QType::Repeat && slot.relevant {
                 for &f in self.instances(node, frame) {
-                    self.collect_problems(f, out);
+                    self.collect_problems(f, page, out);
                 }
             }
         }

@@ -366,7 +366,7 @@ fn constraints_types_and_checks_give_messages_in_the_form_language() {
         ],
         expect![[r#"
             age = 25 ! Age must be from 0 to 18
-            id = 1234567890123 ! expected a 13-digit Thai national ID with a valid check digit
+            id = 1234567890123 ! the last digit of this Thai national ID does not match the others, so a digit may be mistyped; check it against the card
             mail = nobody ! expected an e-mail address
             score = 11 ! expected a number from 0 to 10
             code = ab12 ! this answer does not have the expected form
@@ -459,7 +459,7 @@ fn typed_answers_accept_thai_digits_and_are_stored_with_ascii_digits() {
         expect![[r#"
             age = 25 ! expected a number from 0 to 18
             weight = ๓๒,๕ ! expected a number, but found '๓๒,๕'
-            id = 1101700203451 ! expected a 13-digit Thai national ID with a valid check digit
+            id = 1101700203451 ! the last digit of this Thai national ID does not match the others, so a digit may be mistyped; check it against the card
             phone = 812345678 ! expected a phone number of 9 or 10 digits starting with 0
             note =
             at =
@@ -943,4 +943,150 @@ fn a_check_pattern_with_a_syntax_error_is_reported_when_the_form_compiles() {
         ]
     "#]]
     .assert_debug_eq(&messages);
+}
+
+#[test]
+fn each_wrong_thai_id_says_what_is_wrong() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: id, type: text, label: ID, checks: [thai_id]}}
+"
+    );
+    let mut out = String::new();
+    for lang in ["en", "th"] {
+        for typed in [
+            "110170020345",
+            "11017002034500",
+            "1101-70020-345x",
+            "1101700203451",
+            "1-1017-00203-45-0",
+        ] {
+            let mut s = session(&form);
+            run(&mut s, &[Lang(lang), Answer("id", typed)]);
+            out.push_str(&dump(&s));
+        }
+    }
+    expect![[r#"
+        id = 110170020345 ! expected 13 digits in a Thai national ID, but found 12
+        id = 11017002034500 ! expected 13 digits in a Thai national ID, but found 14
+        id = 1101-70020-345x ! expected only digits in a Thai national ID, but found other characters
+        id = 1101700203451 ! the last digit of this Thai national ID does not match the others, so a digit may be mistyped; check it against the card
+        id = 1-1017-00203-45-0
+        id = 110170020345 ! เลขประจำตัวประชาชนต้องมี 13 หลัก แต่กรอกไว้ 12 หลัก
+        id = 11017002034500 ! เลขประจำตัวประชาชนต้องมี 13 หลัก แต่กรอกไว้ 14 หลัก
+        id = 1101-70020-345x ! เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น ไม่มีตัวอักษร
+        id = 1101700203451 ! เลขประจำตัวประชาชนนี้ไม่ถูกต้อง หลักสุดท้ายไม่ตรงกับเลขหลักอื่น อาจพิมพ์ผิดบางหลัก โปรดตรวจกับบัตรอีกครั้ง
+        id = 1-1017-00203-45-0
+    "#]]
+    .assert_eq(&out);
+}
+
+/// A form that names its records with `settings.instance_name`, and one
+/// without, which falls back to its first text answer.
+fn record_names(settings: &str, steps: &[Step]) -> Option<String> {
+    let form = format!(
+        "form:
+  id: t
+  version: '1'
+  title: T
+{settings}questions:
+  - {{name: recorder, type: text, label: Recorder}}
+  - name: child
+    type: group
+    label: Child
+    questions:
+      - {{name: child_name, type: text, label: Name}}
+      - {{name: nickname, type: text, label: Nickname}}
+      - {{name: village, type: select_one villages, label: Village}}
+  - name: members
+    type: repeat
+    label: Members
+    questions:
+      - {{name: member_name, type: text, label: Name}}
+choices:
+  villages:
+    - {{name: v1, label: Ban Nong Bua}}
+"
+    );
+    let mut s = session(&form);
+    run(&mut s, steps);
+    s.instance_name()
+}
+
+#[test]
+fn instance_name_names_the_record_in_lists() {
+    let named = "  settings:
+    instance_name: \"concat(${child_name}, if(${nickname} != '', concat(' (', ${nickname}, ')'), ''), ' ', jr:choice-name(${village}, '${village}'))\"
+";
+    let steps = [
+        Answer("recorder", "Somsri Jaidee"),
+        Answer("child_name", "Dao"),
+        Answer("nickname", "Nok"),
+        Answer("village", "v1"),
+    ];
+    let out = [
+        record_names(named, &[]),
+        record_names(named, &steps[..1]),
+        record_names(named, &steps[..2]),
+        record_names(named, &steps[..3]),
+        record_names(named, &steps),
+        record_names("", &[]),
+        record_names(
+            "",
+            &[Add("members"), Answer("members[1]/member_name", "Pim")],
+        ),
+        record_names("", &steps),
+        record_names(
+            "  settings: {instance_name: \"concat('  ', ${child_name}, '   ', ${nickname})\"}\n",
+            &steps,
+        ),
+    ];
+    expect![[r#"
+        [
+            None,
+            None,
+            Some(
+                "Dao",
+            ),
+            Some(
+                "Dao (Nok)",
+            ),
+            Some(
+                "Dao (Nok) Ban Nong Bua",
+            ),
+            None,
+            None,
+            Some(
+                "Somsri Jaidee",
+            ),
+            Some(
+                "Dao Nok",
+            ),
+        ]"#]]
+    .assert_eq(&format!("{out:#?}"));
+}
+
+#[test]
+fn a_broken_instance_name_is_reported_where_it_is_written() {
+    let files = MemFiles::new().with(
+        "form.yaml",
+        "form:
+  id: t
+  version: '1'
+  title: T
+  settings:
+    instance_name: concat(${child}, ' ',
+questions:
+  - {name: child_name, type: text, label: Name}
+",
+    );
+    let (form, diags) = load("form.yaml", &files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (_, diags) = compile(&form.unwrap());
+    let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    expect![[r#"
+        form.yaml:6:27: in instance_name: unknown question `${child}`
+        form.yaml:6:41: in instance_name: expected an expression, but found end of expression
+        form.yaml:6:41: in instance_name: expected `)` to close the call to `concat` at column 1, but found end of expression"#]]
+    .assert_eq(&lines.join("\n"));
 }

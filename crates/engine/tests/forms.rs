@@ -964,11 +964,11 @@ fn identity_questions_check_the_thai_id_and_follow_the_language() {
             "nationality_other",
         ],
         expect![[r#"
-        id_status = has_id required
-        national_id = 1101700203451 required ! เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)
-        nationality = other required
-        nationality_other = required ! กรุณาตอบคำถามนี้
-    "#]],
+            id_status = has_id required
+            national_id = 1101700203451 required ! เลขประจำตัวประชาชนนี้ไม่ถูกต้อง หลักสุดท้ายไม่ตรงกับเลขหลักอื่น อาจพิมพ์ผิดบางหลัก โปรดตรวจกับบัตรอีกครั้ง
+            nationality = other required
+            nationality_other = required ! กรุณาตอบคำถามนี้
+        "#]],
     );
     let mut steps = with(&[
         Answer("id_status", "has_id"),
@@ -1248,4 +1248,123 @@ fn the_new_provinces_start_in_their_province_and_main_district() {
         child-trang: 92 9201 | maniq_registration_note= night_work_note=
     "#]]
     .assert_eq(&out);
+}
+
+// ----- Record names, pages and messages -----
+
+#[test]
+fn records_are_named_after_the_child_and_the_place() {
+    let mut out = String::new();
+    for file in form_files() {
+        let mut s = session(&file);
+        let mut names = vec![s.instance_name()];
+        run(&mut s, START);
+        names.push(s.instance_name());
+        run(
+            &mut s,
+            &[
+                Answer("child_first_name", "ดาว"),
+                Answer("child_last_name", "ใจงาม"),
+            ],
+        );
+        names.push(s.instance_name());
+        run(
+            &mut s,
+            &[
+                Answer("nickname", "นก"),
+                Answer("province", "56"),
+                Answer("district", "5603"),
+                Answer("subdistrict", "560301"),
+            ],
+        );
+        names.push(s.instance_name());
+        let names: Vec<&str> = names.iter().map(|n| n.as_deref().unwrap_or("-")).collect();
+        out.push_str(&format!("{file}: {}\n", names.join(" | ")));
+    }
+    expect![[r#"
+        kalasin/child-kalasin.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        lampang/child-lampang.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        loei/child-loei.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        national/child-core.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        phayao/child-phayao.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        surin/child-surin.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        trang/child-trang.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+        ubon/child-ubon.yaml: - | - | ดาว ใจงาม | ดาว ใจงาม (นก) · หย่วน
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn the_first_page_checks_consent_and_empty_pages_are_skipped() {
+    use yim_engine::{Pager, Turn};
+    let mut s = session(CORE);
+    let mut pager = Pager::new(&s, 0);
+    let shown = |s: &Session, pager: &Pager| -> String {
+        let names: Vec<String> = pager
+            .shown(s)
+            .iter()
+            .map(|&p| s.form().pages()[p].items.join("+"))
+            .collect();
+        format!("{:?} {}", pager.forward(s), names.join(", "))
+    };
+    let mut out = format!("start: {}\n", shown(&s, &pager));
+    let turn = pager.next(&mut s).1;
+    let Turn::Stay { problems, skip_to } = turn else {
+        panic!("expected Next to stay on the consent page, but found {turn:?}");
+    };
+    let names: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    out.push_str(&format!(
+        "next: stays, {names:?}, go on anyway: {skip_to:?}\n"
+    ));
+    run(&mut s, START);
+    out.push_str(&format!("consent given: {}\n", shown(&s, &pager)));
+    run(&mut s, &[Answer("dob", "2019-06-01")]);
+    out.push_str(&format!("date of birth: {}\n", shown(&s, &pager)));
+    let mut s = session(CORE);
+    run(
+        &mut s,
+        &[
+            Answer("recorder_name", "Malee"),
+            Answer("recorder_role", "volunteer"),
+            Answer("consent", "no"),
+        ],
+    );
+    out.push_str(&format!(
+        "consent refused: {}\n",
+        shown(&s, &Pager::new(&s, 0))
+    ));
+    expect![[r#"
+        start: Next visit
+        next: stays, ["recorder_name", "recorder_role", "consent"], go on anyway: None
+        consent given: Next visit, child, voice, health, address, family, livelihood, risk, support, plan
+        date of birth: Next visit, child, voice, education, health, address, family, livelihood, risk, support, plan
+        consent refused: Finalize visit
+    "#]]
+    .assert_eq(&out);
+}
+
+/// Every constraint and every `checks:` pattern in the shipped forms says
+/// what is expected in both languages, since the built-in message ("this
+/// answer does not have the expected form") cannot know the rule.
+#[test]
+fn every_constraint_and_pattern_has_its_own_message() {
+    let mut missing = Vec::new();
+    for file in form_files() {
+        let compiled = compiled(&file);
+        for walked in compiled.form.walk() {
+            let q = walked.question;
+            let pattern = q
+                .checks
+                .iter()
+                .any(|c| matches!(c, yim_form::Check::Regex(_)));
+            if (q.constraint.is_some() || pattern) && q.constraint_message.is_none() {
+                missing.push(format!("{file}: {}", q.name));
+            }
+        }
+    }
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "constraints without a message"
+    );
 }

@@ -49,6 +49,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "one_page",
     "province",
     "thai_digits",
+    "instance_name",
 ];
 pub(crate) const QUESTION_KEYS: &[&str] = &[
     "name",
@@ -628,6 +629,16 @@ impl Loader<'_> {
                 "province" => self
                     .string(src, value, "a province name")
                     .map(|s| form.settings.province = Some(s))
+                    .is_some(),
+                // A variant removes its base's record name with `null`.
+                "instance_name" if null(value) => {
+                    form.settings.instance_name = None;
+                    form.prop_locs.shift_remove("settings.instance_name");
+                    false
+                }
+                "instance_name" => self
+                    .expr(src, value)
+                    .map(|e| form.settings.instance_name = Some(e))
                     .is_some(),
                 _ => {
                     let hint = did_you_mean(k, SETTINGS_KEYS.iter().copied());

@@ -351,6 +351,10 @@ pub struct Settings {
     /// Whether numbers should be shown with Thai digits (๐-๙). Answers are
     /// stored with ASCII digits either way.
     pub thai_digits: bool,
+    /// XLSForm's `instance_name`: an expression that names each record in
+    /// lists (such as the child's name and village), evaluated at the top
+    /// level of the form.
+    pub instance_name: Option<Expr>,
 }
 
 /// A whole form, with every variant applied.
@@ -464,6 +468,9 @@ impl Form {
         }
         self.loc = Loc::default();
         self.prop_locs.clear();
+        if let Some(e) = &mut self.settings.instance_name {
+            e.loc = Loc::default();
+        }
         self.questions.iter_mut().for_each(strip_question);
         for list in self.choices.values_mut() {
             list.loc = Loc::default();

@@ -46,6 +46,7 @@ pub fn to_yaml(form: &Form) -> String {
         || s.one_page
         || s.province.is_some()
         || s.thai_digits
+        || s.instance_name.is_some()
     {
         out.push_str("  settings:\n");
         if !s.recipients.is_empty() {
@@ -65,6 +66,9 @@ pub fn to_yaml(form: &Form) -> String {
         }
         if s.thai_digits {
             line(&mut out, 4, "thai_digits", "yes");
+        }
+        if let Some(e) = &s.instance_name {
+            line(&mut out, 4, "instance_name", &scalar(&e.src));
         }
     }
     out.push_str("questions:\n");

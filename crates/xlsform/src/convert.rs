@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use yim_form::{Form, Loc, Settings, Text};
+use yim_form::{Expr, Form, Loc, Settings, Text};
 
 use crate::columns::{self, Table, CHOICES_ALIASES, SURVEY_ALIASES};
 use crate::lang;
@@ -157,6 +157,18 @@ impl Converter {
             question: None,
             prop: "",
         });
+        // `instance_name` names each record in the app's lists. It is
+        // written with `${name}` references, as in XLSForm; the engine
+        // reports anything it cannot read at the settings row.
+        let instance_name = meta.instance_name.clone().map(|src| Expr {
+            src,
+            loc: self.origin(Origin {
+                sheet: "settings".into(),
+                row: meta.row,
+                question: None,
+                prop: "instance_name",
+            }),
+        });
         Some(Form {
             id: meta.id,
             version: meta.version,
@@ -164,7 +176,10 @@ impl Converter {
             languages: self.languages.clone(),
             default_language: self.default_language.clone(),
             partial_languages: Vec::new(),
-            settings: Settings::default(),
+            settings: Settings {
+                instance_name,
+                ..Settings::default()
+            },
             questions,
             choices: lists,
             extends: None,
@@ -283,7 +298,7 @@ impl Converter {
             for c in &t.columns {
                 let known = matches!(
                     c.key.as_str(),
-                    "form_id" | "form_title" | "version" | "default_language"
+                    "form_id" | "form_title" | "version" | "default_language" | "instance_name"
                 );
                 if !known && !r.get(c.index).is_empty() {
                     let header = c.header.clone();
@@ -353,10 +368,12 @@ impl Converter {
                 );
             }
         }
+        let instance_name = Some(get("instance_name").trim().to_owned()).filter(|s| !s.is_empty());
         Meta {
             id,
             version,
             title,
+            instance_name,
             row: row_no,
         }
     }
@@ -380,6 +397,8 @@ struct Meta {
     id: String,
     version: String,
     title: String,
+    /// The `instance_name` expression, when the sheet has one.
+    instance_name: Option<String>,
     row: u32,
 }
 

@@ -660,3 +660,60 @@ fn files_that_are_not_xlsforms() {
     "#]]
     .assert_debug_eq(&notes.iter().map(|n| n.to_string()).collect::<Vec<_>>());
 }
+
+#[test]
+fn instance_name_names_the_records() {
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child_name,Child's name
+        ,text,village,Village
+        settings,,,
+        ,form_id,version,instance_name
+        ,child,1,"concat(${child_name}, ' ', ${village})"
+        "#,
+        expect![[r#"
+            ---
+            form:
+              id: child
+              version: "1"
+              title: child
+              settings:
+                instance_name: "concat(${child_name}, ' ', ${village})"
+            questions:
+              - name: child_name
+                type: text
+                label: Child's name
+              - name: village
+                type: text
+                label: Village
+        "#]],
+    );
+    // A reference to no question is reported at the settings row.
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child_name,Child's name
+        settings,,,
+        ,form_id,version,instance_name
+        ,child,1,${name}
+        "#,
+        expect![[r#"
+            settings!6: in instance_name: unknown question `${name}`
+            ---
+            form:
+              id: child
+              version: "1"
+              title: child
+              settings:
+                instance_name: "${name}"
+            questions:
+              - name: child_name
+                type: text
+                label: Child's name
+            lint: form.yaml:10:21: in instance_name: unknown question `${name}`
+        "#]],
+    );
+}

@@ -20,6 +20,7 @@ use crate::engine_bridge::FormSession;
 use crate::i18n::Lang;
 use crate::storage::{
     self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError,
+    Written,
 };
 
 /// How long the autosave waits after a change before it writes, so that
@@ -128,6 +129,9 @@ struct Inner {
     writes: u64,
     /// Finalized: nothing is written any more.
     closed: bool,
+    /// Where this screen's answers go if another tab changed the response
+    /// meanwhile (`Storage::save`); a new one once it is used.
+    copy_id: String,
 }
 
 thread_local! {
@@ -148,7 +152,7 @@ impl Keeper {
         resumed: Option<Response>,
     ) -> Keeper {
         let now = storage::now_ms();
-        let (response, stored) = match resumed {
+        let (mut response, stored) = match resumed {
             Some(response) => (response, true),
             None => {
                 // The form's hash is filled in by the first write: printing
@@ -164,6 +168,8 @@ impl Keeper {
                 (draft, false)
             }
         };
+        // This screen's writes are told apart from another tab's by this id.
+        response.meta.writer = Some(storage::new_id());
         let closed = response.meta.status != Status::Draft;
         // What the screen shows right after opening counts as written: only
         // a change makes a write.
@@ -180,6 +186,7 @@ impl Keeper {
                 timer: None,
                 writes: 0,
                 closed,
+                copy_id: storage::new_id(),
             }),
             state: RwSignal::new(SaveState::Quiet),
             saved: expect_context::<Saved>(),
@@ -302,7 +309,9 @@ impl Keeper {
         (number, response, source): (u64, Response, Option<FormSource>),
         then: Option<Box<dyn FnOnce()>>,
     ) {
-        self.state.try_set(SaveState::Saving);
+        if !self.told_of_copy() {
+            self.state.try_set(SaveState::Saving);
+        }
         let storage = Storage::app();
         if let Some(source) = source {
             // The form's source goes first, in its own transaction: a draft
@@ -317,16 +326,19 @@ impl Keeper {
             });
         }
         let saved = self.saved;
+        let copy_id = self.inner.with_value(|inner| inner.copy_id.clone());
         spawn_local(async move {
-            let result = storage.put(&response).await;
+            let result = storage.save(&response, &copy_id).await;
             saved.bump();
             let latest = self
                 .inner
                 .try_with_value(|inner| inner.writes == number)
                 .unwrap_or(false);
             match result {
-                Ok(()) => {
-                    if latest {
+                Ok(written) => {
+                    if let Written::AsCopy { meta, because } = written {
+                        self.moved_to(meta, because);
+                    } else if latest && !self.told_of_copy() {
                         self.state.try_set(SaveState::Saved);
                     }
                     ask_persistence_once();
@@ -335,13 +347,51 @@ impl Keeper {
                     }
                 }
                 Err(error) => {
-                    self.inner.try_update_value(|inner| inner.sent = None);
+                    self.inner.try_update_value(|inner| {
+                        inner.sent = None;
+                        // The copy's id was taken by a tab that changed the
+                        // copy too: the next write makes a new copy.
+                        if matches!(error, StorageError::Conflict { .. }) {
+                            inner.copy_id = storage::new_id();
+                        }
+                    });
                     if latest {
                         self.state.try_set(SaveState::Failed(error));
                     }
                 }
             }
         });
+    }
+
+    /// Another tab changed the response, and this screen's answers were
+    /// stored as the draft `copy`: the screen goes on writing to the copy,
+    /// and says what happened.
+    fn moved_to(self, copy: ResponseMeta, because: StorageError) {
+        let url = crate::app::Route::Response(copy.id.clone()).to_hash();
+        let moved = self.inner.try_update_value(|inner| {
+            // Writes that were already on their way land in the same copy
+            // and report it again; only the first moves the screen.
+            let moved = inner.response.meta.id != copy.id;
+            if moved {
+                inner.response.meta = copy;
+                inner.copy_id = storage::new_id();
+            }
+            moved
+        });
+        if moved == Some(true) {
+            replace_url(&url);
+        }
+        self.state.try_set(SaveState::Failed(because));
+    }
+
+    /// Whether the save line tells of a copy made after a conflict; that
+    /// stays on screen, since the volunteer is now filling in the copy.
+    fn told_of_copy(self) -> bool {
+        self.state
+            .try_with_untracked(|state| {
+                matches!(state, SaveState::Failed(StorageError::Conflict { .. }))
+            })
+            .unwrap_or(false)
     }
 
     /// The finalized response: what the screen shows, closed, with the
@@ -400,6 +450,11 @@ impl Keeper {
                     inner.source_kept = false;
                 });
                 self.state.try_set(SaveState::Failed(error.clone()));
+                // Another tab changed the draft: nothing was finalized, and
+                // the answers on screen are stored at once as a copy.
+                if matches!(error, StorageError::Conflict { .. }) {
+                    self.save_now(true);
+                }
             }
         }
         result
@@ -429,6 +484,29 @@ fn ask_persistence_once() {
     spawn_local(async {
         let _ = quota::request_persistence().await;
     });
+}
+
+/// Puts `hash` in the address bar in place of the current one, so that a
+/// reload opens the response the screen now writes to. It fires no
+/// `hashchange`: the screen stays as it is. (`History` is reached through
+/// `Reflect` so that web-sys needs no further feature for one call.)
+fn replace_url(hash: &str) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let history = js_sys::Reflect::get(&window(), &JsValue::from_str("history"));
+    let Ok(history) = history else {
+        return;
+    };
+    let Ok(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState")) else {
+        return;
+    };
+    if let Some(replace) = replace.dyn_ref::<js_sys::Function>() {
+        let _ = replace.call3(
+            &history,
+            &JsValue::NULL,
+            &JsValue::from_str(""),
+            &JsValue::from_str(hash),
+        );
+    }
 }
 
 /// Why a stored response could not be opened.

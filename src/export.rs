@@ -393,12 +393,46 @@ pub struct Built {
     pub bytes: Vec<u8>,
 }
 
+/// How many times an export starts again when another tab took its
+/// sequence number. Each start reads the log afresh, so a second try
+/// fails only when a third export was logged during the second.
+const EXPORT_TRIES: usize = 3;
+
 /// Exports every sealed, finalized response of `form_id` (of every form
 /// when `None`) that is not exported yet: builds the bundle, then logs it
 /// with the next sequence number and marks its responses exported, in one
 /// transaction. The bundle exists before anything is marked, so a failure
 /// leaves every response waiting for the next export.
+///
+/// The number goes into the bundle, so it is chosen before the bundle is
+/// built, and checked again when the export is logged
+/// ([`Storage::record_export`]). When another tab exported in between, the
+/// number is taken and nothing was marked; the export starts again with
+/// what is still waiting and the next number (or finds that the other tab
+/// exported everything: [`ExportError::Nothing`]).
 pub async fn export_new(
+    storage: &Storage,
+    forms: &mut Forms,
+    form_id: Option<&str>,
+    device_id: &str,
+    now_ms: u64,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Built, ExportError> {
+    let mut tries = 1;
+    loop {
+        match export_once(storage, forms, form_id, device_id, now_ms, &mut progress).await {
+            Err(ExportError::Storage(StorageError::SequenceTaken { .. }))
+                if tries < EXPORT_TRIES =>
+            {
+                tries += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// One try of [`export_new`].
+async fn export_once(
     storage: &Storage,
     forms: &mut Forms,
     form_id: Option<&str>,

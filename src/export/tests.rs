@@ -419,6 +419,97 @@ async fn an_export_that_fails_marks_nothing() {
     finish(storage).await;
 }
 
+/// Runs two futures at once, as two tabs of the app run side by side, and
+/// gives both results.
+async fn both<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut from_a, mut from_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        if from_a.is_none() {
+            if let Poll::Ready(out) = a.as_mut().poll(cx) {
+                from_a = Some(out);
+            }
+        }
+        if from_b.is_none() {
+            if let Poll::Ready(out) = b.as_mut().poll(cx) {
+                from_b = Some(out);
+            }
+        }
+        if from_a.is_some() && from_b.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (
+        from_a.expect("the first is done"),
+        from_b.expect("the second is done"),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
+    let name = "yim-test-defect-6-export";
+    let tab_a = fresh(name).await;
+    // The second tab has its own connection to the same database.
+    let tab_b = Storage::new(name);
+    let catalog = catalog();
+    let (a, b) = (form(&catalog, "t-sealed"), form(&catalog, "t-other"));
+    let sealed = [
+        seal_finalized(a, finalized(a, 1_000, json!({"child_name": "มะลิ"}))).expect("sealing"),
+        seal_finalized(b, finalized(b, 2_000, json!({"note": "บ้าน 5"}))).expect("sealing"),
+    ];
+    tab_a.put_many(&sealed).await.expect("put_many");
+
+    // The coordinator taps Export in both tabs, one form in each.
+    let (mut forms_a, mut forms_b) = (Forms::new(&catalog), Forms::new(&catalog));
+    let (one, two) = both(
+        export_new(
+            &tab_a,
+            &mut forms_a,
+            Some("t-sealed"),
+            "dev-1",
+            10_000,
+            |_, _| {},
+        ),
+        export_new(
+            &tab_b,
+            &mut forms_b,
+            Some("t-other"),
+            "dev-1",
+            10_000,
+            |_, _| {},
+        ),
+    )
+    .await;
+    let (one, two) = (one.expect("export in A"), two.expect("export in B"));
+    let mut numbers = vec![one.record.sequence, two.record.sequence];
+    numbers.sort_unstable();
+    assert_eq!(numbers, vec![1, 2], "each export has a number of its own");
+    // Each bundle carries the number its log entry has.
+    for built in [&one, &two] {
+        let (manifest, answers) = open(&built.bytes);
+        assert_eq!(manifest.sequence, built.record.sequence);
+        assert_eq!(answers.len(), 1);
+    }
+    let mut logged: Vec<u64> = tab_a
+        .exports()
+        .await
+        .expect("log")
+        .iter()
+        .map(|e| e.sequence)
+        .collect();
+    logged.sort_unstable();
+    assert_eq!(logged, vec![1, 2]);
+    tab_b.close();
+    finish(tab_a).await;
+}
+
 /// Ten thousand finalized responses exported into one bundle, timed: what a
 /// coordinator waits for. Sealing is timed on a hundred responses, which
 /// are then stored again under new ids up to ten thousand: export neither

@@ -119,6 +119,54 @@ pub(super) async fn commit(tx: Transaction<'_>) -> Result<(), StorageError> {
     }
 }
 
+/// How [`Storage::save`] stored a response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Under its own id.
+    InPlace,
+    /// Another tab had changed the response, so its answers were stored as
+    /// a new draft instead; the other tab's version is untouched.
+    AsCopy {
+        /// The copy as stored.
+        meta: ResponseMeta,
+        /// The conflict that made the copy, for the message to show.
+        because: StorageError,
+    },
+}
+
+/// The metadata to store for a write of `response` over `stored` (`None`
+/// for a new response), or why the write is refused.
+fn next_meta(
+    stored: Option<&ResponseMeta>,
+    response: &ResponseMeta,
+) -> Result<ResponseMeta, StorageError> {
+    let mut next = response.clone();
+    if let Some(stored) = stored {
+        let same_writer = stored.writer.is_some() && stored.writer == response.writer;
+        // The revision is checked before the status: a draft that another
+        // tab finalized must give a conflict, so that this tab keeps its
+        // answers as a copy rather than being told the draft is closed.
+        if !same_writer && stored.revision != response.revision {
+            return Err(StorageError::Conflict {
+                id: stored.id.clone(),
+                based_on: response.revision,
+                stored: stored.revision,
+            });
+        }
+        if !stored.status.may_become(response.status) {
+            return Err(StorageError::ReadOnly {
+                id: stored.id.clone(),
+                status: stored.status,
+            });
+        }
+        next.revision = stored.revision + 1;
+    } else {
+        next.revision = response.revision + 1;
+    }
+    next.mark_copy();
+    Ok(next)
+}
+
 /// The key range of every `[form_id, status, updated_ms]` key that starts
 /// with `form_id` and `status`: an array sorts after every number, so
 /// `[form, status, []]` is above every update time.
@@ -241,24 +289,32 @@ impl Storage {
         }
     }
 
-    /// Stores a response, replacing the stored one with the same id. A
-    /// finalized or exported response is never replaced by a draft
-    /// ([`Status::may_become`]); trying gives [`StorageError::ReadOnly`].
+    /// Stores a response, replacing the stored one with the same id, and
+    /// adds one to its revision. The stored response must be at the
+    /// revision `response` was read at, or have been written last by the
+    /// same writer (see [`ResponseMeta::writer`]); otherwise another tab
+    /// wrote it in between and the write is refused with
+    /// [`StorageError::Conflict`]. A finalized or exported response is
+    /// never replaced by a draft ([`Status::may_become`]); trying gives
+    /// [`StorageError::ReadOnly`]. Either way nothing is written.
     pub async fn put(&self, response: &Response) -> Result<(), StorageError> {
         self.put_many(std::slice::from_ref(response)).await
     }
 
-    /// Stores many responses in one transaction: all of them or none.
+    /// Stores many responses in one transaction: all of them or none, each
+    /// checked as [`Storage::put`] checks it.
     pub async fn put_many(&self, responses: &[Response]) -> Result<(), StorageError> {
-        // Serialised once, outside the retry, and shared by both attempts.
+        self.write_many(responses).await.map(drop)
+    }
+
+    /// Does the work of [`Storage::put_many`] and gives back the metadata
+    /// as stored, with its new revisions.
+    async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
+        // The answers are serialised once, outside the retry, and shared by
+        // both attempts; the metadata waits for the stored revision.
         let records = responses
             .iter()
-            .map(|response| {
-                Ok((
-                    idb(response.meta.serialise_to_js())?,
-                    idb(Body::of(response).serialise_to_js())?,
-                ))
-            })
+            .map(|response| idb(Body::of(response).serialise_to_js()))
             .collect::<Result<Vec<_>, StorageError>>()?;
         self.run(|db| {
             let records = &records;
@@ -276,26 +332,62 @@ impl Storage {
                             .serde())
                     })
                     .collect::<Result<Vec<_>, _>>()?;
+                let mut written = Vec::with_capacity(responses.len());
                 for (stored, response) in stored.into_iter().zip(responses) {
-                    if let Some(stored) = idb(stored.await)? {
-                        if !stored.status.may_become(response.meta.status) {
-                            return Err(StorageError::ReadOnly {
-                                id: stored.id,
-                                status: stored.status,
-                            });
-                        }
-                    }
+                    let stored = idb(stored.await)?;
+                    written.push(next_meta(stored.as_ref(), &response.meta)?);
                 }
-                for (meta, body) in records {
+                // The checks and the writes are in one transaction, and
+                // IndexedDB runs one read-write transaction on a store at a
+                // time, so no other tab can write between them.
+                for (meta, body) in written.iter().zip(records) {
                     // A failed write fails the transaction, which `commit`
                     // reports; its own future need not be awaited.
-                    let _meta = idb(metas.put(meta.clone()).primitive())?;
+                    let _meta = idb(metas.put(meta).serde())?;
                     let _body = idb(bodies.put(body.clone()).primitive())?;
                 }
-                commit(tx).await
+                commit(tx).await?;
+                Ok(written)
             }
         })
         .await
+    }
+
+    /// Stores a response as [`Storage::put`] does, except that a draft that
+    /// another tab changed in the meantime is not lost: its answers are
+    /// stored as a new draft with the id `copy_id`, marked as a copy
+    /// ([`ResponseMeta::copied_from`]), next to the other tab's version. The
+    /// autosave writes this way. A response being finalized is not copied:
+    /// the conflict is returned and nothing is written, so nothing stale is
+    /// finalized or sealed (and a sealed response holds no answers to copy).
+    ///
+    /// `copy_id` stays the same for every write of one screen until it is
+    /// used, so that writes that were on their way when the conflict came
+    /// update one copy rather than making one each.
+    pub async fn save(&self, response: &Response, copy_id: &str) -> Result<Written, StorageError> {
+        let because = match self.put(response).await {
+            Ok(()) => return Ok(Written::InPlace),
+            Err(conflict @ StorageError::Conflict { .. })
+                if response.meta.status == Status::Draft =>
+            {
+                conflict
+            }
+            Err(error) => return Err(error),
+        };
+        let mut copy = response.clone();
+        copy.meta.id = copy_id.to_string();
+        copy.meta.copied_from = Some(response.meta.id.clone());
+        copy.meta.revision = 0;
+        copy.data = None;
+        copy.sealed = None;
+        let meta = self
+            .write_many(std::slice::from_ref(&copy))
+            .await?
+            .pop()
+            .ok_or_else(|| StorageError::NotFound {
+                id: copy_id.to_string(),
+            })?;
+        Ok(Written::AsCopy { meta, because })
     }
 
     /// The response with this id, answers included.
@@ -362,6 +454,7 @@ impl Storage {
                 let (meta, body) = (idb(meta.await)?, idb(body.await)?);
                 let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
                 let before = meta.status;
+                let revision = meta.revision;
                 let mut response = Body::into_response(body, meta)?;
                 let was_sealed = response.sealed.is_some();
                 change(&mut response);
@@ -382,6 +475,11 @@ impl Storage {
                         status: before,
                     });
                 }
+                // A change made here is a write like any other: a tab that
+                // read the response before it must not write over it.
+                response.meta.revision = revision + 1;
+                response.meta.writer = None;
+                response.meta.mark_copy();
                 let _meta = idb(metas.put(&response.meta).serde())?;
                 let _body = idb(bodies.put(&Body::of(&response)).serde())?;
                 commit(tx).await?;
@@ -526,17 +624,31 @@ impl Storage {
     }
 
     /// Logs an export and marks its responses exported, in one transaction.
-    /// Every response must be finalized (or already exported).
+    /// Every response must be finalized (or already exported), and the
+    /// export's sequence number must be the next one on the device: one
+    /// more than the highest in the log. When another tab logged an export
+    /// after this one read the log, the number is taken and the export is
+    /// refused with [`StorageError::SequenceTaken`], with nothing logged or
+    /// marked. The log is read in the transaction that writes to it, so two
+    /// exports can never both be logged with one number.
     pub async fn record_export(&self, export: &ExportRecord) -> Result<(), StorageError> {
         self.run(|db| async move {
             let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let exports = idb(tx.object_store(stores::EXPORTS))?;
+            let logged = idb(exports.get_all::<ExportRecord>().serde())?;
             let stored = export
                 .response_ids
                 .iter()
                 .map(|id| idb(metas.get::<ResponseMeta, _, _>(id.as_str()).serde()))
                 .collect::<Result<Vec<_>, _>>()?;
+            let next = idb(idb(logged.await)?.collect::<Result<Vec<_>, _>>())?
+                .iter()
+                .map(|logged| logged.sequence)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let mut marked = Vec::with_capacity(export.response_ids.len());
             for (stored, id) in stored.into_iter().zip(&export.response_ids) {
                 let mut meta =
                     idb(stored.await)?.ok_or_else(|| StorageError::NotFound { id: id.clone() })?;
@@ -548,7 +660,18 @@ impl Storage {
                 }
                 meta.status = Status::Exported;
                 meta.updated_ms = export.created_ms;
-                let _put = idb(metas.put(&meta).serde())?;
+                meta.revision += 1;
+                meta.writer = None;
+                marked.push(meta);
+            }
+            if export.sequence != next {
+                return Err(StorageError::SequenceTaken {
+                    sequence: export.sequence,
+                    next,
+                });
+            }
+            for meta in &marked {
+                let _put = idb(metas.put(meta).serde())?;
             }
             let _log = idb(exports.put(export).serde())?;
             commit(tx).await

@@ -47,6 +47,27 @@ pub enum StorageError {
         /// Its status in the database.
         status: Status,
     },
+    /// Another tab wrote the response after this copy of it was read, so
+    /// writing this copy would lose that tab's answers; nothing was written.
+    /// Two tabs open on one draft cause it: the one that saves second gets
+    /// it, and its answers are then kept as a copy (`Storage::save`).
+    Conflict {
+        /// The response's id.
+        id: String,
+        /// The revision this copy was read at.
+        based_on: u64,
+        /// The revision in the database.
+        stored: u64,
+    },
+    /// Another tab logged an export with this number (or a later one) after
+    /// this export read the log; nothing was logged or marked, and the
+    /// export can be made again with the next number.
+    SequenceTaken {
+        /// The number this export was made with.
+        sequence: u64,
+        /// The next free number.
+        next: u64,
+    },
     /// A stored record could not be read back into a response.
     Unreadable {
         /// What did not fit.
@@ -102,6 +123,18 @@ impl StorageError {
             (StorageError::NotFound { .. }, false) => "This saved response is not on this phone",
             (StorageError::ReadOnly { .. }, true) => "แบบฟอร์มนี้ยืนยันแล้ว จึงแก้ไขไม่ได้",
             (StorageError::ReadOnly { .. }, false) => "This response was finalized and can no longer be changed",
+            (StorageError::Conflict { .. }, true) => {
+                "ฉบับร่างนี้ถูกแก้ไขในอีกแท็บหนึ่งด้วย คำตอบในหน้านี้ไม่หายไปไหน และบันทึกแยกไว้เป็นสำเนา (ในรายการฉบับร่างมีคำว่า “สำเนาจากแท็บอื่น”) ส่วนฉบับของอีกแท็บก็เก็บไว้เช่นกัน กรุณาตรวจดูทั้งสองฉบับ แล้วยืนยันฉบับที่ถูกต้อง"
+            }
+            (StorageError::Conflict { .. }, false) => {
+                "This draft was also changed in another tab. Nothing was lost: your answers here are saved as a separate copy (marked “copy from another tab” in the drafts list), and the other tab's version is kept too. Check both, then finalize the right one."
+            }
+            (StorageError::SequenceTaken { .. }, true) => {
+                "มีการส่งออกจากอีกแท็บหนึ่งในเวลาเดียวกัน ยังไม่มีแบบฟอร์มใดถูกนับว่าส่งออกแล้ว กรุณากดส่งออกอีกครั้ง"
+            }
+            (StorageError::SequenceTaken { .. }, false) => {
+                "Another tab exported at the same moment. Nothing was marked as exported; please export again."
+            }
             (StorageError::Unreadable { .. }, true) => "อ่านข้อมูลที่บันทึกไว้ไม่ได้",
             (StorageError::Unreadable { .. }, false) => "A saved record could not be read",
             (StorageError::Other { .. }, true) => "บันทึกไม่สำเร็จ คำตอบยังอยู่บนหน้าจอ กรุณาลองอีกครั้ง",
@@ -119,6 +152,7 @@ impl StorageError {
             StorageError::QuotaExceeded
                 | StorageError::Closed
                 | StorageError::Blocked
+                | StorageError::SequenceTaken { .. }
                 | StorageError::Other { .. }
         )
     }
@@ -219,6 +253,18 @@ impl fmt::Display for StorageError {
                     status.as_str()
                 )
             }
+            StorageError::Conflict {
+                id,
+                based_on,
+                stored,
+            } => write!(
+                f,
+                "expected the response {id} at revision {based_on}, but found revision {stored}, written by another tab"
+            ),
+            StorageError::SequenceTaken { sequence, next } => write!(
+                f,
+                "expected export number {sequence} to be the next on this device, but found {next} next"
+            ),
             StorageError::Unreadable { reason } => {
                 write!(f, "a stored record could not be read: {reason}")
             }

@@ -79,6 +79,50 @@ pub struct ResponseMeta {
     /// the household; `None` shows only the dates.
     #[serde(default)]
     pub label: Option<String>,
+    /// How many times the response was written: 0 before its first write
+    /// (and for every response that a version 2 database held), one more
+    /// with every write. A response read from the database carries the
+    /// revision it was read at, and a write is refused when the stored
+    /// revision is another ([`StorageError::Conflict`](super::StorageError)):
+    /// another tab wrote it in between, and its answers would be lost.
+    #[serde(default)]
+    pub revision: u64,
+    /// Which opening of a screen last wrote the response: an id that the
+    /// form screen gives itself ([`new_id`](super::new_id)) when it opens a
+    /// response. The autosave sends a write before the last one has landed,
+    /// so a write is also taken when the stored response was last written
+    /// by the same screen, whatever its revision: that screen holds all of
+    /// it. Reading a response clears this, so that nothing read back can
+    /// pass for a write of the screen that wrote it.
+    #[serde(default)]
+    pub writer: Option<String>,
+    /// For a draft that a tab stored as a copy of its own answers because
+    /// another tab had changed the response in the meantime, the id of
+    /// that response. The copy's label says so in both languages
+    /// ([`COPY_MARK`]).
+    #[serde(default)]
+    pub copied_from: Option<String>,
+}
+
+/// What the label of a copy made by [`Storage::save`](super::Storage::save)
+/// starts with. A label is stored once and read in either language, so
+/// the mark carries both.
+pub const COPY_MARK: &str = "สำเนาจากแท็บอื่น · copy from another tab";
+
+impl ResponseMeta {
+    /// Starts the label of a draft that is a copy with [`COPY_MARK`]. The
+    /// autosave works out the label from the answers at every write, so the
+    /// mark is put back at every write rather than once.
+    pub(crate) fn mark_copy(&mut self) {
+        if self.copied_from.is_none() || self.status != Status::Draft {
+            return;
+        }
+        self.label = Some(match self.label.take() {
+            Some(label) if label.starts_with(COPY_MARK) => label,
+            Some(label) => format!("{COPY_MARK}: {label}"),
+            None => COPY_MARK.to_string(),
+        });
+    }
 }
 
 /// A response with its answers.
@@ -116,6 +160,9 @@ impl Response {
                 status: Status::Draft,
                 page: 0,
                 label: None,
+                revision: 0,
+                writer: None,
+                copied_from: None,
             },
             answers: serde_json::Value::Object(serde_json::Map::new()),
             data: None,
@@ -270,8 +317,10 @@ pub struct ExportRecord {
     /// The ids of the responses in the bundle.
     pub response_ids: Vec<String>,
     /// The export's number on this device: 1 for the first, one more for
-    /// every later one. The log is the only place it is kept, so the next
-    /// number is written in the same transaction as the entry.
+    /// every later one. The log is the only place it is kept, so the entry
+    /// is written in the transaction that checks the number is still the
+    /// next one (`Storage::record_export`): two tabs exporting at once
+    /// never log one number twice.
     #[serde(default)]
     pub sequence: u64,
     /// The ids of the forms whose responses the bundle holds.
@@ -332,7 +381,11 @@ impl Body {
             None => None,
         };
         Ok(Response {
-            meta,
+            // What is read back belongs to no screen until one claims it.
+            meta: ResponseMeta {
+                writer: None,
+                ..meta
+            },
             answers,
             data,
             sealed: body.sealed.map(serde_bytes::ByteBuf::into_vec),

@@ -11,7 +11,16 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 2 (current):
+//! Version 3 (current) stores what version 2 does; each response's
+//! metadata may now hold a `revision`, a `writer` and `copied_from` (see
+//! [`ResponseMeta`](super::ResponseMeta)), and a version 2 record, which
+//! has none of them, reads as revision 0 with neither. Step 3 changes no
+//! record. It is a step all the same because opening the database at a
+//! higher version makes every tab still running an older copy of the app
+//! close its connection (its `versionchange` handler) and find the database too
+//! new, so that no tab writes a response without checking its revision.
+//!
+//! Version 2:
 //! - `responses`: one [`ResponseMeta`](super::ResponseMeta) per response,
 //!   keyed by `id`, with the index `form_status_updated` on
 //!   `[form_id, status, updated_ms]` (lists and counts per form and status,
@@ -36,7 +45,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The object stores.
 pub mod stores {
@@ -66,6 +75,7 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
         match version {
             1 => step_1(&db)?,
             2 => step_2(&db).await?,
+            3 => step_3(),
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -122,6 +132,9 @@ impl V1Response {
             status: self.status,
             page: 0,
             label: None,
+            revision: 0,
+            writer: None,
+            copied_from: None,
         };
         let body = Body {
             id: self.id,
@@ -176,3 +189,8 @@ async fn step_2(db: &Database) -> indexed_db_futures::Result<()> {
     }
     Ok(())
 }
+
+/// Version 3: responses carry a revision. Records are read as they are
+/// (a missing revision is 0), so there is nothing to move; see the module
+/// documentation for why the version changes anyway.
+fn step_3() {}

@@ -288,6 +288,8 @@ async fn put_get_update_finalize_and_delete() {
     response.meta.page = 2;
     response.meta.label = Some("บ้านเลขที่ 12".to_string());
     storage.put(&response).await.expect("put");
+    // Every write adds one to the revision.
+    response.meta.revision = 1;
     assert_eq!(
         storage.get(&response.meta.id).await.expect("get"),
         response,
@@ -344,7 +346,10 @@ async fn put_get_update_finalize_and_delete() {
     assert_eq!(listed, vec![finalized.meta.clone()]);
 
     // A finalized response is read-only: a late autosave, an edit and a
-    // delete are all refused, and the stored response is unchanged.
+    // delete are all refused, and the stored response is unchanged. (The
+    // autosave is based on the finalized revision; from an older one it
+    // would be a conflict, see the defect 5 tests.)
+    response.meta.revision = finalized.meta.revision;
     let read_only = StorageError::ReadOnly {
         id: response.meta.id.clone(),
         status: Status::Finalized,
@@ -398,6 +403,7 @@ async fn sealed_bytes_and_data_come_back_unchanged() {
     response.data = Some(json!({"a": 1.5}));
     response.sealed = Some((0..=255).collect());
     storage.put(&response).await.expect("put");
+    response.meta.revision = 1;
     assert_eq!(storage.get(&response.meta.id).await.expect("get"), response);
     finish(storage).await;
 }
@@ -414,6 +420,7 @@ async fn put_many_writes_all_or_nothing() {
         .collect();
     let mut reopened = closed.clone();
     reopened.meta.status = Status::Draft;
+    reopened.meta.revision = 1;
     batch.push(reopened);
     assert_eq!(
         storage.put_many(&batch).await,
@@ -599,6 +606,243 @@ async fn another_tab_upgrading_closes_this_connection() {
     finish(storage).await;
 }
 
+// --- two tabs on one phone (issue 17) --------------------------------------
+
+/// A second handle on the database `name`: its own connection, as another
+/// tab of the same app has.
+fn other_tab(name: &str) -> Storage {
+    Storage::new(name)
+}
+
+#[wasm_bindgen_test]
+async fn defect_5_a_stale_tab_cannot_overwrite_a_newer_draft() {
+    let name = "yim-test-defect-5-overwrite";
+    let tab_a = fresh(name).await;
+    let tab_b = other_tab(name);
+    let started = draft("household", 1, json!({"name": "สมศรี"}));
+    tab_a.put(&started).await.expect("put");
+
+    // Both tabs open the draft; A saves first, then B saves what it holds.
+    let mut in_a = tab_a.get(&started.meta.id).await.expect("get in A");
+    let mut in_b = tab_b.get(&started.meta.id).await.expect("get in B");
+    in_a.answers = json!({"name": "สมศรี", "age": 42});
+    tab_a.put(&in_a).await.expect("A saves");
+    in_b.answers = json!({"name": "สมศรี", "phone": "0812345678"});
+    assert_eq!(
+        tab_b.put(&in_b).await,
+        Err(StorageError::Conflict {
+            id: started.meta.id.clone(),
+            based_on: 1,
+            stored: 2
+        }),
+        "B's stale write is refused"
+    );
+    assert_eq!(
+        tab_a.get(&started.meta.id).await.expect("get").answers,
+        json!({"name": "สมศรี", "age": 42}),
+        "A's answers are still stored"
+    );
+    tab_b.close();
+    finish(tab_a).await;
+}
+
+#[wasm_bindgen_test]
+async fn defect_5_a_stale_tab_cannot_finalize() {
+    let name = "yim-test-defect-5-finalize";
+    let tab_a = fresh(name).await;
+    let tab_b = other_tab(name);
+    let started = draft("household", 1, json!({"name": "สมศรี"}));
+    tab_a.put(&started).await.expect("put");
+
+    let mut in_a = tab_a.get(&started.meta.id).await.expect("get in A");
+    let mut in_b = tab_b.get(&started.meta.id).await.expect("get in B");
+    in_a.answers = json!({"name": "สมศรี", "age": 42});
+    tab_a.put(&in_a).await.expect("A saves");
+    // B finalizes (and would seal) the answers it holds, which miss A's.
+    in_b.meta.status = Status::Finalized;
+    in_b.data = Some(json!({"name": "สมศรี"}));
+    in_b.sealed = Some(vec![1, 2, 3]);
+    let conflict = StorageError::Conflict {
+        id: started.meta.id.clone(),
+        based_on: 1,
+        stored: 2,
+    };
+    assert_eq!(tab_b.put(&in_b).await, Err(conflict.clone()));
+    // Saving the way the form screen does makes no copy of a response being
+    // finalized: sealed bytes hold no answers to copy.
+    assert_eq!(
+        tab_b.save(&in_b, &new_id()).await,
+        Err(conflict),
+        "B's stale finalize is refused"
+    );
+    assert_eq!(
+        tab_a
+            .count("household", Status::Draft)
+            .await
+            .expect("count"),
+        1,
+        "no copy was made"
+    );
+    let stored = tab_a.get(&started.meta.id).await.expect("get");
+    assert_eq!(stored.meta.status, Status::Draft, "nothing was finalized");
+    assert_eq!(stored.sealed, None, "nothing was sealed");
+    assert_eq!(stored.answers, json!({"name": "สมศรี", "age": 42}));
+    tab_b.close();
+    finish(tab_a).await;
+}
+
+#[wasm_bindgen_test]
+async fn defect_5_the_stale_tab_keeps_its_answers_as_a_copy() {
+    let name = "yim-test-defect-5-copy";
+    let tab_a = fresh(name).await;
+    let tab_b = other_tab(name);
+    let mut started = draft("household", 1, json!({"name": "สมศรี"}));
+    started.meta.label = Some("สมศรี".to_string());
+    tab_a.put(&started).await.expect("put");
+
+    // Each tab's form screen claims the draft it opened, as `Keeper` does.
+    let claim = |mut response: Response| {
+        response.meta.writer = Some(new_id());
+        response
+    };
+    let mut in_a = claim(tab_a.get(&started.meta.id).await.expect("get in A"));
+    let mut in_b = claim(tab_b.get(&started.meta.id).await.expect("get in B"));
+    in_a.answers = json!({"name": "สมศรี", "age": 42});
+    assert_eq!(tab_a.save(&in_a, &new_id()).await, Ok(Written::InPlace));
+    // A's next autosave leaves before the first has landed, based on the
+    // same revision: it is A's own, so it is taken.
+    in_a.answers["age"] = json!(43);
+    assert_eq!(tab_a.save(&in_a, &new_id()).await, Ok(Written::InPlace));
+
+    // B saves what it holds: it becomes a copy, and A's draft stays.
+    in_b.answers = json!({"name": "สมศรี", "phone": "0812345678"});
+    let copy_id = new_id();
+    let Ok(Written::AsCopy { meta, because }) = tab_b.save(&in_b, &copy_id).await else {
+        panic!("expected B's answers to be kept as a copy");
+    };
+    assert_eq!(
+        because,
+        StorageError::Conflict {
+            id: started.meta.id.clone(),
+            based_on: 1,
+            stored: 3
+        }
+    );
+    assert_eq!(meta.id, copy_id);
+    assert_eq!(meta.copied_from.as_deref(), Some(started.meta.id.as_str()));
+    assert_eq!(meta.status, Status::Draft);
+    assert_eq!(
+        meta.label.as_deref(),
+        Some(format!("{COPY_MARK}: สมศรี").as_str())
+    );
+    // A write of B's that was already on its way lands in the same copy.
+    in_b.answers["phone"] = json!("0899999999");
+    assert!(matches!(
+        tab_b.save(&in_b, &copy_id).await,
+        Ok(Written::AsCopy { meta, .. }) if meta.id == copy_id
+    ));
+    // From then on B writes to the copy, which keeps its mark.
+    in_b.meta = meta;
+    in_b.meta.label = Some("สมศรี".to_string());
+    in_b.answers["phone"] = json!("0811111111");
+    assert_eq!(tab_b.save(&in_b, &new_id()).await, Ok(Written::InPlace));
+
+    let original = tab_a.get(&started.meta.id).await.expect("get");
+    assert_eq!(original.answers, json!({"name": "สมศรี", "age": 43}));
+    let copy = tab_a.get(&copy_id).await.expect("get the copy");
+    assert_eq!(copy.answers, json!({"name": "สมศรี", "phone": "0811111111"}));
+    assert_eq!(copy.meta.label, Some(format!("{COPY_MARK}: สมศรี")));
+    assert_eq!(copy.meta.writer, None, "reading clears the writer");
+    assert_eq!(
+        tab_a
+            .count("household", Status::Draft)
+            .await
+            .expect("count"),
+        2,
+        "both versions, and only one copy"
+    );
+    tab_b.close();
+    finish(tab_a).await;
+}
+
+#[wasm_bindgen_test]
+fn conflicts_are_explained_in_both_languages() {
+    let conflict = StorageError::Conflict {
+        id: "r".to_string(),
+        based_on: 1,
+        stored: 2,
+    };
+    assert_eq!(
+        conflict.to_string(),
+        "expected the response r at revision 1, but found revision 2, written by another tab"
+    );
+    assert!(conflict
+        .user_message("en")
+        .contains("copy from another tab"));
+    assert!(conflict.user_message("th").contains("สำเนาจากแท็บอื่น"));
+    assert!(!conflict.is_retryable());
+    let taken = StorageError::SequenceTaken {
+        sequence: 3,
+        next: 4,
+    };
+    assert_eq!(
+        taken.to_string(),
+        "expected export number 3 to be the next on this device, but found 4 next"
+    );
+    assert!(taken.user_message("en").contains("export again"));
+    assert!(taken.is_retryable());
+}
+
+#[wasm_bindgen_test]
+async fn defect_6_a_sequence_number_is_logged_once() {
+    let storage = fresh("yim-test-defect-6-log").await;
+    let mut done: Vec<Response> = (0..2).map(|i| draft("f", i, json!({ "i": i }))).collect();
+    for response in &mut done {
+        response.meta.status = Status::Finalized;
+    }
+    storage.put_many(&done).await.expect("put_many");
+    let export = |response: &Response| ExportRecord {
+        id: new_id(),
+        created_ms: 50,
+        device_id: "device-1".to_string(),
+        file_name: "yim-f.age".to_string(),
+        response_ids: vec![response.meta.id.clone()],
+        sequence: 1,
+        form_ids: vec!["f".to_string()],
+    };
+    // Two tabs numbered their bundles from the same log: both say 1.
+    storage
+        .record_export(&export(&done[0]))
+        .await
+        .expect("the first export");
+    assert_eq!(
+        storage.record_export(&export(&done[1])).await,
+        Err(StorageError::SequenceTaken {
+            sequence: 1,
+            next: 2
+        }),
+        "a second export numbered 1"
+    );
+    let numbers: Vec<u64> = storage
+        .exports()
+        .await
+        .expect("exports")
+        .iter()
+        .map(|e| e.sequence)
+        .collect();
+    assert_eq!(numbers, vec![1]);
+    assert_eq!(
+        storage.counts(&["f"]).await.expect("counts"),
+        vec![Counts {
+            drafts: 0,
+            finalized: 1,
+            exported: 1
+        }],
+        "the refused export marked nothing"
+    );
+    finish(storage).await;
+}
+
 // --- upgrading from version 1 ----------------------------------------------
 
 #[wasm_bindgen_test]
@@ -672,6 +916,60 @@ async fn upgrading_from_version_1_keeps_every_record() {
         .put(&draft("household", 1, json!({})))
         .await
         .expect("put after the upgrade");
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
+    let name = "yim-test-upgrade-2";
+    Storage::delete_database(name).await.expect("delete");
+    let old = Storage::at_version(name, 2);
+    let db = old.database().await.expect("open at version 2");
+    assert_eq!(db.version() as u32, 2);
+    // A response as version 2 of the app stored it: no revision, writer or
+    // copy.
+    let id = "00000001-0000-7000-8000-000000000000";
+    let meta = json!({
+        "id": id, "form_id": "household", "form_version": "2025.1",
+        "form_hash": "h", "created_ms": 1, "updated_ms": 2,
+        "device_id": "old-phone", "status": "draft", "page": 3, "label": "สมศรี",
+    });
+    let body = json!({"id": id, "answers": "{\"name\":\"สมศรี\"}", "data": null});
+    {
+        let tx = db
+            .transaction([stores::RESPONSES, stores::ANSWERS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .expect("tx");
+        let metas = tx.object_store(stores::RESPONSES).expect("store");
+        let bodies = tx.object_store(stores::ANSWERS).expect("store");
+        metas.put(&meta).serde().expect("put").await.expect("put");
+        bodies.put(&body).serde().expect("put").await.expect("put");
+        tx.commit().await.expect("commit");
+    }
+    old.close();
+
+    let storage = Storage::open(name).await.expect("upgrade to version 3");
+    assert_eq!(
+        storage.database().await.expect("open").version() as u32,
+        schema::VERSION
+    );
+    let mut response = storage.get(id).await.expect("the response is there");
+    assert_eq!(response.meta.revision, 0);
+    assert_eq!(response.meta.writer, None);
+    assert_eq!(response.meta.copied_from, None);
+    assert_eq!(response.meta.page, 3);
+    assert_eq!(response.answers, json!({"name": "สมศรี"}));
+    // A write based on revision 0 is taken; one based on a revision the
+    // response never had is not.
+    response.answers = json!({"name": "สมศรี", "age": 42});
+    storage.put(&response).await.expect("a write at revision 0");
+    assert_eq!(storage.get(id).await.expect("get").meta.revision, 1);
+    response.meta.revision = 7;
+    assert!(matches!(
+        storage.put(&response).await,
+        Err(StorageError::Conflict { stored: 1, .. })
+    ));
     finish(storage).await;
 }
 
@@ -835,6 +1133,8 @@ async fn benchmark_saving_a_200_question_draft() {
     let storage = fresh("yim-test-bench-200").await;
     let mut response = draft("big", 1, answers_of_200_questions(0));
     assert!(response.answers.as_object().expect("an object").len() > 190);
+    // The form screen's autosave writes as one writer (see `Keeper`).
+    response.meta.writer = Some(new_id());
     storage.put(&response).await.expect("first save");
 
     // An autosave writes the whole draft again after every change.

@@ -2,22 +2,11 @@
 //! name and the Buddhist-era year (CE + 543). Only the display changes; the
 //! stored answer stays ISO.
 
-use crate::i18n::Lang;
+// The Thai month and weekday names and the Buddhist era live with the
+// engine's calendar, which reads dates typed the same way.
+use yim_engine::thai::{BUDDHIST_ERA_OFFSET, MONTHS as THAI_MONTHS, WEEKDAYS as THAI_WEEKDAYS};
 
-const THAI_MONTHS: [&str; 12] = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-];
+use crate::i18n::Lang;
 
 const ENGLISH_MONTHS: [&str; 12] = [
     "January",
@@ -35,16 +24,6 @@ const ENGLISH_MONTHS: [&str; 12] = [
 ];
 
 /// Days of the week from Sunday, as `yim_engine::Date::weekday` counts them.
-const THAI_WEEKDAYS: [&str; 7] = [
-    "วันอาทิตย์",
-    "วันจันทร์",
-    "วันอังคาร",
-    "วันพุธ",
-    "วันพฤหัสบดี",
-    "วันศุกร์",
-    "วันเสาร์",
-];
-
 const ENGLISH_WEEKDAYS: [&str; 7] = [
     "Sunday",
     "Monday",
@@ -54,9 +33,6 @@ const ENGLISH_WEEKDAYS: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-
-/// The difference between the Buddhist era and the common era in years.
-pub const BUDDHIST_ERA_OFFSET: i32 = 543;
 
 /// Formats an ISO date (`YYYY-MM-DD`, optionally followed by a time) for
 /// display: `วันพุธที่ 5 มีนาคม พ.ศ. 2568` in Thai, `Wednesday 5 March 2025
@@ -72,7 +48,7 @@ pub fn display_date(iso: &str, lang: Lang) -> Option<String> {
     let weekday = usize::try_from(yim_engine::Date::from_ymd(year, month, day)?.weekday()).ok()?;
     Some(match lang {
         Lang::Th => format!(
-            "{}ที่ {day} {} พ.ศ. {be}",
+            "วัน{}ที่ {day} {} พ.ศ. {be}",
             THAI_WEEKDAYS[weekday % 7],
             THAI_MONTHS[index]
         ),

@@ -217,10 +217,8 @@ async fn seal_one(
         id: meta.id.clone(),
         form_id: meta.form_id.clone(),
     };
-    // The resolved YAML loads on its own, like a kept form source.
-    let path = format!("kept/{}.yaml", meta.form_id);
-    let files = yim_form::MemFiles::new().with(&path, filled_with.yaml.as_str());
-    let (form, _problems) = yim_form::load(&path, &files);
+    let (form, _problems) =
+        storage::load_resolved(&filled_with.id, &filled_with.hash(), &filled_with.yaml);
     let mut form = form.ok_or_else(unknown)?;
     form.settings.recipients = keys;
     let form = Arc::new(form);

@@ -29,8 +29,8 @@ pub use db::{Counts, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;
 pub use record::{
-    form_hash, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta, Status,
-    COPY_MARK,
+    form_hash, load_resolved, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta,
+    Status, COPY_MARK,
 };
 
 /// The current time in milliseconds since 1970 (UTC), as records store it.

@@ -6,7 +6,6 @@ use std::rc::Rc;
 use std::sync::{Arc, Weak};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::ids;
 
@@ -198,7 +197,7 @@ impl FormRef {
 /// question, a choice or an expression gives another, even when the author
 /// forgot to change `version:`.
 pub fn form_hash(form: &yim_form::Form) -> String {
-    hex(&Sha256::digest(yim_form::to_yaml(form).as_bytes()))
+    yim_form::publish::sha256_hex(yim_form::to_yaml(form).as_bytes())
 }
 
 /// A resolved form printed as YAML, and the [`form_hash`] of that text.
@@ -234,7 +233,7 @@ pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
         }
         let yaml = yim_form::to_yaml(form);
         let printed = Rc::new(Printed {
-            hash: hex(&Sha256::digest(yaml.as_bytes())),
+            hash: yim_form::publish::sha256_hex(yaml.as_bytes()),
             yaml,
         });
         cache.push((Arc::downgrade(form), Rc::clone(&printed)));
@@ -297,10 +296,21 @@ impl FormSource {
     /// no other file; `None` (with the loader's problems) means it no longer
     /// loads, for example after the form format changed.
     pub fn load(&self) -> (Option<yim_form::Form>, Vec<yim_form::Diagnostic>) {
-        let path = format!("kept/{}/{}.yaml", self.form_id, self.hash);
-        let files = yim_form::MemFiles::new().with(&path, &self.yaml);
-        yim_form::load(&path, &files)
+        load_resolved(&self.form_id, &self.hash, &self.yaml)
     }
+}
+
+/// Loads a resolved form printed as YAML (a kept source, or the form a
+/// bundle carries), which needs no other file, under a path that names it
+/// in the loader's problems.
+pub fn load_resolved(
+    form_id: &str,
+    hash: &str,
+    yaml: &str,
+) -> (Option<yim_form::Form>, Vec<yim_form::Diagnostic>) {
+    let path = format!("kept/{form_id}/{hash}.yaml");
+    let files = yim_form::MemFiles::new().with(&path, yaml);
+    yim_form::load(&path, &files)
 }
 
 /// One export: which responses went into which bundle, and when.

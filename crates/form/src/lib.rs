@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod csvlist;
+pub mod diff;
 mod files;
 mod load;
 mod model;

@@ -69,6 +69,7 @@ FUZZ_CASES ?= 5000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --no-fail-fast -p yim-form -p yim-expr -p yim-xlsform -p yim-bundle --test fuzz
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p yim-expr --test spec props::
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p yim-engine --test incremental
 
 # The end-to-end tests use their own build, with the test forms of
 # tests/e2e/forms and two generated 1,000-question forms bundled next to the

@@ -3,6 +3,8 @@
 //! of a fresh session that loads the first one's draft and computes
 //! everything from scratch.
 
+use proptest::prelude::*;
+use proptest::sample::Index;
 use yim_engine::{compile, Clock, Date, NodeView, Session};
 use yim_form::{load, MemFiles};
 
@@ -79,20 +81,6 @@ fn state(s: &Session) -> String {
     out
 }
 
-/// Small deterministic generator, so a failure reproduces from its seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Every path a command could target right now.
 fn targets(s: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut answerable, mut repeats, mut instances) = (Vec::new(), Vec::new(), Vec::new());
@@ -141,30 +129,54 @@ const VALUES: &[&str] = &[
     "2.5",
 ];
 
-#[test]
-fn random_commands_match_a_full_recomputation() {
-    for seed in 1..=100u64 {
-        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+/// One command: which kind (0 to 6 answer, 7 or 8 add an entry, 9 remove
+/// one), which of the targets open to it at that moment, and which value.
+type Command = (u8, Index, Index);
+
+fn command() -> impl Strategy<Value = Command> {
+    (0u8..10, any::<Index>(), any::<Index>())
+}
+
+/// The number of command sequences: 100 in `cargo test`, as many as
+/// `PROPTEST_CASES` asks for in `make fuzz`.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn random_commands_match_a_full_recomputation(
+        commands in prop::collection::vec(command(), 0..60)
+    ) {
         let mut s = fresh();
         let mut log = Vec::new();
-        for _ in 0..60 {
+        for (kind, target, value) in &commands {
             let (answerable, repeats, instances) = targets(&s);
-            match rng.below(10) {
+            match kind {
                 0..=6 => {
-                    let path = &answerable[rng.below(answerable.len())];
-                    let value = VALUES[rng.below(VALUES.len())];
+                    let path = target.get(&answerable);
+                    let value = value.get(VALUES);
                     log.push(format!("answer {path} {value:?}"));
                     // Refusals (a read-only question) are part of the test:
                     // they must leave the state as it was.
                     let _ = s.answer(path, value);
                 }
                 7 | 8 if !repeats.is_empty() => {
-                    let path = &repeats[rng.below(repeats.len())];
+                    let path = target.get(&repeats);
                     log.push(format!("add {path}"));
                     s.add_repeat(path).unwrap();
                 }
                 _ if !instances.is_empty() => {
-                    let path = &instances[rng.below(instances.len())];
+                    let path = target.get(&instances);
                     log.push(format!("remove {path}"));
                     s.remove_repeat(path).unwrap();
                 }
@@ -173,11 +185,6 @@ fn random_commands_match_a_full_recomputation() {
         }
         let mut full = fresh();
         full.load_answers(&s.draft_json()).unwrap();
-        assert_eq!(
-            state(&s),
-            state(&full),
-            "seed {seed}, commands:\n{}",
-            log.join("\n")
-        );
+        prop_assert_eq!(state(&s), state(&full), "commands:\n{}", log.join("\n"));
     }
 }

@@ -1,67 +1,8 @@
-//! Loading never panics, whatever the text: mangled copies of a good form
-//! must each give a form or at least one diagnostic.
+//! Bounds that keep loading from crashing: nesting too deep for the YAML
+//! tree builder is refused before it recurses. Mutated and generated form
+//! files in general are covered by the property tests in tests/fuzz.rs.
 
 use yim_form::{load, MemFiles};
-
-/// A small deterministic generator (xorshift), so failures can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-#[test]
-fn mangled_forms_never_panic() {
-    let original = std::fs::read_to_string("tests/good/national/child-core.yaml").unwrap();
-    let provinces =
-        std::fs::read_to_string("tests/good/national/thai-areas/provinces.csv").unwrap();
-    let districts =
-        std::fs::read_to_string("tests/good/national/thai-areas/districts.csv").unwrap();
-    let chars: Vec<char> = original.chars().collect();
-    // Characters that matter to YAML, plus a Thai letter and a tab.
-    let noise = [
-        '\t', ' ', ':', '-', '{', '}', '[', ']', '"', '\'', '&', '*', '!', '|', '>', '#', '\n',
-        'ก', ',', '?',
-    ];
-    let mut rng = Rng(0x5eed_2026);
-    for round in 0..400 {
-        let mut text = chars.clone();
-        for _ in 0..1 + rng.below(4) {
-            let at = rng.below(text.len());
-            match rng.below(3) {
-                0 => {
-                    text.remove(at);
-                }
-                1 => text.insert(at, noise[rng.below(noise.len())]),
-                _ => text[at] = noise[rng.below(noise.len())],
-            }
-        }
-        let text: String = text.into_iter().collect();
-        let files = MemFiles::new()
-            .with("form.yaml", text.clone())
-            .with("thai-areas/provinces.csv", provinces.clone())
-            .with("thai-areas/districts.csv", districts.clone());
-        let result = std::panic::catch_unwind(|| load("form.yaml", &files));
-        let (form, diagnostics) =
-            result.unwrap_or_else(|_| panic!("round {round} panicked on:\n{text}"));
-        assert!(
-            form.is_some() || !diagnostics.is_empty(),
-            "round {round} gave neither a form nor a diagnostic"
-        );
-        for d in &diagnostics {
-            assert!(d.loc.line >= 1 && d.loc.col >= 1, "round {round}: {d}");
-        }
-    }
-}
 
 #[test]
 fn defect_3_deeply_nested_yaml_is_refused() {

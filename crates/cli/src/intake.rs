@@ -11,8 +11,8 @@ use yim_intake::{Config, Inbox, Role, Source, Tokens};
 
 use crate::Fatal;
 
-pub(crate) const USAGE: &str = "\
-  serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
+pub(crate) const USAGE: &str =
+    "  serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
         [--app DIR] [--forms DIR] [--max-bundle-mib N]
                                     receive bundles over HTTP (POST /api/bundles) and keep them in
                                     a folder (./inbox) or a bucket; optionally serve the app too

@@ -136,15 +136,15 @@ fn log(method: &Method, path: &str, status: StatusCode, who: &str, note: &str) {
     );
 }
 
-/// Checks the bearer token for `role`: the holder's name, or the answer to
-/// give.
+/// Checks the bearer token for `role`: the holder's name, or the status and
+/// message to refuse with.
 fn authorize(
     app: &App,
     headers: &HeaderMap,
     role: Role,
     method: &Method,
     path: &str,
-) -> Result<String, Response> {
+) -> Result<String, (StatusCode, &'static str)> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -152,7 +152,7 @@ fn authorize(
         .map(str::trim);
     let Some(token) = token else {
         log(method, path, StatusCode::UNAUTHORIZED, "-", "no token");
-        return Err(error(
+        return Err((
             StatusCode::UNAUTHORIZED,
             "this needs a token: send `Authorization: Bearer TOKEN`",
         ));
@@ -166,7 +166,7 @@ fn authorize(
                 "-",
                 "unknown or revoked token",
             );
-            Err(error(
+            Err((
                 StatusCode::UNAUTHORIZED,
                 "the token is not known here (wrong, or revoked)",
             ))
@@ -179,7 +179,7 @@ fn authorize(
                 &holder.name,
                 "token of the other role",
             );
-            Err(error(
+            Err((
                 StatusCode::FORBIDDEN,
                 match role {
                     Role::Upload => "this token may pull but not upload",
@@ -195,7 +195,7 @@ async fn upload(State(app): State<App>, request: Request) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let who = match authorize(&app, request.headers(), Role::Upload, &method, &path) {
         Ok(who) => who,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     let too_large = || {
         log(
@@ -283,7 +283,7 @@ async fn receipts(State(app): State<App>, method: Method, headers: HeaderMap) ->
     let path = "/api/receipts";
     let who = match authorize(&app, &headers, Role::Pull, &method, path) {
         Ok(who) => who,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     match app.inbox.receipts().await {
         Ok(list) => {
@@ -321,7 +321,7 @@ async fn download(
     let path = "/api/bundles/SHA256";
     let who = match authorize(&app, &headers, Role::Pull, &method, path) {
         Ok(who) => who,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     match app.inbox.bundle(&sha256).await {
         Ok(Some(bytes)) => {

@@ -305,7 +305,7 @@ async fn a_pull_interrupted_half_way_leaves_no_partial_file() {
     let pulled = pull(&sound, &inbox).await.unwrap();
     assert_eq!(pulled.new.len(), 1);
     let name = format!("{}.age", receipt["sha256"].as_str().unwrap());
-    assert_eq!(files(&inbox), [name.clone()]);
+    assert_eq!(files(&inbox), std::slice::from_ref(&name));
     assert_eq!(std::fs::read(inbox.join(name)).unwrap(), body);
 }
 

@@ -23,6 +23,11 @@ use crate::Error;
 /// The first line of every binary age file, which is what a bundle is.
 pub const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
 
+/// No bundle is larger than this (the highest `--max-bundle-mib`): a receipt
+/// that claims more is refused, so a hostile intake cannot make a pull write
+/// without end.
+pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
+
 /// At most this many receipts are listed at once: a bound on what one listing
 /// costs the server and the client that reads it.
 pub const MAX_RECEIPTS: usize = 1_000_000;
@@ -49,6 +54,12 @@ impl Receipt {
             return Err(Error::new(format!(
                 "expected a receipt to name a SHA-256, but found `{}`",
                 receipt.sha256.escape_default()
+            )));
+        }
+        if receipt.size > MAX_BUNDLE_BYTES {
+            return Err(Error::new(format!(
+                "expected a receipt for at most {MAX_BUNDLE_BYTES} bytes, but found {}",
+                receipt.size
             )));
         }
         Ok(receipt)

@@ -367,6 +367,26 @@ fn the_policy_is_the_one_in_index_html() {
 }
 
 #[test]
+fn a_receipt_that_could_lead_a_pull_astray_is_refused() {
+    let sha = "a".repeat(64);
+    let cases = [
+        (
+            r#"{"sha256":"../../etc/passwd","size":1,"received":"2026-12-06T00:00:00Z"}"#
+                .to_owned(),
+            "expected a receipt to name a SHA-256, but found `../../etc/passwd`",
+        ),
+        (
+            format!(r#"{{"sha256":"{sha}","size":1073741825,"received":"2026-12-06T00:00:00Z"}}"#),
+            "expected a receipt for at most 1073741824 bytes, but found 1073741825",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = yim_intake::Receipt::parse(text.as_bytes()).unwrap_err();
+        assert_eq!(error.to_string(), expected);
+    }
+}
+
+#[test]
 fn a_broken_tokens_file_is_refused_with_its_line() {
     let cases = [
         ("somchai upload\n", "line 1: expected `NAME ROLE SHA256`, but found 2 fields"),

@@ -78,7 +78,7 @@ fi
 
 # 6. An S3-compatible server for the intake's tests (crates/intake/tests),
 #    which start it on 127.0.0.1: moto's, from PyPI, with the web server
-#    extras it needs. About twenty seconds when nothing is installed yet.
+#    extras it needs (a pure-Python install: no compiler, no cargo build).
 if ! command -v moto_server >/dev/null 2>&1 \
     || ! python3 -c 'import moto, flask, flask_cors' >/dev/null 2>&1; then
     say "installing moto's S3-compatible server"

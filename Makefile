@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e fuzz bench bench-storage clean-dist
+.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e fuzz bench bench-storage bench-intake clean-dist
 
 all: test
 
@@ -103,6 +103,13 @@ bench: setup
 # responses by form and status, and bytes per response (headless Chromium).
 bench-storage: setup
 	cargo test -p yim --target wasm32-unknown-unknown --lib -- --nocapture storage::tests:: 2>&1 | grep '^storage:'
+
+# The intake under load on loopback (docs/performance.md): 1,000 uploads of
+# 100 KB bundles from 50 concurrent clients to a `yim serve` process, printing
+# throughput, p50/p99 latency and the server's peak memory, and checking that
+# nothing was lost or stored twice.
+bench-intake: setup
+	cargo test --profile native-bench -p yim-cli --test load -- --ignored --nocapture 2>&1 | grep '^intake:'
 
 clean-dist:
 	rm -rf dist target/release-dist $(E2E_DIST)

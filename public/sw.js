@@ -64,6 +64,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // The intake's API (yim serve, same origin) always goes to the network: a
+  // cached answer would tell the app something arrived, or was refused, when
+  // this request never reached the server.
+  if (url.pathname.startsWith(new URL(indexUrl()).pathname + 'api/')) return;
   if (request.mode === 'navigate' && isIndex(url)) {
     event.respondWith(openPage(event));
   } else if (isForms(url)) {

@@ -76,7 +76,16 @@ if ! node_modules_current; then
     fi
 fi
 
-# 6. A data-office key for this machine, so that `make serve` seals records
+# 6. An S3-compatible server for the intake's tests (crates/intake/tests),
+#    which start it on 127.0.0.1: moto's, from PyPI, with the web server
+#    extras it needs (a pure-Python install: no compiler, no cargo build).
+if ! command -v moto_server >/dev/null 2>&1 \
+    || ! python3 -c 'import moto, flask, flask_cors' >/dev/null 2>&1; then
+    say "installing moto's S3-compatible server"
+    python3 -m pip install --quiet 'moto[server]>=5.1'
+fi
+
+# 7. A data-office key for this machine, so that `make serve` seals records
 #    out of the box: the identity stays in .yim/ (ignored by git, readable by
 #    its owner only) and its public key is the test deployment's recipients
 #    file, which the build publishes into every form. A real deployment

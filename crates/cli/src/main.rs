@@ -9,6 +9,7 @@ mod args;
 mod decrypt;
 mod diff;
 mod import;
+mod intake;
 mod keygen;
 mod lint;
 mod publish;
@@ -51,16 +52,27 @@ impl std::fmt::Display for Fatal {
 }
 
 fn main() -> ExitCode {
+    // The intake's commands parse their own arguments (intake.rs).
+    let argv: Vec<_> = std::env::args_os().skip(1).collect();
+    if let Some(name @ ("serve" | "pull")) = argv.first().and_then(|a| a.to_str()) {
+        return match intake::run(name, argv[1..].to_vec()) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("yim: {}", printable(&e.to_string()));
+                ExitCode::from(2)
+            }
+        };
+    }
     let command = match args::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("yim: {e}\n\n{USAGE}");
+            eprintln!("yim: {e}\n\n{USAGE}{}", intake::USAGE);
             return ExitCode::from(2);
         }
     };
     let result = match command {
         Command::Help => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", intake::USAGE);
             Ok(true)
         }
         Command::Lint { paths } => lint::lint(&paths),

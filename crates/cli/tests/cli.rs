@@ -62,6 +62,16 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
             stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
             stderr:   help                              show this message
+            stderr:   serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
+            stderr:         [--app DIR] [--forms DIR] [--max-bundle-mib N]
+            stderr:                                     receive bundles over HTTP (POST /api/bundles) and keep them in
+            stderr:                                     a folder (./inbox) or a bucket; optionally serve the app too
+            stderr:   serve token new NAME [--pull] [--tokens FILE]
+            stderr:                                     make a token for a coordinator (or, with --pull, the data
+            stderr:                                     office), print it once and add its hash to FILE (tokens.txt)
+            stderr:   pull --from URL|DIR|s3://BUCKET/PREFIX -o INBOX [--token-file FILE]
+            stderr:                                     copy the bundles not yet pulled into INBOX (the pull token from
+            stderr:                                     FILE or YIM_PULL_TOKEN)
             stderr: 
         "#]],
     );

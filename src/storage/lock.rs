@@ -169,7 +169,7 @@ pub struct LockRecord {
     pub wrapped: ByteBuf,
     /// Minutes without a touch or a key press after which the app locks.
     pub idle_minutes: u32,
-    /// Wrong PINs typed since the last right one; each one past the third
+    /// Wrong PINs typed since the last right one; from the third on, each
     /// makes the next try wait longer ([`LockRecord::wait_ms`]).
     #[serde(default)]
     pub failures: u32,
@@ -229,9 +229,9 @@ impl LockRecord {
         })
     }
 
-    /// How long, from `now_ms`, the next try must wait: nothing for the
-    /// first three wrong PINs, then 5 s doubling with every further one, up
-    /// to 15 minutes.
+    /// How long, from `now_ms`, the next try must wait: nothing after one
+    /// or two wrong PINs, 5 s after the third, doubling with every further
+    /// one up to 15 minutes.
     pub fn wait_ms(&self, now_ms: u64) -> u64 {
         if self.failures < 3 {
             return 0;

@@ -24,6 +24,8 @@ mod schema;
 pub mod settings;
 
 #[cfg(test)]
+mod lock_tests;
+#[cfg(test)]
 mod tests;
 
 pub use db::{Counts, LockStatus, Storage, Written};

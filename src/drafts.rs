@@ -347,8 +347,11 @@ impl Keeper {
                 Ok(written) => {
                     if let Written::AsCopy { meta, because } = written {
                         self.moved_to(meta, because);
-                    } else if latest && !self.told_of_copy() {
-                        self.state.try_set(SaveState::Saved);
+                    } else {
+                        if latest && !self.told_of_copy() {
+                            self.state.try_set(SaveState::Saved);
+                        }
+                        self.name_in_address();
                     }
                     ask_persistence_once();
                     if let Some(then) = then {
@@ -375,6 +378,18 @@ impl Keeper {
                 }
             }
         });
+    }
+
+    /// With a PIN set, the address of a new draft's screen names the
+    /// response once it is stored, so that a reload (or unlocking after one)
+    /// reopens this draft rather than a blank form.
+    fn name_in_address(self) {
+        if !crate::lock::is_on() || !matches!(crate::app::current_route(), crate::app::Route::Form(_)) {
+            return;
+        }
+        if let Some(id) = self.inner.try_with_value(|inner| inner.response.meta.id.clone()) {
+            replace_url(&crate::app::Route::Response(id).to_hash());
+        }
     }
 
     /// Another tab changed the response, and this screen's answers were

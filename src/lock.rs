@@ -181,6 +181,12 @@ pub fn refused() {
     }
 }
 
+/// Whether a PIN is set and this tab is unlocked.
+pub fn is_on() -> bool {
+    GATE.with(|slot| *slot.borrow())
+        .is_some_and(|gate| gate.state.get_untracked() == Gate::Open)
+}
+
 /// Tells the other tabs that the lock changed.
 fn announce() {
     let _ = LocalStorage::set(ANNOUNCE_KEY, crate::storage::new_id());
@@ -280,6 +286,9 @@ pub fn PinScreen() -> impl IntoView {
                 Ok(deleted) => {
                     announce();
                     leptos::logging::log!("forgotten PIN: {deleted} records deleted");
+                    // The screen the app was locked on may show a draft that
+                    // is gone now: the app opens on the list of forms.
+                    crate::drafts::replace_url(&crate::app::Route::Home.to_hash());
                     gate.set(Gate::Off);
                 }
                 Err(failure) => {

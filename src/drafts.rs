@@ -384,10 +384,15 @@ impl Keeper {
     /// response once it is stored, so that a reload (or unlocking after one)
     /// reopens this draft rather than a blank form.
     fn name_in_address(self) {
-        if !crate::lock::is_on() || !matches!(crate::app::current_route(), crate::app::Route::Form(_)) {
+        if !crate::lock::is_on()
+            || !matches!(crate::app::current_route(), crate::app::Route::Form(_))
+        {
             return;
         }
-        if let Some(id) = self.inner.try_with_value(|inner| inner.response.meta.id.clone()) {
+        if let Some(id) = self
+            .inner
+            .try_with_value(|inner| inner.response.meta.id.clone())
+        {
             replace_url(&crate::app::Route::Response(id).to_hash());
         }
     }

@@ -380,7 +380,9 @@ pub fn Settings() -> impl IntoView {
     // Runs one PIN operation, then says how it went.
     let run = move |done: &'static str,
                     then: Gate,
-                    op: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StorageError>>>>| {
+                    op: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), StorageError>>>,
+    >| {
         busy.set(true);
         error.set(None);
         message.set(None);
@@ -393,7 +395,8 @@ pub fn Settings() -> impl IntoView {
                     announce();
                     message.try_set(Some(done));
                     if then == Gate::Open {
-                        gate.idle_minutes.try_set(DEFAULT_IDLE_MINUTES.max(gate.idle_minutes.get_untracked()));
+                        gate.idle_minutes
+                            .try_set(DEFAULT_IDLE_MINUTES.max(gate.idle_minutes.get_untracked()));
                     }
                     gate.set(then);
                     gate.recheck();
@@ -409,23 +412,41 @@ pub fn Settings() -> impl IntoView {
         ev.prevent_default();
         let Some(pin) = new_pin() else { return };
         let done = lang.get_untracked().text().pin_set_done;
-        run(done, Gate::Open, Box::pin(async move { Storage::app().set_pin(&pin).await }));
+        run(
+            done,
+            Gate::Open,
+            Box::pin(async move { Storage::app().set_pin(&pin).await }),
+        );
     };
     let change_pin = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(old) = current_pin(current) else { return };
+        let Some(old) = current_pin(current) else {
+            return;
+        };
         let Some(new) = new_pin() else { return };
         let done = lang.get_untracked().text().pin_changed;
-        run(done, Gate::Open, Box::pin(async move { Storage::app().change_pin(&old, &new).await }));
+        run(
+            done,
+            Gate::Open,
+            Box::pin(async move { Storage::app().change_pin(&old, &new).await }),
+        );
     };
     let remove_pin = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(old) = current_pin(removing) else { return };
+        let Some(old) = current_pin(removing) else {
+            return;
+        };
         let done = lang.get_untracked().text().pin_removed;
-        run(done, Gate::Off, Box::pin(async move { Storage::app().remove_pin(&old).await }));
+        run(
+            done,
+            Gate::Off,
+            Box::pin(async move { Storage::app().remove_pin(&old).await }),
+        );
     };
     let choose_idle = move |ev: leptos::ev::Event| {
-        let Ok(minutes) = event_target_value(&ev).parse::<u32>() else { return };
+        let Ok(minutes) = event_target_value(&ev).parse::<u32>() else {
+            return;
+        };
         spawn_local(async move {
             match Storage::app().set_idle_minutes(minutes).await {
                 Ok(()) => {

@@ -99,7 +99,10 @@ async fn with_a_pin_the_raw_records_hold_no_answer_and_the_key_opens_them() {
     storage.put(&before).await.expect("put in clear");
     assert!(raw_everything(&storage).await.contains(SECRET));
 
-    storage.set_pin_with(&pin("246810"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
     assert!(
         !raw_everything(&storage).await.contains(SECRET),
         "setting the PIN encrypts the draft that was stored in clear"
@@ -120,11 +123,11 @@ async fn with_a_pin_the_raw_records_hold_no_answer_and_the_key_opens_them() {
 
     // Locked: nothing is read or written.
     storage.lock();
+    assert_eq!(storage.get(&later.meta.id).await, Err(StorageError::Locked));
     assert_eq!(
-        storage.get(&later.meta.id).await,
+        storage.put(&secret_draft(3)).await,
         Err(StorageError::Locked)
     );
-    assert_eq!(storage.put(&secret_draft(3)).await, Err(StorageError::Locked));
     assert_eq!(
         storage.unlock(&pin("135790")).await,
         Err(StorageError::WrongPin { wait_ms: 0 })
@@ -140,7 +143,10 @@ async fn changing_the_pin_keeps_the_drafts_and_refuses_the_old_pin() {
     let storage = fresh("yim-test-pin-change").await;
     let draft = secret_draft(1);
     storage.put(&draft).await.expect("put");
-    storage.set_pin_with(&pin("111111"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("111111"), CHEAP)
+        .await
+        .expect("set");
     assert_eq!(
         storage.change_pin(&pin("999999"), &pin("222222")).await,
         Err(StorageError::WrongPin { wait_ms: 0 }),
@@ -151,7 +157,11 @@ async fn changing_the_pin_keeps_the_drafts_and_refuses_the_old_pin() {
         .await
         .expect("change");
     assert_eq!(
-        storage.lock_record().await.expect("read").map(|l| l.version),
+        storage
+            .lock_record()
+            .await
+            .expect("read")
+            .map(|l| l.version),
         Some(2)
     );
     storage.lock();
@@ -172,7 +182,10 @@ async fn removing_the_pin_stores_the_drafts_in_clear_again() {
     let storage = fresh("yim-test-pin-remove").await;
     let draft = secret_draft(1);
     storage.put(&draft).await.expect("put");
-    storage.set_pin_with(&pin("123456"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
     assert_eq!(
         storage.remove_pin(&pin("654321")).await,
         Err(StorageError::WrongPin { wait_ms: 0 })
@@ -208,7 +221,10 @@ async fn a_forgotten_pin_loses_the_drafts_only() {
         form_ids: vec!["child".to_string()],
     };
     storage.record_export(&export).await.expect("export");
-    storage.set_pin_with(&pin("123456"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
     storage.lock();
 
     assert_eq!(storage.forget_pin().await, Ok(1));
@@ -231,7 +247,10 @@ async fn a_forgotten_pin_loses_the_drafts_only() {
 #[wasm_bindgen_test]
 async fn wrong_pins_make_the_next_try_wait() {
     let storage = fresh("yim-test-pin-wait").await;
-    storage.set_pin_with(&pin("123456"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
     storage.lock();
     for _ in 0..2 {
         assert_eq!(
@@ -242,7 +261,10 @@ async fn wrong_pins_make_the_next_try_wait() {
     let Err(StorageError::WrongPin { wait_ms }) = storage.unlock(&pin("000000")).await else {
         panic!("expected a wrong PIN");
     };
-    assert!(wait_ms > 4_000, "after the third wrong PIN the next waits, got {wait_ms}");
+    assert!(
+        wait_ms > 4_000,
+        "after the third wrong PIN the next waits, got {wait_ms}"
+    );
     // Even the right PIN waits its turn; the count is in the database, so a
     // reload does not reset it.
     let reloaded = Storage::new(storage.name());
@@ -259,7 +281,10 @@ async fn another_tab_s_pin_change_never_corrupts_this_tab_s_drafts() {
     let name = "yim-test-pin-tabs";
     let first = fresh(name).await;
     let second = Storage::new(name);
-    first.set_pin_with(&pin("123456"), CHEAP).await.expect("set");
+    first
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
 
     // The second tab holds no key: its write is refused and kept, and goes
     // in once it is unlocked.
@@ -285,12 +310,18 @@ async fn another_tab_s_pin_change_never_corrupts_this_tab_s_drafts() {
     assert!(status.unlocked && status.stale, "the other tab notices");
     let more = secret_draft(2);
     second.put(&more).await.expect("same key");
-    assert_eq!(first.get(&more.meta.id).await.expect("get").answers, more.answers);
+    assert_eq!(
+        first.get(&more.meta.id).await.expect("get").answers,
+        more.answers
+    );
 
     // Removed and set again: a new data key, so the second tab's key must
     // not write, in clear or encrypted.
     first.remove_pin(&pin("654321")).await.expect("remove");
-    first.set_pin_with(&pin("111111"), CHEAP).await.expect("set again");
+    first
+        .set_pin_with(&pin("111111"), CHEAP)
+        .await
+        .expect("set again");
     assert_eq!(
         second.put(&secret_draft(3)).await,
         Err(StorageError::Locked)
@@ -313,7 +344,10 @@ async fn the_default_cost_unlocks_in_measured_time() {
         let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into())
             .expect("now")
             .into();
-        now.call0(&performance).expect("now()").as_f64().expect("a number")
+        now.call0(&performance)
+            .expect("now()")
+            .as_f64()
+            .expect("a number")
     };
     let start = now();
     storage.set_pin(&pin("123456")).await.expect("set");

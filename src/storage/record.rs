@@ -458,7 +458,6 @@ pub(crate) fn unlock_label(
 }
 
 impl Body {
-
     /// Joins the body back to its meta. A body that is missing (which only
     /// a write interrupted outside a transaction could cause) or unreadable
     /// is an error rather than an empty response, so that a volunteer never

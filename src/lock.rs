@@ -394,10 +394,6 @@ pub fn Settings() -> impl IntoView {
                     clear();
                     announce();
                     message.try_set(Some(done));
-                    if then == Gate::Open {
-                        gate.idle_minutes
-                            .try_set(DEFAULT_IDLE_MINUTES.max(gate.idle_minutes.get_untracked()));
-                    }
                     gate.set(then);
                     gate.recheck();
                 }

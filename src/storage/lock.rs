@@ -24,8 +24,8 @@ use super::StorageError;
 pub const LOCK_KEY: &str = "lock";
 
 /// The fewest digits a PIN may have. Six digits give a million PINs; with
-/// the Argon2 cost below, trying them all takes a single phone-class core
-/// months and a desktop core weeks (docs/security.md).
+/// the Argon2 cost below, trying them all offline takes about 20 hours of
+/// one desktop core (docs/security.md), against minutes for four digits.
 pub const MIN_PIN_DIGITS: usize = 6;
 
 /// The most digits a PIN may have: a bound on what is hashed.
@@ -44,11 +44,12 @@ const NONCE_LEN: usize = 12;
 /// so that a wrapped key can never be taken for an encrypted answer.
 const WRAP_CONTEXT: &[u8] = b"yim lock: data key";
 
-/// How costly Argon2id is for each try of a PIN. The defaults are
-/// RFC 9106's second recommended option scaled to a cheap phone: 19 MiB and
-/// two passes (OWASP's minimum for Argon2id), which the browser benchmark
-/// in docs/security.md measured at well under a second with the CPU slowed
-/// four times.
+/// How costly Argon2id is for each try of a PIN. The defaults, 19 MiB and
+/// two passes, are OWASP's recommended minimum for Argon2id, chosen for a
+/// cheap phone: wasm memory never shrinks once grown, so more memory would
+/// stay taken for the whole visit, and unlocking already takes about a
+/// second with the CPU slowed four times (`tests/e2e/pin.test.js` prints
+/// it; docs/security.md has the figures and the offline cost they imply).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cost {
     /// Memory, in KiB.

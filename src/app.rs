@@ -9,6 +9,7 @@ use crate::drafts::{ResumeScreen, Saved};
 use crate::form::FormScreen;
 use crate::home::Home;
 use crate::i18n::{initial_language, remember_language, Lang};
+use crate::lock::{Gate, LockGate, PinScreen, Settings};
 use crate::studio::Studio;
 
 /// Which screen is showing. Screens live in the URL fragment (`#/form/ID`)
@@ -27,6 +28,8 @@ pub enum Route {
     Studio,
     /// The coordinator's export page.
     Export,
+    /// The device's settings: the PIN lock.
+    Settings,
 }
 
 impl Route {
@@ -40,6 +43,7 @@ impl Route {
             }
             _ if path == "studio" => Route::Studio,
             _ if path == "export" => Route::Export,
+            _ if path == "settings" => Route::Settings,
             _ => Route::Home,
         }
     }
@@ -55,6 +59,7 @@ impl Route {
             ),
             Route::Studio => "#/studio".to_string(),
             Route::Export => "#/export".to_string(),
+            Route::Settings => "#/settings".to_string(),
         }
     }
 }
@@ -65,7 +70,8 @@ fn decode_component(text: &str) -> String {
         .unwrap_or_else(|_| text.to_string())
 }
 
-fn current_route() -> Route {
+/// The route the address bar names now.
+pub(crate) fn current_route() -> Route {
     Route::from_hash(&window().location().hash().unwrap_or_default())
 }
 
@@ -79,6 +85,7 @@ pub fn App(
     provide_context(lang);
     provide_context(catalog);
     provide_context(Saved::new());
+    let gate = LockGate::provide();
 
     // The page's own language follows the chosen one, so that screen readers
     // and fonts pick the right pronunciation and shaping.
@@ -97,19 +104,46 @@ pub fn App(
     });
     on_cleanup(move || listener.remove());
 
+    // Screens show only while the app is not locked; locking removes them
+    // from the page, answers and all. Setting or removing a PIN leaves the
+    // screen where it is.
+    let locked = Memo::new(move |_| gate.state.get());
+    let showing = Memo::new(move |_| matches!(locked.get(), Gate::Off | Gate::Open));
+    // Locking may have put the stored response in the address (a new draft
+    // is reopened by its id), so the route is read again on unlocking.
+    Effect::new(move |_| {
+        if showing.get() {
+            let now = current_route();
+            if route.get_untracked() != now {
+                route.set(now);
+            }
+        }
+    });
+
     view! {
         <header class="bar">
             <a class="brand" href="#/">{move || lang.get().text().app_name}</a>
+            <Show when=move || showing.get()>
+                <a class="settings-link" href="#/settings">{move || lang.get().text().settings}</a>
+            </Show>
             <LanguageSwitch/>
         </header>
         <main data-ready="">
-            {move || match route.get() {
-                Route::Home => view! { <Home/> }.into_any(),
-                Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
-                Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
-                Route::Studio => view! { <Studio/> }.into_any(),
-                Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),
+            {move || match locked.get() {
+                Gate::Checking => None,
+                Gate::Locked => Some(view! { <PinScreen/> }.into_any()),
+                Gate::Off | Gate::Open => None,
             }}
+            <Show when=move || showing.get()>
+                {move || match route.get() {
+                    Route::Home => view! { <Home/> }.into_any(),
+                    Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+                    Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
+                    Route::Studio => view! { <Studio/> }.into_any(),
+                    Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),
+                    Route::Settings => view! { <Settings/> }.into_any(),
+                }}
+            </Show>
         </main>
     }
 }

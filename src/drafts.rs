@@ -135,6 +135,9 @@ struct Inner {
 }
 
 thread_local! {
+    /// The keeper of the form screen that is open, for the lock to flush
+    /// before it drops the key.
+    static OPEN: std::cell::Cell<Option<Keeper>> = const { std::cell::Cell::new(None) };
     /// Whether persistence was asked for in this visit.
     static ASKED_PERSISTENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -197,10 +200,16 @@ impl Keeper {
             }
         });
         let pagehide = window_event_listener(leptos::ev::pagehide, move |_| keeper.save_now(false));
+        OPEN.with(|open| open.set(Some(keeper)));
         on_cleanup(move || {
             hidden.remove();
             pagehide.remove();
             keeper.save_now(false);
+            OPEN.with(|open| {
+                if open.get().is_some_and(|kept| kept.state == keeper.state) {
+                    open.set(None);
+                }
+            });
         });
         if !closed {
             keeper.prepare_source_when_idle();
@@ -338,8 +347,11 @@ impl Keeper {
                 Ok(written) => {
                     if let Written::AsCopy { meta, because } = written {
                         self.moved_to(meta, because);
-                    } else if latest && !self.told_of_copy() {
-                        self.state.try_set(SaveState::Saved);
+                    } else {
+                        if latest && !self.told_of_copy() {
+                            self.state.try_set(SaveState::Saved);
+                        }
+                        self.name_in_address();
                     }
                     ask_persistence_once();
                     if let Some(then) = then {
@@ -347,6 +359,11 @@ impl Keeper {
                     }
                 }
                 Err(error) => {
+                    // The tab holds no key for the PIN set: storage keeps
+                    // this write for the unlock, and the app locks.
+                    if error == StorageError::Locked {
+                        crate::lock::refused();
+                    }
                     self.inner.try_update_value(|inner| {
                         inner.sent = None;
                         // The copy's id was taken by a tab that changed the
@@ -361,6 +378,23 @@ impl Keeper {
                 }
             }
         });
+    }
+
+    /// With a PIN set, the address of a new draft's screen names the
+    /// response once it is stored, so that a reload (or unlocking after one)
+    /// reopens this draft rather than a blank form.
+    fn name_in_address(self) {
+        if !crate::lock::is_on()
+            || !matches!(crate::app::current_route(), crate::app::Route::Form(_))
+        {
+            return;
+        }
+        if let Some(id) = self
+            .inner
+            .try_with_value(|inner| inner.response.meta.id.clone())
+        {
+            replace_url(&crate::app::Route::Response(id).to_hash());
+        }
     }
 
     /// Another tab changed the response, and this screen's answers were
@@ -475,6 +509,18 @@ fn label(fs: FormSession) -> Option<String> {
     })
 }
 
+/// Writes what the open form screen shows, if it differs from what was last
+/// written, and gives the id of its response once it is stored: the lock
+/// calls this before it drops the key, so the write takes the key with it.
+pub fn flush_open() -> Option<String> {
+    let keeper = OPEN.with(std::cell::Cell::get)?;
+    keeper.save_now(false);
+    keeper
+        .inner
+        .try_with_value(|inner| inner.stored.then(|| inner.response.meta.id.clone()))
+        .flatten()
+}
+
 /// Asks the browser once per visit to keep the app's data, after the first
 /// successful write: only then is there something worth keeping.
 fn ask_persistence_once() {
@@ -490,7 +536,7 @@ fn ask_persistence_once() {
 /// reload opens the response the screen now writes to. It fires no
 /// `hashchange`: the screen stays as it is. (`History` is reached through
 /// `Reflect` so that web-sys needs no further feature for one call.)
-fn replace_url(hash: &str) {
+pub(crate) fn replace_url(hash: &str) {
     use wasm_bindgen::{JsCast, JsValue};
     let history = js_sys::Reflect::get(&window(), &JsValue::from_str("history"));
     let Ok(history) = history else {

@@ -13,6 +13,7 @@ use crate::engine_bridge::{
     self, ChoiceView, FormSession, Forward, InstanceView, NodeView, Page, Problem, Turn,
 };
 use crate::i18n::Lang;
+use crate::storage::StorageError;
 use crate::thai_date::display_date;
 
 /// Choice lists longer than this become a dropdown with a search box rather
@@ -614,6 +615,18 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     <p class="save-error" role="alert">{error.user_message(lang.get().code())}</p>
                 })}
                 {move || match keeper.state.get() {
+                    // After a conflict this screen's answers are already
+                    // kept as a copy, so trying the same write again would
+                    // do nothing: the action opens the other tab's version,
+                    // and both stay in the drafts list.
+                    SaveState::Failed(conflict @ StorageError::Conflict { .. }) => Some(view! {
+                        <div class="save-error" role="alert">
+                            <p>{conflict.user_message(lang.get().code())}</p>
+                            <a class="btn" data-action="open-other-version" href=other_version(&conflict)>
+                                {lang.get().text().open_other_version}
+                            </a>
+                        </div>
+                    }.into_any()),
                     SaveState::Failed(error) => Some(view! {
                         <div class="save-error" role="alert">
                             <p>{error.user_message(lang.get().code())}</p>
@@ -621,7 +634,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                                 {lang.get().text().try_again}
                             </button>
                         </div>
-                    }),
+                    }.into_any()),
                     _ => None,
                 }}
             </div>
@@ -1489,5 +1502,14 @@ fn language_name(code: &str) -> &str {
         "ms" => "Bahasa Melayu",
         "my" => "မြန်မာ (Burmese)",
         other => other,
+    }
+}
+
+/// Where the other tab's version of a draft opens, after a conflict kept
+/// this screen's answers as a copy: the response the conflict names.
+fn other_version(conflict: &StorageError) -> String {
+    match conflict {
+        StorageError::Conflict { id, .. } => crate::app::Route::Response(id.clone()).to_hash(),
+        _ => crate::app::Route::Home.to_hash(),
     }
 }

@@ -20,6 +20,7 @@ mod form;
 mod geo;
 mod home;
 mod i18n;
+mod lock;
 mod published;
 mod seal;
 pub mod storage;

@@ -16,7 +16,8 @@ use indexed_db_futures::{KeyRange, SerialiseToJs};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-use super::record::{Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
+use super::lock::{Cost, DataKey, LockRecord, Pin, LOCK_KEY};
+use super::record::{unlock_label, Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
 use super::schema::{self, indexes, stores};
 use super::StorageError;
 
@@ -38,6 +39,79 @@ struct Inner {
     state: RefCell<State>,
     /// The open connection's event handlers, kept alive with it.
     watched: RefCell<Option<Watched>>,
+    /// The data key, while this tab is unlocked; `None` when no PIN is set
+    /// or the tab is locked.
+    key: RefCell<Option<Rc<Held>>>,
+    /// Autosaves refused because the tab held no key (it locked while they
+    /// were on their way, or another tab changed the PIN), with the id of
+    /// their copy: they are written as soon as the tab is unlocked, so that
+    /// nothing typed is lost to the lock.
+    parked: RefCell<Vec<(Response, String)>>,
+}
+
+/// The data key a tab holds, with the lock it was unwrapped from.
+struct Held {
+    key: DataKey,
+    key_id: String,
+    version: u64,
+}
+
+/// What a tab may do about a PIN lock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockStatus {
+    /// The stored lock, if a PIN is set.
+    pub version: Option<u64>,
+    /// The idle time, in minutes, when a PIN is set.
+    pub idle_minutes: u32,
+    /// Whether this tab holds the data key of the stored lock.
+    pub unlocked: bool,
+    /// Whether this tab holds the key, but of an older version of the lock
+    /// (the PIN was changed in another tab).
+    pub stale: bool,
+}
+
+/// The key a write in this transaction uses, given the stored lock: none
+/// when no PIN is set, the held key when it belongs to the stored lock, and
+/// a refusal otherwise, so that no tab writes with a key that no longer
+/// opens, nor in clear while a PIN is set.
+fn key_for_write<'a>(
+    held: &'a Option<Rc<Held>>,
+    lock: Option<&LockRecord>,
+) -> Result<Option<&'a DataKey>, StorageError> {
+    match (lock, held) {
+        (None, _) => Ok(None),
+        (Some(lock), Some(held)) if held.key_id == lock.key_id => Ok(Some(&held.key)),
+        (Some(_), _) => Err(StorageError::Locked),
+    }
+}
+
+/// The meta and body to store for `meta` and `body`: encrypted with `key`
+/// when a PIN is set.
+fn encode(
+    meta: ResponseMeta,
+    body: Body,
+    key: Option<&DataKey>,
+) -> Result<(ResponseMeta, Body), StorageError> {
+    match key {
+        Some(key) => body.lock(meta, key),
+        None => Ok((meta, body)),
+    }
+}
+
+/// A stored meta and body joined back into a response, decrypted with
+/// `key` when they were encrypted.
+fn join(
+    body: Option<Body>,
+    meta: ResponseMeta,
+    key: Option<&DataKey>,
+) -> Result<Response, StorageError> {
+    match body {
+        Some(body) => {
+            let (meta, body) = body.unlock(meta, key)?;
+            Body::into_response(Some(body), meta)
+        }
+        None => Body::into_response(None, meta),
+    }
 }
 
 enum State {
@@ -209,6 +283,8 @@ impl Storage {
                 version,
                 state: RefCell::new(State::Closed),
                 watched: RefCell::new(None),
+                key: RefCell::new(None),
+                parked: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -310,18 +386,17 @@ impl Storage {
     /// Does the work of [`Storage::put_many`] and gives back the metadata
     /// as stored, with its new revisions.
     async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
-        // The answers are serialised once, outside the retry, and shared by
-        // both attempts; the metadata waits for the stored revision.
-        let records = responses
-            .iter()
-            .map(|response| idb(Body::of(response).serialise_to_js()))
-            .collect::<Result<Vec<_>, StorageError>>()?;
+        // The key is taken once, before the transaction: a lock that comes
+        // while this write is on its way does not stop it half-way.
+        let held = self.held();
         self.run(|db| {
-            let records = &records;
+            let held = &held;
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let lock = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 // Every read goes out before the first is awaited, so the
                 // checks cost one round trip, not one per response.
                 let stored = responses
@@ -332,6 +407,10 @@ impl Storage {
                             .serde())
                     })
                     .collect::<Result<Vec<_>, _>>()?;
+                // The lock is read in the transaction that writes, so a PIN
+                // set or removed in another tab is seen here.
+                let lock = idb(lock.await)?;
+                let key = key_for_write(held, lock.as_ref())?;
                 let mut written = Vec::with_capacity(responses.len());
                 for (stored, response) in stored.into_iter().zip(responses) {
                     let stored = idb(stored.await)?;
@@ -340,11 +419,12 @@ impl Storage {
                 // The checks and the writes are in one transaction, and
                 // IndexedDB runs one read-write transaction on a store at a
                 // time, so no other tab can write between them.
-                for (meta, body) in written.iter().zip(records) {
+                for (meta, response) in written.iter().zip(responses) {
+                    let (meta, body) = encode(meta.clone(), Body::of(response), key)?;
                     // A failed write fails the transaction, which `commit`
                     // reports; its own future need not be awaited.
-                    let _meta = idb(metas.put(meta).serde())?;
-                    let _body = idb(bodies.put(body.clone()).primitive())?;
+                    let _meta = idb(metas.put(&meta).serde())?;
+                    let _body = idb(bodies.put(&body).serde())?;
                 }
                 commit(tx).await?;
                 Ok(written)
@@ -364,9 +444,19 @@ impl Storage {
     /// `copy_id` stays the same for every write of one screen until it is
     /// used, so that writes that were on their way when the conflict came
     /// update one copy rather than making one each.
+    ///
+    /// A write refused because this tab holds no key for the PIN set
+    /// ([`StorageError::Locked`]) is kept in memory and written when the tab
+    /// is unlocked ([`Storage::unlock`]).
     pub async fn save(&self, response: &Response, copy_id: &str) -> Result<Written, StorageError> {
         let because = match self.put(response).await {
             Ok(()) => return Ok(Written::InPlace),
+            Err(StorageError::Locked) => {
+                let mut parked = self.inner.parked.borrow_mut();
+                parked.retain(|(kept, _)| kept.meta.id != response.meta.id);
+                parked.push((response.clone(), copy_id.to_string()));
+                return Err(StorageError::Locked);
+            }
             Err(conflict @ StorageError::Conflict { .. })
                 if response.meta.status == Status::Draft =>
             {
@@ -392,6 +482,8 @@ impl Storage {
 
     /// The response with this id, answers included.
     pub async fn get(&self, id: &str) -> Result<Response, StorageError> {
+        let held = self.held();
+        let held = &held;
         self.run(|db| async move {
             let tx = idb(db.transaction([stores::RESPONSES, stores::ANSWERS]).build())?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
@@ -400,7 +492,7 @@ impl Storage {
             let body = idb(bodies.get::<Body, _, _>(id).serde())?;
             let (meta, body) = (idb(meta.await)?, idb(body.await)?);
             let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
-            Body::into_response(body, meta)
+            join(body, meta, held.as_ref().map(|held| &held.key))
         })
         .await
     }
@@ -409,6 +501,8 @@ impl Storage {
     /// read in one transaction. Export reads a few hundred at a time this
     /// way: one transaction per response costs more than the reading.
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Response>, StorageError> {
+        let held = self.held();
+        let held = &held;
         self.run(|db| async move {
             let tx = idb(db.transaction([stores::RESPONSES, stores::ANSWERS]).build())?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
@@ -426,7 +520,7 @@ impl Storage {
             for ((meta, body), id) in requests.into_iter().zip(ids) {
                 let (meta, body) = (idb(meta.await)?, idb(body.await)?);
                 let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.clone() })?;
-                responses.push(Body::into_response(body, meta)?);
+                responses.push(join(body, meta, held.as_ref().map(|held| &held.key))?);
             }
             Ok(responses)
         })
@@ -443,19 +537,23 @@ impl Storage {
         id: &str,
         change: impl Fn(&mut Response),
     ) -> Result<Response, StorageError> {
+        let held = self.held();
         self.run(|db| {
-            let change = &change;
+            let (change, held) = (&change, &held);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let lock = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 let meta = idb(metas.get::<ResponseMeta, _, _>(id).serde())?;
                 let body = idb(bodies.get::<Body, _, _>(id).serde())?;
-                let (meta, body) = (idb(meta.await)?, idb(body.await)?);
+                let (lock, meta, body) = (idb(lock.await)?, idb(meta.await)?, idb(body.await)?);
+                let key = key_for_write(held, lock.as_ref())?;
                 let meta = meta.ok_or_else(|| StorageError::NotFound { id: id.to_string() })?;
                 let before = meta.status;
                 let revision = meta.revision;
-                let mut response = Body::into_response(body, meta)?;
+                let mut response = join(body, meta, key)?;
                 let was_sealed = response.sealed.is_some();
                 change(&mut response);
                 // The id is the key: an edit that changed it would write a
@@ -480,8 +578,9 @@ impl Storage {
                 response.meta.revision = revision + 1;
                 response.meta.writer = None;
                 response.meta.mark_copy();
-                let _meta = idb(metas.put(&response.meta).serde())?;
-                let _body = idb(bodies.put(&Body::of(&response)).serde())?;
+                let (meta, body) = encode(response.meta.clone(), Body::of(&response), key)?;
+                let _meta = idb(metas.put(&meta).serde())?;
+                let _body = idb(bodies.put(&body).serde())?;
                 commit(tx).await?;
                 Ok(response)
             }
@@ -531,23 +630,35 @@ impl Storage {
             })
             .await?;
         list.reverse();
-        Ok(list)
+        self.unlock_labels(list)
     }
 
     /// Every response in one status, of every form, oldest update first;
     /// export reads the finalized ones this way.
     pub async fn list_status(&self, status: Status) -> Result<Vec<ResponseMeta>, StorageError> {
-        self.run(|db| async move {
-            let tx = idb(db.transaction(stores::RESPONSES).build())?;
-            let metas = idb(tx.object_store(stores::RESPONSES))?;
-            let index = idb(metas.index(indexes::STATUS))?;
-            let request = idb(index
-                .get_all::<ResponseMeta>()
-                .with_query(status_range(status))
-                .serde())?;
-            idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
-        })
-        .await
+        let list = self
+            .run(|db| async move {
+                let tx = idb(db.transaction(stores::RESPONSES).build())?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let index = idb(metas.index(indexes::STATUS))?;
+                let request = idb(index
+                    .get_all::<ResponseMeta>()
+                    .with_query(status_range(status))
+                    .serde())?;
+                idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
+            })
+            .await?;
+        self.unlock_labels(list)
+    }
+
+    /// The labels of `list` decrypted with the held key; without one they
+    /// stay hidden.
+    fn unlock_labels(&self, list: Vec<ResponseMeta>) -> Result<Vec<ResponseMeta>, StorageError> {
+        let held = self.held();
+        let key = held.as_ref().map(|held| &held.key);
+        list.into_iter()
+            .map(|meta| unlock_label(meta, key))
+            .collect()
     }
 
     /// How many responses of one form are in one status, counted by the
@@ -688,6 +799,320 @@ impl Storage {
                 .collect::<Result<Vec<_>, _>>())
         })
         .await
+    }
+}
+
+/// The PIN lock (see `lock`). Every change of the lock and of the records
+/// it covers happens in one transaction, so a crash or a closed tab leaves
+/// either the old state or the new one, never drafts that no key opens.
+impl Storage {
+    fn held(&self) -> Option<Rc<Held>> {
+        self.inner.key.borrow().clone()
+    }
+
+    fn hold(&self, key: DataKey, lock: &LockRecord) {
+        *self.inner.key.borrow_mut() = Some(Rc::new(Held {
+            key,
+            key_id: lock.key_id.clone(),
+            version: lock.version,
+        }));
+    }
+
+    /// The stored lock, if a PIN is set.
+    pub async fn lock_record(&self) -> Result<Option<LockRecord>, StorageError> {
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::SETTINGS).build())?;
+            let settings = idb(tx.object_store(stores::SETTINGS))?;
+            idb(idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?.await)
+        })
+        .await
+    }
+
+    /// Whether a PIN is set, and whether this tab holds its key.
+    pub async fn lock_status(&self) -> Result<LockStatus, StorageError> {
+        let lock = self.lock_record().await?;
+        let held = self.held();
+        Ok(match (lock, held) {
+            (None, _) => LockStatus {
+                version: None,
+                idle_minutes: 0,
+                unlocked: true,
+                stale: false,
+            },
+            (Some(lock), held) => {
+                let same_key = held.as_ref().is_some_and(|h| h.key_id == lock.key_id);
+                LockStatus {
+                    version: Some(lock.version),
+                    idle_minutes: lock.idle_minutes,
+                    unlocked: same_key,
+                    stale: same_key && held.is_some_and(|h| h.version != lock.version),
+                }
+            }
+        })
+    }
+
+    /// Drops the data key from this tab. Reads of locked records and every
+    /// write fail with [`StorageError::Locked`] until [`Storage::unlock`].
+    pub fn lock(&self) {
+        self.inner.key.borrow_mut().take();
+    }
+
+    /// Whether this tab holds a data key.
+    pub fn holds_key(&self) -> bool {
+        self.inner.key.borrow().is_some()
+    }
+
+    /// Sets a PIN with the default Argon2 cost (see [`Storage::set_pin_with`]).
+    pub async fn set_pin(&self, pin: &Pin) -> Result<(), StorageError> {
+        self.set_pin_with(pin, Cost::DEFAULT).await
+    }
+
+    /// Sets a PIN: makes a data key, wraps it for `pin`, and encrypts every
+    /// record held in clear, in the transaction that stores the lock. The
+    /// tab stays unlocked. Refused with [`StorageError::PinState`] when a
+    /// PIN is set already.
+    pub async fn set_pin_with(&self, pin: &Pin, cost: Cost) -> Result<(), StorageError> {
+        let key = DataKey::random()?;
+        // Argon2 runs before the transaction: a transaction left waiting for
+        // a second would be committed by the browser under it.
+        let lock = LockRecord::new(pin, &key, cost)?;
+        self.run(|db| {
+            let (lock, key) = (&lock, &key);
+            async move {
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
+                let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
+                let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                if idb(stored.await)?.is_some() {
+                    return Err(StorageError::PinState { set: true });
+                }
+                let all_metas = idb(idb(all_metas.await)?.collect::<Result<Vec<_>, _>>())?;
+                let mut all_bodies: std::collections::HashMap<String, Body> =
+                    idb(idb(all_bodies.await)?.collect::<Result<Vec<_>, _>>())?
+                        .into_iter()
+                        .map(|body| (body.id.clone(), body))
+                        .collect();
+                for meta in all_metas {
+                    let Some(body) = all_bodies.remove(&meta.id) else {
+                        continue;
+                    };
+                    let (meta, body) = body.lock(meta, key)?;
+                    let _meta = idb(metas.put(&meta).serde())?;
+                    let _body = idb(bodies.put(&body).serde())?;
+                }
+                let _lock = idb(settings.put(lock).serde())?;
+                commit(tx).await
+            }
+        })
+        .await?;
+        self.hold(key, &lock);
+        Ok(())
+    }
+
+    /// The data key of the stored lock for `pin`. A wrong PIN is counted
+    /// in the lock, so that the wait before the next try grows even across
+    /// reloads.
+    async fn key_for_pin(&self, pin: &Pin) -> Result<(DataKey, LockRecord), StorageError> {
+        let lock = self
+            .lock_record()
+            .await?
+            .ok_or(StorageError::PinState { set: false })?;
+        let wait_ms = lock.wait_ms(super::now_ms());
+        if wait_ms > 0 {
+            return Err(StorageError::WrongPin { wait_ms });
+        }
+        if let Some(key) = lock.unwrap_key(pin)? {
+            if lock.failures > 0 {
+                self.change_lock(&lock.key_id, |lock| {
+                    lock.failures = 0;
+                    lock.failed_ms = 0;
+                })
+                .await?;
+            }
+            return Ok((key, lock));
+        }
+        let now = super::now_ms();
+        let counted = self
+            .change_lock(&lock.key_id, |lock| {
+                lock.failures = lock.failures.saturating_add(1);
+                lock.failed_ms = now;
+            })
+            .await?;
+        Err(StorageError::WrongPin {
+            wait_ms: counted.wait_ms(now),
+        })
+    }
+
+    /// Changes the stored lock with `change` in one transaction, provided
+    /// it still wraps the data key `key_id`.
+    async fn change_lock(
+        &self,
+        key_id: &str,
+        change: impl Fn(&mut LockRecord),
+    ) -> Result<LockRecord, StorageError> {
+        self.run(|db| {
+            let change = &change;
+            async move {
+                let tx = writing(&db, stores::SETTINGS)?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let stored = idb(idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?.await)?;
+                let mut lock = match stored {
+                    Some(lock) if lock.key_id == key_id => lock,
+                    Some(_) => return Err(StorageError::Locked),
+                    None => return Err(StorageError::PinState { set: false }),
+                };
+                change(&mut lock);
+                let _put = idb(settings.put(&lock).serde())?;
+                commit(tx).await?;
+                Ok(lock)
+            }
+        })
+        .await
+    }
+
+    /// Unlocks this tab with `pin`, then writes the autosaves that were
+    /// refused while it was locked.
+    pub async fn unlock(&self, pin: &Pin) -> Result<(), StorageError> {
+        let (key, lock) = self.key_for_pin(pin).await?;
+        self.hold(key, &lock);
+        self.write_parked().await;
+        Ok(())
+    }
+
+    /// Writes the autosaves kept while the tab was locked. One that still
+    /// fails stays kept for the next unlock; a conflict is kept as a copy
+    /// by `save` itself.
+    async fn write_parked(&self) {
+        let parked = std::mem::take(&mut *self.inner.parked.borrow_mut());
+        for (response, copy_id) in parked {
+            if let Err(error) = self.save(&response, &copy_id).await {
+                leptos::logging::warn!("a draft kept while locked was not written: {error}");
+                if error != StorageError::Locked {
+                    self.inner.parked.borrow_mut().push((response, copy_id));
+                }
+            }
+        }
+    }
+
+    /// How many writes wait for the tab to be unlocked.
+    pub fn parked(&self) -> usize {
+        self.inner.parked.borrow().len()
+    }
+
+    /// Replaces the PIN: the same data key, wrapped for `new` with a new
+    /// salt, and the lock's version goes up so that other tabs ask for the
+    /// PIN again. No record changes.
+    pub async fn change_pin(&self, old: &Pin, new: &Pin) -> Result<(), StorageError> {
+        let (key, lock) = self.key_for_pin(old).await?;
+        let next = lock.rewrapped(new, &key)?;
+        let stored = self
+            .change_lock(&lock.key_id, |stored| {
+                stored.version = stored.version.max(lock.version) + 1;
+                stored.salt = next.salt.clone();
+                stored.cost = next.cost;
+                stored.wrapped = next.wrapped.clone();
+                stored.failures = 0;
+                stored.failed_ms = 0;
+            })
+            .await?;
+        self.hold(key, &stored);
+        Ok(())
+    }
+
+    /// Sets how many idle minutes lock the app.
+    pub async fn set_idle_minutes(&self, minutes: u32) -> Result<(), StorageError> {
+        let held = self.held().ok_or(StorageError::Locked)?;
+        self.change_lock(&held.key_id, |lock| lock.idle_minutes = minutes)
+            .await
+            .map(drop)
+    }
+
+    /// Removes the PIN: every encrypted record is decrypted and the lock is
+    /// deleted in one transaction.
+    pub async fn remove_pin(&self, pin: &Pin) -> Result<(), StorageError> {
+        let (key, lock) = self.key_for_pin(pin).await?;
+        self.run(|db| {
+            let (key, lock) = (&key, &lock);
+            async move {
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
+                let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
+                let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                match idb(stored.await)? {
+                    Some(stored) if stored.key_id == lock.key_id => {}
+                    Some(_) => return Err(StorageError::Locked),
+                    None => return Err(StorageError::PinState { set: false }),
+                }
+                let all_metas = idb(idb(all_metas.await)?.collect::<Result<Vec<_>, _>>())?;
+                let mut all_bodies: std::collections::HashMap<String, Body> =
+                    idb(idb(all_bodies.await)?.collect::<Result<Vec<_>, _>>())?
+                        .into_iter()
+                        .map(|body| (body.id.clone(), body))
+                        .collect();
+                for meta in all_metas {
+                    let (meta, body) = match all_bodies.remove(&meta.id) {
+                        Some(body) => body.unlock(meta, Some(key))?,
+                        None => {
+                            let meta = unlock_label(meta, Some(key))?;
+                            let _meta = idb(metas.put(&meta).serde())?;
+                            continue;
+                        }
+                    };
+                    let _meta = idb(metas.put(&meta).serde())?;
+                    let _body = idb(bodies.put(&body).serde())?;
+                }
+                let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
+                commit(tx).await
+            }
+        })
+        .await?;
+        self.lock();
+        Ok(())
+    }
+
+    /// For a forgotten PIN: deletes every record that only the PIN could
+    /// open (drafts, and a finalized record not sealed yet) and the lock,
+    /// in one transaction. Sealed responses, exported ones and the export
+    /// log stay. Gives how many records were deleted.
+    pub async fn forget_pin(&self) -> Result<u32, StorageError> {
+        let deleted = self
+            .run(|db| async move {
+                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let metas = idb(tx.object_store(stores::RESPONSES))?;
+                let bodies = idb(tx.object_store(stores::ANSWERS))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
+                let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let locked: std::collections::HashSet<String> =
+                    idb(idb(all_bodies.await)?.collect::<Result<Vec<_>, _>>())?
+                        .into_iter()
+                        .filter(Body::is_locked)
+                        .map(|body| body.id)
+                        .collect();
+                let mut deleted = 0;
+                for mut meta in idb(idb(all_metas.await)?.collect::<Result<Vec<_>, _>>())? {
+                    if locked.contains(&meta.id) {
+                        let _meta = idb(metas.delete(meta.id.as_str()).primitive())?;
+                        let _body = idb(bodies.delete(meta.id.as_str()).primitive())?;
+                        deleted += 1;
+                    } else if meta.sealed_label.take().is_some() {
+                        let _meta = idb(metas.put(&meta).serde())?;
+                    }
+                }
+                let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
+                commit(tx).await?;
+                Ok(deleted)
+            })
+            .await?;
+        self.lock();
+        self.inner.parked.borrow_mut().clear();
+        Ok(deleted)
     }
 }
 

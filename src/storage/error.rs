@@ -68,6 +68,22 @@ pub enum StorageError {
         /// The next free number.
         next: u64,
     },
+    /// The drafts on this phone are locked with a PIN and this tab holds no
+    /// key for them (it is locked, or the PIN was set, removed or changed in
+    /// another tab). Nothing was read or written; the app asks for the PIN.
+    Locked,
+    /// The PIN typed is not the one that was set. `wait_ms` is how long the
+    /// next try must wait after several wrong ones.
+    WrongPin {
+        /// Milliseconds before the next try is taken.
+        wait_ms: u64,
+    },
+    /// A PIN operation that needs a PIN found none set, or setting one found
+    /// one set already (in another tab, say).
+    PinState {
+        /// Whether a PIN is set now.
+        set: bool,
+    },
     /// A stored record could not be read back into a response.
     Unreadable {
         /// What did not fit.
@@ -134,6 +150,32 @@ impl StorageError {
             }
             (StorageError::SequenceTaken { .. }, false) => {
                 "Another tab exported at the same moment. Nothing was marked as exported; please export again."
+            }
+            (StorageError::Locked, true) => {
+                "แอปล็อกอยู่ กรุณาใส่รหัส PIN คำตอบที่พิมพ์ไว้จะถูกบันทึกเมื่อปลดล็อก"
+            }
+            (StorageError::Locked, false) => {
+                "The app is locked. Enter your PIN; what you typed is saved once it is unlocked."
+            }
+            (StorageError::WrongPin { wait_ms: 0 }, true) => "รหัส PIN ไม่ถูกต้อง กรุณาลองอีกครั้ง",
+            (StorageError::WrongPin { wait_ms: 0 }, false) => "That PIN is not right. Please try again.",
+            (StorageError::WrongPin { .. }, true) => {
+                "รหัส PIN ไม่ถูกต้องหลายครั้ง กรุณารอสักครู่แล้วลองอีกครั้ง"
+            }
+            (StorageError::WrongPin { .. }, false) => {
+                "Wrong PIN several times. Please wait a moment, then try again."
+            }
+            (StorageError::PinState { set: true }, true) => {
+                "มีการตั้งรหัส PIN ไว้แล้ว (อาจตั้งจากอีกแท็บหนึ่ง) กรุณาโหลดหน้านี้ใหม่"
+            }
+            (StorageError::PinState { set: true }, false) => {
+                "A PIN is already set (perhaps in another tab). Please reload the page."
+            }
+            (StorageError::PinState { set: false }, true) => {
+                "ยังไม่ได้ตั้งรหัส PIN (อาจถูกลบจากอีกแท็บหนึ่ง) กรุณาโหลดหน้านี้ใหม่"
+            }
+            (StorageError::PinState { set: false }, false) => {
+                "No PIN is set (perhaps it was removed in another tab). Please reload the page."
             }
             (StorageError::Unreadable { .. }, true) => "อ่านข้อมูลที่บันทึกไว้ไม่ได้",
             (StorageError::Unreadable { .. }, false) => "A saved record could not be read",
@@ -265,6 +307,14 @@ impl fmt::Display for StorageError {
                 f,
                 "expected export number {sequence} to be the next on this device, but found {next} next"
             ),
+            StorageError::Locked => {
+                f.write_str("the drafts are locked with a PIN and this tab holds no key for them")
+            }
+            StorageError::WrongPin { wait_ms } => {
+                write!(f, "the PIN is not the one set; next try in {wait_ms} ms")
+            }
+            StorageError::PinState { set: true } => f.write_str("expected no PIN, but one is set"),
+            StorageError::PinState { set: false } => f.write_str("expected a PIN, but none is set"),
             StorageError::Unreadable { reason } => {
                 write!(f, "a stored record could not be read: {reason}")
             }

@@ -16,6 +16,7 @@
 mod db;
 mod error;
 mod ids;
+pub mod lock;
 pub mod offline;
 pub mod quota;
 mod record;
@@ -23,9 +24,11 @@ mod schema;
 pub mod settings;
 
 #[cfg(test)]
+mod lock_tests;
+#[cfg(test)]
 mod tests;
 
-pub use db::{Counts, Storage, Written};
+pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;
 pub use record::{

@@ -101,6 +101,11 @@ pub struct ResponseMeta {
     /// ([`COPY_MARK`]).
     #[serde(default)]
     pub copied_from: Option<String>,
+    /// With a PIN set, the label as the storage keeps it: encrypted with
+    /// the data key, while `label` is stored empty (see `lock`). Records
+    /// read while the app is unlocked have `label` back and this cleared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_label: Option<serde_bytes::ByteBuf>,
 }
 
 /// What the label of a copy made by [`Storage::save`](super::Storage::save)
@@ -162,6 +167,7 @@ impl Response {
                 revision: 0,
                 writer: None,
                 copied_from: None,
+                sealed_label: None,
             },
             answers: serde_json::Value::Object(serde_json::Map::new()),
             data: None,
@@ -351,6 +357,23 @@ pub(crate) struct Body {
     pub data: Option<String>,
     #[serde(default)]
     pub sealed: Option<serde_bytes::ByteBuf>,
+    /// With a PIN set, `answers` and `data` encrypted together with the
+    /// data key ([`Locked`]); `answers` is then empty and `data` `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<serde_bytes::ByteBuf>,
+}
+
+/// What [`Body::locked`] holds once decrypted.
+#[derive(Serialize, Deserialize)]
+struct Locked {
+    answers: String,
+    data: Option<String>,
+}
+
+/// What the authentication of an encrypted label covers: the response's id
+/// and a suffix, so that a label can never be taken for answers.
+fn label_context(id: &str) -> String {
+    format!("{id}#label")
 }
 
 impl Body {
@@ -360,9 +383,81 @@ impl Body {
             answers: response.answers.to_string(),
             data: response.data.as_ref().map(|data| data.to_string()),
             sealed: response.sealed.clone().map(serde_bytes::ByteBuf::from),
+            locked: None,
         }
     }
 
+    /// Whether the body holds answers only the data key can read, which a
+    /// forgotten PIN loses: a sealed response never does.
+    pub fn is_locked(&self) -> bool {
+        self.locked.is_some()
+    }
+
+    /// Encrypts the answers and data of a body and the label of its meta
+    /// with `key`. A sealed response is left as it is: its answers are
+    /// already in its sealed copy, readable only by the data office, and a
+    /// forgotten PIN must never cost it.
+    pub fn lock(
+        mut self,
+        mut meta: ResponseMeta,
+        key: &super::lock::DataKey,
+    ) -> Result<(ResponseMeta, Body), super::StorageError> {
+        if self.sealed.is_some() || self.locked.is_some() {
+            return Ok((meta, self));
+        }
+        let inner = Locked {
+            answers: std::mem::take(&mut self.answers),
+            data: self.data.take(),
+        };
+        let plain = serde_json::to_vec(&inner).map_err(|e| super::StorageError::Unreadable {
+            reason: e.to_string(),
+        })?;
+        self.locked = Some(serde_bytes::ByteBuf::from(key.seal(&self.id, &plain)?));
+        if let Some(label) = meta.label.take() {
+            let sealed = key.seal(&label_context(&meta.id), label.as_bytes())?;
+            meta.sealed_label = Some(serde_bytes::ByteBuf::from(sealed));
+        }
+        Ok((meta, self))
+    }
+
+    /// Decrypts what [`Body::lock`] encrypted. Without a key, a locked body
+    /// gives [`StorageError::Locked`](super::StorageError::Locked).
+    pub fn unlock(
+        mut self,
+        meta: ResponseMeta,
+        key: Option<&super::lock::DataKey>,
+    ) -> Result<(ResponseMeta, Body), super::StorageError> {
+        let meta = unlock_label(meta, key)?;
+        let Some(locked) = self.locked.take() else {
+            return Ok((meta, self));
+        };
+        let key = key.ok_or(super::StorageError::Locked)?;
+        let plain = key.open(&self.id, &locked)?;
+        let inner: Locked =
+            serde_json::from_slice(&plain).map_err(|e| super::StorageError::Unreadable {
+                reason: format!("the decrypted answers of response {}: {e}", self.id),
+            })?;
+        self.answers = inner.answers;
+        self.data = inner.data;
+        Ok((meta, self))
+    }
+}
+
+/// The meta with its label decrypted, when it has an encrypted one and
+/// `key` is given; without a key the label stays hidden.
+pub(crate) fn unlock_label(
+    mut meta: ResponseMeta,
+    key: Option<&super::lock::DataKey>,
+) -> Result<ResponseMeta, super::StorageError> {
+    if let (Some(sealed), Some(key)) = (&meta.sealed_label, key) {
+        let plain = key.open(&label_context(&meta.id), sealed)?;
+        meta.label = Some(String::from_utf8_lossy(&plain).into_owned());
+        meta.sealed_label = None;
+    }
+    Ok(meta)
+}
+
+impl Body {
     /// Joins the body back to its meta. A body that is missing (which only
     /// a write interrupted outside a transaction could cause) or unreadable
     /// is an error rather than an empty response, so that a volunteer never
@@ -394,6 +489,7 @@ impl Body {
             // What is read back belongs to no screen until one claims it.
             meta: ResponseMeta {
                 writer: None,
+                sealed_label: None,
                 ..meta
             },
             answers,

@@ -11,7 +11,14 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 3 (current) stores what version 2 does; each response's
+//! Version 4 (current) adds the `settings` store, keyed by `id`, which
+//! holds the PIN lock's record when a PIN is set. With a PIN, a record in
+//! `answers` keeps its answers, data and label encrypted in `locked`
+//! (see `record::Body`), and a response's metadata keeps its label
+//! encrypted in `sealed_label`; records written without a PIN read as
+//! before.
+//!
+//! Version 3 stores what version 2 does; each response's
 //! metadata may now hold a `revision`, a `writer` and `copied_from` (see
 //! [`ResponseMeta`](super::ResponseMeta)), and a version 2 record, which
 //! has none of them, reads as revision 0 with neither. Step 3 changes no
@@ -45,7 +52,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The object stores.
 pub mod stores {
@@ -57,6 +64,9 @@ pub mod stores {
     pub const EXPORTS: &str = "exports";
     /// Resolved form sources.
     pub const FORMS: &str = "forms";
+    /// Settings that must change in the same transaction as records: the
+    /// PIN lock (`lock::LockRecord`), keyed by `id`.
+    pub const SETTINGS: &str = "settings";
 }
 
 /// The indexes of `responses`.
@@ -76,6 +86,7 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
             1 => step_1(&db)?,
             2 => step_2(&db).await?,
             3 => step_3(),
+            4 => step_4(&db)?,
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -135,12 +146,14 @@ impl V1Response {
             revision: 0,
             writer: None,
             copied_from: None,
+            sealed_label: None,
         };
         let body = Body {
             id: self.id,
             answers: self.answers.to_string(),
             data: None,
             sealed: None,
+            locked: None,
         };
         (meta, body)
     }
@@ -194,3 +207,11 @@ async fn step_2(db: &Database) -> indexed_db_futures::Result<()> {
 /// (a missing revision is 0), so there is nothing to move; see the module
 /// documentation for why the version changes anyway.
 fn step_3() {}
+
+/// Version 4: the `settings` store for the PIN lock.
+fn step_4(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::SETTINGS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    Ok(())
+}

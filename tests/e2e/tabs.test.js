@@ -52,6 +52,16 @@ async function waitUntilStored(page, check) {
   assert.fail(`the stored responses never matched: ${JSON.stringify(await stored(page))}`);
 }
 
+/// Waits until the field shows `value`, as a screen that is being replaced
+/// shows the old one for a moment.
+async function valueBecomes(field, value) {
+  for (let i = 0; i < 100; i++) {
+    if ((await field.inputValue().catch(() => null)) === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`the field never showed ${value}`);
+}
+
 /// Starts a household draft in `page` and gives its id once it is stored.
 async function startDraft(page, name) {
   await page.getByRole('link', { name: 'Household test form' }).click();
@@ -96,6 +106,15 @@ test('one draft typed in two tabs keeps the answers of both', async () => {
     assert.equal(all.length, 2);
     assert.equal(all.find((r) => r.id === id).answers.age, 42);
     await told.getByText(/copy from another tab/).waitFor();
+
+    // The save line's action opens the other tab's version; the copy stays,
+    // and the browser's Back button returns to it.
+    await told.getByRole('link', { name: "Open the other tab's version (your copy stays in the drafts list)" }).click();
+    await valueBecomes(tabB.getByLabel('Age (years)'), '42');
+    assert.ok(tabB.url().endsWith(`#/response/${id}`), tabB.url());
+    await tabB.goBack();
+    await valueBecomes(tabB.getByLabel('Age (years)'), '7');
+    assert.equal((await stored(tabA)).length, 2);
 
     // The address is the copy's now, so that a reload opens it.
     assert.ok(tabB.url().endsWith(`#/response/${copy.id}`), tabB.url());

@@ -1,0 +1,366 @@
+//! The PIN lock in a real browser: what IndexedDB holds with a PIN set,
+//! and every change of the lock. Each test works on its own database.
+
+use indexed_db_futures::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+use super::lock::{Cost, Pin};
+use super::schema::stores;
+use super::*;
+
+/// A cost that keeps the tests fast; the real cost is measured in
+/// `the_default_cost_unlocks_in_measured_time`.
+const CHEAP: Cost = Cost {
+    memory_kib: 64,
+    passes: 1,
+};
+
+/// The typed answer the tests look for in the raw records.
+const SECRET: &str = "Somchai Jaidee 1-2345-67890-12-3";
+
+async fn fresh(name: &str) -> Storage {
+    Storage::delete_database(name).await.expect("delete");
+    Storage::open(name).await.expect("open")
+}
+
+async fn finish(storage: Storage) {
+    let name = storage.name().to_string();
+    storage.close();
+    Storage::delete_database(&name).await.expect("delete");
+}
+
+fn pin(text: &str) -> Pin {
+    Pin::new(text).unwrap_or_else(|_| panic!("{text} is a PIN"))
+}
+
+fn form() -> FormRef {
+    FormRef {
+        id: "child".to_string(),
+        version: "1".to_string(),
+        hash: "child-hash".to_string(),
+    }
+}
+
+/// A draft whose answers and label hold [`SECRET`].
+fn secret_draft(now: u64) -> Response {
+    let mut response = Response::new_draft(&form(), "device-1", now);
+    response.answers = json!({ "name": SECRET, "age": 9 });
+    response.meta.label = Some(SECRET.to_string());
+    response
+}
+
+/// Every record of `store` as the browser holds it, as JSON text (bytes
+/// show as their numbers), read around the storage layer.
+async fn raw(storage: &Storage, store: &str) -> String {
+    let db = storage.database().await.expect("open");
+    let tx = db.transaction(store).build().expect("transaction");
+    let records = tx.object_store(store).expect("store");
+    let all = records
+        .get_all::<JsValue>()
+        .primitive()
+        .expect("get_all")
+        .await
+        .expect("read")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("records");
+    all.iter()
+        .map(|value| {
+            js_sys::JSON::stringify(value)
+                .map(String::from)
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn raw_everything(storage: &Storage) -> String {
+    format!(
+        "{}\n{}",
+        raw(storage, stores::RESPONSES).await,
+        raw(storage, stores::ANSWERS).await
+    )
+}
+
+#[wasm_bindgen_test]
+fn a_pin_is_six_to_twelve_digits_and_thai_digits_count() {
+    assert!(Pin::new("12345").is_err());
+    assert!(Pin::new("123456").is_ok());
+    assert!(Pin::new("๑๒๓๔๕๖").is_ok());
+    assert!(Pin::new("12345a").is_err());
+    assert!(Pin::new("1234567890123").is_err());
+}
+
+#[wasm_bindgen_test]
+async fn with_a_pin_the_raw_records_hold_no_answer_and_the_key_opens_them() {
+    let storage = fresh("yim-test-pin-at-rest").await;
+    let before = secret_draft(1);
+    storage.put(&before).await.expect("put in clear");
+    assert!(raw_everything(&storage).await.contains(SECRET));
+
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
+    assert!(
+        !raw_everything(&storage).await.contains(SECRET),
+        "setting the PIN encrypts the draft that was stored in clear"
+    );
+    let later = secret_draft(2);
+    storage.put(&later).await.expect("put with a PIN");
+    assert!(
+        !raw_everything(&storage).await.contains(SECRET),
+        "a draft written with a PIN is encrypted"
+    );
+    let read = storage.get(&later.meta.id).await.expect("get");
+    assert_eq!(read.answers, later.answers);
+    assert_eq!(read.meta.label.as_deref(), Some(SECRET));
+    let listed = storage.list_status(Status::Draft).await.expect("list");
+    assert!(listed
+        .iter()
+        .all(|meta| meta.label.as_deref() == Some(SECRET)));
+
+    // Locked: nothing is read or written.
+    storage.lock();
+    assert_eq!(storage.get(&later.meta.id).await, Err(StorageError::Locked));
+    assert_eq!(
+        storage.put(&secret_draft(3)).await,
+        Err(StorageError::Locked)
+    );
+    assert_eq!(
+        storage.unlock(&pin("135790")).await,
+        Err(StorageError::WrongPin { wait_ms: 0 })
+    );
+    storage.unlock(&pin("246810")).await.expect("unlock");
+    let read = storage.get(&before.meta.id).await.expect("get");
+    assert_eq!(read.answers, before.answers);
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_pin_keeps_the_drafts_and_refuses_the_old_pin() {
+    let storage = fresh("yim-test-pin-change").await;
+    let draft = secret_draft(1);
+    storage.put(&draft).await.expect("put");
+    storage
+        .set_pin_with(&pin("111111"), CHEAP)
+        .await
+        .expect("set");
+    assert_eq!(
+        storage.change_pin(&pin("999999"), &pin("222222")).await,
+        Err(StorageError::WrongPin { wait_ms: 0 }),
+        "a change needs the current PIN"
+    );
+    storage
+        .change_pin(&pin("111111"), &pin("222222"))
+        .await
+        .expect("change");
+    assert_eq!(
+        storage
+            .lock_record()
+            .await
+            .expect("read")
+            .map(|l| l.version),
+        Some(2)
+    );
+    storage.lock();
+    assert!(matches!(
+        storage.unlock(&pin("111111")).await,
+        Err(StorageError::WrongPin { .. })
+    ));
+    storage.unlock(&pin("222222")).await.expect("new PIN");
+    assert_eq!(
+        storage.get(&draft.meta.id).await.expect("get").answers,
+        draft.answers
+    );
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn removing_the_pin_stores_the_drafts_in_clear_again() {
+    let storage = fresh("yim-test-pin-remove").await;
+    let draft = secret_draft(1);
+    storage.put(&draft).await.expect("put");
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
+    assert_eq!(
+        storage.remove_pin(&pin("654321")).await,
+        Err(StorageError::WrongPin { wait_ms: 0 })
+    );
+    storage.remove_pin(&pin("123456")).await.expect("remove");
+    assert!(raw_everything(&storage).await.contains(SECRET));
+    assert_eq!(storage.lock_record().await.expect("read"), None);
+    // Another tab, which never held a key, reads it.
+    let other = Storage::new(storage.name());
+    let read = other.get(&draft.meta.id).await.expect("get");
+    assert_eq!(read.answers, draft.answers);
+    assert_eq!(read.meta.label.as_deref(), Some(SECRET));
+    other.close();
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_forgotten_pin_loses_the_drafts_only() {
+    let storage = fresh("yim-test-pin-forgot").await;
+    let draft = secret_draft(1);
+    storage.put(&draft).await.expect("put draft");
+    let mut sealed = Response::new_draft(&form(), "device-1", 2);
+    sealed.meta.status = Status::Finalized;
+    sealed.sealed = Some(vec![1, 2, 3, 4]);
+    storage.put(&sealed).await.expect("put sealed");
+    let export = ExportRecord {
+        id: new_id(),
+        created_ms: 3,
+        device_id: "device-1".to_string(),
+        file_name: "bundle.age".to_string(),
+        response_ids: vec![sealed.meta.id.clone()],
+        sequence: 1,
+        form_ids: vec!["child".to_string()],
+    };
+    storage.record_export(&export).await.expect("export");
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
+    storage.lock();
+
+    assert_eq!(storage.forget_pin().await, Ok(1));
+    assert_eq!(
+        storage.get(&draft.meta.id).await,
+        Err(StorageError::NotFound {
+            id: draft.meta.id.clone()
+        })
+    );
+    let kept = storage.get(&sealed.meta.id).await.expect("sealed stays");
+    assert_eq!(kept.sealed, Some(vec![1, 2, 3, 4]));
+    assert_eq!(kept.meta.status, Status::Exported);
+    assert_eq!(storage.exports().await.expect("log").len(), 1);
+    assert_eq!(storage.lock_record().await.expect("read"), None);
+    // With no PIN any more, drafts are written in clear.
+    storage.put(&secret_draft(4)).await.expect("put");
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_make_the_next_try_wait() {
+    let storage = fresh("yim-test-pin-wait").await;
+    storage
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
+    storage.lock();
+    for _ in 0..2 {
+        assert_eq!(
+            storage.unlock(&pin("000000")).await,
+            Err(StorageError::WrongPin { wait_ms: 0 })
+        );
+    }
+    let Err(StorageError::WrongPin { wait_ms }) = storage.unlock(&pin("000000")).await else {
+        panic!("expected a wrong PIN");
+    };
+    assert!(
+        wait_ms > 4_000,
+        "after the third wrong PIN the next waits, got {wait_ms}"
+    );
+    // Even the right PIN waits its turn; the count is in the database, so a
+    // reload does not reset it.
+    let reloaded = Storage::new(storage.name());
+    assert!(matches!(
+        reloaded.unlock(&pin("123456")).await,
+        Err(StorageError::WrongPin { wait_ms }) if wait_ms > 0
+    ));
+    reloaded.close();
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_s_pin_change_never_corrupts_this_tab_s_drafts() {
+    let name = "yim-test-pin-tabs";
+    let first = fresh(name).await;
+    let second = Storage::new(name);
+    first
+        .set_pin_with(&pin("123456"), CHEAP)
+        .await
+        .expect("set");
+
+    // The second tab holds no key: its write is refused and kept, and goes
+    // in once it is unlocked.
+    let typed = secret_draft(1);
+    assert_eq!(
+        second.save(&typed, &new_id()).await,
+        Err(StorageError::Locked)
+    );
+    assert_eq!(second.parked(), 1);
+    second.unlock(&pin("123456")).await.expect("unlock");
+    assert_eq!(second.parked(), 0);
+    assert_eq!(
+        first.get(&typed.meta.id).await.expect("get").answers,
+        typed.answers
+    );
+
+    // A changed PIN keeps the data key: the second tab's writes still open.
+    first
+        .change_pin(&pin("123456"), &pin("654321"))
+        .await
+        .expect("change");
+    let status = second.lock_status().await.expect("status");
+    assert!(status.unlocked && status.stale, "the other tab notices");
+    let more = secret_draft(2);
+    second.put(&more).await.expect("same key");
+    assert_eq!(
+        first.get(&more.meta.id).await.expect("get").answers,
+        more.answers
+    );
+
+    // Removed and set again: a new data key, so the second tab's key must
+    // not write, in clear or encrypted.
+    first.remove_pin(&pin("654321")).await.expect("remove");
+    first
+        .set_pin_with(&pin("111111"), CHEAP)
+        .await
+        .expect("set again");
+    assert_eq!(
+        second.put(&secret_draft(3)).await,
+        Err(StorageError::Locked)
+    );
+    assert!(!second.lock_status().await.expect("status").unlocked);
+    assert_eq!(
+        first.get(&more.meta.id).await.expect("still opens").answers,
+        more.answers
+    );
+    second.close();
+    finish(first).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_default_cost_unlocks_in_measured_time() {
+    let storage = fresh("yim-test-pin-cost").await;
+    let now = || {
+        let performance =
+            js_sys::Reflect::get(&js_sys::global(), &"performance".into()).expect("performance");
+        let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into())
+            .expect("now")
+            .into();
+        now.call0(&performance)
+            .expect("now()")
+            .as_f64()
+            .expect("a number")
+    };
+    let start = now();
+    storage.set_pin(&pin("123456")).await.expect("set");
+    let set_ms = now() - start;
+    storage.lock();
+    let start = now();
+    storage.unlock(&pin("123456")).await.expect("unlock");
+    let unlock_ms = now() - start;
+    console_log!(
+        "storage: PIN with Argon2id {} KiB, {} passes: set {set_ms:.0} ms, unlock {unlock_ms:.0} ms",
+        Cost::DEFAULT.memory_kib,
+        Cost::DEFAULT.passes
+    );
+    assert!(storage.holds_key());
+    finish(storage).await;
+}

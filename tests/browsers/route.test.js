@@ -181,7 +181,12 @@ for (const engine of engines) {
       await driver.sleep(500);
       const kept = await storageFigures(driver);
       step('the draft was kept');
-      console.log(`storage: ${engine}: first visit ${JSON.stringify(first)}; after a draft ${JSON.stringify(kept)}`);
+      const canShare = await driver.executeScript(
+        "return typeof navigator.canShare === 'function' && typeof navigator.share === 'function'",
+      );
+      console.log(
+        `storage: ${engine}: first visit ${JSON.stringify(first)}; after a draft ${JSON.stringify(kept)}; share sheet ${canShare}`,
+      );
       if (kept.api) assert.ok(kept.quota > 0, `${engine} gives no quota`);
       assert.equal(await driver.executeScript('return document.documentElement.scrollWidth > window.innerWidth'), false);
       await screenshot(driver, `browsers-${engine}-form-en-360`);
@@ -232,9 +237,6 @@ for (const engine of engines) {
       // No share sheet on these desktop engines: the share button is left
       // out and the save link is what the volunteer has.
       const share = await driver.findElements(By.xpath("//button[starts-with(normalize-space(.), 'Share the file')]"));
-      const canShare = await driver.executeScript(
-        "return typeof navigator.canShare === 'function' && typeof navigator.share === 'function'",
-      );
       if (!canShare) assert.equal(share.length, 0, 'no share button without a share sheet');
       await screenshot(driver, `browsers-${engine}-export-en-360`);
       await tap(driver, save);
@@ -263,6 +265,11 @@ for (const engine of engines) {
           inner: 'ตอบในกลุ่ม',
         },
       );
+      // Thai, as most volunteers read it, with the font from the cache.
+      await tap(driver, byRole(driver, 'button', 'ไทย'));
+      await tap(driver, driver.findElement(By.css('a.brand')));
+      await byRole(driver, 'heading', 'แบบฟอร์ม');
+      await screenshot(driver, `browsers-${engine}-home-th-360`);
       console.log(`route: ${engine}: ${((Date.now() - started) / 1000).toFixed(1)} s in the browser`);
     } catch (error) {
       console.log(`${engine} got to:\n${steps.join('\n')}`);

@@ -39,10 +39,12 @@ async function serveCopy() {
   };
 }
 
-/// A screenshot of the whole page, from the top, for a person to look at.
-async function screenshot(driver, name) {
+/// A screenshot of the screen, for a person to look at: from the top of the
+/// page, or with `element` in the middle.
+async function screenshot(driver, name, element) {
   await mkdir(out, { recursive: true });
-  await driver.executeScript('window.scrollTo(0, 0)');
+  if (element) await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", element);
+  else await driver.executeScript('window.scrollTo(0, 0)');
   await writeFile(join(out, `${name}.png`), await driver.takeScreenshot(), 'base64');
 }
 
@@ -67,6 +69,10 @@ function storageFigures(driver) {
 }
 
 const field = (driver, path) => driver.findElement(By.css(`[data-field="${path}"]`));
+
+/// Waits for the form's last question, which shows once the form is laid out
+/// (the app marks itself ready before it has read the draft).
+const formShown = (driver) => driver.wait(until.elementLocated(By.css('[data-field="inner"]')), 60_000);
 
 /// Every answer of the route, read back from the controls.
 async function answersOnScreen(driver) {
@@ -148,7 +154,7 @@ for (const engine of engines) {
       step('the service worker controls the page');
 
       await tap(driver, byRole(driver, 'link', 'Question types test form'));
-      await field(driver, 'inner');
+      await formShown(driver);
 
       // Typed answers: the engine gets what the keyboard sends.
       await (await byLabel(driver, 'Weight (kg)')).sendKeys('12.5');
@@ -190,6 +196,7 @@ for (const engine of engines) {
       if (kept.api) assert.ok(kept.quota > 0, `${engine} gives no quota`);
       assert.equal(await driver.executeScript('return document.documentElement.scrollWidth > window.innerWidth'), false);
       await screenshot(driver, `browsers-${engine}-form-en-360`);
+      await screenshot(driver, `browsers-${engine}-choices-en-360`, await field(driver, 'favourite'));
 
       // Leave the form and come back to it from the home page.
       await tap(driver, driver.findElement(By.css('a.brand')));
@@ -200,7 +207,7 @@ for (const engine of engines) {
       );
       await screenshot(driver, `browsers-${engine}-home-en-360`);
       await tap(driver, draft);
-      await field(driver, 'inner');
+      await formShown(driver);
       assert.deepEqual(await answersOnScreen(driver), EXPECTED, 'after leaving and coming back');
       const address = await driver.getCurrentUrl();
       assert.match(address, /#\/response\//);
@@ -208,7 +215,7 @@ for (const engine of engines) {
 
       // Reload.
       await reload(driver);
-      await field(driver, 'inner');
+      await formShown(driver);
       assert.equal(await driver.getCurrentUrl(), address);
       assert.deepEqual(await answersOnScreen(driver), EXPECTED, 'after a reload');
       step('reloaded');
@@ -216,7 +223,7 @@ for (const engine of engines) {
       // The network goes; the app still opens, draft included.
       await site.stop();
       await reload(driver);
-      await field(driver, 'inner');
+      await formShown(driver);
       assert.deepEqual(await answersOnScreen(driver), EXPECTED, 'after an offline reload');
       step('reloaded offline');
 

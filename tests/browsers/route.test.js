@@ -21,6 +21,10 @@ const engines = (process.env.YIM_ENGINES ?? Object.keys(ENGINES).join(',')).spli
 const yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
 const OFFICE_KEY = join(root, '.yim', 'office-key.txt');
 const FORM_ID = 'e2e-types';
+/// The second form, sealed to the bundle crate's published TEST ONLY key.
+const VISIT_ID = 'e2e-sealed-visit';
+const VISIT_TITLE = 'Sealed visit test form';
+const TEST_KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 
 /// Serves a copy of the test build that can be taken off the network, on
 /// an origin of its own (IndexedDB and the service worker belong to it).
@@ -107,23 +111,52 @@ const EXPECTED = {
   inner: 'ตอบในกลุ่ม',
 };
 
-/// Waits for the file that the browser is downloading into `dir` to be
-/// complete, and returns its path.
-async function downloaded(dir, timeout = 60_000) {
+/// Waits for the browser to finish saving `name` into `dir` and returns
+/// its path.
+async function downloaded(dir, name, timeout = 60_000) {
+  const path = join(dir, name);
   const deadline = Date.now() + timeout;
   for (;;) {
-    const names = (await readdir(dir)).filter((n) => n.endsWith('.yim.age'));
-    if (names.length === 1) {
-      const path = join(dir, names[0]);
-      // Firefox and Chromium write under a temporary name and rename at the
-      // end, so a file with the final name is complete once its size holds.
-      const size = (await stat(path)).size;
+    // Firefox and Chromium write under a temporary name and rename at the
+    // end, so a file with the final name is complete once its size holds.
+    const size = await stat(path).then((s) => s.size, () => 0);
+    if (size > 0) {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      if (size > 0 && (await stat(path)).size === size) return path;
+      if ((await stat(path)).size === size) return path;
     }
-    if (Date.now() > deadline) throw new Error(`no bundle in ${dir}: ${await readdir(dir)}`);
+    if (Date.now() > deadline) throw new Error(`${name} is not in ${dir}: ${await readdir(dir)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/// Exports the finalized records of `formId` from the export page and saves
+/// the file; returns its path. There is no share sheet in these desktop
+/// engines, so the save link is what the volunteer has, and no share
+/// button may promise otherwise.
+async function exportForm(driver, engine, formId, downloads) {
+  await tap(driver, driver.findElement(By.css('a.brand')));
+  await tap(driver, byRole(driver, 'link', 'Export'));
+  await tap(driver, driver.wait(until.elementLocated(By.css(`#export-form option[value="${formId}"]`)), 60_000));
+  await tap(driver, byRole(driver, 'button', 'Export'));
+  const save = await byRole(driver, 'link', 'Save the file');
+  const name = await save.getAttribute('download');
+  assert.ok(name.startsWith(`yim-${formId}-`), name);
+  const canShare = await driver.executeScript(
+    "return typeof navigator.canShare === 'function' && typeof navigator.share === 'function'",
+  );
+  const share = await driver.findElements(By.xpath("//button[starts-with(normalize-space(.), 'Share the file')]"));
+  if (!canShare) assert.equal(share.length, 0, 'no share button without a share sheet');
+  await screenshot(driver, `browsers-${engine}-export-${formId}-en-360`);
+  await tap(driver, save);
+  return downloaded(downloads, name);
+}
+
+/// Reads `bundles` with `yim decrypt` and `keys`; returns the CSV folder.
+function decrypt(bundles, keys, csv) {
+  const args = ['decrypt', ...keys.flatMap((k) => ['-i', k]), '-o', csv, ...bundles];
+  const run = spawnSync(yim, args, { encoding: 'utf8' });
+  assert.equal(run.status, 0, `yim decrypt failed:\n${run.stdout}\n${run.stderr}`);
+  return csv;
 }
 
 for (const engine of engines) {
@@ -233,29 +266,10 @@ for (const engine of engines) {
       await waitText(driver, 'main', 'only the data office can read it');
       step('finalized');
 
-      // Export, still offline.
-      await tap(driver, driver.findElement(By.css('a.brand')));
-      await tap(driver, byRole(driver, 'link', 'Export'));
-      await tap(driver, driver.wait(until.elementLocated(By.css(`#export-form option[value="${FORM_ID}"]`)), 60_000));
-      await tap(driver, byRole(driver, 'button', 'Export'));
-      const save = await byRole(driver, 'link', 'Save the file');
+      // Export, still offline, and read at the data office.
+      const bundle = await exportForm(driver, engine, FORM_ID, downloads);
       step('exported');
-      const name = await save.getAttribute('download');
-      // No share sheet on these desktop engines: the share button is left
-      // out and the save link is what the volunteer has.
-      const share = await driver.findElements(By.xpath("//button[starts-with(normalize-space(.), 'Share the file')]"));
-      if (!canShare) assert.equal(share.length, 0, 'no share button without a share sheet');
-      await screenshot(driver, `browsers-${engine}-export-en-360`);
-      await tap(driver, save);
-      const bundle = await downloaded(downloads);
-      step('downloaded');
-      assert.equal(bundle, join(downloads, name), 'saved under the name the app gave it');
-
-      // The data office.
-      const csv = join(downloads, 'csv');
-      const run = spawnSync(yim, ['decrypt', '-i', OFFICE_KEY, '-o', csv, bundle], { encoding: 'utf8' });
-      assert.equal(run.status, 0, `yim decrypt failed:\n${run.stdout}\n${run.stderr}`);
-      const rows = await readCsv(join(csv, `${FORM_ID}.csv`));
+      const rows = await readCsv(join(decrypt([bundle], [OFFICE_KEY], join(downloads, 'types')), `${FORM_ID}.csv`));
       assert.equal(rows.length, 1);
       const columns = ['weight', 'visit_time', 'visit_at', 'story', 'home', 'agree', 'favourite', 'grown', 'inner'];
       assert.deepEqual(
@@ -272,6 +286,45 @@ for (const engine of engines) {
           inner: 'ตอบในกลุ่ม',
         },
       );
+      // The kinds of question the first form has not: a whole number, one
+      // choice of a few (radio buttons), a date typed as Thai paperwork
+      // writes it, and a repeat, on a form of two pages. Still offline.
+      await tap(driver, driver.findElement(By.css('a.brand')));
+      await tap(driver, byRole(driver, 'link', VISIT_TITLE));
+      await driver.wait(until.elementLocated(By.css('[data-field="child_name"]')), 60_000);
+      await (await byLabel(driver, "Child's name")).sendKeys('ด.ญ. มะลิ ใจดี');
+      await (await byLabel(driver, "Child's age (years)")).sendKeys('9');
+      await tap(driver, byLabel(field(driver, 'sex'), 'Female'));
+      await tap(driver, byLabel(field(driver, 'needs'), 'Food'));
+      await (await byLabel(driver, 'Or type the date')).sendKeys('20/11/2569');
+      await tap(driver, byLabel(driver, "Child's name"));
+      const date = await byLabel(driver, 'Date of the visit');
+      await driver.wait(async () => (await date.getAttribute('value')) === '2026-11-20', 10_000, 'the typed date');
+      await tap(driver, byRole(driver, 'button', 'Next'));
+      await byRole(driver, 'heading', 'Sibling');
+      await tap(driver, byRole(driver, 'button', 'Add Sibling'));
+      const sibling = (name) =>
+        driver.wait(until.elementLocated(By.css(`[data-field="siblings[1]/${name}"] input`)), 10_000);
+      await (await sibling('sibling_name')).sendKeys('ด.ช. สมชาย ใจดี');
+      await (await sibling('sibling_age')).sendKeys('12');
+      await tap(driver, byRole(driver, 'button', 'Finalize'));
+      await byRole(driver, 'heading', 'This record is finalized');
+      // The data office reads this phone's two bundles together: the
+      // second alone would lack the first of the phone's sequence.
+      const second = await exportForm(driver, engine, VISIT_ID, downloads);
+      const visits = decrypt([bundle, second], [OFFICE_KEY, TEST_KEY], join(downloads, 'visits'));
+      const [visit] = await readCsv(join(visits, `${VISIT_ID}.csv`));
+      assert.deepEqual(
+        ['child_name', 'child_age', 'age_months', 'sex', 'needs', 'visit_date'].map((c) => visit[c]),
+        ['ด.ญ. มะลิ ใจดี', '9', '108', 'f', 'food', '2026-11-20'],
+      );
+      const siblings = await readCsv(join(visits, `${VISIT_ID}-siblings.csv`));
+      assert.deepEqual(
+        siblings.map((r) => [r.sibling_name, r.sibling_age]),
+        [['ด.ช. สมชาย ใจดี', '12']],
+      );
+      step('the second form exported');
+
       // Thai, as most volunteers read it, with the font from the cache.
       await tap(driver, byRole(driver, 'button', 'ไทย'));
       await tap(driver, driver.findElement(By.css('a.brand')));

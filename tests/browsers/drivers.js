@@ -109,7 +109,7 @@ function freePort() {
   });
 }
 
-/// Starts `engine`'s driver and a browser session. The driver runs in a
+/// Starts `engine`'s driver and, through it, a fresh browser. The driver runs in a
 /// process group of its own, so that closing it also ends Xvfb and the
 /// browser when a test fails half-way.
 export async function startBrowser(engine, downloads) {

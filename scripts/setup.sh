@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.22.1
+GECKODRIVER_VERSION=0.37.1
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$PATH"
 
@@ -33,6 +34,23 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age 
     say "installing chromium, chromium-driver and age"
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age
+fi
+
+# 2b. The other two browser engines of the cross-browser route
+#    (tests/browsers): Firefox ESR, and WebKitGTK's WebDriver (which brings
+#    WebKitGTK and its MiniBrowser) with Xvfb, because WebKitGTK has no
+#    headless mode.
+if [[ ! -x /usr/bin/firefox-esr || ! -x /usr/bin/WebKitWebDriver || ! -x /usr/bin/xvfb-run ]]; then
+    say "installing firefox-esr, webkit2gtk-driver and xvfb"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr webkit2gtk-driver xvfb
+fi
+
+# 2c. geckodriver, Firefox's WebDriver, which Mozilla publishes on crates.io.
+#    Building it takes about 25 minutes on a busy two-core machine.
+if [[ "$("$CARGO_BIN/geckodriver" --version 2>/dev/null | head -n 1 || true)" != "geckodriver $GECKODRIVER_VERSION"* ]]; then
+    say "building geckodriver $GECKODRIVER_VERSION (this takes a while)"
+    cargo install --locked "geckodriver@$GECKODRIVER_VERSION"
 fi
 
 # 3. Trunk, the bundler. Building it takes a long time, so it is only built

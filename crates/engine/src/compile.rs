@@ -189,6 +189,10 @@ pub struct CompiledForm {
     /// The page of each node (the page of its top-level ancestor); `None`
     /// for calculations at the top level, which are never shown.
     pub(crate) page_of: Vec<Option<u32>>,
+    /// For each choice list, its columns as `instance('list')/root/item`
+    /// paths and `pulldata` name them: `name`, `label`, then the other
+    /// columns in the order they first appear. A column's id is its index.
+    pub(crate) list_columns: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -330,6 +334,19 @@ impl yim_expr::Scope for ExprScope<'_> {
     fn candidates(&self) -> Vec<String> {
         self.form.by_name.keys().cloned().collect()
     }
+
+    fn list(&self, name: &str) -> Option<u32> {
+        self.form.form.choices.get_index_of(name).map(|i| i as u32)
+    }
+
+    fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        self.form
+            .list_columns
+            .get(list as usize)?
+            .iter()
+            .position(|c| c == column)
+            .map(|i| i as u32)
+    }
 }
 
 /// The marker that [`rewrite_choice_filter`] puts in front of column names.
@@ -418,6 +435,20 @@ fn type_of(qtype: &QType) -> Ty {
     }
 }
 
+/// The columns of a list's items: `name`, `label`, then every other column
+/// in the order it first appears.
+fn item_columns(list: &ChoiceList) -> Vec<String> {
+    let mut cols: Vec<String> = vec!["name".to_owned(), "label".to_owned()];
+    for choice in list.choices.iter() {
+        for k in choice.extra.keys() {
+            if !cols.contains(k) {
+                cols.push(k.clone());
+            }
+        }
+    }
+    cols
+}
+
 /// Compiles a resolved form. Returns the compiled form whenever the form's
 /// structure allows it, together with every problem found; a form with
 /// diagnostics still compiles so that authors can try the parts that work,
@@ -447,6 +478,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         instance_name: None,
         pages: Vec::new(),
         page_of: Vec::new(),
+        list_columns: form.choices.values().map(item_columns).collect(),
     };
     let list_index: HashMap<&str, usize> = form
         .choices

@@ -844,6 +844,41 @@ impl Host for Ctx<'_> {
             .map(|i| i + 1)
     }
 
+    fn form_version(&self) -> String {
+        self.s.form.form.version.clone()
+    }
+
+    fn list_len(&self, list: u32) -> usize {
+        self.s
+            .form
+            .form
+            .choices
+            .get_index(list as usize)
+            .map_or(0, |(_, l)| l.choices.len())
+    }
+
+    fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
+        let form = &self.s.form;
+        let Some(choice) = form
+            .form
+            .choices
+            .get_index(list as usize)
+            .and_then(|(_, l)| l.choices.get(item))
+        else {
+            return Value::Empty;
+        };
+        match column {
+            0 => Value::str(&choice.name),
+            1 => Value::str(choice.label.get(&self.s.lang, &form.form.default_language)),
+            _ => form
+                .list_columns
+                .get(list as usize)
+                .and_then(|cols| cols.get(column as usize))
+                .and_then(|col| choice.extra.get(col))
+                .map_or(Value::Empty, |v| Value::str(v)),
+        }
+    }
+
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
         let list = self.s.form.node(id).list?;
         let c = self

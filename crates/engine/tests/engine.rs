@@ -668,6 +668,90 @@ choices:
     );
 }
 
+/// Choice filters as XLSForm authors write them: bare column names in any
+/// case, several of them, and a choice offered whatever the other answers.
+#[test]
+fn choice_filters_name_columns_bare_as_in_xlsform() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: governorate, type: select_one gov, label: Governorate}}
+  - {{name: district, type: select_one dist, label: District, choice_filter: 'Gov = ${{governorate}}'}}
+  - name: community
+    type: select_one comm
+    label: Community
+    choice_filter: \"(Dist = ${{district}} and Gov = ${{governorate}}) or (Gov = 'other')\"
+choices:
+  gov:
+    - {{name: g1, label: Baghdad}}
+    - {{name: g2, label: Basra}}
+  dist:
+    - {{name: d1, label: Karkh, Gov: g1}}
+    - {{name: d2, label: Zubair, Gov: g2}}
+  comm:
+    - {{name: c1, label: Mansour, Dist: d1, Gov: g1}}
+    - {{name: c2, label: Safwan, Dist: d2, Gov: g2}}
+    - {{name: c3, label: Elsewhere, Gov: other}}
+"
+    );
+    let mut s = session(&form);
+    let offered = |s: &Session, name: &str| -> Vec<String> {
+        s.node(name)
+            .unwrap()
+            .choices
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    };
+    assert!(offered(&s, "district").is_empty());
+    assert_eq!(offered(&s, "community"), ["c3"]);
+    s.answer("governorate", "g2").unwrap();
+    assert_eq!(offered(&s, "district"), ["d2"]);
+    assert_eq!(offered(&s, "community"), ["c3"]);
+    s.answer("district", "d2").unwrap();
+    assert_eq!(offered(&s, "community"), ["c2", "c3"]);
+    // Changing the governorate filters both lists again.
+    s.answer("governorate", "g1").unwrap();
+    assert_eq!(offered(&s, "district"), ["d1"]);
+    assert_eq!(offered(&s, "community"), ["c3"]);
+}
+
+/// `instance('list')/root/item[...]/column`, `jr:itext(...)` and
+/// `pulldata()` read the form's own choice lists, labels in the language
+/// being shown.
+#[test]
+fn look_ups_read_the_form_choice_lists() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: income, type: select_one seclass, label: Income}}
+  - name: class_label
+    type: calculate
+    calculation: \"jr:itext(instance('seclass')/root/item[name = ${{income}}]/itextId)\"
+  - name: class_code
+    type: calculate
+    calculation: \"instance('seclass')/root/item[name = ${{income}}]/code\"
+  - name: allowance
+    type: calculate
+    calculation: \"pulldata('seclass', 'allowance', 'code', ${{class_code}}) * 2\"
+choices:
+  seclass:
+    - {{name: low, label: {{th: รายได้น้อย, en: Low income}}, code: '1', allowance: '600'}}
+    - {{name: high, label: {{th: รายได้สูง, en: High income}}, code: '2', allowance: '0'}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "class_label"), "");
+    s.answer("income", "low").unwrap();
+    assert_eq!(value(&s, "class_label"), "Low income");
+    assert_eq!(value(&s, "class_code"), "1");
+    assert_eq!(value(&s, "allowance"), "1200");
+    s.set_language("th");
+    assert_eq!(value(&s, "class_label"), "รายได้น้อย");
+    s.answer("income", "high").unwrap();
+    assert_eq!(value(&s, "class_label"), "รายได้สูง");
+    assert_eq!(value(&s, "allowance"), "0");
+}
+
 #[test]
 fn drafts_round_trip_with_hidden_answers_and_bad_text() {
     let form = format!(

@@ -250,6 +250,56 @@ fn choices_filters_and_settings_in_the_multi_sheet_csv_layout() {
     );
 }
 
+/// Choice filters as KoboToolbox authors write them: the choices sheet's
+/// columns named bare, with their case, as in an MSNA household survey.
+#[test]
+fn choice_filters_name_capitalised_columns_bare() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,choice_filter
+        ,select_one gov,governorate,Governorate,
+        ,select_one dist,district,District,Gov = ${governorate}
+        ,select_one comm,community,Community,(Dist = ${district} and Gov = ${governorate}) or (Gov = 'other')
+        choices,,,,,
+        ,list_name,name,label,Gov,Dist
+        ,gov,g1,Baghdad,,
+        ,dist,d1,Karkh,g1,
+        ,comm,c1,Mansour,g1,d1
+        ,comm,c9,Elsewhere,other,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: governorate
+                type: select_one gov
+                label: Governorate
+              - name: district
+                type: select_one dist
+                label: District
+                choice_filter: "Gov = ${governorate}"
+              - name: community
+                type: select_one comm
+                label: Community
+                choice_filter: "(Dist = ${district} and Gov = ${governorate}) or (Gov = 'other')"
+            choices:
+              gov:
+                - {name: g1, label: Baghdad}
+              dist:
+                - {name: d1, label: Karkh, Gov: g1}
+              comm:
+                - {name: c1, label: Mansour, Gov: g1, Dist: d1}
+                - {name: c9, label: Elsewhere, Gov: other}
+        "#]],
+    );
+}
+
 #[test]
 fn languages_from_column_headers() {
     check(
@@ -463,7 +513,7 @@ fn xpath_paths_become_names_where_they_lead_to_a_question() {
             settings: there is no form_id; the id `test` is made from the file name
             settings: there is no version; `1` is used, because Yim stores a version with every record
             survey!8: the calculation `/data/kid_age` is left out: the XPath path `/data/kid_age` does not lead to a question; Yim refers to questions as `${name}`; without it, the calculate question `wrong` is left out too
-            survey!10: the calculation `instance('list')/root/item[name = ${n}]/label` is left out: unknown function `instance`; without it, the calculate question `c` is left out too
+            survey!10: the calculation `instance('list')/root/item[name = ${n}]/label` is left out: Yim looks up `instance(...)` paths only in the form's own choice lists, as instance('list')/root/item[...]/column (unknown choice list `list`); without it, the calculate question `c` is left out too
             ---
             form:
               id: test

@@ -40,6 +40,21 @@ impl Clock {
     }
 }
 
+/// What the app knows about the phone, the volunteer and the record: the
+/// values of XLSForm's metadata `deviceid`, `username` and `end`, which a
+/// form reads with `property('deviceid')`, `property('username')` and
+/// `property('end')`. The engine has none of them, so the app passes them
+/// in with [`Session::set_properties`]; until it does they are empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Properties {
+    /// The app's id for this phone, the one it stores with every record.
+    pub device_id: String,
+    /// The volunteer's name from the app's settings.
+    pub username: String,
+    /// When the record was finalized; `None` while it is being filled.
+    pub end: Option<DateTime>,
+}
+
 /// The state of one node in one frame.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Slot {
@@ -123,6 +138,7 @@ pub struct Session {
     pub(crate) frames: Vec<Frame>,
     pub(crate) lang: String,
     pub(crate) clock: Clock,
+    pub(crate) props: Properties,
     rng: Cell<u64>,
     pub(crate) finalize_attempted: bool,
     /// Cells to recompute, ordered by rank so that every cell is computed
@@ -166,6 +182,7 @@ impl Session {
             frames: Vec::new(),
             lang,
             clock,
+            props: Properties::default(),
             rng: Cell::new(clock.seed | 1),
             finalize_attempted: false,
             queue: BTreeSet::new(),
@@ -203,6 +220,29 @@ impl Session {
                 for f in self.frames_of_scope(node.scope) {
                     self.enqueue(cell(id as NodeId, Kind::Value), f);
                 }
+            }
+        }
+        self.finish()
+    }
+
+    /// What the form's `property()` calls read.
+    pub fn properties(&self) -> &Properties {
+        &self.props
+    }
+
+    /// Sets the phone's id, the volunteer's name and the finalize time, and
+    /// recomputes whatever reads them. The app calls it when a record is
+    /// opened (device id and name) and again just before it finalizes the
+    /// record, with `end` set to the current time, so that `end` is stored
+    /// with the answers as in ODK.
+    pub fn set_properties(&mut self, props: Properties) -> Changes {
+        self.props = props;
+        // `property()` is volatile, so its cells are among these.
+        let volatile = self.form.volatile_cells.clone();
+        for c in volatile {
+            let scope = self.form.node(cell_node(c)).scope;
+            for f in self.frames_of_scope(scope) {
+                self.enqueue(c, f);
             }
         }
         self.finish()
@@ -846,6 +886,16 @@ impl Host for Ctx<'_> {
 
     fn form_version(&self) -> String {
         self.s.form.form.version.clone()
+    }
+
+    fn property(&self, name: &str) -> Value {
+        let props = &self.s.props;
+        match name {
+            "deviceid" if !props.device_id.is_empty() => Value::str(&props.device_id),
+            "username" if !props.username.is_empty() => Value::str(&props.username),
+            "end" => props.end.map_or(Value::Empty, Value::DateTime),
+            _ => Value::Empty,
+        }
     }
 
     fn list_len(&self, list: u32) -> usize {

@@ -6,7 +6,7 @@
 //! relevant), `required`, `ro` (read-only), and `! message` for an error.
 
 use expect_test::{expect, Expect};
-use yim_engine::{compile, Clock, Date, NodeView, Session};
+use yim_engine::{compile, Clock, Date, DateTime, NodeView, Properties, Session};
 use yim_form::{load, MemFiles};
 
 /// One command of a scenario.
@@ -750,6 +750,43 @@ choices:
     s.answer("income", "high").unwrap();
     assert_eq!(value(&s, "class_label"), "รายได้สูง");
     assert_eq!(value(&s, "allowance"), "0");
+}
+
+/// XLSForm's metadata `deviceid`, `username` and `end` come from the app
+/// through the session's properties, and are empty until it sets them.
+#[test]
+fn properties_give_the_device_the_volunteer_and_the_finalize_time() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: name, type: text, label: Name}}
+  - {{name: deviceid, type: calculate, calculation: \"property('deviceid')\"}}
+  - {{name: username, type: calculate, calculation: \"property('username')\"}}
+  - {{name: end, type: calculate, calculation: \"property('end')\"}}
+  - {{name: signed, type: calculate, calculation: \"concat(${{name}}, ' / ', property('username'))\"}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "deviceid"), "");
+    assert_eq!(value(&s, "end"), "");
+    s.answer("name", "Nid").unwrap();
+    let changes = s.set_properties(Properties {
+        device_id: "yim:3f2a9c".to_owned(),
+        username: "Somsri".to_owned(),
+        end: None,
+    });
+    assert_eq!(changes.changed, ["deviceid", "username", "signed"]);
+    assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
+    assert_eq!(value(&s, "username"), "Somsri");
+    assert_eq!(value(&s, "signed"), "Nid / Somsri");
+    assert_eq!(value(&s, "end"), "");
+    let end = DateTime::parse_iso("2026-11-23T10:15:00.000+07:00").unwrap();
+    s.set_properties(Properties {
+        end: Some(end),
+        ..s.properties().clone()
+    });
+    assert_eq!(value(&s, "end"), "2026-11-23T10:15:00.000+07:00");
+    assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
 }
 
 #[test]

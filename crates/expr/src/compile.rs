@@ -498,6 +498,27 @@ impl Compiler<'_> {
                 return self.fallback(args);
             }
             Func::Pulldata => return self.pulldata(args),
+            Func::Property => {
+                let known = match &args[0].kind {
+                    ExprKind::Str(name) => crate::PROPERTIES.contains(&name.trim()),
+                    _ => false,
+                };
+                if !known {
+                    let found = self.describe(&args[0]);
+                    self.error(
+                        args[0].span,
+                        format!(
+                            "`property` expects one of {}, but found {found}",
+                            crate::PROPERTIES
+                                .iter()
+                                .map(|p| format!("'{p}'"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    return self.fallback(args);
+                }
+            }
             Func::Digest => {
                 if let ExprKind::Str(algorithm) = &args[1].kind {
                     if crate::digest::Algorithm::parse(algorithm).is_none() {

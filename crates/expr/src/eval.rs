@@ -450,6 +450,7 @@ impl Program {
                 Value::nodeset(shuffle(items, seed, host))
             }
             Func::Version => Value::from(host.form_version()),
+            Func::Property => host.property(arg(0).as_str().trim()),
             Func::Digest => {
                 let Some(algorithm) = Algorithm::parse(&arg(1).as_str()) else {
                     return Value::str("");
@@ -556,6 +557,9 @@ impl Host for Item<'_> {
     }
     fn form_version(&self) -> String {
         self.host.form_version()
+    }
+    fn property(&self, name: &str) -> Value {
+        self.host.property(name)
     }
     fn list_len(&self, list: u32) -> usize {
         self.host.list_len(list)

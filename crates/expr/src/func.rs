@@ -109,6 +109,7 @@ functions! {
     Random => "random", 0, up_to(0), "`random()`: a random number from 0 to 1";
     Randomize => "randomize", 1, up_to(2), "`randomize(values, seed)`: the values shuffled, the same way for the same seed";
     Version => "version", 0, up_to(0), "`version()`: the form's version";
+    Property => "property", 1, up_to(1), "`property('deviceid')`: what the app knows about the phone, the volunteer and the record: `deviceid`, `username`, `end`";
     Instance => "instance", 1, up_to(1), "`instance('list')/root/item[name = ${q}]/label`: a look-up in a choice list";
     Itext => "jr:itext", 1, up_to(1), "`jr:itext(instance('list')/root/item[name = ${q}]/itextId)`: a choice's label in the current language";
     Pulldata => "pulldata", 4, up_to(4), "`pulldata('list', 'column', 'key column', key)`: a column of the first choice whose key column holds the key";
@@ -126,7 +127,10 @@ impl Func {
 
     /// Whether the result can change without any answer changing.
     pub fn is_volatile(self) -> bool {
-        matches!(self, Func::Now | Func::Today | Func::Uuid | Func::Random)
+        matches!(
+            self,
+            Func::Now | Func::Today | Func::Uuid | Func::Random | Func::Property
+        )
     }
 
     /// The arity as an author reads it, such as "2 or 3 arguments".

@@ -84,6 +84,11 @@ pub use crate::value::Value;
 
 use std::fmt;
 
+/// The names `property()` accepts, as XLSForm's metadata types name them:
+/// the phone's id (`deviceid`), the volunteer's name (`username`) and the
+/// time the record was finalized (`end`).
+pub const PROPERTIES: &[&str] = &["deviceid", "username", "end"];
+
 /// Byte range inside the expression source, used to point errors at the right
 /// column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -275,6 +280,14 @@ pub trait Host {
 
     /// A fresh random version 4 UUID in its usual hyphenated form.
     fn uuid(&self) -> String;
+
+    /// A value the app supplies about the phone, the volunteer or the
+    /// record, for `property(name)`: one of [`PROPERTIES`]. The default is
+    /// empty.
+    fn property(&self, name: &str) -> Value {
+        let _ = name;
+        Value::Empty
+    }
 
     /// The form's version, for `version()`. The default is empty.
     fn form_version(&self) -> String {

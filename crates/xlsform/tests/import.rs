@@ -382,9 +382,9 @@ fn types_yim_does_not_have() {
             settings: there is no form_id; the id `test` is made from the file name
             settings: there is no version; `1` is used, because Yim stores a version with every record
             survey!2: metadata type 'start' is imported as a calculate question with `once(now())`
-            survey!3: unsupported type 'end' (metadata: the time the form was finished); the question `end` is left out
+            survey!3: metadata type 'end' is imported as a calculate question with `property('end')`, which the app fills in
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
-            survey!5: unsupported type 'deviceid' (metadata from the phone or server); the question `dev` is left out
+            survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
             survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
             survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
@@ -406,9 +406,15 @@ fn types_yim_does_not_have() {
               - name: start
                 type: calculate
                 calculation: once(now())
+              - name: end
+                type: calculate
+                calculation: property('end')
               - name: day
                 type: calculate
                 calculation: once(today())
+              - name: dev
+                type: calculate
+                calculation: property('deviceid')
               - name: stars
                 type: integer
                 label: Stars

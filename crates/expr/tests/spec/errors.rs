@@ -706,4 +706,18 @@ fn look_ups() {
                                  ^^^^^^^^ `digest` writes 'hex' or 'base64', but found 'base32'
     "#]],
     );
+    check(
+        "property('imei')",
+        expect![[r#"
+        property('imei')
+                 ^^^^^^ `property` expects one of 'deviceid', 'username', 'end', but found text 'imei'
+    "#]],
+    );
+    check(
+        "property(${name})",
+        expect![[r#"
+        property(${name})
+                 ^^^^^^^ `property` expects one of 'deviceid', 'username', 'end', but found `${name}`
+    "#]],
+    );
 }

@@ -714,4 +714,7 @@ fn uuid_with_a_length_and_version() {
     give(&f, "uuid(0)", "");
     give(&f, "string-length(uuid(1000000))", 4096.0);
     give(&f, "version()", "2024.05");
+    // A host that supplies no properties leaves them empty.
+    give(&f, "property('deviceid')", EMPTY);
+    give(&f, "concat('by ', property('username'))", "by ");
 }

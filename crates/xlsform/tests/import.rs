@@ -217,7 +217,6 @@ fn choices_filters_and_settings_in_the_multi_sheet_csv_layout() {
         ,child-core,2026.1,Child record,pages
         "#,
         expect![[r#"
-            settings!17: unsupported setting 'style'
             choices!12: the choice `labour` has no label; its name is used as the label
             choices!13: the choice name `labour` is already used in the list `risks` on row 12; this one is left out
             choices!14: the choice has no list_name; it is left out

@@ -119,10 +119,17 @@ impl Form {
     }
 }
 
+/// One choice list: its name, its column names, and its items' values.
+pub type List = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static [&'static str]],
+);
+
 /// The form's choice lists, for `instance(...)` look-ups and `pulldata`:
 /// (list name, column names, items). `name` and `label` come first, as the
 /// engine numbers them.
-pub const LISTS: &[(&str, &[&str], &[&[&str]])] = &[
+pub const LISTS: &[List] = &[
     (
         "seclass",
         &["name", "label", "code"],

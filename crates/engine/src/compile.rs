@@ -99,6 +99,10 @@ pub(crate) struct Node {
     pub calculation: Option<Program>,
     pub choice_filter: Option<Program>,
     pub repeat_count: Option<Program>,
+    /// With a `trigger`, the calculation is not a cell: it runs when one of
+    /// the trigger questions changes, and its result is stored as the
+    /// node's answer (XLSForm's `trigger`, ODK's `setvalue`).
+    pub on_trigger: Option<Program>,
     /// Columns of the node's choice list (`name` first), numbered for the
     /// bare names of its `choice_filter`.
     pub choice_columns: Vec<String>,
@@ -111,6 +115,12 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// Whether the node's answer is kept in a draft: what a person typed,
+    /// or what a trigger set.
+    pub fn keeps_answer(&self) -> bool {
+        self.is_answerable() || self.on_trigger.is_some()
+    }
+
     /// Whether a person can type or pick an answer for this node.
     pub fn is_answerable(&self) -> bool {
         self.calculation.is_none()
@@ -189,6 +199,9 @@ pub struct CompiledForm {
     /// The page of each node (the page of its top-level ancestor); `None`
     /// for calculations at the top level, which are never shown.
     pub(crate) page_of: Vec<Option<u32>>,
+    /// For each node, the nodes whose `trigger` names it: their calculation
+    /// runs when its value changes.
+    pub(crate) triggered: Vec<Vec<NodeId>>,
     /// For each choice list, its columns as `instance('list')/root/item`
     /// paths and `pulldata` name them: `name`, `label`, then the other
     /// columns in the order they first appear. A column's id is its index.
@@ -479,6 +492,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         pages: Vec::new(),
         page_of: Vec::new(),
         list_columns: form.choices.values().map(item_columns).collect(),
+        triggered: Vec::new(),
     };
     let list_index: HashMap<&str, usize> = form
         .choices
@@ -502,6 +516,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         );
     }
 
+    compiled.triggered = vec![Vec::new(); compiled.nodes.len()];
     // Second pass: compile every expression in the scope it is evaluated in.
     for (id, q) in sources.iter().enumerate() {
         compile_node(&mut compiled, id as NodeId, q, &mut diags);
@@ -591,6 +606,7 @@ fn layout<'f>(
         calculation: None,
         choice_filter: None,
         repeat_count: None,
+        on_trigger: None,
         choice_columns: Vec::new(),
         uses_position: false,
         label_refs: Vec::new(),
@@ -703,6 +719,10 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     let read_only = run(c, &q.read_only, "read_only", false, diags);
     let constraint = run(c, &q.constraint, "constraint", true, diags);
     let calculation = run(c, &q.calculation, "calculation", true, diags);
+    let triggers = q
+        .trigger
+        .as_ref()
+        .map(|t| trigger_sources(c, id, q, t, diags));
     let repeat_count = q.repeat_count.as_ref().and_then(|expr| {
         // `repeat_count` is evaluated around the repeat, not inside it.
         let scope = ExprScope {
@@ -751,6 +771,15 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             "`choice_filter` only applies to select_one and select_multiple questions",
         ));
     }
+    let (on_trigger, calculation) = match triggers {
+        Some(sources) => {
+            for s in sources {
+                c.triggered[s as usize].push(id);
+            }
+            (calculation, None)
+        }
+        None => (None, calculation),
+    };
     let label_refs = label_refs(c, q, diags);
     let node = &mut c.nodes[id as usize];
     node.label_refs = label_refs;
@@ -758,6 +787,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     node.required = required;
     node.read_only = read_only;
     node.constraint = constraint;
+    node.on_trigger = on_trigger;
     node.calculation = calculation;
     node.repeat_count = repeat_count;
     node.choice_filter = choice_filter;
@@ -777,6 +807,81 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     } else if matches!(&node.default, Some(Default::Literal(l)) if l.is_empty()) {
         node.default = None;
     }
+}
+
+/// The questions a `trigger` names: one or more `${name}` separated by
+/// spaces or commas, each a question that holds a value in the same group
+/// or repeat level as the triggered one, so that a change sets the value in
+/// the same entry. A trigger without a calculation has nothing to set.
+fn trigger_sources(
+    c: &CompiledForm,
+    id: NodeId,
+    q: &Question,
+    trigger: &Expr,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<NodeId> {
+    // The expression's own location: the importer's rows are found by it.
+    let loc = &trigger.loc;
+    let mut sources = Vec::new();
+    if q.calculation.is_none() {
+        diags.push(Diagnostic::new(
+            loc.clone(),
+            "`trigger` needs a `calculation`: the value to set when the trigger question changes",
+        ));
+    }
+    let words = trigger
+        .src
+        .split(|ch: char| ch == ',' || ch.is_whitespace())
+        .filter(|w| !w.is_empty());
+    for word in words {
+        let name = word.strip_prefix("${").and_then(|w| w.strip_suffix('}'));
+        let Some(name) = name else {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("`trigger` names questions as `${{name}}`, but found `{word}`"),
+            ));
+            continue;
+        };
+        let Some(source) = c.lookup(name) else {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("in trigger: unknown question `${{{name}}}`"),
+            ));
+            continue;
+        };
+        let s = c.node(source);
+        if matches!(s.qtype, QType::Group | QType::Repeat) || source == id {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!(
+                    "`trigger` names a question whose answer changes, but `${{{name}}}` is {}",
+                    if source == id {
+                        "this question itself"
+                    } else {
+                        "a group or repeat"
+                    }
+                ),
+            ));
+            continue;
+        }
+        if s.scope != c.node(id).scope {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("`trigger` must name a question at the same level as `{}` (in the same repeat, or outside every repeat when `{}` is), but `${{{name}}}` is not", q.name, q.name),
+            ));
+            continue;
+        }
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    if trigger.src.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            loc.clone(),
+            "`trigger` names no question; write `${name}`",
+        ));
+    }
+    sources
 }
 
 /// The questions that a label or hint shows with `${name}`, in any of its

@@ -141,6 +141,10 @@ pub struct Session {
     pub(crate) props: Properties,
     rng: Cell<u64>,
     pub(crate) finalize_attempted: bool,
+    /// Whether triggers fire: not while a new session computes its first
+    /// state or a draft is loaded, since nothing was changed by a person
+    /// and a loaded draft already holds what the triggers set.
+    pub(crate) triggers_on: bool,
     /// Cells to recompute, ordered by rank so that every cell is computed
     /// after the cells it reads.
     queue: BTreeSet<(u32, FrameId)>,
@@ -162,6 +166,9 @@ impl std::fmt::Debug for Session {
 }
 
 pub(crate) const ROOT: FrameId = 0;
+
+/// How many triggered calculations one command runs at most.
+const MAX_TRIGGERED: usize = 10_000;
 
 impl Session {
     /// Starts an empty response: defaults applied, everything computed.
@@ -185,6 +192,7 @@ impl Session {
             props: Properties::default(),
             rng: Cell::new(clock.seed | 1),
             finalize_attempted: false,
+            triggers_on: false,
             queue: BTreeSet::new(),
             order: order.into(),
             rep_index: rep_index.into(),
@@ -195,6 +203,7 @@ impl Session {
         s.run();
         s.changed.clear();
         s.structure.clear();
+        s.triggers_on = true;
         s
     }
 
@@ -612,6 +621,9 @@ impl Session {
     }
 
     pub(crate) fn run(&mut self) {
+        // Triggers that set each other's sources could go on for ever; a
+        // command stops firing them after this many.
+        let mut fired = 0usize;
         while let Some((rank, frame)) = self.queue.pop_first() {
             if !self.frames[frame as usize].alive {
                 continue;
@@ -620,6 +632,9 @@ impl Session {
             if self.compute(c, frame) {
                 let node = cell_node(c);
                 self.changed.insert((node, frame));
+                if cell_kind(c) == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
+                    fired += self.fire_triggers(node, frame);
+                }
                 let src_scope = self.form.node(node).scope;
                 let form = Arc::clone(&self.form);
                 for &dep in &form.dependents[c as usize] {
@@ -636,6 +651,33 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Runs the calculations that `node`'s change triggers, in its frame,
+    /// and stores each result as the triggered question's answer. Returns
+    /// how many ran.
+    fn fire_triggers(&mut self, node: NodeId, frame: FrameId) -> usize {
+        let form = Arc::clone(&self.form);
+        let targets = &form.triggered[node as usize];
+        let frame = self.up(frame, form.node(node).scope);
+        for &t in targets {
+            let n = form.node(t);
+            let Some(p) = &n.on_trigger else { continue };
+            let value = p.eval(&Ctx {
+                s: self,
+                node: Some(t),
+                frame,
+                choice: None,
+            });
+            let value = validate::coerce(n.ty, value);
+            let slot = self.slot_mut(t, frame);
+            slot.answer = value;
+            slot.raw = None;
+            slot.defaulted = true;
+            self.enqueue(cell(t, Kind::Value), frame);
+            self.enqueue(cell(t, Kind::Valid), frame);
+        }
+        targets.len()
     }
 
     /// Computes one cell in one frame; true when its result changed.

@@ -789,6 +789,78 @@ fn properties_give_the_device_the_volunteer_and_the_finalize_time() {
     assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
 }
 
+/// XLSForm's `trigger`: the calculation runs when the named question
+/// changes, and not when the other answers it reads change; a person can
+/// still change a triggered question that takes an answer; a draft keeps
+/// what the trigger set.
+#[test]
+fn triggers_recalculate_when_the_named_question_changes() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: weight, type: decimal, label: Weight}}
+  - {{name: height, type: decimal, label: Height}}
+  - {{name: weighed_at_height, type: calculate, calculation: '${{height}}', trigger: '${{weight}}'}}
+  - {{name: note, type: text, label: Note, calculation: \"concat('weight ', ${{weight}})\", trigger: '${{weight}}'}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "weighed_at_height"), "");
+    s.answer("height", "100").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "");
+    s.answer("weight", "20").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "100");
+    assert_eq!(value(&s, "note"), "weight 20");
+    // Other answers the calculation reads do not run it again.
+    s.answer("height", "110").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "100");
+    // The person may change a triggered question that takes an answer.
+    s.answer("note", "weighed twice").unwrap();
+    assert_eq!(value(&s, "note"), "weighed twice");
+    let draft = s.draft_json();
+    s.answer("weight", "21").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "110");
+    assert_eq!(value(&s, "note"), "weight 21");
+    // A reopened draft holds what the triggers set, not a new run.
+    let mut again = session(&form);
+    again.load_answers(&draft).unwrap();
+    assert_eq!(value(&again, "weighed_at_height"), "100");
+    assert_eq!(value(&again, "note"), "weighed twice");
+}
+
+#[test]
+fn a_trigger_must_name_a_question_beside_it() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: a, type: integer, label: A}}
+  - name: kids
+    type: repeat
+    label: Kids
+    questions:
+      - {{name: b, type: integer, label: B}}
+  - {{name: c1, type: calculate, calculation: '1', trigger: '${{b}}'}}
+  - {{name: c2, type: calculate, calculation: '1', trigger: 'a'}}
+  - {{name: c3, type: calculate, calculation: '1', trigger: '${{kids}}'}}
+  - {{name: c4, type: text, label: C4, trigger: '${{a}}'}}
+  - {{name: c5, type: calculate, calculation: '1', trigger: '${{nothing}}'}}
+"
+    );
+    let files = MemFiles::new().with("form.yaml", form);
+    let (form, diags) = load("form.yaml", &files);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (_, diags) = compile(&form.unwrap());
+    let messages: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    expect![[r#"
+        [
+            "form.yaml:9:61: `trigger` must name a question at the same level as `c1` (in the same repeat, or outside every repeat when `c1` is), but `${b}` is not",
+            "form.yaml:10:61: `trigger` names questions as `${name}`, but found `a`",
+            "form.yaml:11:61: `trigger` names a question whose answer changes, but `${kids}` is a group or repeat",
+            "form.yaml:12:49: `trigger` needs a `calculation`: the value to set when the trigger question changes",
+            "form.yaml:13:61: in trigger: unknown question `${nothing}`",
+        ]
+    "#]].assert_debug_eq(&messages);
+}
+
 #[test]
 fn drafts_round_trip_with_hidden_answers_and_bad_text() {
     let form = format!(

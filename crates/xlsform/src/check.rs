@@ -157,6 +157,7 @@ fn take(q: &mut Question, prop: &str) -> Option<String> {
         }
         "calculation" => &mut q.calculation,
         "choice_filter" => &mut q.choice_filter,
+        "trigger" => &mut q.trigger,
         "repeat_count" => &mut q.repeat_count,
         "default" => {
             q.prop_locs.shift_remove("default");

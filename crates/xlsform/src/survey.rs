@@ -26,6 +26,7 @@ const SURVEY_KEYS: &[&str] = &[
     "default",
     "read_only",
     "choice_filter",
+    "trigger",
     "appearance",
     "repeat_count",
     "parameters",
@@ -507,6 +508,7 @@ impl Converter {
                 "constraint",
                 "constraint_message",
                 "calculation",
+                "trigger",
                 "default",
                 "parameters",
             ]);
@@ -520,6 +522,10 @@ impl Converter {
             let calculation = t.value(row, "calculation");
             if !calculation.is_empty() {
                 q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", calculation));
+            }
+            let trigger = t.value(row, "trigger");
+            if !trigger.is_empty() {
+                q.trigger = Some(self.expr(&loc, &sheet, n, "trigger", trigger));
             }
             let default = t.value(row, "default");
             if !default.is_empty() {

@@ -299,6 +299,48 @@ fn choice_filters_name_capitalised_columns_bare() {
     );
 }
 
+/// The `trigger` column: the calculation runs when the named question
+/// changes.
+#[test]
+fn the_trigger_column_is_kept() {
+    check(
+        r#"
+        survey,,,,,
+        ,type,name,label,calculation,trigger
+        ,integer,weight,Weight,,
+        ,calculate,weighed_at,,now(),${weight}
+        ,text,remark,Remark,"concat('w=', ../weight)",../weight
+        ,calculate,broken,,1,${nowhere}
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!6: the trigger `${nowhere}` is left out: unknown question `${nowhere}`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: weight
+                type: integer
+                label: Weight
+              - name: weighed_at
+                type: calculate
+                calculation: now()
+                trigger: "${weight}"
+              - name: remark
+                type: text
+                label: Remark
+                calculation: "concat('w=', ${weight})"
+                trigger: "${weight}"
+              - name: broken
+                type: calculate
+                calculation: "1"
+        "#]],
+    );
+}
+
 #[test]
 fn languages_from_column_headers() {
     check(

@@ -376,6 +376,9 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
     let chars: Vec<char> = src.chars().collect();
     let mut i = 0;
     let mut quote: Option<char> = None;
+    // Inside the brackets of an `instance(...)` path, and in its steps, bare
+    // names belong to the list being looked up, not to the choice.
+    let mut brackets = 0usize;
     while i < chars.len() {
         let c = chars[i];
         if let Some(q) = quote {
@@ -413,7 +416,8 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
             let word: String = chars[start..i].iter().collect();
             let is_call = chars[i..].iter().find(|c| !c.is_whitespace()) == Some(&'(');
             let is_operator = matches!(word.as_str(), "and" | "or" | "div" | "mod");
-            if !is_call && !is_operator && columns.contains(&word) {
+            let is_step = chars[..start].iter().rev().find(|c| !c.is_whitespace()) == Some(&'/');
+            if !is_call && !is_operator && !is_step && brackets == 0 && columns.contains(&word) {
                 out.push_str("${");
                 out.push_str(CHOICE_PREFIX);
                 out.push_str(&word);
@@ -422,6 +426,11 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
                 out.push_str(&word);
             }
             continue;
+        }
+        match c {
+            '[' => brackets += 1,
+            ']' => brackets = brackets.saturating_sub(1),
+            _ => {}
         }
         out.push(c);
         i += 1;
@@ -1142,5 +1151,30 @@ fn first_loc(c: &CompiledForm, id: NodeId, key: &str) -> Loc {
     match c.form.question(name) {
         Some(q) => q.loc_of(key).clone(),
         None => c.form.loc.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_choice_filter;
+
+    #[test]
+    fn bare_columns_become_references_outside_look_ups() {
+        let columns = ["name".to_owned(), "Gov".to_owned(), "code".to_owned()];
+        let check = |src: &str, want: &str| assert_eq!(rewrite_choice_filter(src, &columns), want);
+        check("Gov = ${gov}", "${choice.Gov} = ${gov}");
+        check(
+            "(Gov = 'x' or Gov = 'other') and name != 'Gov'",
+            "(${choice.Gov} = 'x' or ${choice.Gov} = 'other') and ${choice.name} != 'Gov'",
+        );
+        check("gov = ${gov}", "gov = ${gov}");
+        check(
+            "Gov = instance('govs')/root/item[name = ${region}]/code",
+            "${choice.Gov} = instance('govs')/root/item[name = ${region}]/code",
+        );
+        check(
+            "code div 2 = 1 and name()",
+            "${choice.code} div 2 = 1 and name()",
+        );
     }
 }

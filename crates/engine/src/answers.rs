@@ -57,7 +57,7 @@ impl Session {
                     }
                 }
                 _ if draft => {
-                    if !n.is_answerable() {
+                    if !n.keeps_answer() {
                         continue;
                     }
                     if let Some(raw) = &slot.raw {
@@ -88,7 +88,10 @@ impl Session {
         };
         let mut report = LoadReport::default();
         self.load_frame(ROOT, map, &mut report);
-        Ok((self.finish(), report))
+        let on = std::mem::replace(&mut self.triggers_on, false);
+        let changes = self.finish();
+        self.triggers_on = on;
+        Ok((changes, report))
     }
 
     fn load_frame(&mut self, frame: FrameId, map: &Map<String, Json>, report: &mut LoadReport) {
@@ -120,7 +123,7 @@ impl Session {
                 }
                 continue;
             }
-            if !n.is_answerable() {
+            if !n.keeps_answer() {
                 report.computed.push(format!("{prefix}{key}"));
                 continue;
             }

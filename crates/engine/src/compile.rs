@@ -99,6 +99,10 @@ pub(crate) struct Node {
     pub calculation: Option<Program>,
     pub choice_filter: Option<Program>,
     pub repeat_count: Option<Program>,
+    /// With a `trigger`, the calculation is not a cell: it runs when one of
+    /// the trigger questions changes, and its result is stored as the
+    /// node's answer (XLSForm's `trigger`, ODK's `setvalue`).
+    pub on_trigger: Option<Program>,
     /// Columns of the node's choice list (`name` first), numbered for the
     /// bare names of its `choice_filter`.
     pub choice_columns: Vec<String>,
@@ -111,6 +115,12 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// Whether the node's answer is kept in a draft: what a person typed,
+    /// or what a trigger set.
+    pub fn keeps_answer(&self) -> bool {
+        self.is_answerable() || self.on_trigger.is_some()
+    }
+
     /// Whether a person can type or pick an answer for this node.
     pub fn is_answerable(&self) -> bool {
         self.calculation.is_none()
@@ -189,6 +199,13 @@ pub struct CompiledForm {
     /// The page of each node (the page of its top-level ancestor); `None`
     /// for calculations at the top level, which are never shown.
     pub(crate) page_of: Vec<Option<u32>>,
+    /// For each node, the nodes whose `trigger` names it: their calculation
+    /// runs when its value changes.
+    pub(crate) triggered: Vec<Vec<NodeId>>,
+    /// For each choice list, its columns as `instance('list')/root/item`
+    /// paths and `pulldata` name them: `name`, `label`, then the other
+    /// columns in the order they first appear. A column's id is its index.
+    pub(crate) list_columns: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -330,6 +347,19 @@ impl yim_expr::Scope for ExprScope<'_> {
     fn candidates(&self) -> Vec<String> {
         self.form.by_name.keys().cloned().collect()
     }
+
+    fn list(&self, name: &str) -> Option<u32> {
+        self.form.form.choices.get_index_of(name).map(|i| i as u32)
+    }
+
+    fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        self.form
+            .list_columns
+            .get(list as usize)?
+            .iter()
+            .position(|c| c == column)
+            .map(|i| i as u32)
+    }
 }
 
 /// The marker that [`rewrite_choice_filter`] puts in front of column names.
@@ -346,6 +376,9 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
     let chars: Vec<char> = src.chars().collect();
     let mut i = 0;
     let mut quote: Option<char> = None;
+    // Inside the brackets of an `instance(...)` path, and in its steps, bare
+    // names belong to the list being looked up, not to the choice.
+    let mut brackets = 0usize;
     while i < chars.len() {
         let c = chars[i];
         if let Some(q) = quote {
@@ -383,7 +416,8 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
             let word: String = chars[start..i].iter().collect();
             let is_call = chars[i..].iter().find(|c| !c.is_whitespace()) == Some(&'(');
             let is_operator = matches!(word.as_str(), "and" | "or" | "div" | "mod");
-            if !is_call && !is_operator && columns.contains(&word) {
+            let is_step = chars[..start].iter().rev().find(|c| !c.is_whitespace()) == Some(&'/');
+            if !is_call && !is_operator && !is_step && brackets == 0 && columns.contains(&word) {
                 out.push_str("${");
                 out.push_str(CHOICE_PREFIX);
                 out.push_str(&word);
@@ -392,6 +426,11 @@ pub(crate) fn rewrite_choice_filter(src: &str, columns: &[String]) -> String {
                 out.push_str(&word);
             }
             continue;
+        }
+        match c {
+            '[' => brackets += 1,
+            ']' => brackets = brackets.saturating_sub(1),
+            _ => {}
         }
         out.push(c);
         i += 1;
@@ -416,6 +455,20 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Group => Ty::Group,
         QType::Repeat => Ty::Repeat,
     }
+}
+
+/// The columns of a list's items: `name`, `label`, then every other column
+/// in the order it first appears.
+fn item_columns(list: &ChoiceList) -> Vec<String> {
+    let mut cols: Vec<String> = vec!["name".to_owned(), "label".to_owned()];
+    for choice in list.choices.iter() {
+        for k in choice.extra.keys() {
+            if !cols.contains(k) {
+                cols.push(k.clone());
+            }
+        }
+    }
+    cols
 }
 
 /// Compiles a resolved form. Returns the compiled form whenever the form's
@@ -447,6 +500,8 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         instance_name: None,
         pages: Vec::new(),
         page_of: Vec::new(),
+        list_columns: form.choices.values().map(item_columns).collect(),
+        triggered: Vec::new(),
     };
     let list_index: HashMap<&str, usize> = form
         .choices
@@ -470,6 +525,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         );
     }
 
+    compiled.triggered = vec![Vec::new(); compiled.nodes.len()];
     // Second pass: compile every expression in the scope it is evaluated in.
     for (id, q) in sources.iter().enumerate() {
         compile_node(&mut compiled, id as NodeId, q, &mut diags);
@@ -559,6 +615,7 @@ fn layout<'f>(
         calculation: None,
         choice_filter: None,
         repeat_count: None,
+        on_trigger: None,
         choice_columns: Vec::new(),
         uses_position: false,
         label_refs: Vec::new(),
@@ -671,6 +728,10 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     let read_only = run(c, &q.read_only, "read_only", false, diags);
     let constraint = run(c, &q.constraint, "constraint", true, diags);
     let calculation = run(c, &q.calculation, "calculation", true, diags);
+    let triggers = q
+        .trigger
+        .as_ref()
+        .map(|t| trigger_sources(c, id, q, t, diags));
     let repeat_count = q.repeat_count.as_ref().and_then(|expr| {
         // `repeat_count` is evaluated around the repeat, not inside it.
         let scope = ExprScope {
@@ -719,6 +780,15 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             "`choice_filter` only applies to select_one and select_multiple questions",
         ));
     }
+    let (on_trigger, calculation) = match triggers {
+        Some(sources) => {
+            for s in sources {
+                c.triggered[s as usize].push(id);
+            }
+            (calculation, None)
+        }
+        None => (None, calculation),
+    };
     let label_refs = label_refs(c, q, diags);
     let node = &mut c.nodes[id as usize];
     node.label_refs = label_refs;
@@ -726,6 +796,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     node.required = required;
     node.read_only = read_only;
     node.constraint = constraint;
+    node.on_trigger = on_trigger;
     node.calculation = calculation;
     node.repeat_count = repeat_count;
     node.choice_filter = choice_filter;
@@ -745,6 +816,81 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     } else if matches!(&node.default, Some(Default::Literal(l)) if l.is_empty()) {
         node.default = None;
     }
+}
+
+/// The questions a `trigger` names: one or more `${name}` separated by
+/// spaces or commas, each a question that holds a value in the same group
+/// or repeat level as the triggered one, so that a change sets the value in
+/// the same entry. A trigger without a calculation has nothing to set.
+fn trigger_sources(
+    c: &CompiledForm,
+    id: NodeId,
+    q: &Question,
+    trigger: &Expr,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<NodeId> {
+    // The expression's own location: the importer's rows are found by it.
+    let loc = &trigger.loc;
+    let mut sources = Vec::new();
+    if q.calculation.is_none() {
+        diags.push(Diagnostic::new(
+            loc.clone(),
+            "`trigger` needs a `calculation`: the value to set when the trigger question changes",
+        ));
+    }
+    let words = trigger
+        .src
+        .split(|ch: char| ch == ',' || ch.is_whitespace())
+        .filter(|w| !w.is_empty());
+    for word in words {
+        let name = word.strip_prefix("${").and_then(|w| w.strip_suffix('}'));
+        let Some(name) = name else {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("`trigger` names questions as `${{name}}`, but found `{word}`"),
+            ));
+            continue;
+        };
+        let Some(source) = c.lookup(name) else {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("in trigger: unknown question `${{{name}}}`"),
+            ));
+            continue;
+        };
+        let s = c.node(source);
+        if matches!(s.qtype, QType::Group | QType::Repeat) || source == id {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!(
+                    "`trigger` names a question whose answer changes, but `${{{name}}}` is {}",
+                    if source == id {
+                        "this question itself"
+                    } else {
+                        "a group or repeat"
+                    }
+                ),
+            ));
+            continue;
+        }
+        if s.scope != c.node(id).scope {
+            diags.push(Diagnostic::new(
+                loc.clone(),
+                format!("`trigger` must name a question at the same level as `{}` (in the same repeat, or outside every repeat when `{}` is), but `${{{name}}}` is not", q.name, q.name),
+            ));
+            continue;
+        }
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    if trigger.src.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            loc.clone(),
+            "`trigger` names no question; write `${name}`",
+        ));
+    }
+    sources
 }
 
 /// The questions that a label or hint shows with `${name}`, in any of its
@@ -1005,5 +1151,30 @@ fn first_loc(c: &CompiledForm, id: NodeId, key: &str) -> Loc {
     match c.form.question(name) {
         Some(q) => q.loc_of(key).clone(),
         None => c.form.loc.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_choice_filter;
+
+    #[test]
+    fn bare_columns_become_references_outside_look_ups() {
+        let columns = ["name".to_owned(), "Gov".to_owned(), "code".to_owned()];
+        let check = |src: &str, want: &str| assert_eq!(rewrite_choice_filter(src, &columns), want);
+        check("Gov = ${gov}", "${choice.Gov} = ${gov}");
+        check(
+            "(Gov = 'x' or Gov = 'other') and name != 'Gov'",
+            "(${choice.Gov} = 'x' or ${choice.Gov} = 'other') and ${choice.name} != 'Gov'",
+        );
+        check("gov = ${gov}", "gov = ${gov}");
+        check(
+            "Gov = instance('govs')/root/item[name = ${region}]/code",
+            "${choice.Gov} = instance('govs')/root/item[name = ${region}]/code",
+        );
+        check(
+            "code div 2 = 1 and name()",
+            "${choice.code} div 2 = 1 and name()",
+        );
     }
 }

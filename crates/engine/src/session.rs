@@ -40,6 +40,21 @@ impl Clock {
     }
 }
 
+/// What the app knows about the phone, the volunteer and the record: the
+/// values of XLSForm's metadata `deviceid`, `username` and `end`, which a
+/// form reads with `property('deviceid')`, `property('username')` and
+/// `property('end')`. The engine has none of them, so the app passes them
+/// in with [`Session::set_properties`]; until it does they are empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Properties {
+    /// The app's id for this phone, the one it stores with every record.
+    pub device_id: String,
+    /// The volunteer's name from the app's settings.
+    pub username: String,
+    /// When the record was finalized; `None` while it is being filled.
+    pub end: Option<DateTime>,
+}
+
 /// The state of one node in one frame.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Slot {
@@ -123,8 +138,13 @@ pub struct Session {
     pub(crate) frames: Vec<Frame>,
     pub(crate) lang: String,
     pub(crate) clock: Clock,
+    pub(crate) props: Properties,
     rng: Cell<u64>,
     pub(crate) finalize_attempted: bool,
+    /// Whether triggers fire: not while a new session computes its first
+    /// state or a draft is loaded, since nothing was changed by a person
+    /// and a loaded draft already holds what the triggers set.
+    pub(crate) triggers_on: bool,
     /// Cells to recompute, ordered by rank so that every cell is computed
     /// after the cells it reads.
     queue: BTreeSet<(u32, FrameId)>,
@@ -147,6 +167,9 @@ impl std::fmt::Debug for Session {
 
 pub(crate) const ROOT: FrameId = 0;
 
+/// How many triggered calculations one command runs at most.
+const MAX_TRIGGERED: usize = 10_000;
+
 impl Session {
     /// Starts an empty response: defaults applied, everything computed.
     pub fn new(form: Arc<CompiledForm>, clock: Clock) -> Session {
@@ -166,8 +189,10 @@ impl Session {
             frames: Vec::new(),
             lang,
             clock,
+            props: Properties::default(),
             rng: Cell::new(clock.seed | 1),
             finalize_attempted: false,
+            triggers_on: false,
             queue: BTreeSet::new(),
             order: order.into(),
             rep_index: rep_index.into(),
@@ -178,6 +203,7 @@ impl Session {
         s.run();
         s.changed.clear();
         s.structure.clear();
+        s.triggers_on = true;
         s
     }
 
@@ -203,6 +229,29 @@ impl Session {
                 for f in self.frames_of_scope(node.scope) {
                     self.enqueue(cell(id as NodeId, Kind::Value), f);
                 }
+            }
+        }
+        self.finish()
+    }
+
+    /// What the form's `property()` calls read.
+    pub fn properties(&self) -> &Properties {
+        &self.props
+    }
+
+    /// Sets the phone's id, the volunteer's name and the finalize time, and
+    /// recomputes whatever reads them. The app calls it when a record is
+    /// opened (device id and name) and again just before it finalizes the
+    /// record, with `end` set to the current time, so that `end` is stored
+    /// with the answers as in ODK.
+    pub fn set_properties(&mut self, props: Properties) -> Changes {
+        self.props = props;
+        // `property()` is volatile, so its cells are among these.
+        let volatile = self.form.volatile_cells.clone();
+        for c in volatile {
+            let scope = self.form.node(cell_node(c)).scope;
+            for f in self.frames_of_scope(scope) {
+                self.enqueue(c, f);
             }
         }
         self.finish()
@@ -572,6 +621,9 @@ impl Session {
     }
 
     pub(crate) fn run(&mut self) {
+        // Triggers that set each other's sources could go on for ever; a
+        // command stops firing them after this many.
+        let mut fired = 0usize;
         while let Some((rank, frame)) = self.queue.pop_first() {
             if !self.frames[frame as usize].alive {
                 continue;
@@ -580,6 +632,9 @@ impl Session {
             if self.compute(c, frame) {
                 let node = cell_node(c);
                 self.changed.insert((node, frame));
+                if cell_kind(c) == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
+                    fired += self.fire_triggers(node, frame);
+                }
                 let src_scope = self.form.node(node).scope;
                 let form = Arc::clone(&self.form);
                 for &dep in &form.dependents[c as usize] {
@@ -596,6 +651,33 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Runs the calculations that `node`'s change triggers, in its frame,
+    /// and stores each result as the triggered question's answer. Returns
+    /// how many ran.
+    fn fire_triggers(&mut self, node: NodeId, frame: FrameId) -> usize {
+        let form = Arc::clone(&self.form);
+        let targets = &form.triggered[node as usize];
+        let frame = self.up(frame, form.node(node).scope);
+        for &t in targets {
+            let n = form.node(t);
+            let Some(p) = &n.on_trigger else { continue };
+            let value = p.eval(&Ctx {
+                s: self,
+                node: Some(t),
+                frame,
+                choice: None,
+            });
+            let value = validate::coerce(n.ty, value);
+            let slot = self.slot_mut(t, frame);
+            slot.answer = value;
+            slot.raw = None;
+            slot.defaulted = true;
+            self.enqueue(cell(t, Kind::Value), frame);
+            self.enqueue(cell(t, Kind::Valid), frame);
+        }
+        targets.len()
     }
 
     /// Computes one cell in one frame; true when its result changed.
@@ -842,6 +924,51 @@ impl Host for Ctx<'_> {
             .iter()
             .position(|&f| f == self.frame)
             .map(|i| i + 1)
+    }
+
+    fn form_version(&self) -> String {
+        self.s.form.form.version.clone()
+    }
+
+    fn property(&self, name: &str) -> Value {
+        let props = &self.s.props;
+        match name {
+            "deviceid" if !props.device_id.is_empty() => Value::str(&props.device_id),
+            "username" if !props.username.is_empty() => Value::str(&props.username),
+            "end" => props.end.map_or(Value::Empty, Value::DateTime),
+            _ => Value::Empty,
+        }
+    }
+
+    fn list_len(&self, list: u32) -> usize {
+        self.s
+            .form
+            .form
+            .choices
+            .get_index(list as usize)
+            .map_or(0, |(_, l)| l.choices.len())
+    }
+
+    fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
+        let form = &self.s.form;
+        let Some(choice) = form
+            .form
+            .choices
+            .get_index(list as usize)
+            .and_then(|(_, l)| l.choices.get(item))
+        else {
+            return Value::Empty;
+        };
+        match column {
+            0 => Value::str(&choice.name),
+            1 => Value::str(choice.label.get(&self.s.lang, &form.form.default_language)),
+            _ => form
+                .list_columns
+                .get(list as usize)
+                .and_then(|cols| cols.get(column as usize))
+                .and_then(|col| choice.extra.get(col))
+                .map_or(Value::Empty, |v| Value::str(v)),
+        }
     }
 
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {

@@ -6,7 +6,7 @@
 //! relevant), `required`, `ro` (read-only), and `! message` for an error.
 
 use expect_test::{expect, Expect};
-use yim_engine::{compile, Clock, Date, NodeView, Session};
+use yim_engine::{compile, Clock, Date, DateTime, NodeView, Properties, Session};
 use yim_form::{load, MemFiles};
 
 /// One command of a scenario.
@@ -666,6 +666,199 @@ choices:
         s.node("province").unwrap().error.as_deref(),
         Some("expected one of the choices, but found '99'")
     );
+}
+
+/// Choice filters as XLSForm authors write them: bare column names in any
+/// case, several of them, and a choice offered whatever the other answers.
+#[test]
+fn choice_filters_name_columns_bare_as_in_xlsform() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: governorate, type: select_one gov, label: Governorate}}
+  - {{name: district, type: select_one dist, label: District, choice_filter: 'Gov = ${{governorate}}'}}
+  - name: community
+    type: select_one comm
+    label: Community
+    choice_filter: \"(Dist = ${{district}} and Gov = ${{governorate}}) or (Gov = 'other')\"
+choices:
+  gov:
+    - {{name: g1, label: Baghdad}}
+    - {{name: g2, label: Basra}}
+  dist:
+    - {{name: d1, label: Karkh, Gov: g1}}
+    - {{name: d2, label: Zubair, Gov: g2}}
+  comm:
+    - {{name: c1, label: Mansour, Dist: d1, Gov: g1}}
+    - {{name: c2, label: Safwan, Dist: d2, Gov: g2}}
+    - {{name: c3, label: Elsewhere, Gov: other}}
+"
+    );
+    let mut s = session(&form);
+    let offered = |s: &Session, name: &str| -> Vec<String> {
+        s.node(name)
+            .unwrap()
+            .choices
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    };
+    assert!(offered(&s, "district").is_empty());
+    assert_eq!(offered(&s, "community"), ["c3"]);
+    s.answer("governorate", "g2").unwrap();
+    assert_eq!(offered(&s, "district"), ["d2"]);
+    assert_eq!(offered(&s, "community"), ["c3"]);
+    s.answer("district", "d2").unwrap();
+    assert_eq!(offered(&s, "community"), ["c2", "c3"]);
+    // Changing the governorate filters both lists again.
+    s.answer("governorate", "g1").unwrap();
+    assert_eq!(offered(&s, "district"), ["d1"]);
+    assert_eq!(offered(&s, "community"), ["c3"]);
+}
+
+/// `instance('list')/root/item[...]/column`, `jr:itext(...)` and
+/// `pulldata()` read the form's own choice lists, labels in the language
+/// being shown.
+#[test]
+fn look_ups_read_the_form_choice_lists() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: income, type: select_one seclass, label: Income}}
+  - name: class_label
+    type: calculate
+    calculation: \"jr:itext(instance('seclass')/root/item[name = ${{income}}]/itextId)\"
+  - name: class_code
+    type: calculate
+    calculation: \"instance('seclass')/root/item[name = ${{income}}]/code\"
+  - name: allowance
+    type: calculate
+    calculation: \"pulldata('seclass', 'allowance', 'code', ${{class_code}}) * 2\"
+choices:
+  seclass:
+    - {{name: low, label: {{th: รายได้น้อย, en: Low income}}, code: '1', allowance: '600'}}
+    - {{name: high, label: {{th: รายได้สูง, en: High income}}, code: '2', allowance: '0'}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "class_label"), "");
+    s.answer("income", "low").unwrap();
+    assert_eq!(value(&s, "class_label"), "Low income");
+    assert_eq!(value(&s, "class_code"), "1");
+    assert_eq!(value(&s, "allowance"), "1200");
+    s.set_language("th");
+    assert_eq!(value(&s, "class_label"), "รายได้น้อย");
+    s.answer("income", "high").unwrap();
+    assert_eq!(value(&s, "class_label"), "รายได้สูง");
+    assert_eq!(value(&s, "allowance"), "0");
+}
+
+/// XLSForm's metadata `deviceid`, `username` and `end` come from the app
+/// through the session's properties, and are empty until it sets them.
+#[test]
+fn properties_give_the_device_the_volunteer_and_the_finalize_time() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: name, type: text, label: Name}}
+  - {{name: deviceid, type: calculate, calculation: \"property('deviceid')\"}}
+  - {{name: username, type: calculate, calculation: \"property('username')\"}}
+  - {{name: end, type: calculate, calculation: \"property('end')\"}}
+  - {{name: signed, type: calculate, calculation: \"concat(${{name}}, ' / ', property('username'))\"}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "deviceid"), "");
+    assert_eq!(value(&s, "end"), "");
+    s.answer("name", "Nid").unwrap();
+    let changes = s.set_properties(Properties {
+        device_id: "yim:3f2a9c".to_owned(),
+        username: "Somsri".to_owned(),
+        end: None,
+    });
+    assert_eq!(changes.changed, ["deviceid", "username", "signed"]);
+    assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
+    assert_eq!(value(&s, "username"), "Somsri");
+    assert_eq!(value(&s, "signed"), "Nid / Somsri");
+    assert_eq!(value(&s, "end"), "");
+    let end = DateTime::parse_iso("2026-11-23T10:15:00.000+07:00").unwrap();
+    s.set_properties(Properties {
+        end: Some(end),
+        ..s.properties().clone()
+    });
+    assert_eq!(value(&s, "end"), "2026-11-23T10:15:00.000+07:00");
+    assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
+}
+
+/// XLSForm's `trigger`: the calculation runs when the named question
+/// changes, and not when the other answers it reads change; a person can
+/// still change a triggered question that takes an answer; a draft keeps
+/// what the trigger set.
+#[test]
+fn triggers_recalculate_when_the_named_question_changes() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: weight, type: decimal, label: Weight}}
+  - {{name: height, type: decimal, label: Height}}
+  - {{name: weighed_at_height, type: calculate, calculation: '${{height}}', trigger: '${{weight}}'}}
+  - {{name: note, type: text, label: Note, calculation: \"concat('weight ', ${{weight}})\", trigger: '${{weight}}'}}
+"
+    );
+    let mut s = session(&form);
+    let value = |s: &Session, name: &str| s.node(name).unwrap().text;
+    assert_eq!(value(&s, "weighed_at_height"), "");
+    s.answer("height", "100").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "");
+    s.answer("weight", "20").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "100");
+    assert_eq!(value(&s, "note"), "weight 20");
+    // Other answers the calculation reads do not run it again.
+    s.answer("height", "110").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "100");
+    // The person may change a triggered question that takes an answer.
+    s.answer("note", "weighed twice").unwrap();
+    assert_eq!(value(&s, "note"), "weighed twice");
+    let draft = s.draft_json();
+    s.answer("weight", "21").unwrap();
+    assert_eq!(value(&s, "weighed_at_height"), "110");
+    assert_eq!(value(&s, "note"), "weight 21");
+    // A reopened draft holds what the triggers set, not a new run.
+    let mut again = session(&form);
+    again.load_answers(&draft).unwrap();
+    assert_eq!(value(&again, "weighed_at_height"), "100");
+    assert_eq!(value(&again, "note"), "weighed twice");
+}
+
+#[test]
+fn a_trigger_must_name_a_question_beside_it() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: a, type: integer, label: A}}
+  - name: kids
+    type: repeat
+    label: Kids
+    questions:
+      - {{name: b, type: integer, label: B}}
+  - {{name: c1, type: calculate, calculation: '1', trigger: '${{b}}'}}
+  - {{name: c2, type: calculate, calculation: '1', trigger: 'a'}}
+  - {{name: c3, type: calculate, calculation: '1', trigger: '${{kids}}'}}
+  - {{name: c4, type: text, label: C4, trigger: '${{a}}'}}
+  - {{name: c5, type: calculate, calculation: '1', trigger: '${{nothing}}'}}
+"
+    );
+    let files = MemFiles::new().with("form.yaml", form);
+    let (form, diags) = load("form.yaml", &files);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (_, diags) = compile(&form.unwrap());
+    let messages: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    expect![[r#"
+        [
+            "form.yaml:9:61: `trigger` must name a question at the same level as `c1` (in the same repeat, or outside every repeat when `c1` is), but `${b}` is not",
+            "form.yaml:10:61: `trigger` names questions as `${name}`, but found `a`",
+            "form.yaml:11:61: `trigger` names a question whose answer changes, but `${kids}` is a group or repeat",
+            "form.yaml:12:49: `trigger` needs a `calculation`: the value to set when the trigger question changes",
+            "form.yaml:13:61: in trigger: unknown question `${nothing}`",
+        ]
+    "#]].assert_debug_eq(&messages);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::func::{distance, Func};
-use crate::parse::{parse, BinOp, Expr, ExprKind};
+use crate::parse::{parse, BinOp, Expr, ExprKind, PathStep};
 use crate::value::{parse_date_time_lenient, parse_number, Value};
 use crate::{ExprError, Scope, Span, Ty};
 
@@ -48,6 +48,16 @@ pub(crate) enum Term {
     /// `indexed-repeat(${question}, ${repeat}, index)`: the repeat itself is
     /// only checked, the question's node-set holds the values.
     IndexedRepeat(TermId, TermId),
+    /// A column of the list item that a path predicate is looking at.
+    Field(u32),
+    /// A look-up in a list: `column` of the items for which `filter` holds,
+    /// all of them as a node-set, or only the first one's (`pulldata`).
+    Lookup {
+        list: u32,
+        filter: Option<TermId>,
+        column: u32,
+        first: bool,
+    },
 }
 
 impl Program {
@@ -88,6 +98,7 @@ pub fn compile(src: &str, scope: &dyn Scope) -> Result<Program, Vec<ExprError>> 
         deps: Vec::new(),
         uses_current: false,
         volatile: false,
+        fields: None,
     };
     let root = c.expr(&expr, Ctx::One);
     errors.append(&mut c.errors);
@@ -126,6 +137,9 @@ struct Compiler<'a> {
     deps: Vec<u32>,
     uses_current: bool,
     volatile: bool,
+    /// The list whose columns bare names stand for, inside the predicate of
+    /// an `instance(...)` path.
+    fields: Option<u32>,
 }
 
 impl Compiler<'_> {
@@ -226,6 +240,23 @@ impl Compiler<'_> {
                 name_span,
                 args,
             } => self.call(e, name, *name_span, args),
+            ExprKind::Null => self.push(Term::Const(Value::nodeset(std::iter::empty()))),
+            ExprKind::Field(name) => {
+                let column = self
+                    .fields
+                    .and_then(|list| self.scope.list_column(list, name));
+                match column {
+                    Some(column) => self.push(Term::Field(column)),
+                    None => {
+                        self.error(
+                            e.span,
+                            format!("the list has no column `{name}`; refer to questions as `${{{name}}}`"),
+                        );
+                        self.push(Term::Const(Value::Empty))
+                    }
+                }
+            }
+            ExprKind::Path { start, steps } => self.path(e, start, steps, false),
             ExprKind::Error(parts) => {
                 for part in parts {
                     self.expr(part, Ctx::Many);
@@ -233,6 +264,139 @@ impl Compiler<'_> {
                 self.push(Term::Const(Value::Empty))
             }
         }
+    }
+
+    /// `instance('list')/root/item[predicate]/column`, the one shape of path
+    /// that ODK forms use to read their own choice lists. Inside
+    /// `jr:itext(...)` (`itext`), the last step is `itextId` and means the
+    /// label in the current language.
+    fn path(&mut self, e: &Expr, start: &Expr, steps: &[PathStep], itext: bool) -> TermId {
+        let list_name = match &start.kind {
+            ExprKind::Call { args, .. } => match args.as_slice() {
+                [Expr {
+                    kind: ExprKind::Str(name),
+                    ..
+                }] => Some(name.trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(list_name) = list_name else {
+            self.error(
+                start.span,
+                "`instance` expects the name of a choice list as text, such as instance('districts')",
+            );
+            return self.push(Term::Const(Value::Empty));
+        };
+        let Some(list) = self.scope.list(&list_name) else {
+            self.error(start.span, format!("unknown choice list `{list_name}`"));
+            return self.push(Term::Const(Value::Empty));
+        };
+        let shape = steps.len() == 3
+            && steps[0].name == "root"
+            && steps[0].predicate.is_none()
+            && steps[1].name == "item"
+            && steps[2].predicate.is_none();
+        if !shape {
+            self.error(
+                e.span,
+                format!("expected a path such as instance('{list_name}')/root/item[name = ${{question}}]/label"),
+            );
+            return self.push(Term::Const(Value::Empty));
+        }
+        let last = &steps[2];
+        let column_name = if itext {
+            if last.name != "itextId" {
+                self.error(
+                    last.span,
+                    format!("`jr:itext` reads a choice's label: the path ends in `itextId`, but found `{}`", last.name),
+                );
+                return self.push(Term::Const(Value::Empty));
+            }
+            "label"
+        } else {
+            last.name.as_str()
+        };
+        let Some(column) = self.scope.list_column(list, column_name) else {
+            let hint = if column_name == "itextId" {
+                "; write jr:itext(...) around the path for the label"
+            } else {
+                ""
+            };
+            self.error(
+                last.span,
+                format!("the choice list `{list_name}` has no column `{column_name}`{hint}"),
+            );
+            return self.push(Term::Const(Value::Empty));
+        };
+        let filter = steps[1].predicate.as_ref().map(|p| {
+            let outer = self.fields.replace(list);
+            let t = self.expr(p, Ctx::Many);
+            self.fields = outer;
+            t
+        });
+        self.push(Term::Lookup {
+            list,
+            filter,
+            column,
+            first: false,
+        })
+    }
+
+    /// `pulldata('list', 'column', 'key column', key)`: the list and its
+    /// columns must be written as text, so they are checked here.
+    fn pulldata(&mut self, args: &[Expr]) -> TermId {
+        let literal = |e: &Expr| match &e.kind {
+            ExprKind::Str(s) => Some(s.trim().to_owned()),
+            _ => None,
+        };
+        let mut fail = false;
+        let mut names = Vec::new();
+        for (arg, what) in args[..3].iter().zip(["list", "column", "key column"]) {
+            match literal(arg) {
+                Some(name) => names.push(name),
+                None => {
+                    let found = self.describe(arg);
+                    self.error(
+                        arg.span,
+                        format!("`pulldata` expects the {what} as text, but found {found}"),
+                    );
+                    fail = true;
+                }
+            }
+        }
+        if fail {
+            return self.fallback(args);
+        }
+        let Some(list) = self.scope.list(&names[0]) else {
+            self.error(args[0].span, format!("unknown choice list `{}`", names[0]));
+            return self.fallback(args);
+        };
+        let mut columns = Vec::new();
+        for (i, name) in names.iter().enumerate().skip(1) {
+            match self.scope.list_column(list, name) {
+                Some(c) => columns.push(c),
+                None => {
+                    self.error(
+                        args[i].span,
+                        format!("the choice list `{}` has no column `{name}`", names[0]),
+                    );
+                    fail = true;
+                }
+            }
+        }
+        if fail {
+            return self.fallback(args);
+        }
+        let key = self.expr(&args[3], Ctx::One);
+        let field = self.push(Term::Field(columns[1]));
+        let filter = self.push(Term::Bin(BinOp::Eq, field, key));
+        self.push(Term::Lookup {
+            list,
+            filter: Some(filter),
+            column: columns[0],
+            first: true,
+        })
     }
 
     /// Flags a text literal used as a number: it is NaN at run time, which
@@ -309,14 +473,70 @@ impl Compiler<'_> {
             );
             return self.fallback(args);
         }
-        if func.is_volatile() {
+        // Without a seed, `randomize` shuffles differently each time.
+        if func.is_volatile() || (func == Func::Randomize && args.len() == 1) {
             self.volatile = true;
         }
         match func {
-            Func::Selected | Func::CountSelected | Func::SelectedAt => {
-                self.check_select(func, &args[0])
-            }
             Func::ChoiceName => return self.choice_name(func, args),
+            Func::Instance => {
+                self.error(
+                    call.span,
+                    "`instance(...)` must be followed by a path, such as instance('districts')/root/item[name = ${district}]/label",
+                );
+                return self.fallback(args);
+            }
+            Func::Itext => {
+                if let ExprKind::Path { start, steps } = &args[0].kind {
+                    return self.path(&args[0], start, steps, true);
+                }
+                let found = self.describe(&args[0]);
+                self.error(
+                    args[0].span,
+                    format!("`jr:itext` reads a choice's label, as in jr:itext(instance('list')/root/item[name = ${{question}}]/itextId), but found {found}"),
+                );
+                return self.fallback(args);
+            }
+            Func::Pulldata => return self.pulldata(args),
+            Func::Property => {
+                let known = match &args[0].kind {
+                    ExprKind::Str(name) => crate::PROPERTIES.contains(&name.trim()),
+                    _ => false,
+                };
+                if !known {
+                    let found = self.describe(&args[0]);
+                    self.error(
+                        args[0].span,
+                        format!(
+                            "`property` expects one of {}, but found {found}",
+                            crate::PROPERTIES
+                                .iter()
+                                .map(|p| format!("'{p}'"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    return self.fallback(args);
+                }
+            }
+            Func::Digest => {
+                if let ExprKind::Str(algorithm) = &args[1].kind {
+                    if crate::digest::Algorithm::parse(algorithm).is_none() {
+                        self.error(
+                            args[1].span,
+                            format!("`digest` knows MD5, SHA-1, SHA-256, SHA-384 and SHA-512, but found '{algorithm}'"),
+                        );
+                    }
+                }
+                if let Some(ExprKind::Str(encoding)) = args.get(2).map(|a| &a.kind) {
+                    if !matches!(encoding.as_str(), "hex" | "base64") {
+                        self.error(
+                            args[2].span,
+                            format!("`digest` writes 'hex' or 'base64', but found '{encoding}'"),
+                        );
+                    }
+                }
+            }
             Func::Regex => {
                 if let ExprKind::Str(pattern) = &args[1].kind {
                     match Regex::new(pattern) {
@@ -386,7 +606,14 @@ impl Compiler<'_> {
             _ => {}
         }
         let ctx = |i: usize| match func {
-            Func::Concat | Func::Min | Func::Max | Func::Boolean | Func::Not => Ctx::Many,
+            Func::Concat
+            | Func::Min
+            | Func::Max
+            | Func::Boolean
+            | Func::Not
+            | Func::Distance
+            | Func::Area => Ctx::Many,
+            Func::Randomize if i == 0 => Ctx::Many,
             Func::Join | Func::Checklist if i > 0 => Ctx::Many,
             Func::Checklist | Func::WeightedChecklist if i > 1 => Ctx::Many,
             _ => Ctx::One,
@@ -413,42 +640,6 @@ impl Compiler<'_> {
             self.expr(arg, Ctx::Many);
         }
         self.push(Term::Const(Value::Empty))
-    }
-
-    /// The static type of a reference or `.`; `None` for anything else or
-    /// when unknown.
-    fn static_ty(&self, e: &Expr) -> Option<Ty> {
-        match &e.kind {
-            ExprKind::Ref(name) => self.scope.resolve(name).map(|info| info.ty),
-            ExprKind::Current => self.scope.current(),
-            _ => None,
-        }
-    }
-
-    /// The first argument of `selected()` and friends must be a choice
-    /// answer. Function calls are let through because their result may well
-    /// be a list of choices.
-    fn check_select(&mut self, func: Func, arg: &Expr) {
-        let ok = match &arg.kind {
-            ExprKind::Ref(_) | ExprKind::Current => match self.static_ty(arg) {
-                Some(Ty::SelectOne | Ty::SelectMultiple | Ty::Any) | None => true,
-                Some(Ty::Repeat | Ty::Group) => true, // Reported by `expr`.
-                Some(_) => false,
-            },
-            ExprKind::Call { .. } | ExprKind::Error(_) => true,
-            _ => false,
-        };
-        if !ok {
-            let found = self.describe(arg);
-            let ty = self
-                .static_ty(arg)
-                .map(|ty| format!(", a {} question", ty.name()))
-                .unwrap_or_default();
-            self.error(
-                arg.span,
-                format!("`{func}` expects a select_one or select_multiple answer, but found {found}{ty}"),
-            );
-        }
     }
 
     /// Arguments of `count()`, `sum()` and `count-non-empty()`: a reference,

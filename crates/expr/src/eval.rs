@@ -19,7 +19,9 @@
 use regex::Regex;
 
 use crate::compile::{Program, Term, TermId};
+use crate::digest::Algorithm;
 use crate::func::Func;
+use crate::geo;
 use crate::parse::BinOp;
 use crate::time::{self, Date, DateTime, Time};
 use crate::value::{parse_date_lenient, parse_date_time_lenient, parse_number, Value};
@@ -60,6 +62,13 @@ impl Program {
                 let value = self.term(*value, host);
                 Value::Bool(self.regexes[*slot as usize].is_match(&value.as_str()))
             }
+            Term::Field(column) => host.field(*column),
+            Term::Lookup {
+                list,
+                filter,
+                column,
+                first,
+            } => self.lookup(*list, *filter, *column, *first, host),
             Term::IndexedRepeat(field, index) => {
                 let values = self.term(*field, host);
                 let index = self.term(*index, host).as_num();
@@ -74,6 +83,42 @@ impl Program {
                     _ => Value::Empty,
                 }
             }
+        }
+    }
+
+    /// Goes through the items of `list` and keeps `column` of those for
+    /// which `filter` holds. A number as the filter is a 1-based position,
+    /// as in XPath's `item[2]`.
+    fn lookup(
+        &self,
+        list: u32,
+        filter: Option<TermId>,
+        column: u32,
+        first: bool,
+        host: &dyn Host,
+    ) -> Value {
+        let mut found = Vec::new();
+        for item in 0..host.list_len(list) {
+            if let Some(filter) = filter {
+                let here = Item { host, list, item };
+                let keep = match self.term(filter, &here) {
+                    Value::Num(n) => n == (item + 1) as f64,
+                    v => v.as_bool(),
+                };
+                if !keep {
+                    continue;
+                }
+            }
+            let value = host.list_value(list, item, column);
+            if first {
+                return value;
+            }
+            found.push(value);
+        }
+        if first {
+            Value::Empty
+        } else {
+            Value::nodeset(found)
         }
     }
 
@@ -374,12 +419,156 @@ impl Program {
                     current
                 }
             }
-            Func::Uuid => Value::from(host.uuid()),
+            Func::Uuid if args.is_empty() => Value::from(host.uuid()),
+            Func::Uuid => {
+                // ODK's `uuid(n)`: n random letters and digits. The length is
+                // bounded so that a stray large number cannot stall the phone.
+                let n = num(0);
+                if n.is_nan() || n < 1.0 {
+                    return Value::str("");
+                }
+                const ALPHABET: &[u8] =
+                    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+                let n = (n as usize).min(MAX_UUID_LEN);
+                let out: String = (0..n)
+                    .map(|_| {
+                        let i = (host.random() * ALPHABET.len() as f64) as usize;
+                        ALPHABET[i.min(ALPHABET.len() - 1)] as char
+                    })
+                    .collect();
+                Value::from(out)
+            }
             Func::Random => Value::Num(host.random()),
+            Func::Randomize => {
+                let items: Vec<Value> = match arg(0) {
+                    Value::Nodeset(items) => items.to_vec(),
+                    Value::Multi(items) => items.iter().map(|s| Value::Str(s.clone())).collect(),
+                    Value::Empty => Vec::new(),
+                    one => vec![one],
+                };
+                let seed = (args.len() > 1).then(|| num(1));
+                Value::nodeset(shuffle(items, seed, host))
+            }
+            Func::Version => Value::from(host.form_version()),
+            Func::Property => host.property(arg(0).as_str().trim()),
+            Func::Digest => {
+                let Some(algorithm) = Algorithm::parse(&arg(1).as_str()) else {
+                    return Value::str("");
+                };
+                let hex = args.len() > 2 && arg(2).as_str().trim() == "hex";
+                Value::from(crate::digest::digest(&arg(0).as_str(), algorithm, hex))
+            }
+            Func::Base64Decode => {
+                Value::from(crate::digest::base64_decode(&arg(0).as_str()).unwrap_or_default())
+            }
+            Func::Distance | Func::Area => {
+                let values: Vec<Value> = (0..args.len()).map(arg).collect();
+                let mut texts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+                for v in &values {
+                    match v {
+                        Value::Nodeset(items) => texts.extend(items.iter().map(|i| i.as_str())),
+                        other => texts.push(other.as_str()),
+                    }
+                }
+                match geo::points(texts.iter().map(|t| &**t)) {
+                    Some(points) if func == Func::Distance => Value::Num(geo::distance(&points)),
+                    Some(points) => Value::Num(geo::area(&points)),
+                    None => Value::Num(f64::NAN),
+                }
+            }
             // These are compiled into their own terms or never reach here
-            // (`ChoiceName` without a resolved question compiles to empty).
-            Func::ChoiceName => Value::Empty,
+            // (`ChoiceName` without a resolved question compiles to empty,
+            // and `instance`, `jr:itext` and `pulldata` become look-ups).
+            Func::ChoiceName | Func::Instance | Func::Itext | Func::Pulldata => Value::Empty,
         }
+    }
+}
+
+/// The longest text `uuid(n)` makes.
+const MAX_UUID_LEN: usize = 4096;
+
+/// ODK's `randomize()`: the "inside-out" Fisher-Yates shuffle. With a seed
+/// the random numbers come from the Park-Miller generator (the "minimal
+/// standard" 16807 multiplier modulo 2³¹ − 1), as in ODK Collect and Enketo,
+/// so the same seed gives the same order everywhere.
+fn shuffle(items: Vec<Value>, seed: Option<f64>, host: &dyn Host) -> Vec<Value> {
+    const MODULUS: i64 = 2_147_483_647;
+    let mut state = seed.map(|s| {
+        // A seed is an integer; a fraction is dropped, as `int()` would.
+        let s = if s.is_finite() { s.trunc() } else { 0.0 };
+        let mut state = (s % MODULUS as f64) as i64;
+        if state <= 0 {
+            state += MODULUS - 1;
+        }
+        state
+    });
+    let mut next = || match state.as_mut() {
+        Some(state) => {
+            *state = *state * 16_807 % MODULUS;
+            (*state - 1) as f64 / (MODULUS - 1) as f64
+        }
+        None => host.random(),
+    };
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let j = ((next() * (i + 1) as f64) as usize).min(i);
+        if j == i {
+            out.push(item);
+        } else {
+            let moved = std::mem::replace(&mut out[j], item);
+            out.push(moved);
+        }
+    }
+    out
+}
+
+/// The view of the host while a path predicate looks at one list item:
+/// bare names read that item's columns, everything else is the host's.
+struct Item<'h> {
+    host: &'h dyn Host,
+    list: u32,
+    item: usize,
+}
+
+impl Host for Item<'_> {
+    fn get(&self, id: u32) -> Value {
+        self.host.get(id)
+    }
+    fn current(&self) -> Value {
+        self.host.current()
+    }
+    fn position(&self) -> Option<usize> {
+        self.host.position()
+    }
+    fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
+        self.host.choice_label(id, choice)
+    }
+    fn today(&self) -> Date {
+        self.host.today()
+    }
+    fn now(&self) -> DateTime {
+        self.host.now()
+    }
+    fn uuid(&self) -> String {
+        self.host.uuid()
+    }
+    fn random(&self) -> f64 {
+        self.host.random()
+    }
+    fn form_version(&self) -> String {
+        self.host.form_version()
+    }
+    fn property(&self, name: &str) -> Value {
+        self.host.property(name)
+    }
+    fn list_len(&self, list: u32) -> usize {
+        self.host.list_len(list)
+    }
+    fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
+        self.host.list_value(list, item, column)
+    }
+    fn field(&self, column: u32) -> Value {
+        self.host.list_value(self.list, self.item, column)
     }
 }
 

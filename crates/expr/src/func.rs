@@ -105,8 +105,18 @@ functions! {
     FormatDate => "format-date", 2, up_to(2), "`format-date(date, pattern)`";
     FormatDateTime => "format-date-time", 2, up_to(2), "`format-date-time(date, pattern)`";
     Once => "once", 1, up_to(1), "`once(value)`: keeps the first non-empty value";
-    Uuid => "uuid", 0, up_to(0), "`uuid()`: a random identifier";
+    Uuid => "uuid", 0, up_to(1), "`uuid()`: a random identifier; `uuid(n)`: `n` random letters and digits";
     Random => "random", 0, up_to(0), "`random()`: a random number from 0 to 1";
+    Randomize => "randomize", 1, up_to(2), "`randomize(values, seed)`: the values shuffled, the same way for the same seed";
+    Version => "version", 0, up_to(0), "`version()`: the form's version";
+    Property => "property", 1, up_to(1), "`property('deviceid')`: what the app knows about the phone, the volunteer and the record: `deviceid`, `username`, `end`";
+    Instance => "instance", 1, up_to(1), "`instance('list')/root/item[name = ${q}]/label`: a look-up in a choice list";
+    Itext => "jr:itext", 1, up_to(1), "`jr:itext(instance('list')/root/item[name = ${q}]/itextId)`: a choice's label in the current language";
+    Pulldata => "pulldata", 4, up_to(4), "`pulldata('list', 'column', 'key column', key)`: a column of the first choice whose key column holds the key";
+    Digest => "digest", 2, up_to(3), "`digest(text, 'SHA-256', 'hex')`: a hash of the text (MD5, SHA-1, SHA-256, SHA-384, SHA-512), in base64 unless `hex` is asked for";
+    Base64Decode => "base64-decode", 1, up_to(1), "`base64-decode(text)`: the UTF-8 text encoded in base64";
+    Distance => "distance", 1, MANY, "`distance(points)`: metres along a geotrace, a geoshape or several geopoints";
+    Area => "area", 1, up_to(1), "`area(geoshape)`: square metres inside a geoshape";
 }
 
 impl Func {
@@ -117,7 +127,10 @@ impl Func {
 
     /// Whether the result can change without any answer changing.
     pub fn is_volatile(self) -> bool {
-        matches!(self, Func::Now | Func::Today | Func::Uuid | Func::Random)
+        matches!(
+            self,
+            Func::Now | Func::Today | Func::Uuid | Func::Random | Func::Property
+        )
     }
 
     /// The arity as an author reads it, such as "2 or 3 arguments".

@@ -21,6 +21,9 @@ pub(crate) enum Tok<'a> {
     DotDot,
     LParen,
     RParen,
+    /// `[` and `]`, around the predicate of an `instance(...)` path.
+    LBracket,
+    RBracket,
     Comma,
     Plus,
     Minus,
@@ -53,6 +56,8 @@ impl fmt::Display for Tok<'_> {
             Tok::DotDot => f.write_str("`..`"),
             Tok::LParen => f.write_str("`(`"),
             Tok::RParen => f.write_str("`)`"),
+            Tok::LBracket => f.write_str("`[`"),
+            Tok::RBracket => f.write_str("`]`"),
             Tok::Comma => f.write_str("`,`"),
             Tok::Plus => f.write_str("`+`"),
             Tok::Minus => f.write_str("`-`"),
@@ -134,6 +139,8 @@ pub(crate) fn lex<'a>(src: &'a str, errors: &mut Vec<ExprError>) -> Vec<Token<'a
             }
             '(' => (Tok::LParen, start + 1),
             ')' => (Tok::RParen, start + 1),
+            '[' => (Tok::LBracket, start + 1),
+            ']' => (Tok::RBracket, start + 1),
             ',' => (Tok::Comma, start + 1),
             '+' => (Tok::Plus, start + 1),
             '-' => (Tok::Minus, start + 1),

@@ -65,8 +65,10 @@
 #![deny(missing_docs)]
 
 mod compile;
+mod digest;
 mod eval;
 mod func;
+mod geo;
 mod lex;
 mod parse;
 mod print;
@@ -76,11 +78,16 @@ mod value;
 
 pub use crate::compile::{compile, Program};
 pub use crate::func::Func;
-pub use crate::parse::{parse, BinOp, Expr, ExprKind};
+pub use crate::parse::{parse, BinOp, Expr, ExprKind, PathStep};
 pub use crate::time::{Date, DateTime, Time};
 pub use crate::value::Value;
 
 use std::fmt;
+
+/// The names `property()` accepts, as XLSForm's metadata types name them:
+/// the phone's id (`deviceid`), the volunteer's name (`username`) and the
+/// time the record was finalized (`end`).
+pub const PROPERTIES: &[&str] = &["deviceid", "username", "end"];
 
 /// Byte range inside the expression source, used to point errors at the right
 /// column.
@@ -226,6 +233,21 @@ pub trait Scope {
     fn candidates(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// The choice list (a list of the form's `choices`, or one read from a
+    /// CSV file) called `name`, for `instance('name')/...` and
+    /// `pulldata('name', ...)`. The default knows no lists.
+    fn list(&self, name: &str) -> Option<u32> {
+        let _ = name;
+        None
+    }
+
+    /// The column `column` of `list`: `name`, `label` or one of its other
+    /// columns. [`Host::list_value`] receives the id returned here.
+    fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        let _ = (list, column);
+        None
+    }
 }
 
 /// Runtime environment, implemented by the engine.
@@ -258,6 +280,40 @@ pub trait Host {
 
     /// A fresh random version 4 UUID in its usual hyphenated form.
     fn uuid(&self) -> String;
+
+    /// A value the app supplies about the phone, the volunteer or the
+    /// record, for `property(name)`: one of [`PROPERTIES`]. The default is
+    /// empty.
+    fn property(&self, name: &str) -> Value {
+        let _ = name;
+        Value::Empty
+    }
+
+    /// The form's version, for `version()`. The default is empty.
+    fn form_version(&self) -> String {
+        String::new()
+    }
+
+    /// The number of items of a list that [`Scope::list`] named.
+    fn list_len(&self, list: u32) -> usize {
+        let _ = list;
+        0
+    }
+
+    /// One column of one item (0-based) of a list, as [`Scope::list_column`]
+    /// named it; a label in the current language.
+    fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
+        let _ = (list, item, column);
+        Value::Empty
+    }
+
+    /// The column of the list item that a path predicate is looking at. The
+    /// evaluator supplies it while it goes through a list; a host has nothing
+    /// to add.
+    fn field(&self, column: u32) -> Value {
+        let _ = column;
+        Value::Empty
+    }
 
     /// A random number in `[0, 1)` for `random()`.
     ///

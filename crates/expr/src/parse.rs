@@ -49,9 +49,36 @@ pub enum ExprKind {
         /// The arguments.
         args: Vec<Expr>,
     },
+    /// `null`: in XPath a path to a node that does not exist, so an empty
+    /// node-set. ODK forms write it for "no value", as in
+    /// `if(${ok}, ${amount}, null)`.
+    Null,
+    /// A bare name inside the predicate of a path, such as `name` in
+    /// `instance('districts')/root/item[name = ${district}]`: that column of
+    /// the item being considered.
+    Field(String),
+    /// A path into a list: `instance('districts')/root/item[...]/label`,
+    /// the call to `instance` followed by its steps.
+    Path {
+        /// The call that starts the path.
+        start: Box<Expr>,
+        /// The steps after it, in order.
+        steps: Vec<PathStep>,
+    },
     /// Something that could not be parsed, with the parts around it that
     /// could. A tree with such a node always comes with an error.
     Error(Vec<Expr>),
+}
+
+/// One `/name[predicate]` step of a [`ExprKind::Path`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStep {
+    /// The step's name, such as `item` or `label`.
+    pub name: String,
+    /// Where the name is.
+    pub span: Span,
+    /// The condition in brackets, if any.
+    pub predicate: Option<Box<Expr>>,
 }
 
 /// Binary operators.
@@ -145,6 +172,7 @@ pub fn parse(src: &str) -> (Expr, Vec<ExprError>) {
         pos: 0,
         depth: 0,
         too_deep: false,
+        predicates: 0,
         errors,
     };
     let (mut expr, _) = parser.expr(0);
@@ -157,7 +185,7 @@ pub fn parse(src: &str) -> (Expr, Vec<ExprError>) {
                 token.span,
                 format!("expected an operator, but found {}", token.tok),
             );
-            if matches!(token.tok, Tok::RParen | Tok::Comma) {
+            if matches!(token.tok, Tok::RParen | Tok::RBracket | Tok::Comma) {
                 parser.bump();
             } else {
                 parts.push(parser.expr(0).0);
@@ -179,6 +207,9 @@ struct Parser<'a> {
     /// descending, before any height is known.
     depth: usize,
     too_deep: bool,
+    /// How many path predicates (`[...]`) are open: inside one a bare name
+    /// is a column of the list item, not a mistake.
+    predicates: usize,
     errors: Vec<ExprError>,
 }
 
@@ -342,8 +373,13 @@ impl<'a> Parser<'a> {
                     .get(self.pos + 1)
                     .is_some_and(|t| t.tok == Tok::LParen) =>
             {
-                return self.call(name, token.span);
+                let (call, height) = self.call(name, token.span);
+                if name == "instance" && self.peek() == Tok::Slash {
+                    return self.path(call, height);
+                }
+                return (call, height);
             }
+            Tok::Name("null") => self.leaf(ExprKind::Null),
             Tok::Name(name @ ("and" | "or" | "div" | "mod")) => {
                 // Left for the operator loop, which reports nothing, so
                 // report the missing operand here.
@@ -356,6 +392,7 @@ impl<'a> Parser<'a> {
                     span: Span::new(token.span.start, token.span.start),
                 }
             }
+            Tok::Name(name) if self.predicates > 0 => self.leaf(ExprKind::Field(name.to_owned())),
             Tok::Name(name) => {
                 self.bump();
                 let message = match name {
@@ -368,7 +405,7 @@ impl<'a> Parser<'a> {
                     span: token.span,
                 }
             }
-            Tok::RParen | Tok::Comma | Tok::Eof => {
+            Tok::RParen | Tok::RBracket | Tok::Comma | Tok::Eof => {
                 self.error(
                     token.span,
                     format!("expected an expression, but found {}", token.tok),
@@ -396,6 +433,17 @@ impl<'a> Parser<'a> {
                 Expr {
                     kind: ExprKind::Error(Vec::new()),
                     span: Span::new(token.span.start, token.span.start),
+                }
+            }
+            Tok::LBracket => {
+                self.bump();
+                self.error(
+                    token.span,
+                    "`[` is only allowed after a step of an `instance(...)` path",
+                );
+                Expr {
+                    kind: ExprKind::Error(Vec::new()),
+                    span: token.span,
                 }
             }
             Tok::Pipe => {
@@ -501,6 +549,74 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// The steps after `instance('list')`: `/name` or `/name[predicate]`,
+    /// as many as are written.
+    fn path(&mut self, start: Expr, height: usize) -> (Expr, usize) {
+        let mut steps = Vec::new();
+        let mut height = height;
+        let mut span = start.span;
+        while self.peek() == Tok::Slash {
+            self.bump();
+            let token = self.token();
+            let Tok::Name(name) = token.tok else {
+                self.error(
+                    token.span,
+                    format!("expected a name after `/`, but found {}", token.tok),
+                );
+                break;
+            };
+            self.bump();
+            span = span.to(token.span);
+            let mut predicate = None;
+            if self.peek() == Tok::LBracket {
+                let open = self.bump();
+                self.predicates += 1;
+                let (inner, inner_height) = self.expr(0);
+                self.predicates -= 1;
+                height = height.max(inner_height + 1);
+                if self.too_deep {
+                    return (
+                        Expr {
+                            kind: ExprKind::Error(Vec::new()),
+                            span,
+                        },
+                        1,
+                    );
+                }
+                let close = self.token();
+                if close.tok == Tok::RBracket {
+                    self.bump();
+                    span = span.to(close.span);
+                } else {
+                    self.error(
+                        close.span,
+                        format!(
+                            "expected `]` to close `[` at column {}, but found {}",
+                            open.span.start + 1,
+                            close.tok
+                        ),
+                    );
+                }
+                predicate = Some(Box::new(inner));
+            }
+            steps.push(PathStep {
+                name: name.to_owned(),
+                span: token.span,
+                predicate,
+            });
+        }
+        (
+            Expr {
+                kind: ExprKind::Path {
+                    start: Box::new(start),
+                    steps,
+                },
+                span,
+            },
+            height + 1,
+        )
+    }
+
     fn skip_to_close(&mut self) {
         let mut open = 0usize;
         loop {
@@ -560,6 +676,22 @@ impl Expr {
                 for arg in args {
                     out.push(' ');
                     arg.write_sexp(out);
+                }
+                out.push(')');
+            }
+            ExprKind::Null => out.push_str("null"),
+            ExprKind::Field(name) => out.push_str(name),
+            ExprKind::Path { start, steps } => {
+                out.push_str("(path ");
+                start.write_sexp(out);
+                for step in steps {
+                    out.push_str(" /");
+                    out.push_str(&step.name);
+                    if let Some(p) = &step.predicate {
+                        out.push('[');
+                        p.write_sexp(out);
+                        out.push(']');
+                    }
                 }
                 out.push(')');
             }

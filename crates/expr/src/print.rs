@@ -60,6 +60,18 @@ impl fmt::Display for Expr {
                 }
                 f.write_str(")")
             }
+            ExprKind::Null => f.write_str("null"),
+            ExprKind::Field(name) => f.write_str(name),
+            ExprKind::Path { start, steps } => {
+                write!(f, "{start}")?;
+                for step in steps {
+                    write!(f, "/{}", step.name)?;
+                    if let Some(p) = &step.predicate {
+                        write!(f, "[{p}]")?;
+                    }
+                }
+                Ok(())
+            }
             // A broken tree prints its parts so tooling can still show them;
             // the result does not parse back into the same tree.
             ExprKind::Error(parts) => {

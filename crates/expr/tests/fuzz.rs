@@ -37,6 +37,10 @@ const GOOD: &[&str] = &[
     "decimal-date-time(today()) - decimal-date-time(${dob}) > 365.25 * 18",
     "indexed-repeat(${child_age}, ${children}, position(..))",
     "round(-${age} * 1.5e3 mod 7, 2)",
+    "jr:itext(instance('seclass')/root/item[name = ${sex} and code > 1]/itextId)",
+    "pulldata('fruits', 'price', 'name', ${name}) * 2 + distance('0 0;0 1')",
+    "if(selected('a b', 'b'), digest(${name}, 'SHA-256', 'hex'), null)",
+    "selected-at(join(' ', randomize(${child_name}, 7)), 0)",
 ];
 
 fn forms() -> [Form; 2] {
@@ -101,6 +105,11 @@ fn piece() -> impl Strategy<Value = String> {
                 "count(",
                 "if(",
                 "${age}",
+                "null",
+                "/root/item[",
+                "instance('seclass')",
+                "/label",
+                "randomize(",
             ][..]
         )
         .prop_map(String::from),

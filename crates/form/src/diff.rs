@@ -433,6 +433,7 @@ fn properties(a: &Question, b: &Question, out: &mut Vec<String>) {
     plain("default", a.default.as_ref(), b.default.as_ref(), out);
     flag("read_only", &a.read_only, &b.read_only, out);
     expr("choice_filter", &a.choice_filter, &b.choice_filter, out);
+    expr("trigger", &a.trigger, &b.trigger, out);
     plain(
         "appearance",
         a.appearance.as_ref(),

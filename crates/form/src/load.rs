@@ -65,6 +65,7 @@ pub(crate) const QUESTION_KEYS: &[&str] = &[
     "default",
     "read_only",
     "choice_filter",
+    "trigger",
     "appearance",
     "repeat_count",
     "checks",
@@ -844,13 +845,15 @@ impl Loader<'_> {
                     None => false,
                 }
             }
-            "relevant" | "constraint" | "calculation" | "choice_filter" | "repeat_count" => {
+            "relevant" | "constraint" | "calculation" | "choice_filter" | "trigger"
+            | "repeat_count" => {
                 let e = if is_null { None } else { self.expr(src, value) };
                 let slot = match k {
                     "relevant" => &mut q.relevant,
                     "constraint" => &mut q.constraint,
                     "calculation" => &mut q.calculation,
                     "choice_filter" => &mut q.choice_filter,
+                    "trigger" => &mut q.trigger,
                     _ => &mut q.repeat_count,
                 };
                 let ok = is_null || e.is_some();

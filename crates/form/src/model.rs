@@ -262,6 +262,10 @@ pub struct Question {
     /// For select questions: which choices to offer (per choice, with the
     /// choice's extra columns in scope).
     pub choice_filter: Option<Expr>,
+    /// XLSForm's `trigger`: the questions (`${name}`, one or more) whose
+    /// change sets this question to its `calculation`. Between changes the
+    /// value stays as it was set, or as the person changed it.
+    pub trigger: Option<Expr>,
     /// A display hint such as `minimal` or `multiline`.
     pub appearance: Option<String>,
     /// For repeats: how many items there are.
@@ -296,6 +300,7 @@ impl Question {
             default: None,
             read_only: None,
             choice_filter: None,
+            trigger: None,
             appearance: None,
             repeat_count: None,
             checks: Vec::new(),
@@ -457,6 +462,7 @@ impl Form {
                 &mut q.calculation,
                 &mut q.read_only,
                 &mut q.choice_filter,
+                &mut q.trigger,
                 &mut q.repeat_count,
             ]
             .into_iter()

@@ -108,6 +108,7 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
             ("calculation", &q.calculation),
             ("read_only", &q.read_only),
             ("choice_filter", &q.choice_filter),
+            ("trigger", &q.trigger),
             ("repeat_count", &q.repeat_count),
         ];
         for (key, e) in exprs {

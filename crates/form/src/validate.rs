@@ -58,6 +58,7 @@ fn has(q: &Question, key: &str) -> bool {
         "required" => q.required.is_some(),
         "constraint" => q.constraint.is_some(),
         "calculation" => q.calculation.is_some(),
+        "trigger" => q.trigger.is_some(),
         "default" => q.default.is_some(),
         "checks" => !q.checks.is_empty(),
         "required_message" => q.required_message.is_some(),
@@ -288,7 +289,7 @@ impl<'a> Validator<'a> {
     fn applicability(&mut self, q: &Question) {
         let is_select = q.qtype.list().is_some();
         let container = q.qtype.is_container();
-        let rules: [(&str, bool, &str); 8] = [
+        let rules: [(&str, bool, &str); 9] = [
             ("repeat_count", q.qtype == QType::Repeat, "repeat questions"),
             (
                 "choice_filter",
@@ -298,6 +299,7 @@ impl<'a> Validator<'a> {
             ("required", !container, "questions that take an answer"),
             ("constraint", !container, "questions that take an answer"),
             ("calculation", !container, "questions that hold a value"),
+            ("trigger", !container, "questions that hold a value"),
             ("default", !container, "questions that take an answer"),
             ("checks", !container, "questions that take an answer"),
             (

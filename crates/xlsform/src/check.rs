@@ -1,8 +1,8 @@
 //! Checking the converted expressions with Yim's own expression checker.
 //!
 //! XLSForm expressions are XPath, and most of them are also valid Yim
-//! expressions. Those that are not (`instance(...)` look-ups, `jr:itext`,
-//! paths that lead nowhere) are left out of the converted form and noted
+//! expressions. Those that are not (look-ups in lists the form does not
+//! have, paths that lead nowhere) are left out of the converted form and noted
 //! with the checker's reason, so that the form compiles and lints clean.
 
 use std::collections::HashSet;
@@ -157,6 +157,7 @@ fn take(q: &mut Question, prop: &str) -> Option<String> {
         }
         "calculation" => &mut q.calculation,
         "choice_filter" => &mut q.choice_filter,
+        "trigger" => &mut q.trigger,
         "repeat_count" => &mut q.repeat_count,
         "default" => {
             q.prop_locs.shift_remove("default");
@@ -193,7 +194,7 @@ fn explain(src: &str, reason: &str, paths: &[String], conv: &Converter) -> (Stri
     if src.contains("instance(") {
         return (
             "expression instance()".into(),
-            format!("look-ups in choice lists with `instance(...)` are not supported ({reason})"),
+            format!("Yim looks up `instance(...)` paths only in the form's own choice lists, as instance('list')/root/item[...]/column ({reason})"),
         );
     }
     if let Some(name) = unknown_reference(reason) {

@@ -89,7 +89,7 @@ impl Converter {
             for c in &extra {
                 let v = row.get(c.index);
                 if !v.is_empty() {
-                    extras.insert(c.key.clone(), v.to_owned());
+                    extras.insert(filter_column(&c.header), v.to_owned());
                 }
             }
             let loc = self.origin(Origin {
@@ -140,4 +140,12 @@ impl Converter {
         }
         lists
     }
+}
+
+/// The name an extra column of the choices sheet keeps in Yim. Choice
+/// filters name these columns bare and XPath names are case-sensitive, so
+/// `Gov = ${governorate}` only finds its column when the header keeps its
+/// case; only spaces, which no name can hold, become `_`.
+fn filter_column(header: &str) -> String {
+    header.split_whitespace().collect::<Vec<_>>().join("_")
 }

@@ -300,7 +300,12 @@ impl Converter {
                     c.key.as_str(),
                     "form_id" | "form_title" | "version" | "default_language" | "instance_name"
                 );
-                if !known && !r.get(c.index).is_empty() {
+                // `style: pages` shows a page per question or `field-list`
+                // group; Yim shows a page per top-level group, with the
+                // questions between groups together, which is what such
+                // forms are laid out for. Other themes only change looks.
+                let pages = c.key == "style" && r.get(c.index).trim().eq_ignore_ascii_case("pages");
+                if !known && !pages && !r.get(c.index).is_empty() {
                     let header = c.header.clone();
                     self.note(
                         "settings",

@@ -114,6 +114,7 @@ impl Converter {
                     &mut q.constraint,
                     &mut q.calculation,
                     &mut q.choice_filter,
+                    &mut q.trigger,
                     &mut q.repeat_count,
                 ]
                 .into_iter()

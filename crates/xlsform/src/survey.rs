@@ -26,6 +26,7 @@ const SURVEY_KEYS: &[&str] = &[
     "default",
     "read_only",
     "choice_filter",
+    "trigger",
     "appearance",
     "repeat_count",
     "parameters",
@@ -317,7 +318,11 @@ impl Converter {
                     n,
                     NoteKind::Changed,
                     format!("type {keyword}"),
-                    format!("metadata type '{keyword}' is imported as a calculate question with `{expr}`"),
+                    if expr.starts_with("property(") {
+                        format!("metadata type '{keyword}' is imported as a calculate question with `{expr}`, which the app fills in")
+                    } else {
+                        format!("metadata type '{keyword}' is imported as a calculate question with `{expr}`")
+                    },
                 );
                 // ODK never shows a metadata question, so its label and hint
                 // are only notes to the author and are not carried over.
@@ -503,6 +508,7 @@ impl Converter {
                 "constraint",
                 "constraint_message",
                 "calculation",
+                "trigger",
                 "default",
                 "parameters",
             ]);
@@ -516,6 +522,10 @@ impl Converter {
             let calculation = t.value(row, "calculation");
             if !calculation.is_empty() {
                 q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", calculation));
+            }
+            let trigger = t.value(row, "trigger");
+            if !trigger.is_empty() {
+                q.trigger = Some(self.expr(&loc, &sheet, n, "trigger", trigger));
             }
             let default = t.value(row, "default");
             if !default.is_empty() {
@@ -698,9 +708,19 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
             RowType::Unsupported("locations recorded in the background")
         }
         "xml-external" | "csv-external" => RowType::Unsupported("external data files"),
-        "end" => RowType::Unsupported("metadata: the time the form was finished"),
-        "deviceid" | "imei" | "subscriberid" | "simserial" | "phonenumber" | "username"
-        | "email" | "audit" => RowType::Unsupported("metadata from the phone or server"),
+        // The app supplies these through the session's properties.
+        "end" => RowType::Fixed("property('end')"),
+        "deviceid" => RowType::Fixed("property('deviceid')"),
+        "username" => RowType::Fixed("property('username')"),
+        "imei" | "subscriberid" | "simserial" | "phonenumber" => RowType::Unsupported(
+            "metadata that Android no longer gives to apps and a browser never could",
+        ),
+        "email" => RowType::Unsupported(
+            "metadata: Yim knows the volunteer's name, not an e-mail address; use `username`",
+        ),
+        "audit" => {
+            RowType::Unsupported("metadata: Yim keeps no log of how each question was answered")
+        }
         _ => RowType::Unknown,
     };
     let list = if matches!(head.as_str(), "select_one" | "select_multiple") {

@@ -217,7 +217,6 @@ fn choices_filters_and_settings_in_the_multi_sheet_csv_layout() {
         ,child-core,2026.1,Child record,pages
         "#,
         expect![[r#"
-            settings!17: unsupported setting 'style'
             choices!12: the choice `labour` has no label; its name is used as the label
             choices!13: the choice name `labour` is already used in the list `risks` on row 12; this one is left out
             choices!14: the choice has no list_name; it is left out
@@ -246,6 +245,98 @@ fn choices_filters_and_settings_in_the_multi_sheet_csv_layout() {
                 - {name: "5701", label: Mueang Chiang Rai, province: "57"}
               risks:
                 - {name: labour, label: labour}
+        "#]],
+    );
+}
+
+/// Choice filters as KoboToolbox authors write them: the choices sheet's
+/// columns named bare, with their case, as in an MSNA household survey.
+#[test]
+fn choice_filters_name_capitalised_columns_bare() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,choice_filter
+        ,select_one gov,governorate,Governorate,
+        ,select_one dist,district,District,Gov = ${governorate}
+        ,select_one comm,community,Community,(Dist = ${district} and Gov = ${governorate}) or (Gov = 'other')
+        choices,,,,,
+        ,list_name,name,label,Gov,Dist
+        ,gov,g1,Baghdad,,
+        ,dist,d1,Karkh,g1,
+        ,comm,c1,Mansour,g1,d1
+        ,comm,c9,Elsewhere,other,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: governorate
+                type: select_one gov
+                label: Governorate
+              - name: district
+                type: select_one dist
+                label: District
+                choice_filter: "Gov = ${governorate}"
+              - name: community
+                type: select_one comm
+                label: Community
+                choice_filter: "(Dist = ${district} and Gov = ${governorate}) or (Gov = 'other')"
+            choices:
+              gov:
+                - {name: g1, label: Baghdad}
+              dist:
+                - {name: d1, label: Karkh, Gov: g1}
+              comm:
+                - {name: c1, label: Mansour, Gov: g1, Dist: d1}
+                - {name: c9, label: Elsewhere, Gov: other}
+        "#]],
+    );
+}
+
+/// The `trigger` column: the calculation runs when the named question
+/// changes.
+#[test]
+fn the_trigger_column_is_kept() {
+    check(
+        r#"
+        survey,,,,,
+        ,type,name,label,calculation,trigger
+        ,integer,weight,Weight,,
+        ,calculate,weighed_at,,now(),${weight}
+        ,text,remark,Remark,"concat('w=', ../weight)",../weight
+        ,calculate,broken,,1,${nowhere}
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!6: the trigger `${nowhere}` is left out: unknown question `${nowhere}`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: weight
+                type: integer
+                label: Weight
+              - name: weighed_at
+                type: calculate
+                calculation: now()
+                trigger: "${weight}"
+              - name: remark
+                type: text
+                label: Remark
+                calculation: "concat('w=', ${weight})"
+                trigger: "${weight}"
+              - name: broken
+                type: calculate
+                calculation: "1"
         "#]],
     );
 }
@@ -332,9 +423,9 @@ fn types_yim_does_not_have() {
             settings: there is no form_id; the id `test` is made from the file name
             settings: there is no version; `1` is used, because Yim stores a version with every record
             survey!2: metadata type 'start' is imported as a calculate question with `once(now())`
-            survey!3: unsupported type 'end' (metadata: the time the form was finished); the question `end` is left out
+            survey!3: metadata type 'end' is imported as a calculate question with `property('end')`, which the app fills in
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
-            survey!5: unsupported type 'deviceid' (metadata from the phone or server); the question `dev` is left out
+            survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
             survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
             survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
@@ -356,9 +447,15 @@ fn types_yim_does_not_have() {
               - name: start
                 type: calculate
                 calculation: once(now())
+              - name: end
+                type: calculate
+                calculation: property('end')
               - name: day
                 type: calculate
                 calculation: once(today())
+              - name: dev
+                type: calculate
+                calculation: property('deviceid')
               - name: stars
                 type: integer
                 label: Stars
@@ -463,7 +560,7 @@ fn xpath_paths_become_names_where_they_lead_to_a_question() {
             settings: there is no form_id; the id `test` is made from the file name
             settings: there is no version; `1` is used, because Yim stores a version with every record
             survey!8: the calculation `/data/kid_age` is left out: the XPath path `/data/kid_age` does not lead to a question; Yim refers to questions as `${name}`; without it, the calculate question `wrong` is left out too
-            survey!10: the calculation `instance('list')/root/item[name = ${n}]/label` is left out: unknown function `instance`; without it, the calculate question `c` is left out too
+            survey!10: the calculation `instance('list')/root/item[name = ${n}]/label` is left out: Yim looks up `instance(...)` paths only in the form's own choice lists, as instance('list')/root/item[...]/column (unknown choice list `list`); without it, the calculate question `c` is left out too
             ---
             form:
               id: test

@@ -504,3 +504,217 @@ fn current_answer_and_once() {
     let time_now = Form::at(Ty::Time, time("23:59:00"));
     give(&time_now, ". > '12:00'", true);
 }
+
+/// `selected()`, `count-selected()` and `selected-at()` read any text as a
+/// space-separated list, as ODK does: a literal, a text answer or a
+/// calculation, not only a select answer (the XForms specification's
+/// `selected('apple baby crimson', ...)` examples).
+#[test]
+fn select_functions_on_any_text() {
+    let f = Form::standard();
+    give(&f, "selected('apple baby crimson', 'apple')", true);
+    give(&f, "selected('apple baby crimson', 'baby')", true);
+    give(&f, "selected('apple baby crimson', 'babby')", false);
+    give(&f, "count-selected('apple baby crimson')", 3.0);
+    give(&f, "selected-at('apple baby crimson', 2)", "crimson");
+    give(&f, "selected-at('apple baby crimson', 3)", EMPTY);
+    give(&f, "selected(${name}, 'Somchai')", true);
+    give(&f, "count-selected(${name})", 1.0);
+    give(&f, "count-selected(${empty})", 0.0);
+    give(&f, "count-selected(${total})", 1.0);
+    give(&f, "selected-at(${total}, 0)", "7");
+    give(&f, "selected(concat(${sex}, ' ', 'other'), 'other')", true);
+}
+
+/// `null` is XPath's path to a node that does not exist: an empty node-set,
+/// so it is empty text, NaN and false, and equal to nothing.
+#[test]
+fn null_is_an_empty_node_set() {
+    let f = Form::standard();
+    give(&f, "if(${age} > 18, ${name}, null)", Value::nodeset([]));
+    give(&f, "if(${age} > 10, ${name}, null)", "Somchai");
+    give(&f, "string(null)", "");
+    give(&f, "number(null)", NAN);
+    give(&f, "boolean(null)", false);
+    give(&f, "${empty} = null", false);
+    give(&f, "coalesce(null, 'x')", "x");
+    give(&f, "string-length(if(false(), 'a', null))", 0.0);
+}
+
+/// Look-ups into the form's own choice lists, as ODK forms write them to
+/// show a label or a code.
+#[test]
+fn instance_paths_look_up_choice_lists() {
+    let f = Form::standard();
+    give(
+        &f,
+        "instance('seclass')/root/item[name = 'middle']/label",
+        Value::nodeset([Value::str("Middle income")]),
+    );
+    give(
+        &f,
+        "string(instance('seclass')/root/item[name = 'high']/code)",
+        "3",
+    );
+    give(
+        &f,
+        "instance('seclass')/root/item[name = 'none']/label",
+        Value::nodeset([]),
+    );
+    give(
+        &f,
+        "instance('seclass')/root/item[code > 1]/name = 'high'",
+        true,
+    );
+    give(
+        &f,
+        "count-selected(join(' ', instance('seclass')/root/item[code >= 2]/name))",
+        2.0,
+    );
+    give(
+        &f,
+        "string(instance('seclass')/root/item[2]/label)",
+        "Middle income",
+    );
+    give(
+        &f,
+        "concat('class ', instance('seclass')/root/item[label = 'Low income']/code)",
+        "class 1",
+    );
+    // The predicate compares with an answer, here `${total}` (7) and a
+    // column read as a number.
+    give(
+        &f,
+        "instance('seclass')/root/item[code * 3 < ${total}]/name",
+        Value::nodeset([Value::str("low"), Value::str("middle")]),
+    );
+    // `jr:itext(...itextId)` is the label in the current language.
+    give(
+        &f,
+        "jr:itext(instance('seclass')/root/item[name = 'low']/itextId)",
+        Value::nodeset([Value::str("Low income")]),
+    );
+}
+
+/// `pulldata('list', 'column', 'key column', key)`: the first matching
+/// item's column, as text.
+#[test]
+fn pulldata_reads_the_first_match() {
+    let f = Form::standard();
+    give(&f, "pulldata('fruits', 'price', 'name', 'mango')", "30");
+    give(&f, "pulldata('fruits', 'label', 'price', 120)", "Durian");
+    give(&f, "pulldata('fruits', 'price', 'name', 'papaya')", EMPTY);
+    give(&f, "pulldata('fruits', 'price', 'name', ${name})", EMPTY);
+    give(
+        &f,
+        "pulldata('fruits', 'price', 'name', 'durian') * 2",
+        240.0,
+    );
+}
+
+/// `digest(data, algorithm, encoding)` with the standard test vectors for
+/// 'abc' (the XForms specification's algorithms and encodings).
+#[test]
+fn digest_hashes_text() {
+    let f = Form::standard();
+    give(
+        &f,
+        "digest('abc', 'MD5', 'hex')",
+        "900150983cd24fb0d6963f7d28e17f72",
+    );
+    give(
+        &f,
+        "digest('abc', 'SHA-1', 'hex')",
+        "a9993e364706816aba3e25717850c26c9cd0d89d",
+    );
+    give(
+        &f,
+        "digest('abc', 'SHA-256', 'hex')",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
+    give(
+        &f,
+        "digest('abc', 'SHA-256')",
+        "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=",
+    );
+    give(
+        &f,
+        "digest('abc', 'SHA-256', 'base64')",
+        "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=",
+    );
+    give(&f, "digest('abc', 'SHA-384', 'hex')", "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
+    give(
+        &f,
+        "digest('abc', 'SHA-512')",
+        "3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==",
+    );
+    give(&f, "digest('abc', 'md5')", "kAFQmDzST7DWlj99KOF/cg==");
+    // An algorithm that only an answer names, and is wrong, gives empty text.
+    give(&f, "digest('abc', ${name})", "");
+}
+
+#[test]
+fn base64_decode_gives_utf8_text() {
+    let f = Form::standard();
+    give(&f, "base64-decode('SGVsbG8=')", "Hello");
+    give(&f, "base64-decode('4Liq4Lin4Lix4Liq4LiU4Li1')", "สวัสดี");
+    give(&f, "base64-decode('not base64!')", "");
+    // Bytes that are not UTF-8 text.
+    give(&f, "base64-decode('/w==')", "");
+}
+
+/// `distance()` and `area()` on a sphere of radius 6,378,100 m, as ODK:
+/// one degree along the equator is 6,378,100 × π / 180 m, and the one
+/// degree square north of (0, 0) is R² × (π / 180) × sin 1°.
+#[test]
+fn distance_and_area_follow_odk() {
+    let f = Form::standard();
+    give(&f, "round(distance('0 0;0 1'), 2)", 111318.85);
+    give(
+        &f,
+        "round(distance('0 0 0 0; 0 1 0 0; 0 2 0 0;'), 2)",
+        222637.69,
+    );
+    give(&f, "round(distance('0 0', '0 1'), 2)", 111318.85);
+    give(&f, "distance('0 0')", 0.0);
+    give(&f, "distance('91 0;0 0')", NAN);
+    give(&f, "distance('x')", NAN);
+    give(&f, "round(area('0 0;0 1;1 1;1 0;0 0'))", 12391256136.0);
+    give(&f, "round(area('0 0;1 0;1 1;0 1'))", 12391256136.0);
+    give(&f, "area('0 0;0 1')", 0.0);
+    give(&f, "distance(${location})", 0.0);
+}
+
+/// `randomize()` with a seed shuffles the same way every time. Seed 1 gives
+/// the Park-Miller numbers 16807, 282475249, 1622650073, which pick the
+/// slots 0, 0 and 2 of the inside-out Fisher-Yates shuffle.
+#[test]
+fn randomize_with_a_seed_is_repeatable() {
+    let f = Form::standard();
+    give(&f, "join('', randomize(${child_name}, 1))", "NidPloy");
+    give(&f, "join(' ', randomize(${risks}, 1))", "violence labour");
+    give(
+        &f,
+        "randomize(${child_age}, 1)",
+        Value::nodeset([Value::Num(7.0), Value::Num(3.0), Value::Num(12.0)]),
+    );
+    give(
+        &f,
+        "count(${children}) = count-selected(join(' ', randomize(${child_age})))",
+        true,
+    );
+    give(&f, "randomize(${no_children}, 7)", Value::nodeset([]));
+}
+
+#[test]
+fn uuid_with_a_length_and_version() {
+    let f = Form::standard();
+    give(&f, "string-length(uuid(12))", 12.0);
+    give(&f, "regex(uuid(20), '^[0-9A-Za-z]{20}$')", true);
+    give(&f, "uuid(0)", "");
+    give(&f, "string-length(uuid(1000000))", 4096.0);
+    give(&f, "version()", "2024.05");
+    // A host that supplies no properties leaves them empty.
+    give(&f, "property('deviceid')", EMPTY);
+    give(&f, "concat('by ', property('username'))", "by ");
+}

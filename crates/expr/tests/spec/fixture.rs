@@ -119,6 +119,37 @@ impl Form {
     }
 }
 
+/// One choice list: its name, its column names, and its items' values.
+pub type List = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static [&'static str]],
+);
+
+/// The form's choice lists, for `instance(...)` look-ups and `pulldata`:
+/// (list name, column names, items). `name` and `label` come first, as the
+/// engine numbers them.
+pub const LISTS: &[List] = &[
+    (
+        "seclass",
+        &["name", "label", "code"],
+        &[
+            &["low", "Low income", "1"],
+            &["middle", "Middle income", "2"],
+            &["high", "High income", "3"],
+        ],
+    ),
+    (
+        "fruits",
+        &["name", "label", "price"],
+        &[
+            &["mango", "Mango", "30"],
+            &["durian", "Durian", "120"],
+            &["mango", "Mango (late)", "25"],
+        ],
+    ),
+];
+
 impl Scope for Form {
     fn resolve(&self, name: &str) -> Option<RefInfo> {
         let id = self.fields.iter().position(|f| f.name == name)?;
@@ -136,6 +167,15 @@ impl Scope for Form {
 
     fn candidates(&self) -> Vec<String> {
         self.fields.iter().map(|f| f.name.to_owned()).collect()
+    }
+
+    fn list(&self, name: &str) -> Option<u32> {
+        LISTS.iter().position(|l| l.0 == name).map(|i| i as u32)
+    }
+
+    fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        let columns = LISTS.get(list as usize)?.1;
+        columns.iter().position(|c| *c == column).map(|i| i as u32)
     }
 }
 
@@ -175,6 +215,22 @@ impl Host for Form {
 
     fn uuid(&self) -> String {
         "8f14e45f-ceea-467f-a0e6-4b2a5c6d7e8f".to_owned()
+    }
+
+    fn form_version(&self) -> String {
+        "2024.05".to_owned()
+    }
+
+    fn list_len(&self, list: u32) -> usize {
+        LISTS.get(list as usize).map_or(0, |l| l.2.len())
+    }
+
+    fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
+        LISTS
+            .get(list as usize)
+            .and_then(|l| l.2.get(item))
+            .and_then(|row| row.get(column as usize))
+            .map_or(Value::Empty, |v| Value::str(v))
     }
 }
 

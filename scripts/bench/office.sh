@@ -5,18 +5,19 @@
 # given), as CSV and as Parquet. Run with `make bench-office`.
 #
 # The bundles are sealed to a key made for the run (TEST ONLY) and kept in
-# target/office-bench/, so a second run skips making them.
+# target/office-bench-data/, so a second run skips making them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BUNDLES="${BUNDLES:-1000}"
 PER_BUNDLE="${PER_BUNDLE:-1000}"
 PROFILE=office-bench
-WORK=target/office-bench
+WORK=target/office-bench-data
 YIM="target/$PROFILE/yim"
 MAKE="target/$PROFILE/examples/make_bundles"
 
-cargo build --quiet --profile "$PROFILE" -p yim-cli -p yim-office --example make_bundles
+cargo build --quiet --profile "$PROFILE" -p yim-cli --bin yim
+cargo build --quiet --profile "$PROFILE" -p yim-office --example make_bundles
 
 # Makes a set of bundles once; the count is in the folder's name.
 make_set() {

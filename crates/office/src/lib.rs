@@ -132,7 +132,7 @@ pub fn decrypt(
     spill::open_all(bundles, identities, |i, opened| match opened {
         Ok(bundle) => {
             if spill_error.is_none() {
-                if let Err(e) = index.add(i, bundle, &mut merger) {
+                if let Err(e) = index.add(bundle, &mut merger) {
                     spill_error = Some(e);
                 }
             }

@@ -18,9 +18,11 @@ use yim_bundle::{
 /// and is removed before the folder is renamed into place.
 pub(crate) const FILE: &str = ".responses.jsonl";
 
-/// How many bundles are opened at once at most: each holds one bundle's
-/// plaintext in memory, and decrypting is what takes the time.
-const MAX_WORKERS: usize = 4;
+/// How many bundles are opened at once at most: decrypting is what takes
+/// the time, and each worker holds one whole bundle, decrypted, in memory
+/// (about 15 MB for 1,000 responses), so memory is bounded by this many
+/// bundles, plus the one being spilled.
+const MAX_WORKERS: usize = 3;
 
 /// Reads and opens every bundle file, several at a time, and hands each
 /// result to `each` on the calling thread, with the file's position in
@@ -36,9 +38,9 @@ pub(crate) fn open_all(
         .min(paths.len().max(1));
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        // A channel of one slot per worker: a worker that is ahead waits
-        // instead of piling opened bundles up in memory.
-        let (tx, rx) = mpsc::sync_channel(workers);
+        // A channel without slots: a worker that is ahead waits with its
+        // one bundle instead of piling opened bundles up in memory.
+        let (tx, rx) = mpsc::sync_channel(0);
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
@@ -148,12 +150,7 @@ impl Index {
     /// Adds an opened bundle: its manifest and forms go to `merger` (which
     /// keeps the per-device report and the forms), its responses to the
     /// spill file.
-    pub(crate) fn add(
-        &mut self,
-        _file: usize,
-        bundle: OpenedBundle,
-        merger: &mut Merger,
-    ) -> std::io::Result<()> {
+    pub(crate) fn add(&mut self, bundle: OpenedBundle, merger: &mut Merger) -> std::io::Result<()> {
         let mut manifest = bundle.manifest;
         manifest.forms.clear();
         manifest.responses.clear();

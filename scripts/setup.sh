@@ -103,7 +103,15 @@ if ! command -v moto_server >/dev/null 2>&1 \
     python3 -m pip install --quiet 'moto[server]>=5.1'
 fi
 
-# 7. A data-office key for this machine, so that `make serve` seals records
+# 7. DuckDB's Python package, pinned: the data-office test reads the Parquet
+#    tables of `yim decrypt --format parquet` with it, as an analyst would.
+DUCKDB_VERSION=2.0.0
+if [[ "$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)" != "$DUCKDB_VERSION" ]]; then
+    say "installing duckdb $DUCKDB_VERSION for python3"
+    python3 -m pip install --quiet "duckdb==$DUCKDB_VERSION"
+fi
+
+# 8. A data-office key for this machine, so that `make serve` seals records
 #    out of the box: the identity stays in .yim/ (ignored by git, readable by
 #    its owner only) and its public key is the test deployment's recipients
 #    file, which the build publishes into every form. A real deployment

@@ -62,6 +62,30 @@ pub enum Warning {
     },
 }
 
+impl Warning {
+    /// What is odd about `response`, which came in the bundle `origin`
+    /// names. [`Merger`] reports these; a reader that merges in its own way
+    /// (the data office's streaming merge) calls this to report the same.
+    pub fn about(response: &Response, origin: &Origin) -> Vec<Warning> {
+        let mut found = Vec::new();
+        if response.device_id != origin.device_id {
+            found.push(Warning::ForeignDevice {
+                response_id: response.id.clone(),
+                device_id: response.device_id.clone(),
+                origin: origin.clone(),
+            });
+        }
+        if response.status != "finalized" {
+            found.push(Warning::NotFinalized {
+                response_id: response.id.clone(),
+                status: response.status.clone(),
+                origin: origin.clone(),
+            });
+        }
+        found
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -207,20 +231,7 @@ impl Merger {
             self.forms.entry(form.hash()).or_insert(form);
         }
         for response in bundle.responses {
-            if response.device_id != m.device_id {
-                self.warnings.insert(Warning::ForeignDevice {
-                    response_id: response.id.clone(),
-                    device_id: response.device_id.clone(),
-                    origin: origin.clone(),
-                });
-            }
-            if response.status != "finalized" {
-                self.warnings.insert(Warning::NotFinalized {
-                    response_id: response.id.clone(),
-                    status: response.status.clone(),
-                    origin: origin.clone(),
-                });
-            }
+            self.warnings.extend(Warning::about(&response, &origin));
             let copies = self.copies.entry(response.id.clone()).or_default();
             match copies.iter_mut().find(|(r, _)| *r == response) {
                 Some((_, origins)) => {

@@ -147,10 +147,11 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             }
             let format = match format.as_deref() {
                 None | Some("csv") => crate::decrypt::Format::Csv,
+                Some("parquet") => crate::decrypt::Format::Parquet,
                 Some("json") => crate::decrypt::Format::Json,
                 Some(other) => {
                     return Err(format!(
-                        "expected --format csv or json, but found `{other}`"
+                        "expected --format csv, parquet or json, but found `{other}`"
                     ))
                 }
             };

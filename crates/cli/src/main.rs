@@ -34,7 +34,7 @@ commands:
                                     for the app to read; every form must end up with recipients
                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
   keygen -o FILE                    make a key for the data office and print its public key
-  decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] [--raw-csv] BUNDLE...
+  decrypt -i KEY_FILE -o FOLDER [--format csv|parquet|json] [--labels] [--bom] [--raw-csv] BUNDLE...
                                     check, decrypt and merge bundles into one CSV per form and repeat
                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
                                     --raw-csv leaves out the ' that stops answers reading as formulas)
@@ -126,9 +126,6 @@ pub(crate) fn printable(text: &str) -> String {
     out
 }
 
-/// Whether `c` changes the direction of the text around it (U+202E, for
-/// instance, shows `exe.txt` as `txt.exe`), which makes a line or a file
-/// name read differently from what it is.
-pub(crate) fn reorders(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+/// Whether `c` changes the direction of the text around it; one home for
+/// the list, shared with the output file names.
+pub(crate) use yim_office::reorders;

@@ -544,7 +544,7 @@ fn decrypt_usage_errors() {
             "xlsx",
             "3f2a-1.yim.age",
         ],
-        expect!["stderr: yim: expected --format csv or json, but found `xlsx`"],
+        expect!["stderr: yim: expected --format csv, parquet or json, but found `xlsx`"],
     );
     check(
         &[
@@ -1041,6 +1041,137 @@ fn defect_10_an_unfinished_earlier_run_is_cleaned_up() {
             child_name,age,province,needs,age_group,KEY,FormVersion,DeviceID,Created,Updated,Status
             ด.ช. ภูผา,11,,,school,019ab0b2-8c60-7a11-8f00-00000000000e,1,77aa,2026-11-20T02:00:00.000Z,2026-11-22T07:00:00.000Z,finalized
         "#]],
+    );
+}
+
+/// Runs python3 with DuckDB on `script` in `dir`, as an analyst would read
+/// the Parquet tables. DuckDB is installed by `scripts/setup.sh`.
+fn duckdb(dir: &Path, script: &str) -> String {
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("No module named 'duckdb'"),
+        "DuckDB for python3 is missing: run scripts/setup.sh (it installs duckdb from PyPI)"
+    );
+    assert!(
+        out.status.success(),
+        "python3 with duckdb failed:\n{stderr}"
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn decrypt_to_parquet_is_read_by_duckdb_with_the_csv_rows_and_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
+        .args([
+            "decrypt",
+            "--format",
+            "parquet",
+            "-i",
+            "office-key.txt",
+            "3f2a-1.yim.age",
+            "3f2a-2.yim.age",
+            "3f2a-4.yim.age",
+            "9b1c-1.yim.age",
+            "-o",
+        ])
+        .arg(dir.path().join("out"))
+        .current_dir(FIXTURES)
+        .output()
+        .unwrap();
+    let report =
+        String::from_utf8_lossy(&out.stdout).replace(&dir.path().display().to_string(), "");
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    expect![[r#"
+        wrote /out/child-visit.parquet (4 responses)
+        wrote /out/child-visit-household.parquet (2 rows)
+        wrote /out/child-visit-visits.parquet (2 rows)
+        wrote /out/conflicts.json (1 left-out copy)
+    "#]]
+    .assert_eq(
+        &report
+            .lines()
+            .filter(|l| l.starts_with("wrote"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    );
+    let text = duckdb(
+        &dir.path().join("out"),
+        r#"
+import duckdb
+for t in ["child-visit", "child-visit-household", "child-visit-visits"]:
+    print(t, duckdb.sql(f"SELECT count(*) FROM '{t}.parquet'").fetchall()[0][0])
+print(duckdb.sql("SELECT typeof(age), typeof(Updated), sum(age) FROM 'child-visit.parquet' GROUP BY ALL").fetchall())
+print(duckdb.sql("SELECT KEY, needs, phone FROM 'child-visit.parquet' ORDER BY KEY").fetchall())
+print(duckdb.sql("SELECT typeof(visit_date), min(visit_date) FROM 'child-visit-visits.parquet' GROUP BY ALL").fetchall())
+print(duckdb.sql("""
+    SELECT count(*) FROM 'child-visit-visits.parquet' v
+    JOIN 'child-visit-household.parquet' h ON v.PARENT_KEY = h.KEY
+    JOIN 'child-visit.parquet' r ON h.PARENT_KEY = r.KEY""").fetchall()[0][0])
+"#,
+    );
+    expect![[r#"
+        child-visit 4
+        child-visit-household 2
+        child-visit-visits 2
+        [('BIGINT', 'TIMESTAMP WITH TIME ZONE', 24)]
+        [('019ab0b2-8c60-7a11-8f00-00000000000a', 'food health', None), ('019ab0b2-8c60-7a11-8f00-00000000000b', '', None), ('019ab0b2-8c60-7a11-8f00-00000000000c', 'school', '0812345678'), ('019ab0b2-8c60-7a11-8f00-00000000000d', 'health', None)]
+        [('DATE', datetime.date(2026, 11, 1))]
+        2
+    "#]]
+    .assert_eq(&text);
+}
+
+#[test]
+fn decrypt_leaves_a_running_decrypts_staging_folder_alone() {
+    // Another run for the same output is still writing: it holds the lock
+    // on its staging folder's lock file, as this test does here. A killed
+    // run's folder next to it has a lock file that nobody holds.
+    let mut held = None;
+    let (code, text) = run(
+        &[
+            "decrypt",
+            "-i",
+            "office-key.txt",
+            "-o",
+            "out",
+            "3f2a-1.yim.age",
+        ],
+        |dir| {
+            std::fs::create_dir(dir.join(".yim-decrypt-out-Live01")).unwrap();
+            std::fs::write(dir.join(".yim-decrypt-out-Live01/child-visit.csv"), "x\n").unwrap();
+            let lock = std::fs::File::create(dir.join(".yim-decrypt-out-Live01.lock")).unwrap();
+            lock.lock().unwrap();
+            held = Some(lock);
+            std::fs::create_dir(dir.join(".yim-decrypt-out-Dead01")).unwrap();
+            std::fs::write(dir.join(".yim-decrypt-out-Dead01/child-visit.csv"), "x\n").unwrap();
+            std::fs::write(dir.join(".yim-decrypt-out-Dead01.lock"), "").unwrap();
+        },
+    );
+    drop(held);
+    assert_eq!(code, 0, "{text}");
+    expect![[r#"
+        left ./.yim-decrypt-out-Live01 alone: a yim decrypt that is still running writes there
+        removed ./.yim-decrypt-out-Dead01, left by an earlier run that was stopped while writing (1 file of decrypted answers)
+        opened 1 bundle from 1 device: 2 responses of 1 form
+        device 3f2a: have 1
+        wrote out/child-visit.csv (2 responses)
+        wrote out/child-visit-household.csv (2 rows)
+        wrote out/child-visit-visits.csv (2 rows)
+        left behind: .yim-decrypt-out-Live01
+        left behind: .yim-decrypt-out-Live01.lock
+    "#]]
+    .assert_eq(
+        &text
+            .lines()
+            .take_while(|l| !l.starts_with("=="))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
     );
 }
 

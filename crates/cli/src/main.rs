@@ -35,11 +35,13 @@ commands:
                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
   keygen -o FILE                    make a key for the data office and print its public key
   decrypt -i KEY_FILE -o FOLDER [--format csv|parquet|json] [--labels] [--bom] [--raw-csv] BUNDLE...
-                                    check, decrypt and merge bundles into one CSV per form and repeat
+                                    check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
                                     --raw-csv leaves out the ' that stops answers reading as formulas)
-  help                              show this message
 ";
+
+/// The last line of the usage, after the intake's commands.
+const USAGE_HELP: &str = "  help                              show this message\n";
 
 /// An error that stops a command: printed as `yim: message`, exit status 2.
 #[derive(Debug)]
@@ -66,13 +68,13 @@ fn main() -> ExitCode {
     let command = match args::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("yim: {e}\n\n{USAGE}{}", intake::USAGE);
+            eprintln!("yim: {e}\n\n{USAGE}{}{USAGE_HELP}", intake::USAGE);
             return ExitCode::from(2);
         }
     };
     let result = match command {
         Command::Help => {
-            print!("{USAGE}{}", intake::USAGE);
+            print!("{USAGE}{}{USAGE_HELP}", intake::USAGE);
             Ok(true)
         }
         Command::Lint { paths } => lint::lint(&paths),

@@ -57,11 +57,10 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     for the app to read; every form must end up with recipients
             stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
             stderr:   keygen -o FILE                    make a key for the data office and print its public key
-            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|json] [--labels] [--bom] [--raw-csv] BUNDLE...
-            stderr:                                     check, decrypt and merge bundles into one CSV per form and repeat
+            stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|parquet|json] [--labels] [--bom] [--raw-csv] BUNDLE...
+            stderr:                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
             stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
             stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
-            stderr:   help                              show this message
             stderr:   serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
             stderr:         [--app DIR] [--forms DIR] [--max-bundle-mib N]
             stderr:                                     receive bundles over HTTP (POST /api/bundles) and keep them in
@@ -72,6 +71,7 @@ fn lint_usage_errors_exit_2() {
             stderr:   pull --from URL|DIR|s3://BUCKET/PREFIX -o INBOX [--token-file FILE]
             stderr:                                     copy the bundles not yet pulled into INBOX (the pull token from
             stderr:                                     FILE or YIM_PULL_TOKEN)
+            stderr:   help                              show this message
             stderr: 
         "#]],
     );

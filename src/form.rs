@@ -479,7 +479,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         (total > 1).then(|| {
             view! {
                 <div class="progress">
-                    <span>{format!("{} {position} {} {total}", t.page, t.of)}</span>
+                    <span>{fs.shown(&format!("{} {position} {} {total}", t.page, t.of))}</span>
                     <progress max=total.to_string() value=position.to_string() aria-hidden="true"></progress>
                 </div>
             }
@@ -517,7 +517,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                             list_open.set(true);
                             request_animation_frame(|| reveal("problems"));
                         }>
-                            {format!("{}{count}{}", t.show_problems_before, t.show_problems_after)}
+                            {fs.shown(&format!("{}{count}{}", t.show_problems_before, t.show_problems_after))}
                         </button>
                     </p>
                 }
@@ -748,11 +748,10 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
     let state = {
         let path = path.clone();
         Memo::new(move |_| {
-            fs.node_shallow(&path)
-                .map(|n| {
-                    let hint = n.hint.map(|h| fs.shown(&h));
-                    (fs.shown(&n.label), hint, n.relevant, n.count_fixed)
-                })
+            fs.node_shallow(&path).map(|n| {
+                let hint = n.hint.map(|h| fs.shown(&h));
+                (fs.shown(&n.label), hint, n.relevant, n.count_fixed)
+            })
         })
     };
     let label = move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default());
@@ -834,7 +833,7 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
             {heading}
             {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
             <p class="repeat-count" aria-live="polite">
-                {move || format!("{}: {}", lang.get().text().entries, count())}
+                {move || fs.shown(&format!("{}: {}", lang.get().text().entries, count()))}
             </p>
             {entries}
             <Show when=move || !fixed()>

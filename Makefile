@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e test-browsers e2e-dist fuzz bench bench-storage bench-intake bench-office clean-dist
+.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e test-browsers e2e-dist fuzz bench bench-storage bench-intake bench-office guide-shots clean-dist
 
 all: test
 
@@ -127,6 +127,14 @@ bench-storage: setup
 # nothing was lost or stored twice.
 bench-intake: setup
 	cargo test --profile native-bench -p yim-cli --test load -- --ignored --nocapture 2>&1 | grep '^intake:'
+
+# The screenshots of the guides in Thai (docs/th/img/*.png), made again from
+# the current build: Chromium at 360 px drives dist/ through the screens the
+# guides describe (scripts/guide-shots.mjs). Run it when those screens
+# change, look at every picture, and commit them; the next build's guides
+# carry them.
+guide-shots: build
+	node scripts/guide-shots.mjs dist docs/th/img
 
 clean-dist:
 	rm -rf dist target/release-dist $(E2E_DIST)

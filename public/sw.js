@@ -1,7 +1,9 @@
 // The service worker that keeps Yim working without a network after one
 // visit. It keeps one complete copy of the app (a "build") in the Cache API:
-// index.html and every file it names, the fonts its CSS names and the icons
-// of the web app manifest.
+// index.html and every file it names, the fonts its CSS names, the icons
+// of the web app manifest, and the guides in Thai that every build carries
+// in guides/ (the files named by guides/files.json, which `yim guides`
+// writes), so that the home page's link to them works offline too.
 //
 // The forms are not part of a build: a deployment publishes them as files in
 // forms/ (`yim publish`), and may change them without a new build. They live
@@ -271,6 +273,7 @@ async function storeBuild(indexResponse, name) {
   try {
     const seen = new Set();
     const queue = linksOf(html, indexUrl(), /(?:src|href|data-js|data-wasm)="([^"]+)"/g);
+    queue.push(...(await guideFiles()));
     while (queue.length > 0) {
       const url = queue.shift();
       if (seen.has(url)) continue;
@@ -295,6 +298,20 @@ async function storeBuild(indexResponse, name) {
   for (const other of await caches.keys()) {
     if (other !== name && other.startsWith(SCHEME)) await caches.delete(other);
   }
+}
+
+// The pages, images and style sheet of the guides, as URLs. A host that
+// serves the app without guides (no guides/files.json, or its index.html in
+// its place, as hosts of single-page apps answer) stores none; any other
+// failure stops storing the build, as for its other files.
+async function guideFiles() {
+  const list = new URL('guides/files.json', indexUrl()).href;
+  const response = await fetch(list, { cache: 'no-store' });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`${list}: HTTP ${response.status}`);
+  if (!(response.headers.get('content-type') || '').includes('json')) return [];
+  const { files } = await response.json();
+  return (files || []).map((file) => new URL(file, list).href);
 }
 
 // The same-origin URLs that `pattern` finds in `text`, resolved against

@@ -502,7 +502,8 @@ const LABEL_CHARS: usize = 80;
 /// form defines it (`settings.instance_name`, such as the child's name and
 /// place), or else its first text answer outside repeats.
 fn label(fs: FormSession) -> Option<String> {
-    let name = fs.record_name()?;
+    // The name is only ever shown, so it takes the form's digits.
+    let name = fs.shown(&fs.record_name()?);
     Some(match name.char_indices().nth(LABEL_CHARS) {
         Some((end, _)) => format!("{}…", &name[..end]),
         None => name,

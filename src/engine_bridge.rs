@@ -81,6 +81,9 @@ pub struct FormSession {
     revision: StoredValue<ArcTrigger>,
     /// Where the person is in the form's pages, and which they have seen.
     pager: StoredValue<Pager, LocalStorage>,
+    /// Whether the form asks for numbers to be shown with Thai digits
+    /// (`settings.thai_digits`); see [`FormSession::shown`].
+    thai_digits: bool,
 }
 
 /// What the page buttons show, as it is now.
@@ -103,12 +106,26 @@ impl FormSession {
         let mut session = Session::new(form, browser_clock());
         session.set_language(lang);
         let pager = Pager::new(&session, 0);
+        let thai_digits = session.form().form.settings.thai_digits;
         FormSession {
             session: StoredValue::new_local(session),
             nodes: StoredValue::new(HashMap::new()),
             repeats: StoredValue::new(HashMap::new()),
             revision: StoredValue::new(ArcTrigger::new()),
             pager: StoredValue::new_local(pager),
+            thai_digits,
+        }
+    }
+
+    /// `text` as the screen shows it: with Thai digits when the form asks
+    /// for them, unchanged otherwise. Only what is shown goes through here;
+    /// answers, and what is sent back to the engine, keep ASCII digits, and
+    /// the engine reads either kind from what a volunteer types.
+    pub fn shown(self, text: &str) -> String {
+        if self.thai_digits {
+            yim_engine::thai::to_thai_digits(text)
+        } else {
+            text.to_string()
         }
     }
 

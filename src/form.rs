@@ -253,7 +253,13 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         move || {
             let chosen = form_lang.get();
             let code = chosen.as_deref().unwrap_or(lang.get().code());
-            form.title.get(code, "th").to_string()
+            let title = form.title.get(code, "th");
+            // The title follows the form's digits as its questions do.
+            if form.settings.thai_digits {
+                yim_engine::thai::to_thai_digits(title)
+            } else {
+                title.to_string()
+            }
         }
     };
     let (compiled, compile_diagnostics) = engine_bridge::compile_shared(&form);
@@ -474,7 +480,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         (total > 1).then(|| {
             view! {
                 <div class="progress">
-                    <span>{format!("{} {position} {} {total}", t.page, t.of)}</span>
+                    <span>{fs.shown(&format!("{} {position} {} {total}", t.page, t.of))}</span>
                     <progress max=total.to_string() value=position.to_string() aria-hidden="true"></progress>
                 </div>
             }
@@ -484,7 +490,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     let problem_links = move |list: Vec<Problem>| {
         list.into_iter()
             .map(|problem| {
-                let text = format!("{}: {}", problem.label, problem.message);
+                let text = fs.shown(&format!("{}: {}", problem.label, problem.message));
                 view! {
                     <li>
                         <a href="#" on:click=move |ev| {
@@ -512,7 +518,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                             list_open.set(true);
                             request_animation_frame(|| reveal("problems"));
                         }>
-                            {format!("{}{count}{}", t.show_problems_before, t.show_problems_after)}
+                            {fs.shown(&format!("{}{count}{}", t.show_problems_before, t.show_problems_after))}
                         </button>
                     </p>
                 }
@@ -692,7 +698,10 @@ fn render_page(fs: FormSession, page: Page) -> AnyView {
     }
     let group = container;
     let path = group.path.clone();
-    let state = Memo::new(move |_| fs.node_shallow(&path).map(|n| (n.label, n.hint)));
+    let state = Memo::new(move |_| {
+        fs.node_shallow(&path)
+            .map(|n| (fs.shown(&n.label), n.hint.map(|h| fs.shown(&h))))
+    });
     let children = progressive(fs, group.children);
     view! {
         <section class="page" data-field=group.path.clone()>
@@ -727,7 +736,7 @@ fn render_group(fs: FormSession, group: NodeView) -> AnyView {
     let path = group.path.clone();
     let state = Memo::new(move |_| {
         fs.node_shallow(&path)
-            .map(|n| (n.label, n.hint, n.relevant))
+            .map(|n| (fs.shown(&n.label), n.hint.map(|h| fs.shown(&h)), n.relevant))
     });
     let heading_id = format!("{}-heading", dom_id(&group.path));
     let children = progressive(fs, group.children);
@@ -752,8 +761,10 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
     let state = {
         let path = path.clone();
         Memo::new(move |_| {
-            fs.node_shallow(&path)
-                .map(|n| (n.label, n.hint, n.relevant, n.count_fixed))
+            fs.node_shallow(&path).map(|n| {
+                let hint = n.hint.map(|h| fs.shown(&h));
+                (fs.shown(&n.label), hint, n.relevant, n.count_fixed)
+            })
         })
     };
     let label = move || state.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default());
@@ -835,7 +846,7 @@ fn render_repeat(fs: FormSession, repeat: NodeView, is_page: bool) -> AnyView {
             {heading}
             {move || state.with(|s| s.as_ref().and_then(|s| s.1.clone())).map(|hint| view! { <p class="hint">{hint}</p> })}
             <p class="repeat-count" aria-live="polite">
-                {move || format!("{}: {}", lang.get().text().entries, count())}
+                {move || fs.shown(&format!("{}: {}", lang.get().text().entries, count()))}
             </p>
             {entries}
             <Show when=move || !fixed()>
@@ -874,7 +885,7 @@ fn render_instance(
     view! {
         <div class="instance" data-instance=instance.path.clone() role="group" aria-labelledby=heading_id.clone()>
             <div class="instance-head">
-                <h3 id=heading_id.clone()>{move || format!("{} {index}", label())}</h3>
+                <h3 id=heading_id.clone()>{move || fs.shown(&format!("{} {index}", label()))}</h3>
                 <Show when=move || !fixed() && !confirming.get()>
                     <button type="button" class="btn danger" on:click=move |_| confirming.set(true)>
                         {move || lang.get().text().remove}
@@ -928,13 +939,13 @@ impl Question {
             fs,
             path,
             text: RwSignal::new(node.text.clone()),
-            label: RwSignal::new(node.label.clone()),
-            hint: RwSignal::new(node.hint.clone()),
+            label: RwSignal::new(fs.shown(&node.label)),
+            hint: RwSignal::new(node.hint.as_deref().map(|h| fs.shown(h))),
             relevant: RwSignal::new(node.relevant),
             required: RwSignal::new(node.required),
             read_only: RwSignal::new(node.read_only),
-            error: RwSignal::new(shown_error(node)),
-            choices: RwSignal::new(node.choices.clone()),
+            error: RwSignal::new(shown_error(fs, node)),
+            choices: RwSignal::new(shown_choices(fs, node.choices.clone())),
         };
         // The first run also catches up with anything answered since `node`
         // was taken.
@@ -952,14 +963,15 @@ impl Question {
                 part.set(value);
             }
         }
-        put(self.error, shown_error(&node));
+        let fs = self.fs;
+        put(self.error, shown_error(fs, &node));
         put(self.text, node.text);
-        put(self.label, node.label);
-        put(self.hint, node.hint);
+        put(self.label, fs.shown(&node.label));
+        put(self.hint, node.hint.as_deref().map(|h| fs.shown(h)));
         put(self.relevant, node.relevant);
         put(self.required, node.required);
         put(self.read_only, node.read_only);
-        put(self.choices, node.choices);
+        put(self.choices, shown_choices(fs, node.choices));
     }
 
     fn text(self) -> String {
@@ -989,13 +1001,30 @@ impl Question {
 }
 
 /// A question's error as the screen shows it: once the question was visited
-/// or finalizing was tried, as a sentence.
-fn shown_error(node: &NodeView) -> Option<String> {
+/// or finalizing was tried, as a sentence (with the form's digits, since a
+/// message such as "between 0 and 17" repeats the form's numbers).
+fn shown_error(fs: FormSession, node: &NodeView) -> Option<String> {
     if node.show_error {
-        node.error.as_deref().map(sentence)
+        node.error.as_deref().map(|e| fs.shown(&sentence(e)))
     } else {
         None
     }
+}
+
+/// The choices as the screen shows them: only their labels take the form's
+/// digits, while their names, which are what is stored, stay as written.
+fn shown_choices(fs: FormSession, mut choices: Vec<ChoiceView>) -> Vec<ChoiceView> {
+    for choice in &mut choices {
+        choice.label = fs.shown(&choice.label);
+    }
+    choices
+}
+
+/// Text for matching a search against choice labels: lower case, with Thai
+/// digits read as ASCII, so that `๑` finds a label showing `1` and `1` one
+/// showing `๑`, whichever digits the form shows and the keyboard types.
+fn search_key(text: &str) -> String {
+    yim_engine::thai::to_ascii_digits(&text.to_lowercase()).into_owned()
 }
 
 fn render_question(fs: FormSession, node: NodeView) -> AnyView {
@@ -1053,7 +1082,7 @@ fn render_question(fs: FormSession, node: NodeView) -> AnyView {
                 <div class="field note" data-field=path hidden=move || !q.relevant()>
                     <p class="label">{move || q.label()}</p>
                     {hint}
-                    {move || Some(q.text()).filter(|t| !t.is_empty()).map(|t| view! { <p class="calc-value">{t}</p> })}
+                    {move || Some(q.text()).filter(|t| !t.is_empty()).map(|t| view! { <p class="calc-value">{fs.shown(&t)}</p> })}
                 </div>
             }
             .into_any();
@@ -1128,7 +1157,7 @@ fn render_question(fs: FormSession, node: NodeView) -> AnyView {
     let be_date = (kind == "date").then(|| {
         view! {
             <p class="be-date" id=extra_id.clone()>
-                {move || display_date(&q.text(), lang.get()).unwrap_or_default()}
+                {move || display_date(&q.text(), lang.get()).map(|d| fs.shown(&d)).unwrap_or_default()}
             </p>
         }
     });
@@ -1189,6 +1218,13 @@ fn text_input(
             // browser's pickers take minutes precision without an offset.
             "time" => text.get(..5).map(str::to_string).unwrap_or(text),
             "datetime" => text.get(..16).map(str::to_string).unwrap_or(text),
+            // Numbers, and any value the person cannot edit (a calculated
+            // one), are shown back with the form's digits. The engine reads
+            // Thai and ASCII digits alike, so editing a number shown as `๑๒`
+            // stores `12`. Free text the person can edit stays exactly as
+            // typed: changing its digits would change the answer.
+            "integer" | "decimal" => fs.shown(&text),
+            _ if q.read_only() => fs.shown(&text),
             _ => text,
         }
     };
@@ -1204,6 +1240,7 @@ fn text_input(
         let area = NodeRef::<html::Textarea>::new();
         Effect::new(move |_| {
             let text = q.text();
+            let text = if q.read_only() { fs.shown(&text) } else { text };
             if let Some(el) = area.get() {
                 if !is_focused(&el) && el.value() != text {
                     el.set_value(&text);
@@ -1296,7 +1333,7 @@ fn choice_list(q: Question, id: String, multiple: bool) -> AnyView {
                     class="choice-search"
                     id=search_id
                     placeholder=move || lang.get().text().search_choices
-                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+                    on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
                 />
             }
         })
@@ -1311,7 +1348,7 @@ fn choice_list(q: Question, id: String, multiple: bool) -> AnyView {
                     let choice_id = format!("{id}-{}", choice.name);
                     let name = choice.name.clone();
                     let hidden_name = choice.name.clone();
-                    let lowered = choice.label.to_lowercase();
+                    let lowered = search_key(&choice.label);
                     let checked_name = choice.name.clone();
                     view! {
                         <label
@@ -1371,7 +1408,7 @@ fn dropdown(
         let v = value.get();
         q.choices()
             .into_iter()
-            .filter(|c| f.is_empty() || c.label.to_lowercase().contains(&f) || c.name == v)
+            .filter(|c| f.is_empty() || search_key(&c.label).contains(&f) || c.name == v)
             .collect::<Vec<_>>()
     });
     let select = NodeRef::<html::Select>::new();
@@ -1393,7 +1430,7 @@ fn dropdown(
             class="choice-search"
             id=search_id
             placeholder=move || lang.get().text().search_choices
-            on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+            on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
         />
         <select
             id=id

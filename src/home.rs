@@ -138,6 +138,7 @@ pub fn Home() -> impl IntoView {
         });
         view! {
             <h1>{t.forms_heading}</h1>
+            <GuidesLink/>
             {failure}
             {unavailable}
             {empty}
@@ -149,5 +150,19 @@ pub fn Home() -> impl IntoView {
             <StorageUsage/>
         }
         .into_any()
+    }
+}
+
+/// The link to the guides in Thai (docs/th/), which every build carries as
+/// pages in `guides/` and the service worker keeps for offline use. It names
+/// both languages whatever the app's language, since the guides are in Thai.
+#[component]
+fn GuidesLink() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    view! {
+        <p class="guides-link">
+            <a href="guides/index.html">"คู่มือ / Guides"</a>
+            <span class="meta">{move || lang.get().text().guides_hint}</span>
+        </p>
     }
 }

@@ -95,6 +95,8 @@ pub struct Text {
     pub forms_unavailable: &'static str,
     pub language: &'static str,
     pub all_forms: &'static str,
+    /// Under the link to the guides on the home page.
+    pub guides_hint: &'static str,
     pub save_draft: &'static str,
     /// The label of the choice of the language a form's texts are shown in,
     /// offered when the form has a language besides Thai and English.
@@ -203,6 +205,7 @@ static THAI: Text = Text {
     forms_unavailable: "โหลดรายการแบบฟอร์มไม่ได้ ฉบับร่างที่บันทึกไว้ในเครื่องยังเปิดได้ตามปกติ กรุณาเชื่อมต่ออินเทอร์เน็ตแล้วเปิดแอปใหม่ หากยังไม่ได้ ให้แจ้งข้อความนี้แก่ผู้ประสานงาน:",
     language: "ภาษา",
     all_forms: "แบบฟอร์มทั้งหมด",
+    guides_hint: "วิธีใช้แอป สำหรับอาสาสมัคร ผู้ประสานงาน และศูนย์ข้อมูล อ่านได้แม้ไม่มีอินเทอร์เน็ต",
     save_draft: "บันทึกฉบับร่าง",
     form_language: "ภาษาของแบบฟอร์ม",
     typed_date: "หรือพิมพ์วันที่ เช่น 5 มีนาคม 2568 หรือ 5/3/2568",
@@ -310,6 +313,7 @@ static ENGLISH: Text = Text {
     forms_unavailable: "The list of forms could not be loaded. Drafts saved on this phone still open as usual. Connect to the internet and open the app again; if that does not help, show this message to your coordinator:",
     language: "Language",
     all_forms: "All forms",
+    guides_hint: "How to use the app, for volunteers, coordinators and the data office (in Thai), also offline",
     save_draft: "Save draft",
     form_language: "Language of the form",
     typed_date: "Or type the date, such as 5 มี.ค. 2568 or 5/3/2568 (Buddhist era)",

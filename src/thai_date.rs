@@ -78,17 +78,8 @@ fn parse_iso_date(iso: &str) -> Option<(i32, u32, u32)> {
     let year: i32 = digits(&date[..4])?.parse().ok()?;
     let month: u32 = digits(&date[5..7])?.parse().ok()?;
     let day: u32 = digits(&date[8..10])?.parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days_in_month)
-        .contains(&day)
-        .then_some((year, month, day))
+    // The engine's calendar knows which days exist.
+    yim_engine::Date::from_ymd(year, month, day).map(|_| (year, month, day))
 }
 
 #[cfg(test)]

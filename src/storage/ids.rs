@@ -45,23 +45,17 @@ pub fn new_id() -> String {
 }
 
 /// Lays out a version 7 UUID: 48 bits of milliseconds, the version (7), a
-/// 12-bit counter, the variant (`10`), and 62 random bits.
+/// 12-bit counter, the variant (`10`), and 62 random bits. The uuid crate
+/// places the bits; the counter goes where RFC 9562 puts it (method 1), in
+/// the 12 bits after the version.
 pub(crate) fn format_v7(ms: u64, counter: u16, random: [u8; 8]) -> String {
-    let mut bytes = [0u8; 16];
-    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
-    bytes[6] = 0x70 | ((counter >> 8) as u8 & 0x0f);
-    bytes[7] = counter as u8;
-    bytes[8] = 0x80 | (random[0] & 0x3f);
-    bytes[9..].copy_from_slice(&random[1..]);
-    let hex = super::record::hex(&bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    let mut bits = [0u8; 10];
+    bits[..2].copy_from_slice(&(counter & COUNTER_MAX).to_be_bytes());
+    bits[2..].copy_from_slice(&random);
+    uuid::Builder::from_unix_timestamp_millis(ms, &bits)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// Fills `bytes` from the browser's cryptographic generator. Without Web

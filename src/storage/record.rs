@@ -247,17 +247,6 @@ pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
     })
 }
 
-/// Bytes as lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 0x0f)] as char);
-    }
-    out
-}
-
 /// The resolved source of a form that a response was started with, kept so
 /// that the response can be reopened with exactly that form after the app
 /// bundles a newer one.

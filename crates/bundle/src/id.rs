@@ -23,31 +23,26 @@ pub fn new_uuid_v7(unix_ms: u64) -> Result<String, Error> {
 }
 
 /// The UUID v7 for a time and ten random bytes, as lowercase hyphenated text.
+/// The uuid crate lays it out: 48 bits of milliseconds, the version, and the
+/// random bits around the variant.
 pub(crate) fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> String {
-    let mut bytes = [0u8; 16];
-    bytes[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
-    bytes[6..].copy_from_slice(&random);
-    bytes[6] = 0x70 | (bytes[6] & 0x0f);
-    bytes[8] = 0x80 | (bytes[8] & 0x3f);
-    let hex = hex(&bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    uuid::Builder::from_unix_timestamp_millis(unix_ms, &random)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// Whether `text` is a UUID written the canonical way: 36 characters,
 /// lowercase hexadecimal digits in groups of 8-4-4-4-12. Any version is
 /// accepted; the format only needs ids that are unique and safe as file names.
+/// The uuid crate also reads braces, URNs, the form without hyphens and
+/// upper case, so a text is canonical only when it is what the crate writes
+/// back.
 pub(crate) fn is_uuid(text: &str) -> bool {
     text.len() == 36
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        && uuid::Uuid::try_parse(text).is_ok_and(|id| {
+            let mut buffer = uuid::Uuid::encode_buffer();
+            id.hyphenated().encode_lower(&mut buffer) == text
         })
 }
 

@@ -8,6 +8,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use yim_expr::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 use crate::error::Error;
 
 /// A point in time read from an RFC 3339 timestamp such as
@@ -94,9 +96,11 @@ fn parse(text: &str) -> Option<Timestamp> {
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // The year has four digits and the month is checked first, so both fit
+    // the calendar's types.
     if !(1..=12).contains(&month)
         || day < 1
-        || day > days_in_month(year, month)
+        || day > i64::from(days_in_month(year as i32, month as u32))
         || hour > 23
         || minute > 59
         || second > 59
@@ -133,51 +137,11 @@ fn parse(text: &str) -> Option<Timestamp> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month as u32, day as u32);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(Timestamp {
         nanos: i128::from(secs) * 1_000_000_000 + frac_nanos,
     })
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Days since 1970-01-01 for a proleptic Gregorian date, and back. These are
-// Howard Hinnant's `days_from_civil` and `civil_from_days` algorithms, which
-// count in 400-year eras so that no table of month lengths is needed.
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

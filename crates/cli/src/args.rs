@@ -38,6 +38,11 @@ pub(crate) enum Command {
         output: String,
     },
     Decrypt(crate::decrypt::Options),
+    Guides {
+        folder: String,
+        style: String,
+        output: String,
+    },
 }
 
 pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
@@ -56,6 +61,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
         (Vec::new(), None, None, false, false);
     let mut raw_csv = false;
+    let mut style = None;
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Value(v) => positional.push(
@@ -67,7 +73,10 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("today") if sub == "eval" => today = Some(text(&mut p)?),
             Long("lang") if sub == "eval" => lang = Some(text(&mut p)?),
             Short('o') | Long("output")
-                if matches!(sub.as_str(), "import" | "keygen" | "decrypt" | "publish") =>
+                if matches!(
+                    sub.as_str(),
+                    "import" | "keygen" | "decrypt" | "publish" | "guides"
+                ) =>
             {
                 output = Some(text(&mut p)?)
             }
@@ -78,6 +87,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("labels") if sub == "decrypt" => labels = true,
             Long("bom") if sub == "decrypt" => bom = true,
             Long("raw-csv") if sub == "decrypt" => raw_csv = true,
+            Long("css") if sub == "guides" => style = Some(text(&mut p)?),
             Long("help") | Short('h') => return Ok(Command::Help),
             other => return Err(other.unexpected().to_string()),
         }
@@ -167,6 +177,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 raw_csv,
             }))
         }
+        "guides" => match (output, style, <[String; 1]>::try_from(positional)) {
+            (None, _, _) => Err("guides needs -o FOLDER for the pages".to_owned()),
+            (_, None, _) => Err("guides needs --css FILE for the pages' style sheet".to_owned()),
+            (Some(output), Some(style), Ok([folder])) => Ok(Command::Guides {
+                folder,
+                style,
+                output,
+            }),
+            (_, _, Err(p)) => Err(format!(
+                "guides takes one folder of guides, but found {}",
+                p.len()
+            )),
+        },
         other => Err(format!("unknown command `{other}`")),
     }
 }

@@ -8,6 +8,7 @@
 mod args;
 mod decrypt;
 mod diff;
+mod guides;
 mod import;
 mod intake;
 mod keygen;
@@ -33,6 +34,8 @@ commands:
                                     check every form and write them, their CSV lists and an index
                                     for the app to read; every form must end up with recipients
                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+  guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
+                                    into pages for the app, with their images and the style sheet
   keygen -o FILE                    make a key for the data office and print its public key
   decrypt -i KEY_FILE -o FOLDER [--format csv|parquet|json] [--labels] [--bom] [--raw-csv] BUNDLE...
                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
@@ -101,6 +104,11 @@ fn main() -> ExitCode {
             output,
         } => publish::publish(&folders, &recipients, &output),
         Command::Decrypt(options) => decrypt::decrypt(&options),
+        Command::Guides {
+            folder,
+            style,
+            output,
+        } => guides::guides(&folder, &style, &output),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

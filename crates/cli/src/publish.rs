@@ -89,7 +89,7 @@ pub(crate) fn publish(folders: &[String], recipients: &[String], out: &str) -> R
 
 /// Writes `bytes` to a temporary file beside `path` and renames it into
 /// place, so that a web server never serves a half-written file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)
         .map_err(|e| Fatal(format!("cannot make folder {}: {e}", folder.display())))?;

@@ -56,6 +56,8 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     check every form and write them, their CSV lists and an index
             stderr:                                     for the app to read; every form must end up with recipients
             stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+            stderr:   guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
+            stderr:                                     into pages for the app, with their images and the style sheet
             stderr:   keygen -o FILE                    make a key for the data office and print its public key
             stderr:   decrypt -i KEY_FILE -o FOLDER [--format csv|parquet|json] [--labels] [--bom] [--raw-csv] BUNDLE...
             stderr:                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat

@@ -80,6 +80,14 @@ pub use crate::compile::{compile, Program};
 pub use crate::func::Func;
 pub use crate::parse::{parse, BinOp, Expr, ExprKind, PathStep};
 pub use crate::time::{Date, DateTime, Time};
+
+/// The proleptic Gregorian calendar that [`Date`] and [`DateTime`] count in,
+/// the one home of calendar arithmetic: the bundle format's timestamps and
+/// the app's date line use it too, so no other crate needs a date library
+/// or a copy of these rules.
+pub mod calendar {
+    pub use crate::time::{civil_from_days, days_from_civil, days_in_month, is_leap};
+}
 pub use crate::value::Value;
 
 use std::fmt;

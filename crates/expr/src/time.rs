@@ -317,11 +317,14 @@ fn split_ms(ms: u32) -> (u32, u32, u32, u32) {
     (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
-pub(crate) fn is_leap(year: i32) -> bool {
+/// Whether `year` of the proleptic Gregorian calendar has 29 February.
+pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
+/// The number of days in `month` (1-12) of `year`, or 0 for a month that
+/// does not exist.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -336,7 +339,7 @@ pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
 /// Years are shifted to start in March so that the leap day is the last day
 /// of the year; then a year has a closed-form day count and 400-year eras
 /// repeat exactly.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -347,8 +350,9 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+/// The inverse of [`days_from_civil`]: the year, month (1-12) and day
+/// (1-31) of the day `days` days after 1970-01-01.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

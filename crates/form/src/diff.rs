@@ -1022,6 +1022,7 @@ choice_changes:
               ~ title [en]: Individual child record (national core) → Individual child record, Kalasin
               ~ based_on: (none) → child-core
               ~ settings.province: (none) → Kalasin
+              ~ settings.thai_digits: no → yes
 
             questions removed
               - home_location (geopoint) was in address, after contact_phone
@@ -1045,7 +1046,7 @@ choice_changes:
               ~ agencies
                   + district_team: ทีมสหวิชาชีพระดับอำเภอ / District multidisciplinary team
 
-            2 questions removed, 3 changed; 2 choice lists changed; 6 form details changed
+            2 questions removed, 3 changed; 2 choice lists changed; 7 form details changed
         "#]].assert_eq(&run("kalasin/child-kalasin.yaml"));
         for variant in [
             "lampang/child-lampang.yaml",

@@ -189,7 +189,8 @@ impl LockRecord {
         let wrapped = wrap(pin, &salt, cost, key)?;
         Ok(LockRecord {
             id: LOCK_KEY.to_string(),
-            key_id: super::record::hex(&key_id),
+            // Sixteen random bytes written as 32 lowercase hex digits.
+            key_id: uuid::Uuid::from_bytes(key_id).simple().to_string(),
             version: 1,
             salt: ByteBuf::from(salt),
             cost,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Pager, Session};
+use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Pager, Properties, Session};
 use yim_form::{Diagnostic, Form};
 
 pub use yim_engine::{ChoiceView, Forward, InstanceView, NodeView, Page, Problem, Turn};
@@ -105,6 +105,14 @@ impl FormSession {
     pub fn new(form: Arc<CompiledForm>, lang: &str) -> FormSession {
         let mut session = Session::new(form, browser_clock());
         session.set_language(lang);
+        // What `property('deviceid')` and `property('username')` read (ODK's
+        // `deviceid` and `username`): the id every record of this phone
+        // carries, and the name the volunteer gave in the app.
+        session.set_properties(Properties {
+            device_id: crate::storage::settings::device_id(),
+            username: crate::storage::settings::volunteer_name().unwrap_or_default(),
+            end: None,
+        });
         let pager = Pager::new(&session, 0);
         let thai_digits = session.form().form.settings.thai_digits;
         FormSession {
@@ -379,6 +387,20 @@ impl FormSession {
         }
     }
 
+    /// Records now as the time of finalizing, which `property('end')` reads
+    /// (ODK's `end`). Called just before the answers are taken for the
+    /// finalized record, so the time travels with them.
+    pub fn mark_end(self) {
+        let changes = self.session.try_update_value(|s| {
+            let mut props = s.properties().clone();
+            props.end = Some(browser_clock().now);
+            s.set_properties(props)
+        });
+        if let Some(changes) = changes {
+            self.apply(changes);
+        }
+    }
+
     /// Tries to finalize: the problems that block finalizing are returned
     /// (none means it may be finalized), and the errors of the pages seen
     /// so far show from now on.
@@ -488,6 +510,40 @@ questions:
         check(|fs| fs.answer("other", "x"), &["other"]);
         check(|fs| fs.answer("age", "7"), &["age", "school"]);
         check(|fs| fs.touch("other"), &["other"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn odk_metadata_reads_this_phone_and_the_time_of_finalizing() {
+        let owner = Owner::new();
+        owner.set();
+        let text = "\
+form: {id: meta, version: '1', title: M}
+questions:
+  - {name: device, type: calculate, calculation: \"property('deviceid')\"}
+  - {name: who, type: calculate, calculation: \"property('username')\"}
+  - {name: finished, type: calculate, calculation: \"property('end')\"}
+";
+        crate::storage::settings::set_volunteer_name("Malee");
+        let (form, diagnostics) = yim_form::load("m.yaml", &MemFiles::new().with("m.yaml", text));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        let answers = fs.answers_json();
+        assert_eq!(
+            answers["device"],
+            crate::storage::settings::device_id().as_str()
+        );
+        assert_eq!(answers["who"], "Malee");
+        assert_eq!(answers["finished"], serde_json::Value::Null);
+        fs.mark_end();
+        let end = fs.answers_json()["finished"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        // An ISO date and time, as `now()` gives it.
+        assert!(end.len() >= 19 && end.as_bytes()[10] == b'T', "{end}");
+        crate::storage::settings::set_volunteer_name("");
     }
 
     #[wasm_bindgen_test]

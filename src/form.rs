@@ -413,6 +413,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         attempted.set(true);
         checked.set(false);
         if found.is_empty() {
+            fs.mark_end();
             let response = keeper.finalized(fs.answers_json());
             let response =
                 match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {

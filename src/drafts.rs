@@ -1,7 +1,6 @@
-//! Keeping responses on the phone, as the screens see it: the autosave of
-//! the response being filled ([`Keeper`]), reopening a stored response with
-//! the form it was started on ([`ResumeScreen`]), and the drafts list and
-//! storage figures of the home screen.
+//! Keeping the response being filled on the phone: its autosave
+//! ([`Keeper`]) and what the save line says. Reopening a stored response is
+//! `resume`; the drafts list and storage figures are the home screen's.
 //!
 //! **Boundary**: everything about IndexedDB stays in `storage`; this module
 //! decides when to write and what the volunteer sees about it.
@@ -15,7 +14,6 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::catalog::Catalog;
 use crate::engine_bridge::FormSession;
 use crate::i18n::Lang;
 use crate::storage::{
@@ -47,7 +45,7 @@ impl Saved {
         self.0.track();
     }
 
-    fn bump(self) {
+    pub fn bump(self) {
         self.0.try_update(|n| *n += 1);
     }
 }
@@ -140,6 +138,37 @@ thread_local! {
     static OPEN: std::cell::Cell<Option<Keeper>> = const { std::cell::Cell::new(None) };
     /// Whether persistence was asked for in this visit.
     static ASKED_PERSISTENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What the autosave needs of the PIN lock, once the lock has started.
+    static LOCK: std::cell::Cell<Option<LockHooks>> = const { std::cell::Cell::new(None) };
+}
+
+/// What the autosave needs to know of the PIN lock. The lock hands these
+/// over when the app starts ([`set_lock_hooks`]), because the lock's screens
+/// depend on the autosave (they flush it before locking) and the autosave
+/// must not depend on them in return.
+#[derive(Clone, Copy)]
+pub struct LockHooks {
+    /// A write was refused because this tab holds no key for the PIN set:
+    /// the app locks and asks for the PIN.
+    pub refused: fn(),
+    /// Whether a PIN is set and this tab is unlocked.
+    pub is_on: fn() -> bool,
+}
+
+/// Gives the autosave the lock's hooks; called once by the lock at start.
+pub fn set_lock_hooks(hooks: LockHooks) {
+    LOCK.with(|lock| lock.set(Some(hooks)));
+}
+
+fn lock_refused() {
+    if let Some(hooks) = LOCK.with(std::cell::Cell::get) {
+        (hooks.refused)();
+    }
+}
+
+fn lock_is_on() -> bool {
+    LOCK.with(std::cell::Cell::get)
+        .is_some_and(|hooks| (hooks.is_on)())
 }
 
 impl Keeper {
@@ -362,7 +391,7 @@ impl Keeper {
                     // The tab holds no key for the PIN set: storage keeps
                     // this write for the unlock, and the app locks.
                     if error == StorageError::Locked {
-                        crate::lock::refused();
+                        lock_refused();
                     }
                     self.inner.try_update_value(|inner| {
                         inner.sent = None;
@@ -384,16 +413,14 @@ impl Keeper {
     /// response once it is stored, so that a reload (or unlocking after one)
     /// reopens this draft rather than a blank form.
     fn name_in_address(self) {
-        if !crate::lock::is_on()
-            || !matches!(crate::app::current_route(), crate::app::Route::Form(_))
-        {
+        if !lock_is_on() || !matches!(crate::route::current_route(), crate::route::Route::Form(_)) {
             return;
         }
         if let Some(id) = self
             .inner
             .try_with_value(|inner| inner.response.meta.id.clone())
         {
-            replace_url(&crate::app::Route::Response(id).to_hash());
+            crate::route::replace_url(&crate::route::Route::Response(id).to_hash());
         }
     }
 
@@ -401,7 +428,7 @@ impl Keeper {
     /// stored as the draft `copy`: the screen goes on writing to the copy,
     /// and says what happened.
     fn moved_to(self, copy: ResponseMeta, because: StorageError) {
-        let url = crate::app::Route::Response(copy.id.clone()).to_hash();
+        let url = crate::route::Route::Response(copy.id.clone()).to_hash();
         let moved = self.inner.try_update_value(|inner| {
             // Writes that were already on their way land in the same copy
             // and report it again; only the first moves the screen.
@@ -413,7 +440,7 @@ impl Keeper {
             moved
         });
         if moved == Some(true) {
-            replace_url(&url);
+            crate::route::replace_url(&url);
         }
         self.state.try_set(SaveState::Failed(because));
     }
@@ -533,148 +560,6 @@ fn ask_persistence_once() {
     });
 }
 
-/// Puts `hash` in the address bar in place of the current one, so that a
-/// reload opens the response the screen now writes to. It fires no
-/// `hashchange`: the screen stays as it is. (`History` is reached through
-/// `Reflect` so that web-sys needs no further feature for one call.)
-pub(crate) fn replace_url(hash: &str) {
-    use wasm_bindgen::{JsCast, JsValue};
-    let history = js_sys::Reflect::get(&window(), &JsValue::from_str("history"));
-    let Ok(history) = history else {
-        return;
-    };
-    let Ok(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState")) else {
-        return;
-    };
-    if let Some(replace) = replace.dyn_ref::<js_sys::Function>() {
-        let _ = replace.call3(
-            &history,
-            &JsValue::NULL,
-            &JsValue::from_str(""),
-            &JsValue::from_str(hash),
-        );
-    }
-}
-
-/// Why a stored response could not be opened.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ResumeError {
-    /// Reading it failed.
-    Storage(StorageError),
-    /// Its form is neither bundled nor kept.
-    FormGone,
-    /// Its kept form no longer loads.
-    FormBroken(String),
-    /// It was finalized and sealed for the data office: its answers are no
-    /// longer on the phone in a form it can read.
-    Sealed,
-}
-
-/// Reads the stored response `id` and finds the form to open it with.
-pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeError> {
-    let storage = Storage::app();
-    let response = storage.get(id).await.map_err(ResumeError::Storage)?;
-    // Showing a sealed response on its form would show an empty form, as if
-    // the answers had been lost; say what happened to them instead.
-    if response.sealed.is_some() {
-        return Err(ResumeError::Sealed);
-    }
-    let meta = &response.meta;
-    let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
-    if let Some(form) = &bundled {
-        if meta
-            .form_hash
-            .as_deref()
-            .is_none_or(|hash| hash == storage::printed(form).hash)
-        {
-            // The same form, or a response from before hashes were kept
-            // whose form is still bundled.
-            let note = (meta.form_hash.is_none() && meta.form_version != form.version).then(|| {
-                VersionNote::Current {
-                    started: meta.form_version.clone(),
-                }
-            });
-            return Ok(Resume {
-                form: form.clone(),
-                note,
-                response,
-            });
-        }
-    }
-    if let Some(hash) = &meta.form_hash {
-        if let Some(source) = storage.form(hash).await.map_err(ResumeError::Storage)? {
-            let (form, diagnostics) = source.load();
-            return match form {
-                Some(form) => Ok(Resume {
-                    form: Arc::new(form),
-                    note: Some(VersionNote::Older {
-                        version: source.version,
-                    }),
-                    response,
-                }),
-                None => Err(ResumeError::FormBroken(
-                    diagnostics
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )),
-            };
-        }
-    }
-    match bundled {
-        Some(form) => {
-            let note = Some(VersionNote::Current {
-                started: meta.form_version.clone(),
-            });
-            Ok(Resume {
-                form,
-                note,
-                response,
-            })
-        }
-        None => Err(ResumeError::FormGone),
-    }
-}
-
-/// The screen for `#/response/ID`: reads the response, then shows it on the
-/// form screen, where a draft goes on being filled and a finalized response
-/// is read-only.
-#[component]
-pub fn ResumeScreen(id: String) -> impl IntoView {
-    let catalog = expect_context::<Arc<Catalog>>();
-    let lang = expect_context::<RwSignal<Lang>>();
-    let loaded = LocalResource::new(move || {
-        let (catalog, id) = (catalog.clone(), id.clone());
-        async move { open_stored(&catalog, &id).await }
-    });
-    move || match loaded.get() {
-        None => view! { <p class="boot">{move || lang.get().text().opening}</p> }.into_any(),
-        // The form screen is built once; a language switch reaches it
-        // through its own signals, not by building it again.
-        Some(Ok(resume)) => untrack(move || {
-            let form_id = resume.response.meta.form_id.clone();
-            view! { <crate::form::FormScreen id=form_id resume=resume/> }.into_any()
-        }),
-        Some(Err(error)) => view! {
-            <h1>{move || lang.get().text().cannot_open}</h1>
-            <p role="alert">{move || resume_error_text(&error, lang.get())}</p>
-            <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
-        }
-        .into_any(),
-    }
-}
-
-fn resume_error_text(error: &ResumeError, lang: Lang) -> String {
-    let t = lang.text();
-    match error {
-        ResumeError::Storage(error) => error.user_message(lang.code()).to_string(),
-        ResumeError::FormGone => t.form_gone.to_string(),
-        ResumeError::FormBroken(problems) => format!("{}: {problems}", t.form_gone),
-        ResumeError::Sealed => t.response_sealed.to_string(),
-    }
-}
-
 /// The note on a form screen that opened a response with another version
 /// of the form than the bundled one.
 pub fn version_note_text(note: &VersionNote, lang: Lang) -> String {
@@ -696,142 +581,5 @@ pub fn save_state_text(state: &SaveState, lang: Lang) -> String {
         SaveState::Saving => t.saving.to_string(),
         SaveState::Saved => t.draft_saved.to_string(),
         SaveState::Failed(error) => error.user_message(lang.code()).to_string(),
-    }
-}
-
-/// Everything the home screen shows from storage, read in one go.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Overview {
-    /// Drafts, finalized and exported responses per form id.
-    pub counts: std::collections::HashMap<String, storage::Counts>,
-    /// Every draft, most recently changed first.
-    pub drafts: Vec<ResponseMeta>,
-}
-
-/// Reads the counts of the catalog's forms and every draft.
-pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
-    let storage = Storage::app();
-    let ids: Vec<&str> = catalog
-        .entries()
-        .iter()
-        .map(|entry| entry.form.id.as_str())
-        .collect();
-    let counts = storage.counts(&ids).await?;
-    let mut drafts = storage.list_status(Status::Draft).await?;
-    drafts.reverse();
-    Ok(Overview {
-        counts: ids.iter().map(|id| id.to_string()).zip(counts).collect(),
-        drafts,
-    })
-}
-
-/// The drafts of one form (or of forms the app no longer bundles), each a
-/// link that reopens it and a Delete button that asks first.
-pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
-    let t = lang.text();
-    let items = drafts
-        .into_iter()
-        .map(|meta| {
-            let confirming = RwSignal::new(false);
-            let failed = RwSignal::new(None::<StorageError>);
-            let saved = expect_context::<Saved>();
-            let id = meta.id.clone();
-            let delete = move |_| {
-                let id = id.clone();
-                spawn_local(async move {
-                    match Storage::app().delete(&id).await {
-                        Ok(()) => saved.bump(),
-                        Err(error) => {
-                            failed.try_set(Some(error));
-                        }
-                    }
-                });
-            };
-            let name = meta.label.clone().unwrap_or_else(|| t.untitled_draft.to_string());
-            // The question names the draft, so that the volunteer deletes
-            // the child's record they mean to.
-            let question = match &meta.label {
-                Some(label) => format!("{}“{label}”{}", t.delete_named_draft_before, t.delete_named_draft_after),
-                None => t.delete_draft_confirm.to_string(),
-            };
-            let when = format_time(meta.updated_ms, lang);
-            let href = crate::app::Route::Response(meta.id.clone()).to_hash();
-            view! {
-                <li class="draft" data-response=meta.id.clone()>
-                    <a class="draft-open" href=href>
-                        <span class="draft-name">{name}</span>
-                        <span class="meta">{format!("{} {when}", t.changed)}</span>
-                    </a>
-                    <Show when=move || !confirming.get()>
-                        <button type="button" class="btn danger" on:click=move |_| confirming.set(true)>{t.delete}</button>
-                    </Show>
-                    <Show when=move || confirming.get()>
-                        <div class="confirm" role="alertdialog" aria-label=question.clone()>
-                            <span>{question.clone()}</span>
-                            <button type="button" class="btn danger primary" on:click=delete.clone()>{t.delete}</button>
-                            <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
-                        </div>
-                    </Show>
-                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="drafts" aria-label=t.drafts_heading>{items}</ul> }
-}
-
-/// A time in the reader's language, such as `14:32, 5 Mar 2025`; Thai shows
-/// the Buddhist era, as Thai readers expect.
-pub fn format_time(ms: u64, lang: Lang) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    for (key, value) in [
-        ("day", "numeric"),
-        ("month", "short"),
-        ("year", "numeric"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-    ] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    let locale = match lang {
-        Lang::Th => "th-TH",
-        Lang::En => "en-GB",
-    };
-    String::from(date.to_locale_string(locale, &options))
-}
-
-/// How much the phone holds for the app, and whether the browser may clear
-/// it by itself.
-#[component]
-pub fn StorageUsage() -> impl IntoView {
-    let lang = expect_context::<RwSignal<Lang>>();
-    let saved = expect_context::<Saved>();
-    let figures = LocalResource::new(move || {
-        saved.track();
-        async move { (quota::estimate().await, quota::is_persisted().await) }
-    });
-    move || {
-        let t = lang.get().text();
-        figures.get().and_then(|(estimate, persisted)| {
-            let estimate = estimate?;
-            let kept = match persisted {
-                Some(true) => t.persisted,
-                Some(false) => t.not_persisted,
-                None => "",
-            };
-            Some(view! {
-                <p class="meta storage-usage">
-                    {format!(
-                        "{}: {} {} · {} {}. {kept}",
-                        t.storage_label,
-                        quota::format_bytes(estimate.usage),
-                        t.used,
-                        quota::format_bytes(estimate.available()),
-                        t.free,
-                    )}
-                </p>
-            })
-        })
     }
 }

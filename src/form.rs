@@ -1547,7 +1547,7 @@ fn language_name(code: &str) -> &str {
 /// this screen's answers as a copy: the response the conflict names.
 fn other_version(conflict: &StorageError) -> String {
     match conflict {
-        StorageError::Conflict { id, .. } => crate::app::Route::Response(id.clone()).to_hash(),
-        _ => crate::app::Route::Home.to_hash(),
+        StorageError::Conflict { id, .. } => crate::route::Route::Response(id.clone()).to_hash(),
+        _ => crate::route::Route::Home.to_hash(),
     }
 }

@@ -22,6 +22,8 @@ mod home;
 mod i18n;
 mod lock;
 mod published;
+mod resume;
+mod route;
 mod seal;
 pub mod storage;
 mod studio;

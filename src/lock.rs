@@ -71,6 +71,7 @@ impl LockGate {
         };
         provide_context(gate);
         GATE.with(|slot| *slot.borrow_mut() = Some(gate));
+        crate::drafts::set_lock_hooks(crate::drafts::LockHooks { refused, is_on });
         gate.recheck();
         // Any touch or key press counts as use and starts the idle time
         // again.
@@ -159,9 +160,9 @@ impl LockGate {
             return;
         }
         if let Some(id) = crate::drafts::flush_open() {
-            let route = crate::app::Route::Response(id);
-            if crate::app::current_route() != route {
-                crate::drafts::replace_url(&route.to_hash());
+            let route = crate::route::Route::Response(id);
+            if crate::route::current_route() != route {
+                crate::route::replace_url(&route.to_hash());
             }
         }
         // The flush's write took the key when it started; tasks run in the
@@ -288,7 +289,7 @@ pub fn PinScreen() -> impl IntoView {
                     leptos::logging::log!("forgotten PIN: {deleted} records deleted");
                     // The screen the app was locked on may show a draft that
                     // is gone now: the app opens on the list of forms.
-                    crate::drafts::replace_url(&crate::app::Route::Home.to_hash());
+                    crate::route::replace_url(&crate::route::Route::Home.to_hash());
                     gate.set(Gate::Off);
                 }
                 Err(failure) => {

@@ -185,12 +185,49 @@ fn reveal(id: &str) {
     }
 }
 
-/// Whether `element` has keyboard focus; a value the person is typing is
-/// never overwritten under their fingers.
-fn is_focused(element: &web_sys::Element) -> bool {
-    document()
-        .active_element()
-        .is_some_and(|active| &active == element)
+/// A control whose text the engine may change: a text box or a text area.
+trait TextControl: AsRef<web_sys::Element> {
+    fn value(&self) -> String;
+    fn set_value(&self, value: &str);
+}
+
+impl TextControl for web_sys::HtmlInputElement {
+    fn value(&self) -> String {
+        web_sys::HtmlInputElement::value(self)
+    }
+    fn set_value(&self, value: &str) {
+        web_sys::HtmlInputElement::set_value(self, value);
+    }
+}
+
+impl TextControl for web_sys::HtmlTextAreaElement {
+    fn value(&self) -> String {
+        web_sys::HtmlTextAreaElement::value(self)
+    }
+    fn set_value(&self, value: &str) {
+        web_sys::HtmlTextAreaElement::set_value(self, value);
+    }
+}
+
+/// Keeps `control` showing `text` as the answer changes (a calculation, a
+/// draft reopened, another language), except while it has keyboard focus:
+/// what the person is typing is never overwritten under their fingers.
+fn mirror<E>(control: NodeRef<E>, text: impl Fn() -> String + 'static)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: TextControl + wasm_bindgen::JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        let text = text();
+        if let Some(el) = control.get() {
+            let focused = document()
+                .active_element()
+                .is_some_and(|active| &active == el.as_ref());
+            if !focused && el.value() != text {
+                el.set_value(&text);
+            }
+        }
+    });
 }
 
 thread_local! {
@@ -1239,13 +1276,12 @@ fn text_input(
         && appearance.is_some_and(|a| a.split_whitespace().any(|w| w == "multiline"));
     if multiline {
         let area = NodeRef::<html::Textarea>::new();
-        Effect::new(move |_| {
+        mirror(area, move || {
             let text = q.text();
-            let text = if q.read_only() { fs.shown(&text) } else { text };
-            if let Some(el) = area.get() {
-                if !is_focused(&el) && el.value() != text {
-                    el.set_value(&text);
-                }
+            if q.read_only() {
+                fs.shown(&text)
+            } else {
+                text
             }
         });
         return view! {
@@ -1271,14 +1307,7 @@ fn text_input(
         _ => ("text", None),
     };
     let input = NodeRef::<html::Input>::new();
-    Effect::new(move |_| {
-        let text = to_input(q.text());
-        if let Some(el) = input.get() {
-            if !is_focused(&el) && el.value() != text {
-                el.set_value(&text);
-            }
-        }
-    });
+    mirror(input, move || to_input(q.text()));
     view! {
         <input
             type=input_type
@@ -1472,14 +1501,7 @@ fn geopoint(q: Question, id: String) -> AnyView {
     let lat_ref = NodeRef::<html::Input>::new();
     let lon_ref = NodeRef::<html::Input>::new();
     for (i, input) in [(0, lat_ref), (1, lon_ref)] {
-        Effect::new(move |_| {
-            let text = part(i);
-            if let Some(el) = input.get() {
-                if !is_focused(&el) && el.value() != text {
-                    el.set_value(&text);
-                }
-            }
-        });
+        mirror(input, move || part(i));
     }
     let send = move || {
         let lat = lat_ref

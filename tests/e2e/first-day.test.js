@@ -1,5 +1,5 @@
-// The volunteer's first day (issue 23): the national form filled in Thai at
-// 360 × 740, as a new volunteer would, one test per point of the issue.
+// The volunteer's first day: the national form filled in Thai at
+// 360 × 740, as a new volunteer would, one test for each thing that tripped one up.
 // Screenshots go to tests/e2e/out/first-day-*.png for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -8,7 +8,6 @@
 
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 use yim_form::{load, to_yaml, Check, Form, Loc, MemFiles, QType, Text};
 
@@ -417,25 +416,16 @@ fn large_form(n: usize) -> MemFiles {
 }
 
 #[test]
-fn large_forms_load_quickly() {
+fn large_forms_and_their_variants_load() {
+    // How long this takes is measured by `cargo bench -p yim-engine` ("load
+    // YAML (1,000 questions)"), not asserted here: a timed test fails on a
+    // busy machine without anything being wrong.
     let files = large_form(1000);
-    let started = Instant::now();
     let base = load_clean("big.yaml", &files);
-    let base_time = started.elapsed();
-    let started = Instant::now();
     let variant = load_clean("big-variant.yaml", &files);
-    let variant_time = started.elapsed();
     assert_eq!(base.walk().count(), 1000);
     assert_eq!(variant.walk().count(), 1000);
     assert_eq!(variant.questions[5].children[4].name, "extra5");
-    // Generous bounds, as tests run unoptimised on a shared machine; an
-    // optimised build loads the base in a few milliseconds.
-    eprintln!("1,000 questions: base {base_time:?}, variant {variant_time:?}");
-    assert!(base_time.as_millis() < 1000, "loading took {base_time:?}");
-    assert!(
-        variant_time.as_millis() < 2000,
-        "loading the variant took {variant_time:?}"
-    );
 }
 
 #[cfg(feature = "fs")]

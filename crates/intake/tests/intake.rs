@@ -3,18 +3,13 @@
 
 mod common;
 
-use common::{bundle, files, start, upload};
+use common::{bundle, files, start, start_in_folder, upload};
 use yim_intake::{pull, Inbox, Source};
 
 #[tokio::test]
 async fn a_bundle_is_stored_once_and_answered_with_the_same_receipt() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1 << 20,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1 << 20).await;
     let body = bundle(1, 5000);
     let (status, first) = upload(&server.base, Some(&server.upload), body.clone()).await;
     assert_eq!(status, 201, "{first}");
@@ -34,12 +29,7 @@ async fn a_bundle_is_stored_once_and_answered_with_the_same_receipt() {
 #[tokio::test]
 async fn concurrent_uploads_of_one_bundle_store_it_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1 << 20,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1 << 20).await;
     let body = bundle(7, 20_000);
     let tasks: Vec<_> = (0..16)
         .map(|_| {
@@ -60,12 +50,7 @@ async fn concurrent_uploads_of_one_bundle_store_it_once() {
 #[tokio::test]
 async fn a_missing_or_wrong_token_is_refused_and_not_logged() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1 << 20,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1 << 20).await;
     let (status, answer) = upload(&server.base, None, bundle(1, 10)).await;
     assert_eq!(status, 401);
     assert_eq!(
@@ -96,12 +81,7 @@ async fn a_missing_or_wrong_token_is_refused_and_not_logged() {
 #[tokio::test]
 async fn a_revoked_token_is_refused_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1 << 20,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1 << 20).await;
     let (status, _) = upload(&server.base, Some(&server.upload), bundle(1, 10)).await;
     assert_eq!(status, 201);
     // The operator deletes the coordinator's line.
@@ -120,12 +100,7 @@ async fn a_revoked_token_is_refused_without_a_restart() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1000,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1000).await;
     let (status, answer) = upload(&server.base, Some(&server.upload), bundle(1, 1001)).await;
     assert_eq!(status, 413);
     assert_eq!(
@@ -150,12 +125,7 @@ async fn an_oversized_body_is_refused_with_413() {
 #[tokio::test]
 async fn a_body_that_is_not_an_age_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
-        1 << 20,
-    )
-    .await;
+    let server = start_in_folder(dir.path(), 1 << 20).await;
     for body in [
         b"".to_vec(),
         b"name,answer\nsomchai,1\n".to_vec(),
@@ -318,7 +288,7 @@ async fn the_app_is_served_with_its_content_security_policy() {
     std::fs::write(dist.join("forms/index.json"), "{}").unwrap();
     let (tokens, _, _) = common::tokens(dir.path());
     let config = yim_intake::Config {
-        inbox: Inbox::open(dir.path().join("store").to_str().unwrap()).unwrap(),
+        inbox: common::folder_inbox(dir.path()),
         tokens: yim_intake::Tokens::open(&tokens).unwrap(),
         app: Some(dist),
         forms: None,

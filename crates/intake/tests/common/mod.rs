@@ -34,6 +34,16 @@ pub fn tokens(dir: &Path) -> (PathBuf, String, String) {
     (path, upload, pull)
 }
 
+/// The folder store under `dir`, as `yim serve --store DIR/store` opens it.
+pub fn folder_inbox(dir: &Path) -> Inbox {
+    Inbox::open(dir.join("store").to_str().unwrap()).unwrap()
+}
+
+/// Starts an intake on a free port that stores in a folder under `dir`.
+pub async fn start_in_folder(dir: &Path, max_bundle: usize) -> Server {
+    start(dir, folder_inbox(dir), max_bundle).await
+}
+
 /// Starts an intake on a free port that stores in `inbox`.
 pub async fn start(dir: &Path, inbox: Inbox, max_bundle: usize) -> Server {
     let (tokens_path, upload, pull) = tokens(dir);

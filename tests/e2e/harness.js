@@ -122,3 +122,37 @@ export async function screenshot(page, name) {
 export function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
+
+/// The answers of the first stored draft of form `formId`, read straight
+/// from IndexedDB as the app saved them, or null when there is none yet.
+export function storedAnswers(page, formId) {
+  return page.evaluate(async (formId) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('yim');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = (store) =>
+      new Promise((resolve) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+    const metas = (await all('responses')).filter((m) => m.form_id === formId);
+    const bodies = await all('answers');
+    db.close();
+    const body = bodies.find((b) => b.id === metas[0]?.id);
+    return body ? JSON.parse(body.answers) : null;
+  }, formId);
+}
+
+/// Finds `name` anywhere in stored answers (answers sit inside their groups).
+export function findAnswer(answers, name) {
+  if (answers && typeof answers === 'object') {
+    if (name in answers) return answers[name];
+    for (const value of Object.values(answers)) {
+      const found = findAnswer(value, name);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}

@@ -4,7 +4,7 @@
 // and the stored answers keep ASCII digits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot, scrollsSideways } from './harness.js';
+import { start, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
 
 let app;
 before(async () => {
@@ -17,39 +17,6 @@ after(async () => {
 const field = (page, path) => page.locator(`[data-field="${path}"]`);
 const THAI = '๐๑๒๓๔๕๖๗๘๙';
 const thai = (text) => String(text).replace(/[0-9]/g, (d) => THAI[Number(d)]);
-
-/// The stored draft of the Kalasin form, as the app saved it.
-function storedDraft(page) {
-  return page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('yim');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const all = (store) =>
-      new Promise((resolve) => {
-        const request = db.transaction(store).objectStore(store).getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
-    const metas = (await all('responses')).filter((m) => m.form_id === 'child-kalasin');
-    const bodies = await all('answers');
-    db.close();
-    const body = bodies.find((b) => b.id === metas[0]?.id);
-    return body ? JSON.parse(body.answers) : null;
-  });
-}
-
-/// Finds `name` anywhere in the draft JSON (answers sit inside their groups).
-function find(draft, name) {
-  if (draft && typeof draft === 'object') {
-    if (name in draft) return draft[name];
-    for (const value of Object.values(draft)) {
-      const found = find(value, name);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
 
 /// Full years between 5 March 2017 and today, as the form calculates them.
 function ageToday() {
@@ -119,14 +86,14 @@ test('a form with thai_digits shows Thai digits and stores ASCII', async () => {
 
   // Autosave writes half a second after the last change.
   let draft = null;
-  for (let i = 0; i < 20 && find(draft, 'caregiver_age') !== 47; i++) {
+  for (let i = 0; i < 20 && findAnswer(draft, 'caregiver_age') !== 47; i++) {
     await page.waitForTimeout(250);
-    draft = await storedDraft(page);
+    draft = await storedAnswers(page, 'child-kalasin');
   }
   // Numbers are stored as JSON numbers, dates as ISO text (a draft keeps
   // what was typed; calculated values are made again when it opens).
-  assert.equal(find(draft, 'caregiver_age'), 47);
-  assert.equal(find(draft, 'dob'), '2017-03-05');
+  assert.equal(findAnswer(draft, 'caregiver_age'), 47);
+  assert.equal(findAnswer(draft, 'dob'), '2017-03-05');
   assert.doesNotMatch(JSON.stringify(draft), /[๐-๙]/);
   assert.deepEqual(page.problems, []);
 });

@@ -4,7 +4,7 @@
 // as an ISO date and ASCII digits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot } from './harness.js';
+import { start, screenshot, storedAnswers, findAnswer } from './harness.js';
 
 let app;
 before(async () => {
@@ -15,39 +15,6 @@ after(async () => {
 });
 
 const field = (page, path) => page.locator(`[data-field="${path}"]`);
-
-/// The stored draft of the national form, as the app saved it.
-function storedDraft(page) {
-  return page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('yim');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const all = (store) =>
-      new Promise((resolve) => {
-        const request = db.transaction(store).objectStore(store).getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
-    const metas = (await all('responses')).filter((m) => m.form_id === 'child-core');
-    const bodies = await all('answers');
-    db.close();
-    const body = bodies.find((b) => b.id === metas[0]?.id);
-    return body ? JSON.parse(body.answers) : null;
-  });
-}
-
-/// Finds `name` anywhere in the draft JSON (answers sit inside their groups).
-function find(draft, name) {
-  if (draft && typeof draft === 'object') {
-    if (name in draft) return draft[name];
-    for (const value of Object.values(draft)) {
-      const found = find(value, name);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
 
 test('a date typed in Thai and an ID in Thai digits are stored as ISO and ASCII', async () => {
   const page = await app.open({ locale: 'th-TH' });
@@ -74,11 +41,11 @@ test('a date typed in Thai and an ID in Thai digits are stored as ISO and ASCII'
 
   // Autosave writes half a second after the last change.
   let draft = null;
-  for (let i = 0; i < 20 && find(draft, 'national_id') === undefined; i++) {
+  for (let i = 0; i < 20 && findAnswer(draft, 'national_id') === undefined; i++) {
     await page.waitForTimeout(250);
-    draft = await storedDraft(page);
+    draft = await storedAnswers(page, 'child-core');
   }
-  assert.equal(find(draft, 'dob'), '2025-03-05');
-  assert.equal(find(draft, 'national_id'), '1101700203450');
+  assert.equal(findAnswer(draft, 'dob'), '2025-03-05');
+  assert.equal(findAnswer(draft, 'national_id'), '1101700203450');
   assert.deepEqual(page.problems, []);
 });

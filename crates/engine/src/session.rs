@@ -247,20 +247,19 @@ impl Session {
     pub fn set_properties(&mut self, props: Properties) -> Changes {
         self.props = props;
         // `property()` is volatile, so its cells are among these.
-        let volatile = self.form.volatile_cells.clone();
-        for c in volatile {
-            let scope = self.form.node(cell_node(c)).scope;
-            for f in self.frames_of_scope(scope) {
-                self.enqueue(c, f);
-            }
-        }
-        self.finish()
+        self.recompute_volatile()
     }
 
     /// Updates the clock and recomputes whatever uses `today()`, `now()` or
     /// `uuid()`.
     pub fn set_clock(&mut self, clock: Clock) -> Changes {
         self.clock = clock;
+        self.recompute_volatile()
+    }
+
+    /// Recomputes, in every frame, the cells whose value can change without
+    /// any answer changing (the clock, random numbers, the app's properties).
+    fn recompute_volatile(&mut self) -> Changes {
         let volatile = self.form.volatile_cells.clone();
         for c in volatile {
             let scope = self.form.node(cell_node(c)).scope;

@@ -77,6 +77,9 @@ pub fn App(
                 {move || match route.get() {
                     Route::Home => view! { <Home/> }.into_any(),
                     Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+                    Route::FollowUp { form, case } => {
+                        view! { <FormScreen id=form case=case/> }.into_any()
+                    }
                     Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
                     Route::Studio => view! { <Studio/> }.into_any(),
                     Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),

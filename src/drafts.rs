@@ -413,7 +413,11 @@ impl Keeper {
     /// response once it is stored, so that a reload (or unlocking after one)
     /// reopens this draft rather than a blank form.
     fn name_in_address(self) {
-        if !lock_is_on() || !matches!(crate::route::current_route(), crate::route::Route::Form(_)) {
+        let new_draft = matches!(
+            crate::route::current_route(),
+            crate::route::Route::Form(_) | crate::route::Route::FollowUp { .. }
+        );
+        if !lock_is_on() || !new_draft {
             return;
         }
         if let Some(id) = self

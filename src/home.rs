@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::drafts::Saved;
 use crate::export::ExportLink;
+use crate::follow::FollowedCases;
 use crate::i18n::Lang;
 use crate::route::Route;
 use crate::storage::{self, quota, ResponseMeta, Status, Storage, StorageError};
@@ -142,6 +143,7 @@ pub fn Home() -> impl IntoView {
         view! {
             <h1>{t.forms_heading}</h1>
             <GuidesLink/>
+            <FollowedCases/>
             {failure}
             {unavailable}
             {empty}

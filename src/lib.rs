@@ -16,6 +16,7 @@ mod catalog;
 mod drafts;
 mod engine_bridge;
 mod export;
+mod follow;
 mod form;
 mod geo;
 mod home;

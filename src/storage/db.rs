@@ -16,6 +16,9 @@ use indexed_db_futures::{KeyRange, SerialiseToJs};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
+use yim_form::case::CaseChange;
+
+use super::cases::CaseRecord;
 use super::lock::{Cost, DataKey, LockRecord, Pin, LOCK_KEY};
 use super::record::{unlock_label, Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
 use super::schema::{self, indexes, stores};
@@ -380,23 +383,60 @@ impl Storage {
     /// Stores many responses in one transaction: all of them or none, each
     /// checked as [`Storage::put`] checks it.
     pub async fn put_many(&self, responses: &[Response]) -> Result<(), StorageError> {
-        self.write_many(responses).await.map(drop)
+        self.write_many(responses, None).await.map(drop)
+    }
+
+    /// Stores a finalized response as [`Storage::put`] does and, when it
+    /// changed a case, folds that change into the phone's case list
+    /// ([`CaseRecord::fold`]) in the same transaction: the response and
+    /// its case are both stored or neither is.
+    pub async fn put_finalized(
+        &self,
+        response: &Response,
+        case: Option<&CaseChange>,
+    ) -> Result<(), StorageError> {
+        let case = case.map(|change| (change, response.meta.id.as_str(), response.meta.updated_ms));
+        self.write_many(std::slice::from_ref(response), case)
+            .await
+            .map(drop)
     }
 
     /// Does the work of [`Storage::put_many`] and gives back the metadata
-    /// as stored, with its new revisions.
-    async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
+    /// as stored, with its new revisions; `case` is a change to fold into
+    /// the case list in the same transaction, with the id and time of the
+    /// response that made it.
+    async fn write_many(
+        &self,
+        responses: &[Response],
+        case: Option<(&CaseChange, &str, u64)>,
+    ) -> Result<Vec<ResponseMeta>, StorageError> {
         // The key is taken once, before the transaction: a lock that comes
         // while this write is on its way does not stop it half-way.
         let held = self.held();
         self.run(|db| {
             let held = &held;
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                // The case store joins the transaction only when a case
+                // changes, so that autosaves never wait for it.
+                let mut names = vec![stores::RESPONSES, stores::ANSWERS, stores::SETTINGS];
+                if case.is_some() {
+                    names.push(stores::CASES);
+                }
+                let tx = writing(&db, names)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
                 let lock = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
+                let case_store = match case {
+                    Some(_) => Some(idb(tx.object_store(stores::CASES))?),
+                    None => None,
+                };
+                let stored_case = match (&case_store, case) {
+                    (Some(cases), Some((change, _, _))) => Some(idb(cases
+                        .get::<CaseRecord, _, _>(change.id.as_str())
+                        .serde())?),
+                    _ => None,
+                };
                 // Every read goes out before the first is awaited, so the
                 // checks cost one round trip, not one per response.
                 let stored = responses
@@ -425,6 +465,19 @@ impl Storage {
                     // reports; its own future need not be awaited.
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
+                }
+                if let (Some(cases), Some(stored), Some((change, response_id, at_ms))) =
+                    (&case_store, stored_case, case)
+                {
+                    let previous = match idb(stored.await)? {
+                        Some(previous) => Some(previous.unlock(key)?),
+                        None => None,
+                    };
+                    let mut folded = CaseRecord::fold(previous, change, response_id, at_ms);
+                    if let Some(key) = key {
+                        folded = folded.lock(key)?;
+                    }
+                    let _case = idb(cases.put(&folded).serde())?;
                 }
                 commit(tx).await?;
                 Ok(written)
@@ -471,7 +524,7 @@ impl Storage {
         copy.data = None;
         copy.sealed = None;
         let meta = self
-            .write_many(std::slice::from_ref(&copy))
+            .write_many(std::slice::from_ref(&copy), None)
             .await?
             .pop()
             .ok_or_else(|| StorageError::NotFound {
@@ -709,6 +762,29 @@ impl Storage {
         .await
     }
 
+    /// Every case on the phone, or only those of `list`, with their labels
+    /// and properties decrypted. With a PIN set and no key held, an
+    /// encrypted case gives [`StorageError::Locked`].
+    pub async fn cases(&self, list: Option<&str>) -> Result<Vec<CaseRecord>, StorageError> {
+        let stored = self
+            .run(|db| async move {
+                let tx = idb(db.transaction(stores::CASES).build())?;
+                let cases = idb(tx.object_store(stores::CASES))?;
+                let request = match list {
+                    Some(list) => {
+                        let index = idb(cases.index(indexes::CASE_LIST))?;
+                        idb(index.get_all::<CaseRecord>().with_query(list).serde())?
+                    }
+                    None => idb(cases.get_all::<CaseRecord>().serde())?,
+                };
+                idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
+            })
+            .await?;
+        let held = self.held();
+        let key = held.as_ref().map(|held| &held.key);
+        stored.into_iter().map(|case| case.unlock(key)).collect()
+    }
+
     /// Keeps the resolved source of a form, once per hash.
     pub async fn save_form(&self, source: &FormSource) -> Result<(), StorageError> {
         let record = idb(source.serialise_to_js())?;
@@ -802,6 +878,14 @@ impl Storage {
     }
 }
 
+/// The stores that setting, removing and forgetting the PIN change together.
+const PIN_STORES: [&str; 4] = [
+    stores::RESPONSES,
+    stores::ANSWERS,
+    stores::SETTINGS,
+    stores::CASES,
+];
+
 /// The PIN lock (see `lock`). Every change of the lock and of the records
 /// it covers happens in one transaction, so a crash or a closed tab leaves
 /// either the old state or the new one, never drafts that no key opens.
@@ -879,13 +963,15 @@ impl Storage {
         self.run(|db| {
             let (lock, key) = (&lock, &key);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 if idb(stored.await)?.is_some() {
                     return Err(StorageError::PinState { set: true });
                 }
@@ -902,6 +988,9 @@ impl Storage {
                     let (meta, body) = body.lock(meta, key)?;
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
+                }
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    let _case = idb(cases.put(&case.lock(key)?).serde())?;
                 }
                 let _lock = idb(settings.put(lock).serde())?;
                 commit(tx).await
@@ -1037,13 +1126,15 @@ impl Storage {
         self.run(|db| {
             let (key, lock) = (&key, &lock);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 match idb(stored.await)? {
                     Some(stored) if stored.key_id == lock.key_id => {}
                     Some(_) => return Err(StorageError::Locked),
@@ -1067,6 +1158,9 @@ impl Storage {
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
                 }
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    let _case = idb(cases.put(&case.unlock(Some(key))?).serde())?;
+                }
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
                 commit(tx).await
             }
@@ -1077,18 +1171,20 @@ impl Storage {
     }
 
     /// For a forgotten PIN: deletes every record that only the PIN could
-    /// open (drafts, and a finalized record not sealed yet) and the lock,
-    /// in one transaction. Sealed responses, exported ones and the export
+    /// open (drafts, a finalized record not sealed yet, and the encrypted
+    /// cases of the case list) and the lock, in one transaction. Sealed responses, exported ones and the export
     /// log stay. Gives how many records were deleted.
     pub async fn forget_pin(&self) -> Result<u32, StorageError> {
         let deleted = self
             .run(|db| async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 let locked: std::collections::HashSet<String> =
                     idb(idb(all_bodies.await)?.collect::<Result<Vec<_>, _>>())?
                         .into_iter()
@@ -1103,6 +1199,14 @@ impl Storage {
                         deleted += 1;
                     } else if meta.sealed_label.take().is_some() {
                         let _meta = idb(metas.put(&meta).serde())?;
+                    }
+                }
+                // A case's name and properties were encrypted with the key
+                // that is lost, so its record goes too; the responses that
+                // made it keep what was sealed for the data office.
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    if case.is_locked() {
+                        let _case = idb(cases.delete(case.id.as_str()).primitive())?;
                     }
                 }
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;

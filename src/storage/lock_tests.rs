@@ -12,13 +12,13 @@ use super::*;
 
 /// A cost that keeps the tests fast; the real cost is measured in
 /// `the_default_cost_unlocks_in_measured_time`.
-const CHEAP: Cost = Cost {
+pub(super) const CHEAP: Cost = Cost {
     memory_kib: 64,
     passes: 1,
 };
 
 /// The typed answer the tests look for in the raw records.
-const SECRET: &str = "Somchai Jaidee 1-2345-67890-12-3";
+pub(super) const SECRET: &str = "Somchai Jaidee 1-2345-67890-12-3";
 
 async fn fresh(name: &str) -> Storage {
     Storage::delete_database(name).await.expect("delete");
@@ -31,11 +31,11 @@ async fn finish(storage: Storage) {
     Storage::delete_database(&name).await.expect("delete");
 }
 
-fn pin(text: &str) -> Pin {
+pub(super) fn pin(text: &str) -> Pin {
     Pin::new(text).unwrap_or_else(|_| panic!("{text} is a PIN"))
 }
 
-fn form() -> FormRef {
+pub(super) fn form() -> FormRef {
     FormRef {
         id: "child".to_string(),
         version: "1".to_string(),
@@ -53,7 +53,7 @@ fn secret_draft(now: u64) -> Response {
 
 /// Every record of `store` as the browser holds it, as JSON text (bytes
 /// show as their numbers), read around the storage layer.
-async fn raw(storage: &Storage, store: &str) -> String {
+pub(super) async fn raw(storage: &Storage, store: &str) -> String {
     let db = storage.database().await.expect("open");
     let tx = db.transaction(store).build().expect("transaction");
     let records = tx.object_store(store).expect("store");

@@ -13,6 +13,7 @@
 //! stores the engine's draft JSON as an opaque value and knows a form only
 //! well enough to hash it.
 
+pub mod cases;
 mod db;
 mod error;
 mod ids;
@@ -24,10 +25,13 @@ mod schema;
 pub mod settings;
 
 #[cfg(test)]
+mod cases_tests;
+#[cfg(test)]
 mod lock_tests;
 #[cfg(test)]
 mod tests;
 
+pub use cases::CaseRecord;
 pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;

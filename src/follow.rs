@@ -159,7 +159,11 @@ pub fn FollowedCases() -> impl IntoView {
             }
         });
         let toggle = (closed > 0).then(|| {
-            let label = if show_closed.get() { t.hide_closed } else { t.show_closed };
+            let label = if show_closed.get() {
+                t.hide_closed
+            } else {
+                t.show_closed
+            };
             view! {
                 <button type="button" class="btn" aria-pressed=move || show_closed.get().to_string()
                     on:click=move |_| show_closed.update(|shown| *shown = !*shown)>
@@ -187,7 +191,10 @@ fn case_item(catalog: &Catalog, case: CaseRecord, today: Date, lang: Lang) -> im
     let t = lang.text();
     let form = follow_up_form(catalog, &case.list);
     let due = Due::of(case.next_visit.as_deref(), today);
-    let name = case.label.clone().unwrap_or_else(|| t.case_unnamed.to_string());
+    let name = case
+        .label
+        .clone()
+        .unwrap_or_else(|| t.case_unnamed.to_string());
     let risk = case.risk_level.as_deref().map(|risk| {
         let shown = match form {
             Some(form) => property_label(form, RISK_LEVEL_PROPERTY, risk, lang),
@@ -197,7 +204,8 @@ fn case_item(catalog: &Catalog, case: CaseRecord, today: Date, lang: Lang) -> im
     });
     let visit = match case.next_visit.as_deref() {
         Some(date) => {
-            let shown = crate::thai_date::display_date(date, lang).unwrap_or_else(|| date.to_string());
+            let shown =
+                crate::thai_date::display_date(date, lang).unwrap_or_else(|| date.to_string());
             format!("{} {shown}", t.case_next_visit)
         }
         None => t.case_no_visit.to_string(),
@@ -283,7 +291,9 @@ mod tests {
         check(
             &cases,
             true,
-            &["overdue", "today", "week", "soon", "later", "none", "typo", "closed"],
+            &[
+                "overdue", "today", "week", "soon", "later", "none", "typo", "closed",
+            ],
         );
     }
 

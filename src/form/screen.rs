@@ -18,7 +18,11 @@ use crate::storage::StorageError;
 /// stored one in `resume`, which opens with the form it was started on.
 /// Every change is kept on the phone by a [`Keeper`].
 #[component]
-pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl IntoView {
+pub fn FormScreen(
+    id: String,
+    #[prop(optional)] resume: Option<Resume>,
+    #[prop(optional, into)] case: Option<String>,
+) -> impl IntoView {
     let catalog = expect_context::<Arc<Catalog>>();
     let lang = expect_context::<RwSignal<Lang>>();
     let (form, entry_diagnostics) = match (&resume, catalog.by_id(&id)) {

@@ -201,8 +201,8 @@ impl CaseRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yim_form::case::CaseAction;
     use wasm_bindgen_test::wasm_bindgen_test;
+    use yim_form::case::CaseAction;
 
     const CASE: &str = "01890a5d-ac96-774b-bcce-b302099a8057";
 
@@ -245,15 +245,27 @@ mod tests {
         let open = change(
             CaseAction::Create,
             Some("มะลิ (ลิ)"),
-            &[("name", "มะลิ"), ("next_visit", "2026-12-10"), ("risk_level", "high")],
+            &[
+                ("name", "มะลิ"),
+                ("next_visit", "2026-12-10"),
+                ("risk_level", "high"),
+            ],
         );
         let first = change(
             CaseAction::Update,
             None,
             &[("status", "referred"), ("next_visit", "2026-12-20")],
         );
-        let second = change(CaseAction::Update, Some("มะลิ ใจดี"), &[("risk_level", "low")]);
-        let closed = change(CaseAction::Update, None, &[("status", "closed"), ("next_visit", "")]);
+        let second = change(
+            CaseAction::Update,
+            Some("มะลิ ใจดี"),
+            &[("risk_level", "low")],
+        );
+        let closed = change(
+            CaseAction::Update,
+            None,
+            &[("status", "closed"), ("next_visit", "")],
+        );
         let case = check(
             &[("r1", 10, open.clone()), ("r2", 20, first.clone())],
             Some("มะลิ (ลิ)"),
@@ -263,7 +275,12 @@ mod tests {
         );
         assert_eq!(case.risk_level.as_deref(), Some("high"));
         let case = check(
-            &[("r1", 10, open), ("r2", 20, first), ("r3", 30, second), ("r4", 40, closed)],
+            &[
+                ("r1", 10, open),
+                ("r2", 20, first),
+                ("r3", 30, second),
+                ("r4", 40, closed),
+            ],
             Some("มะลิ ใจดี"),
             CaseStatus::Closed,
             None,
@@ -290,7 +307,10 @@ mod tests {
             None,
             &["r1", "r3", "r2"],
         );
-        assert_eq!(case.properties["village"], "บ้านนา", "what was missing is filled in");
+        assert_eq!(
+            case.properties["village"], "บ้านนา",
+            "what was missing is filled in"
+        );
         assert_eq!(case.last_visit_ms, 30);
     }
 
@@ -319,7 +339,11 @@ mod tests {
         let open = change(
             CaseAction::Create,
             Some("มะลิ"),
-            &[("name", "มะลิ"), ("next_visit", "2026-12-10"), ("status", "referred")],
+            &[
+                ("name", "มะลิ"),
+                ("next_visit", "2026-12-10"),
+                ("status", "referred"),
+            ],
         );
         let case = CaseRecord::fold(None, &open, "r1", 5);
         let locked = case.clone().lock(&key).expect("locking");

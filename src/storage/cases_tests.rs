@@ -11,7 +11,7 @@ use yim_form::case::{CaseAction, CaseChange, CaseStatus};
 
 use super::lock_tests::{form, pin, raw, CHEAP, SECRET};
 use super::schema::{self, stores};
-use super::tests::{fresh, finish};
+use super::tests::{finish, fresh};
 use super::*;
 
 const CASE: &str = "01890a5d-ac96-774b-bcce-b302099a8057";
@@ -83,7 +83,10 @@ async fn a_finalize_stores_its_case_and_follow_ups_update_it() {
     assert_eq!(case.next_visit.as_deref(), Some("2026-12-10"));
     assert_eq!(case.risk_level.as_deref(), Some("high"));
     assert_eq!(case.last_visit_ms, 20);
-    assert_eq!(case.responses, [first.meta.id.clone(), second.meta.id.clone()]);
+    assert_eq!(
+        case.responses,
+        [first.meta.id.clone(), second.meta.id.clone()]
+    );
     assert_eq!(storage.cases(None).await.expect("read all").len(), 2);
     finish(storage).await;
 }
@@ -123,7 +126,10 @@ async fn with_a_pin_a_case_s_name_is_encrypted_and_forgetting_drops_it() {
         .expect("finalize in clear");
     assert!(raw(&storage, stores::CASES).await.contains(SECRET));
 
-    storage.set_pin_with(&pin("246810"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
     assert!(
         !raw(&storage, stores::CASES).await.contains(SECRET),
         "setting the PIN encrypts the case stored in clear"
@@ -132,15 +138,27 @@ async fn with_a_pin_a_case_s_name_is_encrypted_and_forgetting_drops_it() {
     storage
         .put_finalized(
             &finalized(20),
-            Some(&change(later, CaseAction::Create, &[("next_visit", "2026-12-08")])),
+            Some(&change(
+                later,
+                CaseAction::Create,
+                &[("next_visit", "2026-12-08")],
+            )),
         )
         .await
         .expect("finalize with a PIN");
     let stored = raw(&storage, stores::CASES).await;
-    assert!(!stored.contains(SECRET), "a case written with a PIN is encrypted");
-    assert!(stored.contains("2026-12-08"), "the date the list sorts by stays");
+    assert!(
+        !stored.contains(SECRET),
+        "a case written with a PIN is encrypted"
+    );
+    assert!(
+        stored.contains("2026-12-08"),
+        "the date the list sorts by stays"
+    );
     let read = storage.cases(None).await.expect("read unlocked");
-    assert!(read.iter().all(|case| case.label.as_deref() == Some(SECRET)));
+    assert!(read
+        .iter()
+        .all(|case| case.label.as_deref() == Some(SECRET)));
 
     storage.lock();
     assert_eq!(storage.cases(None).await, Err(StorageError::Locked));
@@ -148,7 +166,10 @@ async fn with_a_pin_a_case_s_name_is_encrypted_and_forgetting_drops_it() {
     storage.remove_pin(&pin("246810")).await.expect("remove");
     assert!(raw(&storage, stores::CASES).await.contains(SECRET));
 
-    storage.set_pin_with(&pin("135790"), CHEAP).await.expect("set again");
+    storage
+        .set_pin_with(&pin("135790"), CHEAP)
+        .await
+        .expect("set again");
     storage.lock();
     storage.forget_pin().await.expect("forget");
     assert_eq!(storage.cases(None).await, Ok(Vec::new()));
@@ -175,7 +196,12 @@ async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() 
         let bodies = tx.object_store(stores::ANSWERS).expect("store");
         let body = json!({"id": response.meta.id, "answers": response.answers.to_string(),
             "data": response.data.as_ref().map(|d| d.to_string())});
-        metas.put(&response.meta).serde().expect("put").await.expect("put");
+        metas
+            .put(&response.meta)
+            .serde()
+            .expect("put")
+            .await
+            .expect("put");
         bodies.put(&body).serde().expect("put").await.expect("put");
         tx.commit().await.expect("commit");
     }
@@ -186,13 +212,19 @@ async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() 
     let db = storage.database().await.expect("open");
     assert_eq!(db.version() as u32, schema::VERSION);
     assert!(db.object_store_names().any(|n| n == stores::CASES));
-    let read = storage.get(&response.meta.id).await.expect("the response is there");
+    let read = storage
+        .get(&response.meta.id)
+        .await
+        .expect("the response is there");
     assert_eq!(read.answers, response.answers);
     assert_eq!(storage.cases(None).await, Ok(Vec::new()));
     storage
         .put_finalized(&finalized(6), Some(&change(CASE, CaseAction::Create, &[])))
         .await
         .expect("a case after the upgrade");
-    assert_eq!(storage.cases(Some("children")).await.expect("read").len(), 1);
+    assert_eq!(
+        storage.cases(Some("children")).await.expect("read").len(),
+        1
+    );
     finish(storage).await;
 }

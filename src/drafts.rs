@@ -477,10 +477,15 @@ impl Keeper {
         })
     }
 
-    /// Writes the finalized response; from then on nothing else is written.
-    /// On failure the screen stays open with its answers, and the error
-    /// says why.
-    pub async fn store_finalized(self, response: Response) -> Result<(), StorageError> {
+    /// Writes the finalized response, and folds what it did to its case
+    /// (`case`) into the phone's case list in the same transaction; from
+    /// then on nothing else is written. On failure the screen stays open
+    /// with its answers, and the error says why.
+    pub async fn store_finalized(
+        self,
+        response: Response,
+        case: Option<yim_form::case::CaseChange>,
+    ) -> Result<(), StorageError> {
         // No autosave may start after this point.
         let source = self
             .inner
@@ -499,7 +504,7 @@ impl Keeper {
                 leptos::logging::warn!("the form's source was not kept: {error}");
             }
         }
-        let result = storage.put(&response).await;
+        let result = storage.put_finalized(&response, case.as_ref()).await;
         self.saved.bump();
         match &result {
             Ok(()) => {

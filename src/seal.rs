@@ -36,7 +36,7 @@ pub fn recipients(keys: &[String]) -> Result<Recipients, yim_bundle::Error> {
 ///
 /// The sealed document holds the finalized data (the engine's answers at the
 /// moment of finalizing, repeats as arrays of entries). The returned record
-/// keeps no answer: `answers` is an empty object, `data` and `label` are
+/// keeps no answer: `answers` is an empty object, `data`, `label` and `case` are
 /// gone, and `sealed` holds the age file. When sealing fails, nothing should
 /// be stored: the caller keeps the answers on screen and reports the error.
 pub fn seal_finalized(form: &Form, mut response: Response) -> Result<Response, SealError> {
@@ -52,6 +52,9 @@ pub fn seal_finalized(form: &Form, mut response: Response) -> Result<Response, S
     response.meta.page = 0;
     response.answers = serde_json::Value::Object(serde_json::Map::new());
     response.data = None;
+    // The case change names the child; the sealed copy carries it, and the
+    // case list keeps the case, so the record keeps no copy in clear.
+    response.case = None;
     response.sealed = Some(sealed.sealed);
     Ok(response)
 }
@@ -80,7 +83,7 @@ pub fn document(response: &Response, form: &Form) -> Result<Document, SealError>
         device_id: meta.device_id.clone(),
         status: Status::Finalized.as_str().to_string(),
         answers: data,
-        case: None,
+        case: response.case.clone(),
     })
 }
 

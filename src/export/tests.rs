@@ -196,6 +196,35 @@ fn finalized_responses_of_forms_with_recipients_are_sealed() {
 }
 
 #[wasm_bindgen_test]
+fn the_case_change_is_sealed_with_the_answers_and_not_kept_in_clear() {
+    let catalog = catalog();
+    let sealed_form = form(&catalog, "t-sealed");
+    let change = yim_form::case::CaseChange {
+        list: "children".into(),
+        id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
+        action: yim_form::case::CaseAction::Create,
+        label: Some("ด.ญ. มะลิ ใจดี".into()),
+        properties: [("status".to_string(), "referred".to_string())].into(),
+    };
+    let mut response = finalized(sealed_form, 1_795_425_300_250, json!({"child_name": "มะลิ"}));
+    response.case = Some(change.clone());
+    let sealed = seal_finalized(sealed_form, response).expect("sealing");
+    assert_eq!(sealed.case, None, "the record keeps no copy of the change");
+    let bytes = sealed.sealed.expect("a sealed copy");
+    assert!(!String::from_utf8_lossy(&bytes).contains("มะลิ"));
+    let document = yim_bundle::unseal(&bytes, &office()).expect("the test key opens it");
+    assert_eq!(document.case, Some(change.clone()));
+
+    // A form without recipients keeps the change with the response in
+    // clear, so that sealing it later (`seal_stranded`) still carries it.
+    let open_form = form(&catalog, "t-open");
+    let mut stranded = finalized(open_form, 1_795_425_300_000, json!({"note": "x"}));
+    stranded.case = Some(change.clone());
+    let kept = seal_finalized(open_form, stranded).expect("kept as it is");
+    assert_eq!(kept.case, Some(change));
+}
+
+#[wasm_bindgen_test]
 fn file_names() {
     let check = |form: Option<&str>, device: &str, sequence: u64, expected: &str| {
         assert_eq!(file_name(form, device, sequence), expected);

@@ -209,6 +209,9 @@ pub fn FormScreen(
         if found.is_empty() {
             fs.mark_end();
             let response = keeper.finalized(fs.answers_json());
+            // Sealing takes the case change out of the record with the
+            // answers; the case list gets it in the same write.
+            let case = response.case.clone();
             let response =
                 match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
                     Ok(response) => response,
@@ -221,7 +224,7 @@ pub fn FormScreen(
             // The screen closes only once the finalized response is on the
             // phone; a failed write leaves it open with a retry.
             leptos::task::spawn_local(async move {
-                if keeper.store_finalized(response).await.is_ok() {
+                if keeper.store_finalized(response, case).await.is_ok() {
                     finished.try_set(true);
                     window().scroll_to_with_x_and_y(0.0, 0.0);
                     request_animation_frame(|| {

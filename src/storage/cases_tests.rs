@@ -228,3 +228,23 @@ async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() 
     );
     finish(storage).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_response_kept_in_clear_keeps_its_case_change_locked_and_unlocked() {
+    let storage = fresh("yim-test-cases-stranded").await;
+    let mut response = finalized(10);
+    let opened = change(CASE, CaseAction::Create, &[("name", SECRET)]);
+    response.case = Some(opened.clone());
+    storage
+        .put_finalized(&response, response.case.as_ref())
+        .await
+        .expect("finalize");
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
+    assert!(!raw(&storage, stores::ANSWERS).await.contains(SECRET));
+    let read = storage.get(&response.meta.id).await.expect("read");
+    assert_eq!(read.case, Some(opened));
+    finish(storage).await;
+}

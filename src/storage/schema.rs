@@ -164,6 +164,7 @@ impl V1Response {
             data: None,
             sealed: None,
             locked: None,
+            case: None,
         };
         (meta, body)
     }

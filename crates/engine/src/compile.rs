@@ -2,6 +2,7 @@
 //! introduce, every expression compiled once, and the static dependency graph
 //! between cells in topological order.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -206,6 +207,8 @@ pub struct CompiledForm {
     /// paths and `pulldata` name them: `name`, `label`, then the other
     /// columns in the order they first appear. A column's id is its index.
     pub(crate) list_columns: Vec<Vec<String>>,
+    /// What the form does to a case, compiled; `None` without `case:`.
+    pub(crate) case: Option<crate::case::CompiledCase>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -295,20 +298,26 @@ impl CompiledForm {
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: None,
         };
         yim_expr::compile(src, &scope)
     }
 }
 
 /// The compile-time view of the form that one expression sees.
-struct ExprScope<'a> {
-    form: &'a CompiledForm,
+pub(crate) struct ExprScope<'a> {
+    pub(crate) form: &'a CompiledForm,
     /// The scope the expression is evaluated in.
-    from: ScopeId,
-    current: Option<Ty>,
+    pub(crate) from: ScopeId,
+    pub(crate) current: Option<Ty>,
     /// Columns of the choice list, for `choice_filter` expressions where a
     /// bare name such as `province` means the choice's own column.
-    choice_columns: &'a [String],
+    pub(crate) choice_columns: &'a [String],
+    /// The columns of the case list that expressions read, numbered as
+    /// they are met: a case's properties are not known when the form is
+    /// compiled, since another form writes them. `None` after compiling,
+    /// when only the columns already numbered can be read.
+    pub(crate) case_columns: Option<&'a RefCell<Vec<String>>>,
 }
 
 /// Bare names in a choice filter are rewritten to `${` + this prefix + name `}`,
@@ -349,10 +358,22 @@ impl yim_expr::Scope for ExprScope<'_> {
     }
 
     fn list(&self, name: &str) -> Option<u32> {
-        self.form.form.choices.get_index_of(name).map(|i| i as u32)
+        match self.form.form.choices.get_index_of(name) {
+            Some(i) => Some(i as u32),
+            None => self
+                .form
+                .form
+                .case
+                .as_ref()
+                .filter(|case| case.list == name)
+                .map(|_| crate::case::case_list_id(&self.form.form)),
+        }
     }
 
     fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        if list == crate::case::case_list_id(&self.form.form) {
+            return crate::case::column_id(self.form, self.case_columns, column);
+        }
         self.form
             .list_columns
             .get(list as usize)?
@@ -447,6 +468,7 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Time => Ty::Time,
         QType::DateTime => Ty::DateTime,
         QType::SelectOne { .. } => Ty::SelectOne,
+        QType::SelectOneCase => Ty::Text,
         QType::SelectMultiple { .. } => Ty::SelectMultiple,
         QType::Note => Ty::Text,
         QType::Calculate => Ty::Any,
@@ -502,7 +524,9 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         page_of: Vec::new(),
         list_columns: form.choices.values().map(item_columns).collect(),
         triggered: Vec::new(),
+        case: None,
     };
+    let case_columns = RefCell::new(crate::case::FIXED_COLUMNS.map(String::from).to_vec());
     let list_index: HashMap<&str, usize> = form
         .choices
         .keys()
@@ -528,7 +552,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
     compiled.triggered = vec![Vec::new(); compiled.nodes.len()];
     // Second pass: compile every expression in the scope it is evaluated in.
     for (id, q) in sources.iter().enumerate() {
-        compile_node(&mut compiled, id as NodeId, q, &mut diags);
+        compile_node(&mut compiled, id as NodeId, q, &case_columns, &mut diags);
     }
 
     // The record's name is read at the top level, like `yim eval`.
@@ -538,9 +562,11 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: Some(&case_columns),
         };
         compiled.instance_name = compile_one(&scope, expr, &expr.src, "instance_name", &mut diags);
     }
+    compiled.case = crate::case::compile(&compiled, &case_columns, &mut diags);
     crate::pages::lay_out(&mut compiled);
 
     build_graph(&mut compiled, &mut diags);
@@ -681,7 +707,13 @@ fn first_line(s: &str) -> &str {
         .trim_start_matches("error: ")
 }
 
-fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<Diagnostic>) {
+fn compile_node(
+    c: &mut CompiledForm,
+    id: NodeId,
+    q: &Question,
+    case_columns: &RefCell<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let node = c.node(id);
     let own_scope = node.scope;
     let ty = node.ty;
@@ -720,6 +752,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, what, diags)
     };
@@ -739,6 +772,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, "repeat_count", diags)
     });
@@ -749,6 +783,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &list_columns,
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &src, "choice_filter", diags)
     });
@@ -763,6 +798,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
                 from: own_scope,
                 current: None,
                 choice_columns: &[],
+                case_columns: Some(case_columns),
             };
             compile_one(&scope, &expr, src, "default", diags).map(Default::Dynamic)
         }
@@ -934,7 +970,7 @@ fn node_list_missing(qtype: &QType) -> bool {
 }
 
 /// Compiles one expression and turns its errors into located diagnostics.
-fn compile_one(
+pub(crate) fn compile_one(
     scope: &ExprScope<'_>,
     expr: &Expr,
     src: &str,

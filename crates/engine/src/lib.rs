@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 mod answers;
+mod case;
 mod compile;
 mod pages;
 mod session;
@@ -47,6 +48,7 @@ mod validate;
 mod view;
 
 pub use answers::LoadReport;
+pub use case::CaseRow;
 pub use compile::{compile, compile_shared, CompiledForm};
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};

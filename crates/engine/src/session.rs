@@ -152,8 +152,10 @@ pub struct Session {
     order: Arc<[CellId]>,
     /// Position of each repeat in its scope's `repeats`.
     rep_index: Arc<[u32]>,
-    changed: HashSet<(NodeId, FrameId)>,
+    pub(crate) changed: HashSet<(NodeId, FrameId)>,
     structure: HashSet<(NodeId, FrameId)>,
+    /// The device's cases, for a form with a `case:` block.
+    pub(crate) cases: crate::case::CaseState,
 }
 
 impl std::fmt::Debug for Session {
@@ -198,6 +200,7 @@ impl Session {
             rep_index: rep_index.into(),
             changed: HashSet::new(),
             structure: HashSet::new(),
+            cases: crate::case::CaseState::default(),
         };
         s.new_frame(0, None);
         s.run();
@@ -283,6 +286,7 @@ impl Session {
         }
         let (answer, bad) = validate::parse_answer(&self.form, node, raw);
         let slot = self.slot_mut(node, frame);
+        let picked_another = slot.answer != answer;
         slot.answer = answer;
         slot.raw = bad;
         slot.touched = true;
@@ -290,6 +294,9 @@ impl Session {
         self.enqueue(cell(node, Kind::Value), frame);
         self.enqueue(cell(node, Kind::Valid), frame);
         self.changed.insert((node, frame));
+        if picked_another {
+            self.prefill_from_case(node);
+        }
         Ok(self.finish())
     }
 
@@ -446,7 +453,7 @@ impl Session {
         &self.frames[f as usize].slots[n.slot]
     }
 
-    fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
+    pub(crate) fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
         let n = self.form.node(node);
         let (scope, slot) = (n.scope, n.slot);
         let f = self.up(frame, scope);
@@ -582,7 +589,7 @@ impl Session {
         frames
     }
 
-    fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
+    pub(crate) fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
         self.frames_below(ROOT, scope)
     }
 
@@ -940,6 +947,9 @@ impl Host for Ctx<'_> {
     }
 
     fn list_len(&self, list: u32) -> usize {
+        if list == crate::case::case_list_id(&self.s.form.form) {
+            return self.s.case_list_len();
+        }
         self.s
             .form
             .form
@@ -950,6 +960,9 @@ impl Host for Ctx<'_> {
 
     fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
         let form = &self.s.form;
+        if list == crate::case::case_list_id(&form.form) {
+            return self.s.case_list_value(item, column);
+        }
         let Some(choice) = form
             .form
             .choices

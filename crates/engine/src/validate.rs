@@ -72,6 +72,9 @@ pub(crate) fn parse_answer(
             Some(Value::str(&to_ascii_digits(raw)))
         }
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
+        // A case id: whether it is one of the device's cases is told by
+        // the picker's warning, since the device's list may be out of date.
+        QType::SelectOneCase => Some(Value::str(t)),
         QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
         QType::Decimal => t
             .parse::<f64>()

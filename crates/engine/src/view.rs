@@ -25,6 +25,10 @@ pub struct ChoiceView {
     pub name: String,
     /// What is shown, in the current language.
     pub label: String,
+    /// For a case picker's choices: more text to search by (the case's
+    /// properties, such as the child's name, nickname and village) than
+    /// the label shows. `None` for ordinary choices, searched by label.
+    pub search: Option<String>,
 }
 
 /// One entry of a repeat.
@@ -69,6 +73,10 @@ pub struct NodeView {
     /// Whether the UI should show `error` yet: the question was visited, or
     /// finalizing was attempted.
     pub show_error: bool,
+    /// Something to tell the volunteer that does not block finalizing: on a
+    /// case picker (`select_one_case`), that the picked case is closed or
+    /// not on this device.
+    pub warning: Option<String>,
     /// Offered choices (after `choice_filter`) for select questions.
     pub choices: Vec<ChoiceView>,
     /// The questions inside a group.
@@ -207,9 +215,11 @@ impl Session {
                     .map(|c| ChoiceView {
                         name: c.name.clone(),
                         label: c.label.get(lang, fallback).to_owned(),
+                        search: None,
                     })
                     .collect()
             }
+            None if n.qtype == QType::SelectOneCase => self.case_choices(),
             None => Vec::new(),
         };
         let (children, instances) = match n.qtype {
@@ -258,6 +268,7 @@ impl Session {
                 .fault
                 .map(|f| validate::message(self, node, f, slot.raw.as_deref())),
             show_error: slot.touched || self.finalize_attempted,
+            warning: self.case_warning(node),
             choices,
             children,
             instances,

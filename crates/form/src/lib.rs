@@ -49,8 +49,8 @@ pub use files::FsFiles;
 pub use files::{Files, MemFiles};
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
-    Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings, Text, Walk,
-    Walked, FALLBACK_LANGUAGE,
+    CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings,
+    Text, Walk, Walked, FALLBACK_LANGUAGE,
 };
 pub use print::to_yaml;
 pub use recipient::check as check_recipient;

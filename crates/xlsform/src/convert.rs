@@ -182,6 +182,7 @@ impl Converter {
             },
             questions,
             choices: lists,
+            case: None,
             extends: None,
             loc: form_loc,
             prop_locs: IndexMap::new(),

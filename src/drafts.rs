@@ -202,6 +202,13 @@ impl Keeper {
         };
         // This screen's writes are told apart from another tab's by this id.
         response.meta.writer = Some(storage::new_id());
+        // A form that opens cases gives its case an id when the response is
+        // started; it is stored with the draft, so a reload keeps the case.
+        let opens_case = form.case.as_ref().is_some_and(|case| case.pick.is_none());
+        if opens_case && response.meta.status == Status::Draft {
+            let id = response.meta.case_id.get_or_insert_with(storage::new_id);
+            fs.set_new_case_id(id);
+        }
         let closed = response.meta.status != Status::Draft;
         // What the screen shows right after opening counts as written: only
         // a change makes a write.
@@ -473,6 +480,7 @@ impl Keeper {
             response.meta.status = Status::Finalized;
             response.meta.updated_ms = storage::now_ms();
             response.data = Some(data);
+            response.case = inner.fs.case_change();
             response
         })
     }

@@ -437,6 +437,36 @@ impl FormSession {
         self.session.with_value(|s| s.answers_json())
     }
 
+    /// Gives the session the device's cases of its form's case list.
+    pub fn set_cases(self, rows: Vec<yim_engine::CaseRow>) {
+        // The cases are read after the screen opens; a screen closed
+        // meanwhile simply has nobody to give them to.
+        if let Some(changes) = self.session.try_update_value(|s| s.set_cases(rows)) {
+            self.apply(changes);
+        }
+    }
+
+    /// Picks the case `id`, as the home page does when a case is tapped:
+    /// the questions that save to its properties start with their values.
+    pub fn pick_case(self, id: &str) {
+        match self.session.try_update_value(|s| s.pick_case(id)) {
+            Some(Ok(changes)) => self.apply(changes),
+            Some(Err(error)) => leptos::logging::error!("{error}"),
+            None => {}
+        }
+    }
+
+    /// Sets the id of the case this response opens (a form that opens
+    /// cases).
+    pub fn set_new_case_id(self, id: &str) {
+        self.session.try_update_value(|s| s.set_new_case_id(id));
+    }
+
+    /// What this response does to its case, at finalize.
+    pub fn case_change(self) -> Option<yim_form::case::CaseChange> {
+        self.session.with_value(|s| s.case_change())
+    }
+
     /// Everything typed so far, for a draft.
     pub fn draft_json(self) -> serde_json::Value {
         self.session.with_value(|s| s.draft_json())

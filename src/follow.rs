@@ -84,14 +84,42 @@ pub fn today() -> Date {
     DateTime::from_ms(now.get_time() as i64, offset).date()
 }
 
-/// PENDING-MERGE
-pub fn follow_up_form<'a>(_catalog: &'a Catalog, _list: &str) -> Option<&'a Arc<Form>> {
-    None
+/// The form that follows up cases of `list`: the one whose `case:` block
+/// names that list and a question that picks the case.
+pub fn follow_up_form<'a>(catalog: &'a Catalog, list: &str) -> Option<&'a Arc<Form>> {
+    catalog
+        .entries()
+        .into_iter()
+        .map(|entry| &entry.form)
+        .find(|form| {
+            form.case
+                .as_ref()
+                .is_some_and(|case| case.list == list && case.pick.is_some())
+        })
 }
 
-/// PENDING-MERGE
-pub fn property_label(_form: &Form, _property: &str, value: &str, _lang: Lang) -> String {
-    value.to_string()
+/// What a property's stored choice name reads as in `form`: the label of
+/// that choice in the list of the question that saves the property, in
+/// `lang`; the name itself when the form has no such choice.
+pub fn property_label(form: &Form, property: &str, value: &str, lang: Lang) -> String {
+    form.walk()
+        .filter(|walked| walked.question.save_to.as_deref() == Some(property))
+        .find_map(|walked| {
+            let list = walked.question.qtype.list()?;
+            let choice = form
+                .choices
+                .get(list)?
+                .choices
+                .iter()
+                .find(|c| c.name == value)?;
+            Some(
+                choice
+                    .label
+                    .get(lang.code(), &form.default_language)
+                    .to_string(),
+            )
+        })
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// The status as the volunteer reads it.

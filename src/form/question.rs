@@ -29,6 +29,9 @@ pub(super) struct Question {
     /// The error as shown: `None` until the question was visited or
     /// finalizing was tried.
     error: RwSignal<Option<String>>,
+    /// What the volunteer should know but that blocks nothing, such as a
+    /// picked case that is closed.
+    warning: RwSignal<Option<String>>,
     pub(super) choices: RwSignal<Vec<ChoiceView>>,
 }
 
@@ -46,6 +49,7 @@ impl Question {
             required: RwSignal::new(node.required),
             read_only: RwSignal::new(node.read_only),
             error: RwSignal::new(shown_error(fs, node)),
+            warning: RwSignal::new(node.warning.as_deref().map(|w| fs.shown(&sentence(w)))),
             choices: RwSignal::new(shown_choices(fs, node.choices.clone())),
         };
         // The first run also catches up with anything answered since `node`
@@ -66,6 +70,10 @@ impl Question {
         }
         let fs = self.fs;
         put(self.error, shown_error(fs, &node));
+        put(
+            self.warning,
+            node.warning.as_deref().map(|w| fs.shown(&sentence(w))),
+        );
         put(self.text, node.text);
         put(self.label, fs.shown(&node.label));
         put(self.hint, node.hint.as_deref().map(|h| fs.shown(h)));
@@ -95,6 +103,9 @@ impl Question {
     }
     pub(super) fn error(self) -> Option<String> {
         self.error.get()
+    }
+    pub(super) fn warning(self) -> Option<String> {
+        self.warning.get()
     }
     pub(super) fn choices(self) -> Vec<ChoiceView> {
         self.choices.get()
@@ -218,6 +229,15 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             })
             .into_any()
         }
+        // The device's cases can be many (2,000 is a volunteer's whole
+        // district): always the dropdown with its search box, which
+        // searches the name, nickname and village as well as the label.
+        "select_one_case" => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {dropdown(q, id.clone(), described.clone())}
+        }
+        .into_any(),
         "select_multiple" => view! {
             <fieldset aria-describedby=described.clone()>
                 <legend>{move || q.label()}{required_mark}</legend>
@@ -287,6 +307,7 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             {be_date}
             {typed_date}
             <p class="error" id=error_id aria-live="polite">{move || q.error().unwrap_or_default()}</p>
+            {move || q.warning().map(|warning| view! { <p class="warning" role="status">{warning}</p> })}
         </div>
     }
     .into_any()

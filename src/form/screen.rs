@@ -141,7 +141,11 @@ pub fn FormScreen(
     // shown, when its answers hide that page now).
     let start = fs.start_at(resumed.as_ref().map_or(0, |r| r.meta.page as usize));
     let current = RwSignal::new(start);
+    let new_response = resumed.is_none();
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
+    if let Some(block) = &form.case {
+        give_cases(fs, block.list.clone(), case.filter(|_| new_response));
+    }
     // Every command and every page turn may change what the draft holds;
     // the keeper writes only when it really did.
     Effect::new(move |_| {
@@ -490,4 +494,33 @@ fn other_version(conflict: &StorageError) -> String {
         StorageError::Conflict { id, .. } => crate::route::Route::Response(id.clone()).to_hash(),
         _ => crate::route::Route::Home.to_hash(),
     }
+}
+
+/// Reads this device's cases of `list` and gives them to the session, then
+/// picks `preselected` (the case tapped on the home page) in a new
+/// follow-up. The picker's choices are sorted by label, so that a name is
+/// found where a volunteer looks for it.
+fn give_cases(fs: FormSession, list: String, preselected: Option<String>) {
+    leptos::task::spawn_local(async move {
+        let cases = match crate::storage::Storage::app().cases(Some(&list)).await {
+            Ok(cases) => cases,
+            Err(error) => {
+                leptos::logging::warn!("the cases of {list} were not read: {error}");
+                return;
+            }
+        };
+        let mut rows: Vec<yim_engine::CaseRow> = cases
+            .into_iter()
+            .map(|case| yim_engine::CaseRow {
+                id: case.id,
+                label: case.label.unwrap_or_default(),
+                properties: case.properties,
+            })
+            .collect();
+        rows.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.id.cmp(&b.id)));
+        fs.set_cases(rows);
+        if let Some(id) = preselected {
+            fs.pick_case(&id);
+        }
+    });
 }

@@ -106,6 +106,13 @@ pub struct ResponseMeta {
     /// read while the app is unlocked have `label` back and this cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_label: Option<serde_bytes::ByteBuf>,
+    /// For a response of a form that opens cases, the id of the case it
+    /// opens: a UUID version 7 made when the response is started and kept
+    /// with it, so that a draft reopened after a reload still opens the
+    /// same case. A random id says nothing about the child, so it is kept
+    /// in clear even with a PIN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
 }
 
 /// What the label of a copy made by [`Storage::save`](super::Storage::save)
@@ -175,6 +182,7 @@ impl Response {
                 writer: None,
                 copied_from: None,
                 sealed_label: None,
+                case_id: None,
             },
             answers: serde_json::Value::Object(serde_json::Map::new()),
             data: None,

@@ -157,6 +157,7 @@ impl V1Response {
             writer: None,
             copied_from: None,
             sealed_label: None,
+            case_id: None,
         };
         let body = Body {
             id: self.id,

@@ -25,7 +25,12 @@ pub(in crate::form) fn dropdown(
         let v = value.get();
         q.choices()
             .into_iter()
-            .filter(|c| f.is_empty() || search_key(&c.label).contains(&f) || c.name == v)
+            .filter(|c| {
+                // A case picker's choice carries more to search by than
+                // its label (the child's nickname and village).
+                let text = c.search.as_deref().unwrap_or(&c.label);
+                f.is_empty() || c.name == v || search_key(text).contains(&f)
+            })
             .collect::<Vec<_>>()
     });
     let select = NodeRef::<html::Select>::new();

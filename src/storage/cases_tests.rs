@@ -179,10 +179,7 @@ async fn with_a_pin_a_case_s_name_is_encrypted_and_forgetting_drops_it() {
 #[wasm_bindgen_test]
 async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() {
     let name = "yim-test-upgrade-4";
-    Storage::delete_database(name).await.expect("delete");
-    let old = Storage::at_version(name, 4);
-    let db = old.database().await.expect("open at version 4");
-    assert_eq!(db.version() as u32, 4);
+    let (old, db) = at_old_version(name, 4).await;
     let response = finalized(5);
     {
         // The response as version 4 stored it, written around the

@@ -845,13 +845,23 @@ async fn defect_6_a_sequence_number_is_logged_once() {
 
 // --- upgrading from version 1 ----------------------------------------------
 
+/// The database `name`, made afresh at the older `version` as that version
+/// of the app left it, and its open connection.
+pub(super) async fn at_old_version(
+    name: &str,
+    version: u32,
+) -> (Storage, indexed_db_futures::database::Database) {
+    Storage::delete_database(name).await.expect("delete");
+    let old = Storage::at_version(name, version);
+    let db = old.database().await.expect("open at an older version");
+    assert_eq!(db.version() as u32, version);
+    (old, db)
+}
+
 #[wasm_bindgen_test]
 async fn upgrading_from_version_1_keeps_every_record() {
     let name = "yim-test-upgrade";
-    Storage::delete_database(name).await.expect("delete");
-    let old = Storage::at_version(name, 1);
-    let db = old.database().await.expect("open at version 1");
-    assert_eq!(db.version() as u32, 1);
+    let (old, db) = at_old_version(name, 1).await;
     let records: Vec<V1Response> = (0..300)
         .map(|i| V1Response {
             id: format!("{:08}-0000-7000-8000-000000000000", i),
@@ -922,10 +932,7 @@ async fn upgrading_from_version_1_keeps_every_record() {
 #[wasm_bindgen_test]
 async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
     let name = "yim-test-upgrade-2";
-    Storage::delete_database(name).await.expect("delete");
-    let old = Storage::at_version(name, 2);
-    let db = old.database().await.expect("open at version 2");
-    assert_eq!(db.version() as u32, 2);
+    let (old, db) = at_old_version(name, 2).await;
     // A response as version 2 of the app stored it: no revision, writer or
     // copy.
     let id = "00000001-0000-7000-8000-000000000000";

@@ -4,19 +4,7 @@
 // finalized follow-up changes the case's status on the home page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, screenshot, scrollsSideways } from './harness.js';
-
-async function openPage(context, url) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
-}
+import { serveDist, launchBrowser, openPage, screenshot, scrollsSideways } from './harness.js';
 
 test('a first visit opens a case that a follow-up from the home page updates, offline', async () => {
   const { server, url } = await serveDist();

@@ -108,6 +108,21 @@ export async function start() {
   };
 }
 
+/// Opens `url` in a new page of `context` (a context a test made itself,
+/// for its own storage, network or service worker), recording console
+/// errors as `start` does, and waits until the app has started.
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => page.problems.push(String(error)));
+  await page.goto(url);
+  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
+  return page;
+}
+
 /// Saves a screenshot under tests/e2e/out/ for a person to look at.
 export async function screenshot(page, name) {
   await mkdir(out, { recursive: true });

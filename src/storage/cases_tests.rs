@@ -11,7 +11,7 @@ use yim_form::case::{CaseAction, CaseChange, CaseStatus};
 
 use super::lock_tests::{form, pin, raw, CHEAP, SECRET};
 use super::schema::{self, stores};
-use super::tests::{finish, fresh};
+use super::tests::{at_old_version, finish, fresh};
 use super::*;
 
 const CASE: &str = "01890a5d-ac96-774b-bcce-b302099a8057";

@@ -3,15 +3,13 @@
 //! to a database of the previous version. Each test works on its own
 //! database.
 
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yim_form::case::{CaseAction, CaseChange, CaseStatus};
 
 use super::lock_tests::{form, pin, raw, CHEAP, SECRET};
 use super::schema::{self, stores};
-use super::tests::{at_old_version, finish, fresh};
+use super::tests::{at_old_version, finish, fresh, write_raw};
 use super::*;
 
 const CASE: &str = "01890a5d-ac96-774b-bcce-b302099a8057";
@@ -181,27 +179,11 @@ async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() 
     let name = "yim-test-upgrade-4";
     let (old, db) = at_old_version(name, 4).await;
     let response = finalized(5);
-    {
-        // The response as version 4 stored it, written around the
-        // storage layer so that no code of version 5 takes part.
-        let tx = db
-            .transaction([stores::RESPONSES, stores::ANSWERS])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .expect("tx");
-        let metas = tx.object_store(stores::RESPONSES).expect("store");
-        let bodies = tx.object_store(stores::ANSWERS).expect("store");
-        let body = json!({"id": response.meta.id, "answers": response.answers.to_string(),
-            "data": response.data.as_ref().map(|d| d.to_string())});
-        metas
-            .put(&response.meta)
-            .serde()
-            .expect("put")
-            .await
-            .expect("put");
-        bodies.put(&body).serde().expect("put").await.expect("put");
-        tx.commit().await.expect("commit");
-    }
+    // The response as version 4 stored it, written around the storage
+    // layer so that no code of version 5 takes part.
+    let body = json!({"id": response.meta.id, "answers": response.answers.to_string(),
+        "data": response.data.as_ref().map(|d| d.to_string())});
+    write_raw(&db, &response.meta, &body).await;
     assert!(!db.object_store_names().any(|n| n == stores::CASES));
     old.close();
 

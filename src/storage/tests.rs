@@ -845,6 +845,25 @@ async fn defect_6_a_sequence_number_is_logged_once() {
 
 // --- upgrading from version 1 ----------------------------------------------
 
+/// Stores a response's metadata and body as an older version of the app
+/// wrote them, around the storage layer, so that no current code takes part.
+pub(super) async fn write_raw(
+    db: &indexed_db_futures::database::Database,
+    meta: &impl serde::Serialize,
+    body: &impl serde::Serialize,
+) {
+    let tx = db
+        .transaction([stores::RESPONSES, stores::ANSWERS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let metas = tx.object_store(stores::RESPONSES).expect("store");
+    let bodies = tx.object_store(stores::ANSWERS).expect("store");
+    metas.put(meta).serde().expect("put").await.expect("put");
+    bodies.put(body).serde().expect("put").await.expect("put");
+    tx.commit().await.expect("commit");
+}
+
 /// The database `name`, made afresh at the older `version` as that version
 /// of the app left it, and its open connection.
 pub(super) async fn at_old_version(
@@ -942,18 +961,7 @@ async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
         "device_id": "old-phone", "status": "draft", "page": 3, "label": "สมศรี",
     });
     let body = json!({"id": id, "answers": "{\"name\":\"สมศรี\"}", "data": null});
-    {
-        let tx = db
-            .transaction([stores::RESPONSES, stores::ANSWERS])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .expect("tx");
-        let metas = tx.object_store(stores::RESPONSES).expect("store");
-        let bodies = tx.object_store(stores::ANSWERS).expect("store");
-        metas.put(&meta).serde().expect("put").await.expect("put");
-        bodies.put(&body).serde().expect("put").await.expect("put");
-        tx.commit().await.expect("commit");
-    }
+    write_raw(&db, &meta, &body).await;
     old.close();
 
     let storage = Storage::open(name).await.expect("upgrade to version 3");

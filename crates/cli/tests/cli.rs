@@ -166,3 +166,26 @@ fn lint_warns_of_rules_without_a_message_but_passes() {
     "#]],
     );
 }
+
+#[test]
+fn lint_reports_a_follow_up_whose_case_list_no_linted_form_opens() {
+    check(
+        &["lint", "case-open.yaml", "case-follow.yaml"],
+        1,
+        &expect![[r#"
+            case-follow.yaml:3:9: no form linted with this one opens cases of the list `kids` (the forms linted open `children`)
+        "#]],
+    );
+    check(
+        &["lint", "case-follow.yaml"],
+        1,
+        &expect![[r#"
+        case-follow.yaml:3:9: no form linted with this one opens cases of the list `kids`; lint this form together with the form that opens the cases
+    "#]],
+    );
+}
+
+#[test]
+fn the_national_and_province_forms_lint_cleanly_together() {
+    check(&["lint", "../../../../forms"], 0, &expect![[""]]);
+}

@@ -8,11 +8,12 @@
 //! app does. The printout is compared with `expect!` (refresh with
 //! `UPDATE_EXPECT=1 cargo test -p yim-engine --test cases`).
 
+mod common;
+use common::session;
 use std::collections::BTreeMap;
 
 use expect_test::{expect, Expect};
-use yim_engine::{compile, CaseRow, Clock, Date, NodeView, Session};
-use yim_form::{load, MemFiles};
+use yim_engine::{CaseRow, NodeView, Session};
 
 /// The form that opens a case: the first visit.
 const OPEN: &str = r#"
@@ -84,18 +85,6 @@ fn follow(answers: &'static [(&'static str, &'static str)]) -> Visit<'static> {
         pick: Some(CASE_ID),
         answers,
     }
-}
-
-fn session(form: &str) -> Session {
-    let files = MemFiles::new().with("form.yaml", form);
-    let (form, diags) = load("form.yaml", &files);
-    assert!(diags.is_empty(), "form problems: {diags:#?}");
-    let (compiled, diags) = compile(&form.unwrap());
-    assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(
-        compiled.unwrap(),
-        Clock::fixed(Date::from_ymd(2026, 12, 6).unwrap()),
-    )
 }
 
 /// Every question's shown text, and the picker's warning.

@@ -5,8 +5,10 @@
 //! A state line reads `path = value`, followed by flags: `hidden` (not
 //! relevant), `required`, `ro` (read-only), and `! message` for an error.
 
+mod common;
+use common::session;
 use expect_test::{expect, Expect};
-use yim_engine::{compile, Clock, Date, DateTime, NodeView, Properties, Session};
+use yim_engine::{compile, DateTime, NodeView, Properties, Session};
 use yim_form::{load, MemFiles};
 
 /// One command of a scenario.
@@ -17,18 +19,6 @@ enum Step<'a> {
     Lang(&'a str),
 }
 use Step::*;
-
-fn session(form: &str) -> Session {
-    let files = MemFiles::new().with("form.yaml", form);
-    let (form, diags) = load("form.yaml", &files);
-    assert!(diags.is_empty(), "form problems: {diags:#?}");
-    let (compiled, diags) = compile(&form.unwrap());
-    assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(
-        compiled.unwrap(),
-        Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
-    )
-}
 
 fn run(s: &mut Session, steps: &[Step]) {
     for step in steps {

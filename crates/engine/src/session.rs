@@ -154,6 +154,12 @@ pub struct Session {
     rep_index: Arc<[u32]>,
     changed: HashSet<(NodeId, FrameId)>,
     structure: HashSet<(NodeId, FrameId)>,
+    /// The nodes and repeats of entries that moved up a place or were
+    /// removed since the last command finished: their paths changed, or
+    /// they are gone, so a view of them is out of date though nothing was
+    /// computed for them.
+    moved: Vec<(NodeId, FrameId)>,
+    moved_repeats: Vec<(NodeId, FrameId)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -198,6 +204,8 @@ impl Session {
             rep_index: rep_index.into(),
             changed: HashSet::new(),
             structure: HashSet::new(),
+            moved: Vec::new(),
+            moved_repeats: Vec::new(),
         };
         s.new_frame(0, None);
         s.run();
@@ -520,6 +528,10 @@ impl Session {
         let holder = self.up(frame, self.form.node(repeat).scope);
         let idx = self.rep_index[repeat as usize] as usize;
         let removed = self.frames[holder as usize].repeats[idx].remove(index);
+        let shifted = self.frames[holder as usize].repeats[idx][index..].to_vec();
+        for f in std::iter::once(removed).chain(shifted) {
+            self.mark_moved(f);
+        }
         self.kill(removed);
         self.enqueue(cell(repeat, Kind::Value), holder);
         self.structure.insert((repeat, holder));
@@ -536,6 +548,22 @@ impl Session {
                     for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
                         self.enqueue(c, g);
                     }
+                }
+            }
+        }
+    }
+
+    /// Records every node of entry `frame`, and of the entries inside it,
+    /// as moved (see `Session::moved`).
+    fn mark_moved(&mut self, frame: FrameId) {
+        let scope = self.frames[frame as usize].scope;
+        let form = Arc::clone(&self.form);
+        for &node in &form.scopes[scope as usize].nodes {
+            self.moved.push((node, frame));
+            if form.node(node).qtype == QType::Repeat {
+                self.moved_repeats.push((node, frame));
+                for f in self.instances(node, frame).to_vec() {
+                    self.mark_moved(f);
                 }
             }
         }
@@ -599,22 +627,26 @@ impl Session {
             .changed
             .drain()
             .filter(|&(_, f)| self.frames[f as usize].alive)
+            .chain(self.moved.drain(..))
             .collect();
         changed.sort_unstable();
+        changed.dedup();
         let mut structure: Vec<(NodeId, FrameId)> = self
             .structure
             .drain()
             .filter(|&(_, f)| self.frames[f as usize].alive)
+            .chain(self.moved_repeats.drain(..))
             .collect();
         structure.sort_unstable();
+        structure.dedup();
         Changes {
             changed: changed
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
             repeats: structure
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
         }
     }

@@ -9,13 +9,113 @@ use crate::compile::NodeId;
 use crate::session::{FrameId, Session, ROOT};
 use crate::validate;
 
-/// What a command changed, as paths, so the UI re-renders only those.
+/// The identity of one question, group or repeat in one entry of a
+/// response: opaque, `Copy` and cheap to hash, so that the UI can key its
+/// state by it without parsing a path. A key never names another node
+/// later: the entry it belongs to may move (an earlier one was removed) or
+/// go, and [`Session::path`] says where it is now. Paths are for people,
+/// URLs, storage and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct NodeKey {
+    node: NodeId,
+    /// The frame of the node's own scope (the entry it is in).
+    frame: FrameId,
+}
+
+/// What kind of node a view shows, so that the UI picks a control with a
+/// `match` that the compiler checks, not by comparing type names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    /// Free text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number with a fractional part.
+    Decimal,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and a time.
+    DateTime,
+    /// One choice from a list.
+    SelectOne,
+    /// Any number of choices from a list.
+    SelectMultiple,
+    /// A read-only message.
+    Note,
+    /// A hidden computed value.
+    Calculate,
+    /// A single "OK" box.
+    Acknowledge,
+    /// A location.
+    Geopoint,
+    /// Questions shown together.
+    Group,
+    /// Questions filled in once per entry.
+    Repeat,
+}
+
+impl NodeKind {
+    /// The kind of a question of type `q`.
+    pub fn of(q: &QType) -> NodeKind {
+        match q {
+            QType::Text => NodeKind::Text,
+            QType::Integer => NodeKind::Integer,
+            QType::Decimal => NodeKind::Decimal,
+            QType::Date => NodeKind::Date,
+            QType::Time => NodeKind::Time,
+            QType::DateTime => NodeKind::DateTime,
+            QType::SelectOne { .. } => NodeKind::SelectOne,
+            QType::SelectMultiple { .. } => NodeKind::SelectMultiple,
+            QType::Note => NodeKind::Note,
+            QType::Calculate => NodeKind::Calculate,
+            QType::Acknowledge => NodeKind::Acknowledge,
+            QType::Geopoint => NodeKind::Geopoint,
+            QType::Group => NodeKind::Group,
+            QType::Repeat => NodeKind::Repeat,
+        }
+    }
+
+    /// The XLSForm keyword of the kind (`select_one`, `datetime`), as the
+    /// form's author writes it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            NodeKind::Text => "text",
+            NodeKind::Integer => "integer",
+            NodeKind::Decimal => "decimal",
+            NodeKind::Date => "date",
+            NodeKind::Time => "time",
+            NodeKind::DateTime => "datetime",
+            NodeKind::SelectOne => "select_one",
+            NodeKind::SelectMultiple => "select_multiple",
+            NodeKind::Note => "note",
+            NodeKind::Calculate => "calculate",
+            NodeKind::Acknowledge => "acknowledge",
+            NodeKind::Geopoint => "geopoint",
+            NodeKind::Group => "group",
+            NodeKind::Repeat => "repeat",
+        }
+    }
+}
+
+/// Views serialize a kind as its keyword, as they did when it was one.
+impl Serialize for NodeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.keyword())
+    }
+}
+
+/// What a command changed, as keys, so the UI re-renders only those.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Changes {
-    /// Questions (and groups and repeats) whose view may have changed.
-    pub changed: Vec<String>,
-    /// Repeats whose list of entries changed (added, removed, renumbered).
-    pub repeats: Vec<String>,
+    /// Questions (and groups and repeats) whose view may have changed,
+    /// including those of entries that moved up a place or were removed:
+    /// their paths changed or they are gone.
+    pub changed: Vec<NodeKey>,
+    /// Repeats whose list of entries changed (added, removed, renumbered),
+    /// or which are inside an entry that moved or was removed.
+    pub repeats: Vec<NodeKey>,
 }
 
 /// One choice as offered to the person filling the form.
@@ -41,12 +141,14 @@ pub struct InstanceView {
 /// Everything the UI needs to render one question, group or repeat.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeView {
+    /// Which node this is, for keying the UI's state.
+    pub key: NodeKey,
     /// Where this node is in the response, e.g. `household[2]/member_age`.
     pub path: String,
     /// The question's name in the form.
     pub name: String,
-    /// XLSForm type keyword: `text`, `integer`, `select_one`, `group`, ...
-    pub kind: &'static str,
+    /// What kind of question, group or repeat it is.
+    pub kind: NodeKind,
     /// The author's `appearance`, if any.
     pub appearance: Option<String>,
     /// Label in the current language (empty for calculations).
@@ -120,10 +222,6 @@ pub struct FormView {
     pub items: Vec<NodeView>,
 }
 
-fn kind(q: &QType) -> &'static str {
-    q.keyword()
-}
-
 impl Session {
     /// A snapshot of the whole response.
     pub fn view(&self) -> FormView {
@@ -147,6 +245,27 @@ impl Session {
     pub fn node(&self, path: &str) -> Option<NodeView> {
         let (node, frame) = self.resolve(path).ok()?;
         Some(self.node_view(node, frame))
+    }
+
+    /// The key of the node that `path` names now; `None` when it names
+    /// nothing.
+    pub fn key(&self, path: &str) -> Option<NodeKey> {
+        let (node, frame) = self.resolve(path).ok()?;
+        Some(self.key_of(node, frame))
+    }
+
+    /// Where the node with this key is now; `None` when its entry was
+    /// removed.
+    pub fn path(&self, key: NodeKey) -> Option<String> {
+        let frame = self.frames.get(key.frame as usize)?;
+        frame.alive.then(|| self.path_of(key.node, key.frame))
+    }
+
+    pub(crate) fn key_of(&self, node: NodeId, frame: FrameId) -> NodeKey {
+        NodeKey {
+            node,
+            frame: self.up(frame, self.form.node(node).scope),
+        }
     }
 
     /// A snapshot of one node without the views of its children or entries
@@ -233,9 +352,10 @@ impl Session {
             _ => (Vec::new(), Vec::new()),
         };
         NodeView {
+            key: self.key_of(node, frame),
             path: self.path_of(node, frame),
             name: n.name.clone(),
-            kind: kind(&n.qtype),
+            kind: NodeKind::of(&n.qtype),
             appearance: n.appearance.clone(),
             label: n
                 .label

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{search_key, LONG_LIST};
 use crate::engine_bridge::ChoiceView;
-use crate::form::question::Question;
+use crate::form::state::Question;
 use crate::i18n::Lang;
 
 /// Radio buttons or checkboxes, one per offered choice. The list is keyed by
@@ -75,12 +75,12 @@ pub(in crate::form) fn choice_list(q: Question, id: String, multiple: bool) -> A
                                         if on {
                                             now.push(name.clone());
                                         }
-                                        fs.answer_multi(path, &now);
+                                        fs.answer_multi(&path.get(), &now);
                                     } else {
-                                        fs.answer(path, &name);
+                                        fs.answer(&path.get(), &name);
                                     }
                                 }
-                                on:blur=move |_| fs.touch(path)
+                                on:blur=move |_| fs.touch(&path.get())
                             />
                             <span>{choice.label.clone()}</span>
                         </label>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::search_key;
 use crate::engine_bridge::ChoiceView;
-use crate::form::question::Question;
+use crate::form::state::Question;
 use crate::i18n::Lang;
 
 /// A native dropdown for long lists, with a search box that narrows the
@@ -56,8 +56,8 @@ pub(in crate::form) fn dropdown(
             aria-invalid=move || q.error().is_some().then_some("true")
             aria-required=move || q.required().then_some("true")
             disabled=move || q.read_only()
-            on:change=move |ev| fs.answer(path, &event_target_value(&ev))
-            on:blur=move |_| fs.touch(path)
+            on:change=move |ev| fs.answer(&path.get(), &event_target_value(&ev))
+            on:blur=move |_| fs.touch(&path.get())
         >
             <option value="">{move || lang.get().text().select_placeholder}</option>
             <For

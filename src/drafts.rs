@@ -561,6 +561,6 @@ pub fn save_state_text(state: &SaveState, lang: Lang) -> String {
         SaveState::Quiet => String::new(),
         SaveState::Saving => t.saving.to_string(),
         SaveState::Saved => t.draft_saved.to_string(),
-        SaveState::Failed(error) => error.user_message(lang.code()).to_string(),
+        SaveState::Failed(error) => error.user_message(lang).to_string(),
     }
 }

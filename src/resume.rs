@@ -117,7 +117,7 @@ pub fn ResumeScreen(id: String) -> impl IntoView {
 fn resume_error_text(error: &ResumeError, lang: Lang) -> String {
     let t = lang.text();
     match error {
-        ResumeError::Storage(error) => error.user_message(lang.code()).to_string(),
+        ResumeError::Storage(error) => error.user_message(lang).to_string(),
         ResumeError::FormGone => t.form_gone.to_string(),
         ResumeError::FormBroken(problems) => format!("{}: {problems}", t.form_gone),
         ResumeError::Sealed => t.response_sealed.to_string(),

@@ -409,7 +409,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     }}
                 </p>
                 {move || seal_error.get().map(|error| view! {
-                    <p class="save-error" role="alert">{error.user_message(lang.get().code())}</p>
+                    <p class="save-error" role="alert">{error.user_message(lang.get())}</p>
                 })}
                 {move || match keeper.state.get() {
                     // After a conflict this screen's answers are already
@@ -418,7 +418,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     // and both stay in the drafts list.
                     SaveState::Failed(conflict @ StorageError::Conflict { .. }) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{conflict.user_message(lang.get().code())}</p>
+                            <p>{conflict.user_message(lang.get())}</p>
                             <a class="btn" data-action="open-other-version" href=other_version(&conflict)>
                                 {lang.get().text().open_other_version}
                             </a>
@@ -426,7 +426,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     }.into_any()),
                     SaveState::Failed(error) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{error.user_message(lang.get().code())}</p>
+                            <p>{error.user_message(lang.get())}</p>
                             <button type="button" class="btn" on:click=move |_| keeper.save_now(true)>
                                 {lang.get().text().try_again}
                             </button>

@@ -257,7 +257,7 @@ impl Session {
     /// Where the node with this key is now; `None` when its entry was
     /// removed.
     pub fn path(&self, key: NodeKey) -> Option<String> {
-        let frame = self.frames.get(key.frame as usize)?;
+        let frame = self.frames.get(key.frame.index())?;
         frame.alive.then(|| self.path_of(key.node, key.frame))
     }
 
@@ -451,14 +451,14 @@ impl Session {
     }
 
     fn collect_problems(&self, frame: FrameId, page: Option<u32>, out: &mut Vec<Problem>) {
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             // Every node of a repeat entry is on the repeat's page.
             if page.is_some() && self.form.page_of[node as usize] != page {
                 continue;
             }
             let n = self.form.node(node);
-            let slot = &self.frames[frame as usize].slots[n.slot];
+            let slot = &self.frames[frame].slots[n.slot];
             if let Some(fault) = slot.fault {
                 let lang = self.lang.as_str();
                 out.push(Problem {

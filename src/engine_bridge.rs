@@ -464,14 +464,21 @@ questions:
 
     /// Runs `command` on a fresh session after subscribing one memo per
     /// question, and checks which memos ran again.
-    fn check(command: impl FnOnce(FormSession), expected_reruns: &[&str]) {
+    /// A session of the form `text` in English, in a fresh reactive owner,
+    /// which the caller keeps for as long as it uses the session.
+    fn open(text: &str) -> (Owner, FormSession) {
         let owner = Owner::new();
         owner.set();
-        let (form, diagnostics) = yim_form::load("t.yaml", &MemFiles::new().with("t.yaml", FORM));
+        let (form, diagnostics) = yim_form::load("t.yaml", &MemFiles::new().with("t.yaml", text));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        (owner, fs)
+    }
+
+    fn check(command: impl FnOnce(FormSession), expected_reruns: &[&str]) {
+        let (_owner, fs) = open(FORM);
         let mut runs = BTreeMap::new();
         let mut memos = Vec::new();
         for path in ["age", "school", "other"] {
@@ -505,8 +512,6 @@ questions:
 
     #[wasm_bindgen_test]
     fn odk_metadata_reads_this_phone_and_the_time_of_finalizing() {
-        let owner = Owner::new();
-        owner.set();
         let text = "\
 form: {id: meta, version: '1', title: M}
 questions:
@@ -515,11 +520,7 @@ questions:
   - {name: finished, type: calculate, calculation: \"property('end')\"}
 ";
         crate::storage::settings::set_volunteer_name("Malee");
-        let (form, diagnostics) = yim_form::load("m.yaml", &MemFiles::new().with("m.yaml", text));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        let (_owner, fs) = open(text);
         let answers = fs.answers_json();
         assert_eq!(
             answers["device"],
@@ -539,8 +540,6 @@ questions:
 
     #[wasm_bindgen_test]
     fn removing_an_entry_wakes_the_views_that_now_show_another_entry() {
-        let owner = Owner::new();
-        owner.set();
         let text = "\
 form: {id: r, version: '1', title: R}
 questions:
@@ -551,11 +550,7 @@ questions:
     questions:
       - {name: pname, type: text, label: Name}
 ";
-        let (form, diagnostics) = yim_form::load("r.yaml", &MemFiles::new().with("r.yaml", text));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        let (_owner, fs) = open(text);
         for (i, name) in ["Dao", "Fah", "Nid"].into_iter().enumerate() {
             fs.add_entry("people");
             fs.answer(&format!("people[{}]/pname", i + 1), name);

@@ -24,7 +24,9 @@ pub struct NodeKey {
 
 /// What kind of node a view shows, so that the UI picks a control with a
 /// `match` that the compiler checks, not by comparing type names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// It serializes as the XLSForm keyword (`select_one`, `datetime`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// Free text.
     Text,
@@ -37,6 +39,7 @@ pub enum NodeKind {
     /// A time of day.
     Time,
     /// A date and a time.
+    #[serde(rename = "datetime")]
     DateTime,
     /// One choice from a list.
     SelectOne,
@@ -75,34 +78,6 @@ impl NodeKind {
             QType::Group => NodeKind::Group,
             QType::Repeat => NodeKind::Repeat,
         }
-    }
-
-    /// The XLSForm keyword of the kind (`select_one`, `datetime`), as the
-    /// form's author writes it.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            NodeKind::Text => "text",
-            NodeKind::Integer => "integer",
-            NodeKind::Decimal => "decimal",
-            NodeKind::Date => "date",
-            NodeKind::Time => "time",
-            NodeKind::DateTime => "datetime",
-            NodeKind::SelectOne => "select_one",
-            NodeKind::SelectMultiple => "select_multiple",
-            NodeKind::Note => "note",
-            NodeKind::Calculate => "calculate",
-            NodeKind::Acknowledge => "acknowledge",
-            NodeKind::Geopoint => "geopoint",
-            NodeKind::Group => "group",
-            NodeKind::Repeat => "repeat",
-        }
-    }
-}
-
-/// Views serialize a kind as its keyword, as they did when it was one.
-impl Serialize for NodeKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.keyword())
     }
 }
 
@@ -490,6 +465,36 @@ impl crate::session::Slot {
             self.answer.to_odk_string()
         } else {
             self.value.to_odk_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_serializes_as_the_keyword_of_its_type() {
+        let list = || "l".to_owned();
+        let types = [
+            QType::Text,
+            QType::Integer,
+            QType::Decimal,
+            QType::Date,
+            QType::Time,
+            QType::DateTime,
+            QType::SelectOne { list: list() },
+            QType::SelectMultiple { list: list() },
+            QType::Note,
+            QType::Calculate,
+            QType::Acknowledge,
+            QType::Geopoint,
+            QType::Group,
+            QType::Repeat,
+        ];
+        for q in types {
+            let kind = serde_json::to_value(NodeKind::of(&q)).unwrap();
+            assert_eq!(kind, q.keyword(), "{q:?}");
         }
     }
 }

@@ -3,7 +3,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::search_key;
+use super::{search_box, search_key};
 use crate::engine_bridge::ChoiceView;
 use crate::form::state::Question;
 use crate::i18n::Lang;
@@ -39,16 +39,8 @@ pub(in crate::form) fn dropdown(
             }
         }
     });
-    let search_id = format!("{id}-search");
     view! {
-        <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
-        <input
-            type="search"
-            class="choice-search"
-            id=search_id
-            placeholder=move || lang.get().text().search_choices
-            on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
-        />
+        {search_box(&id, filter)}
         <select
             id=id
             node_ref=select

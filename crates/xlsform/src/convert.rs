@@ -300,14 +300,23 @@ impl Converter {
                     c.key.as_str(),
                     "form_id" | "form_title" | "version" | "default_language" | "instance_name"
                 ) || (c.key == "label"
-                    && c.lang.as_ref().is_some_and(|l| self.codes.contains_key(l)))
-                    // Yim trims every cell, which is what pyxform's default
-                    // `clean_text_values: yes` asks for.
-                    || (c.key == "clean_text_values"
-                        && matches!(
-                            r.get(c.index).trim().to_ascii_lowercase().as_str(),
-                            "yes" | "true" | "true()" | "1"
-                        ));
+                    && c.lang.as_ref().is_some_and(|l| self.codes.contains_key(l)));
+                // Yim trims every cell, which is what pyxform's default
+                // `clean_text_values: yes` asks for; a `no` cannot be
+                // followed, but nothing is left out for it.
+                if c.key == "clean_text_values" {
+                    let v = r.get(c.index).trim().to_ascii_lowercase();
+                    if !matches!(v.as_str(), "" | "yes" | "true" | "true()" | "1") {
+                        self.note(
+                            "settings",
+                            r.number,
+                            NoteKind::Changed,
+                            "setting clean_text_values",
+                            format!("`clean_text_values: {v}` asks to keep the spaces in texts as typed; Yim trims the ends of every cell"),
+                        );
+                    }
+                    continue;
+                }
                 // `style: pages` shows a page per question or `field-list`
                 // group; Yim shows a page per top-level group, with the
                 // questions between groups together, which is what such

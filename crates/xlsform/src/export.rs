@@ -366,16 +366,32 @@ impl Exporter {
         if q.checks.is_empty() {
             return;
         }
+        // Yim's messages go with the checks, unless the author's own
+        // constraint is there too: one message must then do for both, and
+        // the author's (or ODK's own) is the one that fits.
+        let own = q.constraint.is_some() || q.constraint_message.is_some();
         let mut parts: Vec<String> = q
             .constraint
             .iter()
             .map(|e| e.src.trim().to_owned())
             .collect();
         let mut names = Vec::new();
+        let mut messages: IndexMap<String, Vec<String>> = IndexMap::new();
+        let codes = if self.languages.is_empty() {
+            vec![String::new()]
+        } else {
+            self.languages.clone()
+        };
         for c in std::mem::take(&mut q.checks) {
             let (name, expr) = check_constraint(&c);
             names.push(format!("`{name}`"));
             parts.push(expr);
+            for code in &codes {
+                messages
+                    .entry(code.clone())
+                    .or_default()
+                    .push(yim_engine::check_message(&c, code));
+            }
         }
         let src = if parts.len() == 1 {
             parts.remove(0)
@@ -386,11 +402,19 @@ impl Exporter {
                 .collect::<Vec<_>>()
                 .join(" and ")
         };
-        let message = if q.constraint_message.is_some() {
-            "the question's constraint message is shown when one fails"
-        } else {
-            "ODK shows its own message when one fails, not Yim's"
+        let message = match (&q.constraint_message, own) {
+            (Some(_), _) => "the question's constraint message is shown when one fails",
+            (None, true) => "ODK shows its own message when one fails, since the question's own constraint has none",
+            (None, false) => "Yim's messages for them are written as the constraint message",
         };
+        if !own {
+            let mut joined = messages.into_iter().map(|(code, m)| (code, m.join("; ")));
+            q.constraint_message = Some(if self.languages.is_empty() {
+                Text::Any(joined.next().map(|(_, m)| m).unwrap_or_default())
+            } else {
+                Text::Langs(joined.collect())
+            });
+        }
         self.note(
             "survey",
             row,

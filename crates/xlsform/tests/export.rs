@@ -310,8 +310,8 @@ questions:
           settings!2: the setting `province` is left out: XLSForm has no setting for it (the form is for `Surin`)
           settings!2: the setting `thai_digits` is left out: ODK shows numbers with the digits of the phone's language
           settings!2: the setting `one_page` is left out: written as no `style`, so ODK's web forms show one page; ODK Collect shows one question at a time
-          survey!2: the checks `phone` of `phone` are written as a constraint, since XLSForm has no ready-made checks; ODK shows its own message when one fails, not Yim's
-          survey!3: the checks `thai_id` of `id` are written as a constraint, since XLSForm has no ready-made checks; ODK shows its own message when one fails, not Yim's
+          survey!2: the checks `phone` of `phone` are written as a constraint, since XLSForm has no ready-made checks; Yim's messages for them are written as the constraint message
+          survey!3: the checks `thai_id` of `id` are written as a constraint, since XLSForm has no ready-made checks; Yim's messages for them are written as the constraint message
           survey!3: the label and hint have no `km` text; the text the app would show instead is written
           survey!4: the checks `range` of `age` are written as a constraint, since XLSForm has no ready-made checks; the question's constraint message is shown when one fails
           survey!5: the calculation of `who` uses `property()`, which ODK does not have; it is written as it is, and ODK will reject it (use a `deviceid`, `username` or `end` question instead)

@@ -12,12 +12,14 @@
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, XlsxError};
 use yim_expr::ExprKind;
 use yim_form::{Check, Expr, Form, QType, Question, Text};
 
+use crate::columns::READ_TEXTS;
 use crate::lang;
 use crate::report::{self, Note, NoteKind};
+use crate::survey::SURVEY_KEYS;
 
 /// A form written as an XLSForm workbook.
 #[derive(Debug)]
@@ -134,25 +136,17 @@ impl Exporter {
         h
     }
 
+    /// The survey columns in the order the import reads them, texts with
+    /// their columns per language; `parameters` only serves `range`, which
+    /// a Yim form does not have.
     fn survey_headers(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["type".into(), "name".into()];
-        h.extend(self.text_headers("label"));
-        h.extend(self.text_headers("hint"));
-        h.push("required".into());
-        h.extend(self.text_headers("required_message"));
-        h.push("relevant".into());
-        h.push("constraint".into());
-        h.extend(self.text_headers("constraint_message"));
-        for k in [
-            "calculation",
-            "default",
-            "read_only",
-            "choice_filter",
-            "trigger",
-            "appearance",
-            "repeat_count",
-        ] {
-            h.push(k.into());
+        let mut h = Vec::new();
+        for key in SURVEY_KEYS.iter().filter(|k| **k != "parameters") {
+            if READ_TEXTS.contains(key) {
+                h.extend(self.text_headers(key));
+            } else {
+                h.push((*key).to_owned());
+            }
         }
         h
     }
@@ -665,8 +659,17 @@ impl Sheet {
     }
 
     fn write(&self, book: &mut Workbook) -> Result<(), String> {
-        let fail = |row: usize, e: rust_xlsxwriter::XlsxError| {
-            format!("cannot write {}!{}: {e}", self.name, row + 1)
+        let fail = |row: usize, e: XlsxError| {
+            let why = match e {
+                XlsxError::MaxStringLengthExceeded => {
+                    "a text is longer than the 32,767 characters a cell holds".to_owned()
+                }
+                XlsxError::RowColumnLimitError => {
+                    "the sheet would need more rows than the 1,048,576 a sheet holds".to_owned()
+                }
+                other => other.to_string().trim_end_matches('.').to_lowercase(),
+            };
+            format!("cannot write {}!{}: {why}", self.name, row + 1)
         };
         let used: Vec<usize> = (0..self.headers.len())
             .filter(|i| *i < 2 || self.rows.iter().any(|r| r.iter().any(|(c, _)| c == i)))

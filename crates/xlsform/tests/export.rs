@@ -461,3 +461,19 @@ questions:
     "#]]
     .assert_eq(&out);
 }
+
+/// A text longer than a spreadsheet cell holds (32,767 characters) cannot be
+/// written; the export says which cell instead of cutting the text.
+#[test]
+fn a_text_too_long_for_a_cell_is_an_error_not_a_cut() {
+    let long = "ก".repeat(40_000);
+    let yaml = format!(
+        "form: {{id: long, version: \"1\", title: Long}}\nquestions:\n  - {{name: a, type: note, label: {long}}}\n"
+    );
+    let files = MemFiles::new().with("long.yaml", yaml);
+    let (form, diags) = yim_form::load("long.yaml", &files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let err = yim_xlsform::export(&form.expect("loads")).expect_err("the cell is too long");
+    expect!["cannot write survey!2: a text is longer than the 32,767 characters a cell holds"]
+        .assert_eq(&err);
+}

@@ -72,8 +72,18 @@ pub fn export(form: &Form) -> Result<Exported, String> {
             for code in ex.text(&mut choices, "label", &mut c.label) {
                 filled.entry(code).or_insert((row, 0)).1 += 1;
             }
+            let mut reserved = Vec::new();
             for (k, v) in &c.extra {
-                choices.set(k, v);
+                if reserved_choice_column(k) {
+                    reserved.push(k.clone());
+                } else {
+                    choices.set(k, v);
+                }
+            }
+            for k in reserved {
+                c.extra.shift_remove(&k);
+                ex.note("choices", row, NoteKind::Unsupported, "reserved choice column",
+                    format!("the column `{k}` of the choice `{}` has a name XLSForm gives another meaning; it is left out", c.name));
             }
         }
         for (code, (row, count)) in filled {
@@ -157,7 +167,7 @@ impl Exporter {
         for list in form.choices.values() {
             for c in list.choices.iter() {
                 for k in c.extra.keys() {
-                    if !h.contains(k) {
+                    if !h.contains(k) && !reserved_choice_column(k) {
                         h.push(k.clone());
                     }
                 }
@@ -492,6 +502,16 @@ impl Exporter {
         *text = Text::Langs(filled);
         missing
     }
+}
+
+/// Whether a choice's extra column has a header that the choices sheet
+/// reads as something else: the choice itself, its label, or its media.
+fn reserved_choice_column(key: &str) -> bool {
+    key.contains("::")
+        || matches!(
+            key.to_ascii_lowercase().as_str(),
+            "list_name" | "name" | "value" | "label" | "image" | "big-image" | "audio" | "video"
+        )
 }
 
 /// The metadata type `q` stands for, when it is a bare metadata calculate.

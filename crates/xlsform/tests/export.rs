@@ -477,3 +477,30 @@ fn a_text_too_long_for_a_cell_is_an_error_not_a_cut() {
     expect!["cannot write survey!2: a text is longer than the 32,767 characters a cell holds"]
         .assert_eq(&err);
 }
+
+/// A choice column whose header the choices sheet reads as something else
+/// (`image` is a picture there) is left out and reported, so that the
+/// workbook still imports to the form the export says it wrote.
+#[test]
+fn a_choice_column_xlsform_reserves_is_reported() {
+    let yaml = r#"
+form: {id: pick, version: "1", title: Pick}
+questions:
+  - {name: fruit, type: select_one fruits, label: Fruit}
+choices:
+  fruits:
+    - {name: mango, label: Mango, image: mango, season: hot}
+    - {name: durian, label: Durian, season: rainy}
+"#;
+    let files = MemFiles::new().with("pick.yaml", yaml.to_owned());
+    let (form, diags) = yim_form::load("pick.yaml", &files);
+    assert!(diags.is_empty(), "{diags:?}");
+    expect![[r#"
+        export notes (1):
+          choices!2: the column `image` of the choice `mango` has a name XLSForm gives another meaning; it is left out
+
+        pyxform warnings (0):
+
+        import notes (0):
+    "#]].assert_eq(&round_trip("pick", &form.expect("loads")));
+}

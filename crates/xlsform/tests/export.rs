@@ -156,6 +156,50 @@ fn province_variant() {
     expect_file!["export/child-surin.expect"].assert_eq(&out);
 }
 
+/// Every form of the deployment exports, and its workbook imports to the
+/// form the export wrote. pyxform runs on two of them above (it takes
+/// seconds per form with the address lists); the others share their lists
+/// and differ only in the questions a province adds.
+#[test]
+fn every_deployed_form_comes_back_as_exported() {
+    let mut out = String::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("forms"))
+        .expect("forms/ is listed")
+        .flat_map(|d| {
+            std::fs::read_dir(d.expect("entry").path())
+                .into_iter()
+                .flatten()
+        })
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 2, "{paths:?}");
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let (form, diags) = yim_form::load(path.to_str().expect("UTF-8 path"), &FsFiles);
+        assert!(diags.is_empty(), "{name}: {diags:?}");
+        let exported = yim_xlsform::export(&form.expect("loads")).expect("exports");
+        let (again, _) = yim_xlsform::import(&name, &exported.workbook);
+        assert_eq!(again.as_ref(), Some(&exported.form), "{name}");
+        let _ = writeln!(out, "{name}: {} notes", exported.notes.len());
+    }
+    expect![[r#"
+        child-kalasin.yaml: 11 notes
+        child-lampang.yaml: 10 notes
+        child-loei.yaml: 164 notes
+        child-core.yaml: 9 notes
+        child-phayao.yaml: 10 notes
+        child-surin.yaml: 164 notes
+        child-trang.yaml: 10 notes
+        child-ubon.yaml: 11 notes
+    "#]].assert_eq(&out);
+}
+
 /// Everything a Yim form can hold that XLSForm can say too comes back
 /// exactly, with no note.
 #[test]

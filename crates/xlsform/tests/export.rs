@@ -197,7 +197,8 @@ fn every_deployed_form_comes_back_as_exported() {
         child-surin.yaml: 164 notes
         child-trang.yaml: 10 notes
         child-ubon.yaml: 11 notes
-    "#]].assert_eq(&out);
+    "#]]
+    .assert_eq(&out);
 }
 
 /// Everything a Yim form can hold that XLSForm can say too comes back

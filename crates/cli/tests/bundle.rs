@@ -13,6 +13,8 @@ use std::sync::Once;
 
 use expect_test::{expect, Expect};
 
+mod sealing;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundles");
 
 /// Runs `yim` in a fresh folder holding a copy of the fixtures and returns
@@ -1192,7 +1194,7 @@ fn make_fixtures() {
 mod fixtures {
     use serde_json::{json, Value};
     use yim_bundle::{
-        build, seal, BundleForm, BundleHeader, Identity, Passphrase, Recipients, Response,
+        build, seal, BundleForm, BundleHeader, Passphrase, Recipients, Response,
     };
 
     use super::FIXTURES;
@@ -1202,10 +1204,7 @@ mod fixtures {
     }
 
     pub(super) fn key(name: &str) -> Recipients {
-        Recipients::Keys(vec![Identity::parse_file(&read(name))
-            .unwrap()
-            .remove(0)
-            .to_public()])
+        super::sealing::recipients(&format!("{FIXTURES}/{name}"))
     }
 
     fn passphrase() -> Recipients {
@@ -1215,15 +1214,7 @@ mod fixtures {
 
     /// A source form resolved the way the app resolves it before export.
     pub(super) fn form(file: &str) -> BundleForm {
-        let files = yim_form::MemFiles::new().with(file, read(file));
-        let (form, diagnostics) = yim_form::load(file, &files);
-        assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
-        let form = form.unwrap();
-        BundleForm {
-            id: form.id.clone(),
-            version: form.version.clone(),
-            yaml: yim_form::to_yaml(&form),
-        }
+        super::sealing::resolved(FIXTURES, file)
     }
 
     pub(super) fn response(

@@ -6,36 +6,24 @@
 //! `UPDATE_EXPECT=1`.
 
 mod common;
+mod sealing;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use expect_test::{expect, expect_file};
 use serde_json::json;
-use yim_bundle::{build, seal, BundleForm, BundleHeader, Identity, Recipients, Response};
+use yim_bundle::{build, seal, BundleForm, BundleHeader, Recipients, Response};
 use yim_form::case::{CaseAction, CaseChange};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 fn office() -> Recipients {
-    let text = std::fs::read_to_string(format!("{FIXTURES}/bundles/office-key.txt")).unwrap();
-    Recipients::Keys(vec![Identity::parse_file(&text)
-        .unwrap()
-        .remove(0)
-        .to_public()])
+    sealing::recipients(&format!("{FIXTURES}/bundles/office-key.txt"))
 }
 
 fn form(file: &str) -> BundleForm {
-    let path = format!("{FIXTURES}/cases/{file}");
-    let files = yim_form::MemFiles::new().with(&path, std::fs::read_to_string(&path).unwrap());
-    let (form, diagnostics) = yim_form::load(&path, &files);
-    assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
-    let form = form.unwrap();
-    BundleForm {
-        id: form.id.clone(),
-        version: form.version.clone(),
-        yaml: yim_form::to_yaml(&form),
-    }
+    sealing::resolved(&format!("{FIXTURES}/cases"), file)
 }
 
 const CASE_1: &str = "01938a00-0000-7000-8000-000000000001";
@@ -224,6 +212,16 @@ fn run_and_list(dir: &Path, args: &[&str], status: i32) -> String {
     text
 }
 
+/// The arguments of `yim decrypt` of `bundles` into `out/`, `options`
+/// first.
+fn decrypt<'a>(options: &[&'a str], bundles: &'a [String]) -> Vec<&'a str> {
+    let mut args = vec!["decrypt"];
+    args.extend_from_slice(options);
+    args.extend(["-i", "office-key.txt", "-o", "out"]);
+    args.extend(bundles.iter().map(String::as_str));
+    args
+}
+
 fn key_file(dir: &Path) {
     std::fs::copy(
         format!("{FIXTURES}/bundles/office-key.txt"),
@@ -237,9 +235,7 @@ fn visits_from_two_devices_merge_into_one_case_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
     key_file(dir.path());
     let bundles = two_devices(dir.path());
-    let mut args = vec!["decrypt", "-i", "office-key.txt", "-o", "out"];
-    args.extend(bundles.iter().map(String::as_str));
-    let text = run_and_list(dir.path(), &args, 0);
+    let text = run_and_list(dir.path(), &decrypt(&[], &bundles), 0);
     expect![[r#"
         opened 3 bundles from 2 devices: 5 responses of 2 forms
         device aa01: have 1-2
@@ -250,12 +246,12 @@ fn visits_from_two_devices_merge_into_one_case_in_time_order() {
         == out/cases.csv
         case_id,list,label,status,next_visit,province,referral_agency,referral_status,risk_level,risks,subdistrict,created,last_visit,visits,devices,responses,create_received
         01938a00-0000-7000-8000-000000000001,children,ด.ญ. มะลิ ใจดี (มะลิ),referred,2026-11-24,พะเยา,pmj,helped,medium,violence neglect,บ้านตุ่น,2026-11-02T03:00:00.000Z,2026-11-10T17:00:00+07:00,3,aa01 bb02,019ab0b2-8c60-7a11-8f00-000000000001 019ab0b2-8c60-7a11-8f00-000000000005 019ab0b2-8c60-7a11-8f00-000000000003,yes
-        01938a00-0000-7000-8000-000000000002,children,ด.ช. ต้นกล้า <script>alert(1)</script>,open,2026-12-20,เลย,,,low,dropout,นาด้วง,2026-11-03T03:00:00.000Z,2026-11-03T03:00:00.000Z,1,aa01,019ab0b2-8c60-7a11-8f00-000000000002,yes
+        01938a00-0000-7000-8000-000000000002,children,ด.ช. ต้นกล้า <script>alert(1)</script>,open,2026-11-20,เลย,,,low,dropout,นาด้วง,2026-11-03T03:00:00.000Z,2026-11-03T03:00:00.000Z,1,aa01,019ab0b2-8c60-7a11-8f00-000000000002,yes
         01938a00-0000-7000-8000-000000000003,children,,open,2026-12-01,พะเยา,,,medium,neglect,บ้านตุ่น,,2026-11-12T03:00:00.000Z,1,bb02,019ab0b2-8c60-7a11-8f00-000000000004,no
         == out/child-first.csv
         child_name,province,subdistrict,risks,risk_level,referral_agency,referral_status,next_visit,case_status,KEY,FormVersion,DeviceID,Created,Updated,Status,case_id
         ,พะเยา,บ้านตุ่น,violence neglect,high,pmj,waiting,2026-11-09,open,019ab0b2-8c60-7a11-8f00-000000000001,1,aa01,2026-11-01T01:00:00.000Z,2026-11-02T03:00:00.000Z,finalized,01938a00-0000-7000-8000-000000000001
-        ,เลย,นาด้วง,dropout,low,,,2026-12-20,open,019ab0b2-8c60-7a11-8f00-000000000002,1,aa01,2026-11-01T01:00:00.000Z,2026-11-03T03:00:00.000Z,finalized,01938a00-0000-7000-8000-000000000002
+        ,เลย,นาด้วง,dropout,low,,,2026-11-20,open,019ab0b2-8c60-7a11-8f00-000000000002,1,aa01,2026-11-01T01:00:00.000Z,2026-11-03T03:00:00.000Z,finalized,01938a00-0000-7000-8000-000000000002
         == out/child-follow-up.csv
         child,province,subdistrict,risks,risk_level,referral_agency,referral_status,next_visit,case_status,KEY,FormVersion,DeviceID,Created,Updated,Status,case_id
         ,,,,medium,,helped,2026-11-24,referred,019ab0b2-8c60-7a11-8f00-000000000003,1,bb02,2026-11-01T01:00:00.000Z,2026-11-10T17:00:00+07:00,finalized,01938a00-0000-7000-8000-000000000001
@@ -271,9 +267,8 @@ fn visits_from_two_devices_merge_into_one_case_in_time_order() {
     for name in &bundles {
         std::fs::copy(dir.path().join(name), again.path().join(name)).unwrap();
     }
-    let mut args = vec!["decrypt", "-i", "office-key.txt", "-o", "out"];
-    args.extend([&bundles[2], &bundles[1], &bundles[0], &bundles[2]].map(String::as_str));
-    common::run(again.path(), &args, 0);
+    let shuffled = [2, 1, 0, 2].map(|i| bundles[i].clone());
+    common::run(again.path(), &decrypt(&[], &shuffled), 0);
     let cases = |d: &Path| std::fs::read_to_string(d.join("out/cases.csv")).unwrap();
     assert_eq!(cases(again.path()), cases(dir.path()));
     expect_file!["fixtures/cases/cases.csv"].assert_eq(&cases(dir.path()));
@@ -284,9 +279,7 @@ fn cases_in_parquet_keep_dates_as_dates() {
     let dir = tempfile::tempdir().unwrap();
     key_file(dir.path());
     let bundles = two_devices(dir.path());
-    let mut args = vec!["decrypt", "--format", "parquet", "-i", "office-key.txt", "-o", "out"];
-    args.extend(bundles.iter().map(String::as_str));
-    common::run(dir.path(), &args, 0);
+    common::run(dir.path(), &decrypt(&["--format", "parquet"], &bundles), 0);
     let out = std::process::Command::new("python3")
         .args([
             "-c",
@@ -307,7 +300,7 @@ print(duckdb.sql("SELECT count(*) FROM 'child-follow-up.parquet' v JOIN 'cases.p
     );
     expect![[r#"
         [('DATE', 'TIMESTAMP WITH TIME ZONE', 'BIGINT', 'VARCHAR')]
-        [('01938a00-0000-7000-8000-000000000001', datetime.date(2026, 11, 24), 3, 'yes'), ('01938a00-0000-7000-8000-000000000002', datetime.date(2026, 12, 20), 1, 'yes'), ('01938a00-0000-7000-8000-000000000003', datetime.date(2026, 12, 1), 1, 'no')]
+        [('01938a00-0000-7000-8000-000000000001', datetime.date(2026, 11, 24), 3, 'yes'), ('01938a00-0000-7000-8000-000000000002', datetime.date(2026, 11, 20), 1, 'yes'), ('01938a00-0000-7000-8000-000000000003', datetime.date(2026, 12, 1), 1, 'no')]
         [(2,)]
     "#]]
     .assert_eq(&String::from_utf8_lossy(&out.stdout));
@@ -341,14 +334,10 @@ fn cases_with_too_many_properties_are_refused_and_nothing_is_written() {
             )
         })
         .collect();
-    let name = bundle(dir.path(), "aa01", 1, &hostile);
-    let text = run_and_list(
-        dir.path(),
-        &["decrypt", "-i", "office-key.txt", "-o", "out", &name],
-        2,
-    );
+    let names = [bundle(dir.path(), "aa01", 1, &hostile)];
+    let text = run_and_list(dir.path(), &decrypt(&[], &names), 2);
     expect![[r#"
-        stderr: error: nothing was written: out: expected cases with at most 1000 different properties, but response 019ab0b2-8c60-7a11-8f00-000000000002 brings more
+        stderr: yim: nothing was written: out: expected cases with at most 1000 different properties, but response 019ab0b2-8c60-7a11-8f00-000000000002 brings more
     "#]]
     .assert_eq(&text);
 }
@@ -372,9 +361,7 @@ fn the_report_counts_cases_per_province_and_tambon() {
     let dir = tempfile::tempdir().unwrap();
     key_file(dir.path());
     let bundles = two_devices(dir.path());
-    let mut args = vec!["decrypt", "-i", "office-key.txt", "-o", "out"];
-    args.extend(bundles.iter().map(String::as_str));
-    common::run(dir.path(), &args, 0);
+    common::run(dir.path(), &decrypt(&[], &bundles), 0);
     let text = common::run(
         dir.path(),
         &[

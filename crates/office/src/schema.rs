@@ -79,19 +79,9 @@ pub enum Layout {
 }
 
 /// The key and record columns that follow a response's answers, ODK
-/// Central's names.
-pub const RESPONSE_KEYS: [&str; 6] = [
-    "KEY",
-    "FormVersion",
-    "DeviceID",
-    "Created",
-    "Updated",
-    "Status",
-];
-
-/// The key columns of a form whose responses open or update cases: the
-/// case's id follows ODK Central's columns, so that a visit row joins the
-/// case table (`cases.csv`) on it.
+/// Central's names, and then, for a form whose responses open or update
+/// cases, the case's id, so that a visit row joins the case table
+/// (`cases.csv`) on it.
 pub const CASE_RESPONSE_KEYS: [&str; 7] = [
     "KEY",
     "FormVersion",
@@ -101,6 +91,10 @@ pub const CASE_RESPONSE_KEYS: [&str; 7] = [
     "Status",
     CASE_KEY,
 ];
+
+/// The key and record columns that follow a response's answers when no
+/// response of the form changed a case: ODK Central's.
+pub const RESPONSE_KEYS: &[&str] = CASE_RESPONSE_KEYS.split_at(6).0;
 
 /// The name of the column that holds a visit's case id.
 pub const CASE_KEY: &str = "case_id";
@@ -113,7 +107,7 @@ impl Table {
     /// The names of the columns that follow the answers.
     pub fn keys(&self) -> &'static [&'static str] {
         match self.layout {
-            Layout::Responses => &RESPONSE_KEYS,
+            Layout::Responses => RESPONSE_KEYS,
             Layout::CaseVisits => &CASE_RESPONSE_KEYS,
             Layout::Repeat => &REPEAT_KEYS,
             Layout::Plain => &[],

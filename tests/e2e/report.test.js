@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, serveDist, launchBrowser, screenshot, scrollsSideways } from './harness.js';
+import { root, out, serveDist, launchBrowser, screenshot, scrollsSideways } from './harness.js';
 
 let yim;
 let site;
@@ -86,6 +86,12 @@ for (const [width, height] of [[360, 740], [1280, 900]]) {
     assert.match(overdue, /^[1-9][0-9]*$/);
     assert.ok(await page.getByRole('heading', { name: /จังหวัดพะเยา · ตำบลบ้านตุ่น/ }).isVisible());
     await screenshot(page, `report-${width}`);
+    // What a person sees first, and the first area's charts: the whole
+    // page is too tall to read as one picture.
+    await page.screenshot({ path: join(out, `report-${width}-first-screen.png`) });
+    await page.locator('section').nth(1).scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelectorAll('section')[1].scrollIntoView());
+    await page.screenshot({ path: join(out, `report-${width}-province.png`) });
     await context.close();
   });
 }

@@ -1193,9 +1193,7 @@ fn make_fixtures() {
 
 mod fixtures {
     use serde_json::{json, Value};
-    use yim_bundle::{
-        build, seal, BundleForm, BundleHeader, Passphrase, Recipients, Response,
-    };
+    use yim_bundle::{build, seal, BundleForm, BundleHeader, Passphrase, Recipients, Response};
 
     use super::FIXTURES;
 

@@ -322,8 +322,10 @@ fn cases_with_too_many_properties_are_refused_and_nothing_is_written() {
         .into_iter()
         .map(|(n, case, from)| {
             let props = many(from);
-            let refs: Vec<(&str, &str)> =
-                props.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &str)> = props
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             visit(
                 n,
                 &first,

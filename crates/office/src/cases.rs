@@ -190,8 +190,7 @@ impl Cases {
                 .filter_map(|c| c.properties.get(name))
                 .peekable();
             let date = values.peek().is_some()
-                && values
-                    .all(|v| Typed::of(&Json::String(v.clone()), Kind::Date).is_some());
+                && values.all(|v| Typed::of(&Json::String(v.clone()), Kind::Date).is_some());
             let kind = if date { Kind::Date } else { Kind::Text };
             columns.push(column(&property_column(name), kind));
         }
@@ -214,7 +213,10 @@ impl Cases {
 
     /// The cells of every case, in the order of [`Cases::table`]'s columns,
     /// one case at a time: `each` gets a row to write.
-    pub fn rows(&self, mut each: impl FnMut(&Row<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
+    pub fn rows(
+        &self,
+        mut each: impl FnMut(&Row<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let text = |s: &str| Json::String(s.to_string());
         for case in self.cases.values() {
             let mut cells: Vec<Option<Json>> = vec![
@@ -288,9 +290,19 @@ mod tests {
     fn later_changes_replace_earlier_properties_and_devices_are_listed_once() {
         let mut cases = Cases::new();
         let visits = [
-            visit(1, CaseAction::Create, "a", &[("status", "open"), ("risk_level", "high")]),
+            visit(
+                1,
+                CaseAction::Create,
+                "a",
+                &[("status", "open"), ("risk_level", "high")],
+            ),
             visit(2, CaseAction::Update, "b", &[("status", "referred")]),
-            visit(3, CaseAction::Update, "a", &[("risk_level", "low"), ("label", "x")]),
+            visit(
+                3,
+                CaseAction::Update,
+                "a",
+                &[("risk_level", "low"), ("label", "x")],
+            ),
         ];
         for v in &visits {
             cases.apply(v).unwrap();
@@ -306,8 +318,18 @@ mod tests {
         assert_eq!(
             header,
             [
-                "case_id", "list", "label", "status", "property:label", "risk_level", "created",
-                "last_visit", "visits", "devices", "responses", "create_received"
+                "case_id",
+                "list",
+                "label",
+                "status",
+                "property:label",
+                "risk_level",
+                "created",
+                "last_visit",
+                "visits",
+                "devices",
+                "responses",
+                "create_received"
             ]
         );
     }

@@ -172,7 +172,9 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
             return Ok(());
         }
         if cases.len() >= MAX_CASES {
-            return Err(format!("expected at most {MAX_CASES} cases, but found more"));
+            return Err(format!(
+                "expected at most {MAX_CASES} cases, but found more"
+            ));
         }
         let mut case = CaseFacts {
             label: cell(header, row, &["label"]).to_string(),
@@ -437,13 +439,18 @@ fn section(h: &mut String, id: &str, title: &str, en: &str, cases: &[&CaseFacts]
     let rows: Vec<(String, usize, String)> = LEVELS
         .iter()
         .map(|l| {
-            let n = cases.iter().filter(|c| c.get(Fact::RiskLevel) == *l).count();
+            let n = cases
+                .iter()
+                .filter(|c| c.get(Fact::RiskLevel) == *l)
+                .count();
             (shown(l).to_string(), n, mark(&format!("level:{l}")))
         })
         .collect();
     bars(h, &rows);
 
-    h.push_str("<h3>เด็กตามประเภทความเสี่ยง <span class=\"en\">Children by risk type and level</span></h3>\n");
+    h.push_str(
+        "<h3>เด็กตามประเภทความเสี่ยง <span class=\"en\">Children by risk type and level</span></h3>\n",
+    );
     let mut types: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
     for c in cases {
         let level = LEVELS
@@ -466,7 +473,11 @@ fn section(h: &mut String, id: &str, title: &str, en: &str, cases: &[&CaseFacts]
         let most = types.values().map(|v| v.iter().sum()).max().unwrap_or(0);
         for (risk, counts) in &types {
             let total: usize = counts.iter().sum();
-            let _ = write!(h, "<tr><th scope=\"row\">{}</th><td class=\"bar\">", esc(risk));
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td class=\"bar\">",
+                esc(risk)
+            );
             stacked_bar(h, counts, most);
             h.push_str("</td>");
             for (l, n) in LEVELS.iter().zip(counts) {

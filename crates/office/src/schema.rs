@@ -328,7 +328,12 @@ impl Schema {
     /// keyed the way ODK Central keys them (`id/household[1]/visits[2]`).
     /// `record` holds the texts of the response's key columns (see
     /// [`Table::keys`]): its id first.
-    pub fn rows<'a>(&self, answers: &'a Map<String, Json>, record: &[&str], out: &mut Vec<Row<'a>>) {
+    pub fn rows<'a>(
+        &self,
+        answers: &'a Map<String, Json>,
+        record: &[&str],
+        out: &mut Vec<Row<'a>>,
+    ) {
         let keys: Vec<String> = record.iter().map(|s| (*s).to_string()).collect();
         out.push(Row {
             table: 0,

@@ -40,7 +40,9 @@ use yim_bundle::{BundleForm, Identities, Merger, Timestamp};
 
 pub use cases::{Case, Cases, COLUMNS_AFTER, COLUMNS_BEFORE, MAX_CASE_BYTES, MAX_CASE_COLUMNS};
 pub use names::{file_name, neutralise, reorders, unique};
-pub use report::{report, Area, Fact, Report, ReportOptions, FIELDS, MAX_CASES, MAX_CELL_BYTES};
+pub use report::{
+    report, Area, Fact, Report, ReportOptions, FIELDS, MAX_CASES, MAX_CELL_BYTES, MAX_OVERDUE_ROWS,
+};
 pub use schema::{
     load, text, Column, Kind, Layout, Row, Schema, Table, Typed, CASE_KEY, CASE_RESPONSE_KEYS,
     REPEAT_KEYS, RESPONSE_KEYS,

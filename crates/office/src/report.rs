@@ -73,6 +73,11 @@ pub const FIELDS: [(Fact, &[&str]); 9] = [
     (Fact::ReferralStatus, &["referral_status"]),
 ];
 
+/// At most this many overdue children are named in one area's list, the
+/// longest overdue first: a longer list is not read, and the page would
+/// grow with every case of a province.
+pub const MAX_OVERDUE_ROWS: usize = 100;
+
 /// The column a visit's date is read from; without it, the visit's
 /// `Updated` time in Thailand.
 const VISIT_DATE: &str = "visit_date";
@@ -166,8 +171,8 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
         )));
     }
     let mut cases: BTreeMap<String, CaseFacts> = BTreeMap::new();
-    read_csv(&cases_path, |header, row| {
-        let id = cell(header, row, &["case_id"]).to_string();
+    read_csv(&cases_path, |columns, row| {
+        let id = cell(row, &columns.case_id).to_string();
         if id.is_empty() {
             return Ok(());
         }
@@ -177,13 +182,13 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
             ));
         }
         let mut case = CaseFacts {
-            label: cell(header, row, &["label"]).to_string(),
+            label: cell(row, &columns.label).to_string(),
             ..CaseFacts::default()
         };
-        for (fact, columns) in FIELDS {
-            let v = cell(header, row, columns);
+        for (fact, at) in &columns.facts {
+            let v = cell(row, at);
             if !v.is_empty() {
-                case.facts.insert(fact, v.to_string());
+                case.facts.insert(*fact, v.to_string());
             }
         }
         cases.insert(id, case);
@@ -200,11 +205,8 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
     tables.sort();
     let (mut visits, mut unknown) = (0usize, 0usize);
     for path in &tables {
-        read_csv(path, |header, row| {
-            if !header.iter().any(|h| h == crate::CASE_KEY) {
-                return Ok(());
-            }
-            let id = cell(header, row, &[crate::CASE_KEY]);
+        read_csv(path, |columns, row| {
+            let id = cell(row, &columns.case_id);
             if id.is_empty() {
                 return Ok(());
             }
@@ -213,10 +215,10 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
                 return Ok(());
             };
             visits += 1;
-            let updated = chrono::DateTime::parse_from_rfc3339(cell(header, row, &["Updated"]))
+            let updated = chrono::DateTime::parse_from_rfc3339(cell(row, &columns.updated))
                 .ok()
                 .map(|t| t.with_timezone(&thailand()));
-            let day = NaiveDate::parse_from_str(cell(header, row, &[VISIT_DATE]), "%Y-%m-%d")
+            let day = NaiveDate::parse_from_str(cell(row, &columns.visit_date), "%Y-%m-%d")
                 .ok()
                 .or(updated.map(|t| t.date_naive()));
             if let Some(day) = day {
@@ -226,14 +228,14 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<Report, Error> {
                     .or_default() += 1;
             }
             let at = updated.map_or(i64::MIN, |t| t.timestamp_millis());
-            for (fact, columns) in FIELDS {
-                let v = cell(header, row, columns);
+            for (fact, places) in &columns.facts {
+                let v = cell(row, places);
                 if v.is_empty() {
                     continue;
                 }
                 let e = case
                     .from_visits
-                    .entry(fact)
+                    .entry(*fact)
                     .or_insert((i64::MIN, String::new()));
                 if at >= e.0 {
                     *e = (at, v.to_string());
@@ -265,23 +267,50 @@ fn thailand() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }
 
-/// The first non-empty cell among `columns`.
-fn cell<'a>(header: &[String], row: &'a csv::StringRecord, columns: &[&str]) -> &'a str {
-    columns
-        .iter()
-        .filter_map(|c| header.iter().position(|h| h == c))
-        .filter_map(|i| row.get(i))
+/// Where the columns the report reads lie in one table, found once from
+/// its header: each is a list of places, tried in order.
+struct Columns {
+    case_id: Vec<usize>,
+    label: Vec<usize>,
+    updated: Vec<usize>,
+    visit_date: Vec<usize>,
+    facts: Vec<(Fact, Vec<usize>)>,
+}
+
+impl Columns {
+    fn new(header: &[String]) -> Columns {
+        let find = |names: &[&str]| -> Vec<usize> {
+            names
+                .iter()
+                .filter_map(|n| header.iter().position(|h| h == n))
+                .collect()
+        };
+        Columns {
+            case_id: find(&[crate::CASE_KEY]),
+            label: find(&["label"]),
+            updated: find(&["Updated"]),
+            visit_date: find(&[VISIT_DATE]),
+            facts: FIELDS.iter().map(|(f, names)| (*f, find(names))).collect(),
+        }
+    }
+}
+
+/// The first non-empty cell among the places `at`.
+fn cell<'a>(row: &'a csv::StringRecord, at: &[usize]) -> &'a str {
+    at.iter()
+        .filter_map(|&i| row.get(i))
         .map(str::trim)
         .find(|v| !v.is_empty())
         .unwrap_or("")
 }
 
-/// Reads a CSV table row by row, with its header (a byte order mark
-/// removed). Says which file and line when a row cannot be read or a cell
-/// is too long.
+/// Reads a CSV table row by row, with where its columns lie (its header
+/// read with a byte order mark removed). A table without a `case_id`
+/// column (a repeat's, a form without cases) is not read further. Says
+/// which file and line when a row cannot be read or a cell is too long.
 fn read_csv(
     path: &Path,
-    mut each: impl FnMut(&[String], &csv::StringRecord) -> Result<(), String>,
+    mut each: impl FnMut(&Columns, &csv::StringRecord) -> Result<(), String>,
 ) -> Result<(), Error> {
     let failed = |m: String| Error::new(format!("{}: {m}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
@@ -294,6 +323,10 @@ fn read_csv(
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
+    let columns = Columns::new(&header);
+    if columns.case_id.is_empty() {
+        return Ok(());
+    }
     let mut row = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut row) {
@@ -307,7 +340,7 @@ fn read_csv(
                 "line {line}: expected cells of at most {MAX_CELL_BYTES} bytes, but found a longer one"
             )));
         }
-        each(&header, &row).map_err(|m| failed(format!("line {line}: {m}")))?;
+        each(&columns, &row).map_err(|m| failed(format!("line {line}: {m}")))?;
     }
 }
 
@@ -515,8 +548,15 @@ fn section(h: &mut String, id: &str, title: &str, en: &str, cases: &[&CaseFacts]
     if overdue.is_empty() {
         h.push_str("<p>ไม่มีเด็กที่เลยกำหนดเยี่ยม</p>\n");
     } else {
+        if overdue.len() > MAX_OVERDUE_ROWS {
+            let _ = writeln!(
+                h,
+                "<p>{MAX_OVERDUE_ROWS} คนที่เลยกำหนดนานที่สุด จาก {} คน (รายชื่อทั้งหมดอยู่ใน cases.csv)</p>",
+                overdue.len()
+            );
+        }
         h.push_str("<div class=\"wide\"><table>\n<tr><th>เด็ก</th><th>นัดเยี่ยม</th><th>เลยมา (วัน)</th><th>ความเสี่ยง</th><th>สถานะ</th></tr>\n");
-        for (c, d) in &overdue {
+        for (c, d) in overdue.iter().take(MAX_OVERDUE_ROWS) {
             let _ = writeln!(
                 h,
                 "<tr data-overdue=\"{}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",

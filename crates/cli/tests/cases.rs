@@ -13,7 +13,7 @@ use std::path::Path;
 
 use expect_test::{expect, expect_file};
 use serde_json::json;
-use yim_bundle::{build, seal, BundleForm, BundleHeader, Recipients, Response};
+use yim_bundle::{BundleForm, BundleHeader, Recipients, Response};
 use yim_form::case::{CaseAction, CaseChange};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -72,18 +72,14 @@ fn visit(
 
 /// Writes bundle `sequence` of `device` into `dir` and returns its name.
 fn bundle(dir: &Path, device: &str, sequence: u64, responses: &[Response]) -> String {
-    let forms = vec![form("first-visit.yaml"), form("follow-up.yaml")];
-    let sealed: Vec<_> = responses
-        .iter()
-        .map(|r| seal(r, &office()).unwrap())
-        .collect();
     let header = BundleHeader {
         id: format!("019ab0c0-0000-7000-8000-0000{device}{sequence:04}"),
         created: "2026-11-25T10:00:00.000Z".into(),
         device_id: device.into(),
         sequence,
     };
-    let bytes = build(&header, forms, &sealed, &office()).unwrap();
+    let forms = [form("first-visit.yaml"), form("follow-up.yaml")];
+    let bytes = sealing::sealed_bundle(&header, &[&forms[0], &forms[1]], responses, &office());
     let name = format!("{device}-{sequence}.yim.age");
     std::fs::write(dir.join(&name), bytes).unwrap();
     name

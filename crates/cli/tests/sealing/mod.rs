@@ -2,7 +2,7 @@
 //! way the app resolves them before export, and the published TEST ONLY
 //! keys of `tests/fixtures/bundles/`.
 
-use yim_bundle::{BundleForm, Identity, Recipients};
+use yim_bundle::{build, seal, BundleForm, BundleHeader, Identity, Recipients, Response};
 
 /// The public key of the first identity in the key file `path`.
 pub fn recipients(path: &str) -> Recipients {
@@ -26,4 +26,17 @@ pub fn resolved(dir: &str, file: &str) -> BundleForm {
         version: form.version.clone(),
         yaml: yim_form::to_yaml(&form),
     }
+}
+
+/// A bundle with `header` and `forms` whose `responses` are each sealed to
+/// `to`, as bytes.
+pub fn sealed_bundle(
+    header: &BundleHeader,
+    forms: &[&BundleForm],
+    responses: &[Response],
+    to: &Recipients,
+) -> Vec<u8> {
+    let sealed: Vec<_> = responses.iter().map(|r| seal(r, to).unwrap()).collect();
+    let forms = forms.iter().map(|f| (*f).clone()).collect();
+    build(header, forms, &sealed, to).unwrap()
 }

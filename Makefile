@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e test-browsers e2e-dist fuzz bench bench-storage bench-intake bench-office guide-shots clean-dist
+.PHONY: all setup serve build release size test test-lint test-native test-wasm test-e2e test-browsers e2e-dist fuzz bench bench-storage bench-intake bench-office bench-report guide-shots clean-dist
 
 all: test
 
@@ -144,3 +144,7 @@ clean-dist:
 # bundles (BUNDLES=... PER_BUNDLE=... for other sizes). Not part of `make test`.
 bench-office:
 	scripts/bench/office.sh
+
+# `yim report` over a made-up decrypted folder of 100,000 cases.
+bench-report:
+	scripts/bench/report.sh

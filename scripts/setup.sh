@@ -36,6 +36,15 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age 
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age
 fi
 
+# 2a. A Thai system font: `yim report` writes a page that uses the system's
+#    fonts (it carries none of its own), and its screenshots
+#    (tests/e2e/report.test.js) show Thai only when the machine has one.
+if [[ ! -d /usr/share/fonts/truetype/tlwg ]]; then
+    say "installing fonts-thai-tlwg"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-thai-tlwg
+fi
+
 # 2b. The other two browser engines of the cross-browser route
 #    (tests/browsers): Firefox ESR, and WebKitGTK's WebDriver (which brings
 #    WebKitGTK and its MiniBrowser) with Xvfb, because WebKitGTK has no

@@ -42,6 +42,12 @@ pub(crate) enum Command {
         output: String,
     },
     Decrypt(crate::decrypt::Options),
+    Report {
+        folder: String,
+        output: String,
+        date: Option<String>,
+        by: Option<String>,
+    },
     Guides {
         folder: String,
         style: String,
@@ -66,6 +72,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         (Vec::new(), None, None, false, false);
     let mut raw_csv = false;
     let mut style = None;
+    let (mut date, mut by) = (None, None);
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Value(v) => positional.push(
@@ -79,7 +86,13 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Short('o') | Long("output")
                 if matches!(
                     sub.as_str(),
-                    "import" | "export-xlsform" | "keygen" | "decrypt" | "publish" | "guides"
+                    "import"
+                        | "export-xlsform"
+                        | "keygen"
+                        | "decrypt"
+                        | "publish"
+                        | "guides"
+                        | "report"
                 ) =>
             {
                 output = Some(text(&mut p)?)
@@ -92,6 +105,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("bom") if sub == "decrypt" => bom = true,
             Long("raw-csv") if sub == "decrypt" => raw_csv = true,
             Long("css") if sub == "guides" => style = Some(text(&mut p)?),
+            Long("date") if sub == "report" => date = Some(text(&mut p)?),
+            Long("by") if sub == "report" => by = Some(text(&mut p)?),
             Long("help") | Short('h') => return Ok(Command::Help),
             other => return Err(other.unexpected().to_string()),
         }
@@ -189,6 +204,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 raw_csv,
             }))
         }
+        "report" => match (output, <[String; 1]>::try_from(positional)) {
+            (None, _) => Err("report needs -o FILE for the HTML page".to_owned()),
+            (Some(output), Ok([folder])) => Ok(Command::Report {
+                folder,
+                output,
+                date,
+                by,
+            }),
+            (_, Err(p)) => Err(format!(
+                "report takes one folder that yim decrypt wrote, but found {}",
+                p.len()
+            )),
+        },
         "guides" => match (output, style, <[String; 1]>::try_from(positional)) {
             (None, _, _) => Err("guides needs -o FOLDER for the pages".to_owned()),
             (_, None, _) => Err("guides needs --css FILE for the pages' style sheet".to_owned()),

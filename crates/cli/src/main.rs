@@ -15,6 +15,7 @@ mod intake;
 mod keygen;
 mod lint;
 mod publish;
+mod report;
 
 use std::process::ExitCode;
 
@@ -45,6 +46,10 @@ commands:
                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
                                     --raw-csv leaves out the ' that stops answers reading as formulas)
+  report FOLDER -o FILE.html [--date YYYY-MM-DD] [--by province,district,tambon]
+                                    summarise the cases of a folder that decrypt wrote (CSV) as one
+                                    HTML page, per area with --by; follow-ups due before --date
+                                    (default: today in Thailand) are overdue
 ";
 
 /// The last line of the usage, after the intake's commands.
@@ -114,6 +119,12 @@ fn main() -> ExitCode {
             style,
             output,
         } => guides::guides(&folder, &style, &output),
+        Command::Report {
+            folder,
+            output,
+            date,
+            by,
+        } => report::report(&folder, &output, date.as_deref(), by.as_deref()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

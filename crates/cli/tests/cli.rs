@@ -66,6 +66,10 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
             stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
             stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
+            stderr:   report FOLDER -o FILE.html [--date YYYY-MM-DD] [--by province,district,tambon]
+            stderr:                                     summarise the cases of a folder that decrypt wrote (CSV) as one
+            stderr:                                     HTML page, per area with --by; follow-ups due before --date
+            stderr:                                     (default: today in Thailand) are overdue
             stderr:   serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
             stderr:         [--app DIR] [--forms DIR] [--max-bundle-mib N]
             stderr:                                     receive bundles over HTTP (POST /api/bundles) and keep them in

@@ -191,6 +191,19 @@ pub struct Text {
     pub pin_not_digits: &'static str,
     pub pin_mismatch: &'static str,
     pub open_other_version: &'static str,
+    // The upload code for the intake (src/upload.rs).
+    pub upload_heading: &'static str,
+    pub upload_intro: &'static str,
+    pub upload_label: &'static str,
+    pub upload_save: &'static str,
+    pub upload_saved: &'static str,
+    pub upload_have: &'static str,
+    pub upload_none: &'static str,
+    pub upload_forget: &'static str,
+    pub upload_forgotten: &'static str,
+    pub upload_empty: &'static str,
+    pub upload_malformed: &'static str,
+    pub upload_not_stored: &'static str,
 }
 
 static THAI: Text = Text {
@@ -299,6 +312,18 @@ static THAI: Text = Text {
     pin_not_digits: "รหัส PIN ใช้ได้เฉพาะตัวเลข",
     pin_mismatch: "รหัส PIN ที่พิมพ์สองครั้งไม่ตรงกัน",
     open_other_version: "เปิดฉบับของอีกแท็บ (สำเนาของคุณยังอยู่ในรายการฉบับร่าง)",
+    upload_heading: "รหัสส่งข้อมูล",
+    upload_intro: "ไฟล์ที่ส่งออกจะส่งไปยังสำนักงานข้อมูลเองเมื่อมีอินเทอร์เน็ต ผู้ประสานงานจะให้รหัสส่งข้อมูล ใส่ครั้งเดียวในเครื่องนี้ รหัสนี้ใช้ส่งไฟล์ได้อย่างเดียว เปิดอ่านข้อมูลไม่ได้",
+    upload_label: "รหัสส่งข้อมูลจากผู้ประสานงาน",
+    upload_save: "บันทึกรหัส",
+    upload_saved: "บันทึกรหัสส่งข้อมูลแล้ว ไฟล์ที่รออยู่จะเริ่มส่ง",
+    upload_have: "เครื่องนี้มีรหัสส่งข้อมูลแล้ว ถ้าได้รหัสใหม่ ใส่ด้านล่างเพื่อแทนรหัสเดิม",
+    upload_none: "เครื่องนี้ยังไม่มีรหัสส่งข้อมูล",
+    upload_forget: "ลบรหัสออกจากเครื่องนี้",
+    upload_forgotten: "ลบรหัสส่งข้อมูลออกจากเครื่องนี้แล้ว",
+    upload_empty: "กรุณาใส่รหัสส่งข้อมูล",
+    upload_malformed: "รหัสนี้ไม่ใช่รหัสส่งข้อมูล กรุณาคัดลอกรหัสจากผู้ประสานงานอีกครั้ง",
+    upload_not_stored: "เบราว์เซอร์ไม่ยอมเก็บรหัส (เช่น โหมดส่วนตัว) กรุณาเปิดแอปในหน้าต่างปกติ",
 };
 
 static ENGLISH: Text = Text {
@@ -403,6 +428,18 @@ static ENGLISH: Text = Text {
     pin_not_digits: "A PIN is digits only.",
     pin_mismatch: "The two PINs are not the same.",
     open_other_version: "Open the other tab's version (your copy stays in the drafts list)",
+    upload_heading: "Upload code",
+    upload_intro: "Exported files go to the data office by themselves when the phone is online. Your coordinator gives you an upload code; enter it once on this phone. The code can only send files; it cannot read any data.",
+    upload_label: "Upload code from your coordinator",
+    upload_save: "Save the code",
+    upload_saved: "Upload code saved. Files that wait start to upload.",
+    upload_have: "This phone has an upload code. If you were given a new one, enter it below to replace it.",
+    upload_none: "This phone has no upload code yet.",
+    upload_forget: "Remove the code from this phone",
+    upload_forgotten: "The upload code was removed from this phone.",
+    upload_empty: "Please enter the upload code.",
+    upload_malformed: "This is not an upload code. Copy the code from your coordinator again.",
+    upload_not_stored: "The browser would not keep the code (a private window?). Open the app in a normal window.",
 };
 
 #[cfg(test)]

@@ -513,6 +513,7 @@ pub fn Settings() -> impl IntoView {
                     .into_any()
                 }
             }}
+            <crate::upload::UploadCode/>
             <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
         </section>
     }

@@ -1292,7 +1292,7 @@ pub fn ExportScreen() -> impl IntoView {
                 let upload = overview
                     .uploads
                     .get(&record.id)
-                    .map(|upload| upload_line(upload, w, lang, online.get()));
+                    .map(|upload| upload_line(upload, w, lang, online.get() && window().navigator().on_line()));
                 view! {
                     <li class="card" data-bundle=record.id.clone() data-sequence=record.sequence.to_string()>
                         <span>{line}</span>

@@ -6,19 +6,9 @@
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use super::tests::{finish, fresh};
 use super::upload::*;
 use super::*;
-
-async fn fresh(name: &str) -> Storage {
-    Storage::delete_database(name).await.expect("deleting");
-    Storage::open(name).await.expect("opening")
-}
-
-async fn finish(storage: Storage) {
-    let name = storage.name().to_string();
-    storage.close();
-    Storage::delete_database(&name).await.expect("deleting");
-}
 
 /// Three finalized responses stored in `storage`, and the log entry of an
 /// export of them.
@@ -46,6 +36,18 @@ async fn exported(storage: &Storage) -> ExportRecord {
         sequence: 1,
         form_ids: vec!["f".to_string()],
     }
+}
+
+/// An export of three finalized responses, logged with its bundle queued
+/// in one transaction.
+async fn queued(storage: &Storage) -> Upload {
+    let export = exported(storage).await;
+    let upload = Upload::new(&export, bundle());
+    storage
+        .record_export_queued(&export, Some(&upload))
+        .await
+        .expect("export and queue");
+    upload
 }
 
 /// Bytes that look like a bundle to the intake.
@@ -209,12 +211,7 @@ fn only_a_bounded_receipt_for_this_very_bundle_is_accepted() {
 async fn a_queued_bundle_keeps_its_bytes_across_a_reload_until_received() {
     let name = "yim-test-upload-queue";
     let storage = fresh(name).await;
-    let export = exported(&storage).await;
-    let upload = Upload::new(&export, bundle());
-    storage
-        .record_export_queued(&export, Some(&upload))
-        .await
-        .expect("export and queue");
+    let upload = queued(&storage).await;
 
     // A reload: a new connection reads the same queue, bytes and all.
     storage.close();
@@ -295,12 +292,7 @@ async fn an_export_that_is_refused_queues_nothing() {
 #[wasm_bindgen_test]
 async fn a_new_upload_code_puts_refused_bundles_back_in_one_transaction() {
     let storage = fresh("yim-test-upload-requeue").await;
-    let export = exported(&storage).await;
-    let upload = Upload::new(&export, bundle());
-    storage
-        .record_export_queued(&export, Some(&upload))
-        .await
-        .expect("export and queue");
+    let upload = queued(&storage).await;
     storage
         .claim_upload(&upload.id, "tab-a", 2_000, true)
         .await

@@ -954,11 +954,13 @@ fn upload_line(upload: &Upload, w: &'static Words, lang: Lang, online: bool) -> 
                 vec![
                     w.up_received.to_string(),
                     format!(
-                        "{}: {when} · {} KB · SHA-256 {}",
+                        "{}: {when} · {} KB",
                         w.up_receipt,
-                        receipt.size.div_ceil(1024),
-                        receipt.sha256
+                        receipt.size.div_ceil(1024)
                     ),
+                    // On a line of its own, so that the long hash wraps
+                    // and its name does not.
+                    format!("SHA-256: {}", receipt.sha256),
                 ],
             )
         }

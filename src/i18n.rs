@@ -205,6 +205,19 @@ pub struct Text {
     pub studio: StudioText,
     /// The export page's words.
     pub export: ExportText,
+    // The upload code for the intake (src/upload.rs).
+    pub upload_heading: &'static str,
+    pub upload_intro: &'static str,
+    pub upload_label: &'static str,
+    pub upload_save: &'static str,
+    pub upload_saved: &'static str,
+    pub upload_have: &'static str,
+    pub upload_none: &'static str,
+    pub upload_forget: &'static str,
+    pub upload_forgotten: &'static str,
+    pub upload_empty: &'static str,
+    pub upload_malformed: &'static str,
+    pub upload_not_stored: &'static str,
 }
 
 static THAI: Text = Text {
@@ -315,6 +328,18 @@ static THAI: Text = Text {
     open_other_version: "เปิดฉบับของอีกแท็บ (สำเนาของคุณยังอยู่ในรายการฉบับร่าง)",
     studio: STUDIO_THAI,
     export: EXPORT_THAI,
+    upload_heading: "รหัสส่งข้อมูล",
+    upload_intro: "ไฟล์ที่ส่งออกจะส่งไปยังสำนักงานข้อมูลเองเมื่อมีอินเทอร์เน็ต ผู้ประสานงานจะให้รหัสส่งข้อมูล ใส่ครั้งเดียวในเครื่องนี้ รหัสนี้ใช้ส่งไฟล์ได้อย่างเดียว เปิดอ่านข้อมูลไม่ได้",
+    upload_label: "รหัสส่งข้อมูลจากผู้ประสานงาน",
+    upload_save: "บันทึกรหัส",
+    upload_saved: "บันทึกรหัสส่งข้อมูลแล้ว ไฟล์ที่รออยู่จะเริ่มส่ง",
+    upload_have: "เครื่องนี้มีรหัสส่งข้อมูลแล้ว ถ้าได้รหัสใหม่ ใส่ด้านล่างเพื่อแทนรหัสเดิม",
+    upload_none: "เครื่องนี้ยังไม่มีรหัสส่งข้อมูล",
+    upload_forget: "ลบรหัสออกจากเครื่องนี้",
+    upload_forgotten: "ลบรหัสส่งข้อมูลออกจากเครื่องนี้แล้ว",
+    upload_empty: "กรุณาใส่รหัสส่งข้อมูล",
+    upload_malformed: "รหัสนี้ไม่ใช่รหัสส่งข้อมูล กรุณาคัดลอกรหัสจากผู้ประสานงานอีกครั้ง",
+    upload_not_stored: "เบราว์เซอร์ไม่ยอมเก็บรหัส (เช่น โหมดส่วนตัว) กรุณาเปิดแอปในหน้าต่างปกติ",
 };
 
 static ENGLISH: Text = Text {
@@ -421,6 +446,18 @@ static ENGLISH: Text = Text {
     open_other_version: "Open the other tab's version (your copy stays in the drafts list)",
     studio: STUDIO_ENGLISH,
     export: EXPORT_ENGLISH,
+    upload_heading: "Upload code",
+    upload_intro: "Exported files go to the data office by themselves when the phone is online. Your coordinator gives you an upload code; enter it once on this phone. The code can only send files; it cannot read any data.",
+    upload_label: "Upload code from your coordinator",
+    upload_save: "Save the code",
+    upload_saved: "Upload code saved. Files that wait start to upload.",
+    upload_have: "This phone has an upload code. If you were given a new one, enter it below to replace it.",
+    upload_none: "This phone has no upload code yet.",
+    upload_forget: "Remove the code from this phone",
+    upload_forgotten: "The upload code was removed from this phone.",
+    upload_empty: "Please enter the upload code.",
+    upload_malformed: "This is not an upload code. Copy the code from your coordinator again.",
+    upload_not_stored: "The browser would not keep the code (a private window?). Open the app in a normal window.",
 };
 
 /// The words of the form studio (`#/studio`).
@@ -527,6 +564,22 @@ pub struct ExportText {
     pub again: &'static str,
     pub failed: &'static str,
     pub back: &'static str,
+    // The upload of each bundle to the intake (src/upload.rs).
+    pub up_waiting: &'static str,
+    pub up_no_code: &'static str,
+    pub up_offline: &'static str,
+    pub up_uploading: &'static str,
+    pub up_received: &'static str,
+    pub up_receipt: &'static str,
+    pub up_failed: &'static str,
+    pub up_retry_at: &'static str,
+    pub up_retry_now: &'static str,
+    pub up_network: &'static str,
+    pub up_busy: &'static str,
+    pub up_bad_receipt: &'static str,
+    pub up_refused: &'static str,
+    pub up_too_large: &'static str,
+    pub up_other: &'static str,
 }
 
 const EXPORT_THAI: ExportText = ExportText {
@@ -557,6 +610,21 @@ const EXPORT_THAI: ExportText = ExportText {
     again: "สร้างไฟล์นี้อีกครั้ง",
     failed: "ส่งออกไม่สำเร็จ แบบบันทึกทั้งหมดยังอยู่ครบในเครื่องนี้",
     back: "กลับไปที่แบบฟอร์มทั้งหมด",
+    up_waiting: "สร้างไฟล์แล้ว รอส่งไปยังสำนักงานข้อมูล",
+    up_no_code: "เครื่องนี้ยังไม่มีรหัสส่งข้อมูล กรุณาใส่รหัสที่ได้จากผู้ประสานงานในหน้าตั้งค่า",
+    up_offline: "เครื่องนี้ไม่ได้เชื่อมต่ออินเทอร์เน็ต ไฟล์จะส่งเองเมื่อกลับมาออนไลน์",
+    up_uploading: "กำลังส่งไปยังสำนักงานข้อมูล…",
+    up_received: "สำนักงานข้อมูลได้รับแล้ว",
+    up_receipt: "ใบรับ",
+    up_failed: "ส่งไม่สำเร็จ",
+    up_retry_at: "จะลองส่งใหม่เองเวลา",
+    up_retry_now: "ลองส่งอีกครั้งตอนนี้",
+    up_network: "ติดต่อเซิร์ฟเวอร์รับข้อมูลไม่ได้",
+    up_busy: "เซิร์ฟเวอร์รับข้อมูลไม่ว่างหรือขัดข้อง",
+    up_bad_receipt: "ใบรับจากเซิร์ฟเวอร์ไม่ตรงกับไฟล์นี้",
+    up_refused: "รหัสส่งข้อมูลในเครื่องนี้ถูกปฏิเสธ กรุณาขอรหัสใหม่จากผู้ประสานงาน แล้วใส่ในหน้าตั้งค่า",
+    up_too_large: "ไฟล์ใหญ่เกินกว่าที่เซิร์ฟเวอร์รับได้ กรุณาบันทึกไฟล์แล้วส่งให้สำนักงานข้อมูลด้วยวิธีอื่น",
+    up_other: "เซิร์ฟเวอร์ไม่รับไฟล์นี้ กรุณาบันทึกไฟล์แล้วแจ้งสำนักงานข้อมูล",
 };
 
 const EXPORT_ENGLISH: ExportText = ExportText {
@@ -587,6 +655,21 @@ const EXPORT_ENGLISH: ExportText = ExportText {
     again: "Make this file again",
     failed: "The export failed. Every record is still on this phone.",
     back: "Back to all forms",
+    up_waiting: "Made, waiting to be uploaded to the data office",
+    up_no_code: "This phone has no upload code yet. Enter the code from your coordinator in Settings.",
+    up_offline: "This phone is offline. The file goes by itself when the phone is online again.",
+    up_uploading: "Uploading to the data office…",
+    up_received: "Received by the data office",
+    up_receipt: "Receipt",
+    up_failed: "Upload failed",
+    up_retry_at: "It is tried again by itself at",
+    up_retry_now: "Try again now",
+    up_network: "the intake server could not be reached",
+    up_busy: "the intake server is busy or down",
+    up_bad_receipt: "the intake server's receipt does not match this file",
+    up_refused: "The upload code on this phone was refused. Ask your coordinator for a new one and enter it in Settings.",
+    up_too_large: "The file is larger than the intake server accepts. Save the file and send it to the data office another way.",
+    up_other: "The intake server did not accept this file. Save the file and tell the data office.",
 };
 
 #[cfg(test)]

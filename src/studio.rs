@@ -153,7 +153,12 @@ fn publication(path: &str, text: &str, catalog: &Catalog) -> Result<Publication,
         .collect();
     let check = |form: &Form| engine_bridge::compile(form).1;
     match yim_form::publish::publish(&files, &sources, &keys, &check) {
-        (Some(publication), problems) if problems.is_empty() => Ok(publication),
+        (Some(mut publication), problems) if problems.is_empty() => {
+            // The new index replaces the deployment's, so it keeps the
+            // deployment's intake address.
+            publication.index.intake = catalog.intake.clone();
+            Ok(publication)
+        }
         (_, problems) => Err(problems),
     }
 }

@@ -17,14 +17,14 @@ use crate::i18n::Lang;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh, empty database for one test.
-async fn fresh(name: &str) -> Storage {
+pub(super) async fn fresh(name: &str) -> Storage {
     Storage::delete_database(name)
         .await
         .expect("deleting a test database");
     Storage::open(name).await.expect("opening a test database")
 }
 
-async fn finish(storage: Storage) {
+pub(super) async fn finish(storage: Storage) {
     let name = storage.name().to_string();
     storage.close();
     Storage::delete_database(&name)

@@ -39,6 +39,7 @@ pub(crate) enum Command {
     Publish {
         folders: Vec<String>,
         recipients: Vec<String>,
+        intake: Option<String>,
         output: String,
     },
     Decrypt(crate::decrypt::Options),
@@ -68,6 +69,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let (mut form, mut answers, mut today, mut lang) = (None, None, None, None);
     let mut output = None;
     let mut recipients = Vec::new();
+    let mut intake = None;
     let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
         (Vec::new(), None, None, false, false);
     let mut raw_csv = false;
@@ -99,6 +101,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             }
             Short('i') | Long("identity") if sub == "decrypt" => identities.push(text(&mut p)?),
             Short('r') | Long("recipients") if sub == "publish" => recipients.push(text(&mut p)?),
+            Long("intake") if sub == "publish" => intake = Some(text(&mut p)?),
             Long("passphrase-file") if sub == "decrypt" => passphrase_file = Some(text(&mut p)?),
             Long("format") if sub == "decrypt" => format = Some(text(&mut p)?),
             Long("labels") if sub == "decrypt" => labels = true,
@@ -171,6 +174,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             (Some(output), false) => Ok(Command::Publish {
                 folders: positional,
                 recipients,
+                intake,
                 output,
             }),
         },

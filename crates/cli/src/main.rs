@@ -35,10 +35,12 @@ commands:
   export-xlsform FORM.yaml -o FORM.xlsx
                                     write a form (variants applied) as an XLSForm for ODK or Kobo,
                                     reporting what XLSForm cannot express
-  publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+  publish FOLDER... -o OUT [-r RECIPIENTS_FILE]... [--intake URL]
                                     check every form and write them, their CSV lists and an index
                                     for the app to read; every form must end up with recipients
-                                    (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+                                    (the deployment's RECIPIENTS_FILE, or its settings.recipients);
+                                    --intake names where the app uploads bundles (/api/ when
+                                    `yim serve` serves the app too)
   guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
                                     into pages for the app, with their images and the style sheet
   keygen -o FILE                    make a key for the data office and print its public key
@@ -111,8 +113,9 @@ fn main() -> ExitCode {
         Command::Publish {
             folders,
             recipients,
+            intake,
             output,
-        } => publish::publish(&folders, &recipients, &output),
+        } => publish::publish(&folders, &recipients, intake.as_deref(), &output),
         Command::Decrypt(options) => decrypt::decrypt(&options),
         Command::Guides {
             folder,

@@ -55,10 +55,12 @@ fn lint_usage_errors_exit_2() {
             stderr:   export-xlsform FORM.yaml -o FORM.xlsx
             stderr:                                     write a form (variants applied) as an XLSForm for ODK or Kobo,
             stderr:                                     reporting what XLSForm cannot express
-            stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+            stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]... [--intake URL]
             stderr:                                     check every form and write them, their CSV lists and an index
             stderr:                                     for the app to read; every form must end up with recipients
-            stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+            stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients);
+            stderr:                                     --intake names where the app uploads bundles (/api/ when
+            stderr:                                     `yim serve` serves the app too)
             stderr:   guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
             stderr:                                     into pages for the app, with their images and the style sheet
             stderr:   keygen -o FILE                    make a key for the data office and print its public key

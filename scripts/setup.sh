@@ -120,6 +120,17 @@ if [[ "$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || tr
     python3 -m pip install --quiet "duckdb==$DUCKDB_VERSION"
 fi
 
+# 7b. pyxform, the reference XLSForm converter that ODK and KoboToolbox use:
+#     the export tests (crates/xlsform/tests/export.rs) run its xls2xform on
+#     every workbook `yim export-xlsform` writes. Pinned, so that a new
+#     pyxform release cannot change what the tests accept.
+PYXFORM_VERSION=4.5.0
+if ! command -v xls2xform >/dev/null 2>&1 \
+    || [[ "$(python3 -c 'import pyxform; print(pyxform.__version__)' 2>/dev/null || true)" != "$PYXFORM_VERSION" ]]; then
+    say "installing pyxform $PYXFORM_VERSION for python3"
+    python3 -m pip install --quiet "pyxform==$PYXFORM_VERSION"
+fi
+
 # 8. A data-office key for this machine, so that `make serve` seals records
 #    out of the box: the identity stays in .yim/ (ignored by git, readable by
 #    its owner only) and its public key is the test deployment's recipients

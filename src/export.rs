@@ -673,104 +673,6 @@ impl Drop for BundleFile {
 
 // --- the page ------------------------------------------------------------------
 
-/// The page's own words.
-struct Words {
-    link: &'static str,
-    link_hint: &'static str,
-    heading: &'static str,
-    intro: &'static str,
-    loading: &'static str,
-    choose: &'static str,
-    all_forms: &'static str,
-    waiting: &'static str,
-    exported_total: &'static str,
-    no_recipients_before: &'static str,
-    no_recipients_after: &'static str,
-    keygen_advice: &'static str,
-    sealed_item: &'static str,
-    more: &'static str,
-    export: &'static str,
-    exporting: &'static str,
-    nothing: &'static str,
-    ready: &'static str,
-    save: &'static str,
-    share: &'static str,
-    log_heading: &'static str,
-    log_empty: &'static str,
-    sequence: &'static str,
-    responses: &'static str,
-    again: &'static str,
-    failed: &'static str,
-    back: &'static str,
-}
-
-static THAI: Words = Words {
-    link: "ส่งออกข้อมูล",
-    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกฉบับสมบูรณ์เป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
-    heading: "ส่งออกข้อมูล",
-    intro: "แบบบันทึกฉบับสมบูรณ์ของแบบฟอร์มที่มีกุญแจของสำนักงานข้อมูลจะเข้ารหัสไว้ มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
-    loading: "กำลังนับแบบบันทึก…",
-    choose: "ส่งออกแบบฟอร์มใด",
-    all_forms: "ทุกแบบฟอร์ม",
-    waiting: "รอส่งออก",
-    exported_total: "ส่งออกแล้ว",
-    no_recipients_before: "มีแบบบันทึก ",
-    no_recipients_after: " ฉบับที่ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มนี้ยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้",
-    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่ทำหลังจากนั้นจะส่งออกได้",
-    sealed_item: "บันทึกฉบับสมบูรณ์และเข้ารหัสแล้ว",
-    more: "และอีก",
-    export: "ส่งออก",
-    exporting: "กำลังส่งออก",
-    nothing: "ไม่มีแบบบันทึกที่รอส่งออก",
-    ready: "ไฟล์พร้อมแล้ว",
-    save: "บันทึกไฟล์",
-    share: "แชร์ไฟล์ (LINE, อีเมล)",
-    log_heading: "ประวัติการส่งออก",
-    log_empty: "ยังไม่เคยส่งออก",
-    sequence: "ครั้งที่",
-    responses: "แบบบันทึก",
-    again: "สร้างไฟล์นี้อีกครั้ง",
-    failed: "ส่งออกไม่สำเร็จ แบบบันทึกทั้งหมดยังอยู่ครบในเครื่องนี้",
-    back: "กลับไปที่แบบฟอร์มทั้งหมด",
-};
-
-static ENGLISH: Words = Words {
-    link: "Export",
-    link_hint: "For coordinators: put the finalized records into one file for the data office",
-    heading: "Export",
-    intro: "Finalized records of forms that have the data office's key are sealed: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
-    loading: "Counting records…",
-    choose: "Which form to export",
-    all_forms: "All forms",
-    waiting: "waiting for export",
-    exported_total: "exported",
-    no_recipients_before: "Records not sealed yet: ",
-    no_recipients_after: ". This form does not have the data office's key, so they stay on this phone and cannot be exported yet.",
-    keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
-    sealed_item: "finalized, sealed",
-    more: "and more:",
-    export: "Export",
-    exporting: "Exporting",
-    nothing: "No records are waiting for export.",
-    ready: "The file is ready",
-    save: "Save the file",
-    share: "Share the file (LINE, e-mail)",
-    log_heading: "Export log",
-    log_empty: "Nothing was exported yet.",
-    sequence: "No.",
-    responses: "records",
-    again: "Make this file again",
-    failed: "The export failed. Every record is still on this phone.",
-    back: "Back to all forms",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Th => &THAI,
-        Lang::En => &ENGLISH,
-    }
-}
-
 /// A time stored in milliseconds, as local date and time in the language's
 /// usual way (Thai shows the Buddhist era).
 fn local_time(ms: u64, lang: Lang) -> String {
@@ -858,8 +760,8 @@ pub fn ExportLink() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     view! {
         <p class="export-link">
-            <a href="#/export">{move || words(lang.get()).link}</a>
-            <span class="meta">{move || words(lang.get()).link_hint}</span>
+            <a href="#/export">{move || lang.get().export().link}</a>
+            <span class="meta">{move || lang.get().export().link_hint}</span>
         </p>
     }
 }
@@ -909,7 +811,7 @@ pub fn ExportScreen() -> impl IntoView {
                     Err(error) => job.set(Job::Failed(format!("{error:?}"))),
                 },
                 Err(ExportError::Storage(error)) => job.set(Job::Failed(
-                    error.user_message(lang.get_untracked().code()).to_string(),
+                    error.user_message(lang.get_untracked()).to_string(),
                 )),
                 Err(error) => job.set(Job::Failed(error.to_string())),
             }
@@ -1005,14 +907,15 @@ pub fn ExportScreen() -> impl IntoView {
 
     let body = move || {
         let lang = lang.get();
-        let w = words(lang);
+        let w = lang.export();
         let Some(state) = state.get() else {
             return view! { <p role="status">{w.loading}</p> }.into_any();
         };
         let overview = match state {
             Ok(overview) => overview,
             Err(error) => {
-                return view! { <p class="failed" role="alert">{error.user_message(lang.code())}</p> }.into_any();
+                return view! { <p class="failed" role="alert">{error.user_message(lang)}</p> }
+                    .into_any();
             }
         };
         let running = matches!(job.get(), Job::Running { .. });
@@ -1145,7 +1048,7 @@ pub fn ExportScreen() -> impl IntoView {
     };
 
     let status = move || {
-        let w = words(lang.get());
+        let w = lang.get().export();
         match job.get() {
             Job::Idle => None,
             Job::Running { done, total } => Some(
@@ -1170,7 +1073,7 @@ pub fn ExportScreen() -> impl IntoView {
     };
 
     let result = move || {
-        let w = words(lang.get());
+        let w = lang.get().export();
         ready.get().map(|(name, size, url, shareable)| {
             let share_button = shareable.then(|| {
                 view! { <button type="button" class="btn" on:click=share>{w.share}</button> }
@@ -1189,12 +1092,12 @@ pub fn ExportScreen() -> impl IntoView {
 
     view! {
         <article class="export">
-            <h1>{move || words(lang.get()).heading}</h1>
-            <p>{move || words(lang.get()).intro}</p>
+            <h1>{move || lang.get().export().heading}</h1>
+            <p>{move || lang.get().export().intro}</p>
             {status}
             {result}
             {body}
-            <p><a href="#/">{move || words(lang.get()).back}</a></p>
+            <p><a href="#/">{move || lang.get().export().back}</a></p>
         </article>
     }
 }

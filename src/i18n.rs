@@ -55,6 +55,16 @@ impl Lang {
             Lang::En => &ENGLISH,
         }
     }
+
+    /// The words of the form studio in this language.
+    pub fn studio(self) -> &'static StudioText {
+        &self.text().studio
+    }
+
+    /// The words of the export page in this language.
+    pub fn export(self) -> &'static ExportText {
+        &self.text().export
+    }
 }
 
 /// The language remembered on this device, or else the one the browser
@@ -191,6 +201,10 @@ pub struct Text {
     pub pin_not_digits: &'static str,
     pub pin_mismatch: &'static str,
     pub open_other_version: &'static str,
+    /// The form studio's words.
+    pub studio: StudioText,
+    /// The export page's words.
+    pub export: ExportText,
 }
 
 static THAI: Text = Text {
@@ -299,6 +313,8 @@ static THAI: Text = Text {
     pin_not_digits: "รหัส PIN ใช้ได้เฉพาะตัวเลข",
     pin_mismatch: "รหัส PIN ที่พิมพ์สองครั้งไม่ตรงกัน",
     open_other_version: "เปิดฉบับของอีกแท็บ (สำเนาของคุณยังอยู่ในรายการฉบับร่าง)",
+    studio: STUDIO_THAI,
+    export: EXPORT_THAI,
 };
 
 static ENGLISH: Text = Text {
@@ -403,6 +419,174 @@ static ENGLISH: Text = Text {
     pin_not_digits: "A PIN is digits only.",
     pin_mismatch: "The two PINs are not the same.",
     open_other_version: "Open the other tab's version (your copy stays in the drafts list)",
+    studio: STUDIO_ENGLISH,
+    export: EXPORT_ENGLISH,
+};
+
+/// The words of the form studio (`#/studio`).
+#[allow(missing_docs)]
+pub struct StudioText {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub open_file: &'static str,
+    pub drop_hint: &'static str,
+    pub start_from: &'static str,
+    pub choose: &'static str,
+    pub new_form: &'static str,
+    pub download: &'static str,
+    pub editor_label: &'static str,
+    pub problems: &'static str,
+    pub no_problems: &'static str,
+    pub preview: &'static str,
+    pub no_preview: &'static str,
+    pub replace: &'static str,
+    pub same_id: &'static str,
+    pub not_read: &'static str,
+    pub link: &'static str,
+    pub link_hint: &'static str,
+    pub publish: &'static str,
+    pub published: &'static str,
+    pub not_published: &'static str,
+}
+
+const STUDIO_THAI: StudioText = StudioText {
+    title: "สตูดิโอแบบฟอร์ม",
+    intro: "เขียนหรือแก้แบบฟอร์ม YAML แล้วดูผลทันที ข้อความอยู่ในเครื่องนี้เท่านั้น ไม่ส่งไปที่ใด",
+    open_file: "เปิดไฟล์ YAML",
+    drop_hint: "หรือลากไฟล์ .yaml มาวางในช่องแก้ไข",
+    start_from: "เริ่มจาก",
+    choose: "— เลือกแบบฟอร์ม —",
+    new_form: "แบบฟอร์มใหม่",
+    download: "ดาวน์โหลด YAML",
+    editor_label: "ข้อความ YAML ของแบบฟอร์ม",
+    problems: "ปัญหา",
+    no_problems: "ไม่พบปัญหา",
+    preview: "ตัวอย่าง",
+    no_preview: "ยังแสดงตัวอย่างไม่ได้ แก้ปัญหาด้านบนก่อน",
+    replace: "แทนที่ข้อความที่แก้ไว้หรือไม่",
+    same_id: "รหัสของแบบฟอร์มนี้ซ้ำกับแบบฟอร์มในแอป ฉบับร่างของทั้งสองจะใช้ร่วมกัน",
+    not_read: "อ่านไฟล์นี้ไม่ได้",
+    link: "สตูดิโอแบบฟอร์ม",
+    link_hint: "สำหรับผู้ออกแบบแบบฟอร์ม: ลองแบบฟอร์มใหม่ก่อนเผยแพร่",
+    publish: "ไฟล์สำหรับเผยแพร่",
+    published: "ดาวน์โหลดแล้ว 2 ไฟล์: คัดลอก index.json และไฟล์แบบฟอร์มไปไว้ในโฟลเดอร์ forms บนเว็บเซิร์ฟเวอร์ ไฟล์แบบฟอร์มอยู่ที่ ",
+    not_published: "ยังเผยแพร่ไม่ได้ แก้ปัญหาเหล่านี้ก่อน:",
+};
+
+const STUDIO_ENGLISH: StudioText = StudioText {
+    title: "Form studio",
+    intro: "Write or edit a YAML form and see it at once. The text stays on this device; nothing is sent anywhere.",
+    open_file: "Open a YAML file",
+    drop_hint: "or drop a .yaml file on the editor",
+    start_from: "Start from",
+    choose: "— choose a form —",
+    new_form: "A new form",
+    download: "Download YAML",
+    editor_label: "The form's YAML text",
+    problems: "Problems",
+    no_problems: "No problems found",
+    preview: "Preview",
+    no_preview: "No preview yet: fix the problems above first",
+    replace: "Replace the text you have edited?",
+    same_id: "This form has the id of a form in the app; the two share their drafts",
+    not_read: "This file could not be read",
+    link: "Form studio",
+    link_hint: "For form authors: try a new form before publishing it",
+    publish: "Files to publish",
+    published: "Two files were downloaded: copy index.json and the form file into the forms folder on the web host. The form file goes to ",
+    not_published: "This form cannot be published yet. Fix these problems first:",
+};
+
+/// The words of the export page (`#/export`).
+#[allow(missing_docs)]
+pub struct ExportText {
+    pub link: &'static str,
+    pub link_hint: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub loading: &'static str,
+    pub choose: &'static str,
+    pub all_forms: &'static str,
+    pub waiting: &'static str,
+    pub exported_total: &'static str,
+    pub no_recipients_before: &'static str,
+    pub no_recipients_after: &'static str,
+    pub keygen_advice: &'static str,
+    pub sealed_item: &'static str,
+    pub more: &'static str,
+    pub export: &'static str,
+    pub exporting: &'static str,
+    pub nothing: &'static str,
+    pub ready: &'static str,
+    pub save: &'static str,
+    pub share: &'static str,
+    pub log_heading: &'static str,
+    pub log_empty: &'static str,
+    pub sequence: &'static str,
+    pub responses: &'static str,
+    pub again: &'static str,
+    pub failed: &'static str,
+    pub back: &'static str,
+}
+
+const EXPORT_THAI: ExportText = ExportText {
+    link: "ส่งออกข้อมูล",
+    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกฉบับสมบูรณ์เป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
+    heading: "ส่งออกข้อมูล",
+    intro: "แบบบันทึกฉบับสมบูรณ์ของแบบฟอร์มที่มีกุญแจของสำนักงานข้อมูลจะเข้ารหัสไว้ มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
+    loading: "กำลังนับแบบบันทึก…",
+    choose: "ส่งออกแบบฟอร์มใด",
+    all_forms: "ทุกแบบฟอร์ม",
+    waiting: "รอส่งออก",
+    exported_total: "ส่งออกแล้ว",
+    no_recipients_before: "มีแบบบันทึก ",
+    no_recipients_after: " ฉบับที่ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มนี้ยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้",
+    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่ทำหลังจากนั้นจะส่งออกได้",
+    sealed_item: "บันทึกฉบับสมบูรณ์และเข้ารหัสแล้ว",
+    more: "และอีก",
+    export: "ส่งออก",
+    exporting: "กำลังส่งออก",
+    nothing: "ไม่มีแบบบันทึกที่รอส่งออก",
+    ready: "ไฟล์พร้อมแล้ว",
+    save: "บันทึกไฟล์",
+    share: "แชร์ไฟล์ (LINE, อีเมล)",
+    log_heading: "ประวัติการส่งออก",
+    log_empty: "ยังไม่เคยส่งออก",
+    sequence: "ครั้งที่",
+    responses: "แบบบันทึก",
+    again: "สร้างไฟล์นี้อีกครั้ง",
+    failed: "ส่งออกไม่สำเร็จ แบบบันทึกทั้งหมดยังอยู่ครบในเครื่องนี้",
+    back: "กลับไปที่แบบฟอร์มทั้งหมด",
+};
+
+const EXPORT_ENGLISH: ExportText = ExportText {
+    link: "Export",
+    link_hint: "For coordinators: put the finalized records into one file for the data office",
+    heading: "Export",
+    intro: "Finalized records of forms that have the data office's key are sealed: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
+    loading: "Counting records…",
+    choose: "Which form to export",
+    all_forms: "All forms",
+    waiting: "waiting for export",
+    exported_total: "exported",
+    no_recipients_before: "Records not sealed yet: ",
+    no_recipients_after: ". This form does not have the data office's key, so they stay on this phone and cannot be exported yet.",
+    keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
+    sealed_item: "finalized, sealed",
+    more: "and more:",
+    export: "Export",
+    exporting: "Exporting",
+    nothing: "No records are waiting for export.",
+    ready: "The file is ready",
+    save: "Save the file",
+    share: "Share the file (LINE, e-mail)",
+    log_heading: "Export log",
+    log_empty: "Nothing was exported yet.",
+    sequence: "No.",
+    responses: "records",
+    again: "Make this file again",
+    failed: "The export failed. Every record is still on this phone.",
+    back: "Back to all forms",
 };
 
 #[cfg(test)]

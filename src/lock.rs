@@ -208,12 +208,12 @@ fn error_text(error: &StorageError, lang: Lang) -> String {
     match error {
         StorageError::WrongPin { wait_ms } if *wait_ms > 0 => format!(
             "{} {} {} {}",
-            error.user_message(lang.code()),
+            error.user_message(lang),
             t.wait_before,
             wait_ms.div_ceil(1000),
             t.seconds
         ),
-        _ => error.user_message(lang.code()).to_string(),
+        _ => error.user_message(lang).to_string(),
     }
 }
 

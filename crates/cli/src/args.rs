@@ -25,6 +25,10 @@ pub(crate) enum Command {
         file: String,
         output: Option<String>,
     },
+    ExportXlsform {
+        file: String,
+        output: String,
+    },
     Diff {
         a: String,
         b: String,
@@ -82,7 +86,13 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Short('o') | Long("output")
                 if matches!(
                     sub.as_str(),
-                    "import" | "keygen" | "decrypt" | "publish" | "guides" | "report"
+                    "import"
+                        | "export-xlsform"
+                        | "keygen"
+                        | "decrypt"
+                        | "publish"
+                        | "guides"
+                        | "report"
                 ) =>
             {
                 output = Some(text(&mut p)?)
@@ -138,6 +148,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             }),
             n => Err(format!(
                 "import takes one spreadsheet (.xlsx, .xls or .csv), but found {n}"
+            )),
+        },
+        "export-xlsform" => match (output, <[String; 1]>::try_from(positional)) {
+            (None, _) => Err("export-xlsform needs -o FILE.xlsx for the workbook".to_owned()),
+            (Some(output), Ok([file])) => Ok(Command::ExportXlsform { file, output }),
+            (Some(_), Err(p)) => Err(format!(
+                "export-xlsform takes one form file, but found {}",
+                p.len()
             )),
         },
         "keygen" => match (output, positional.len()) {

@@ -8,6 +8,7 @@
 mod args;
 mod decrypt;
 mod diff;
+mod export;
 mod guides;
 mod import;
 mod intake;
@@ -31,6 +32,9 @@ commands:
   diff A B                          show how form B differs from form A (variants applied)
   import FILE.xlsx|FILE.csv [-o FORM.yaml]
                                     convert an XLSForm into a form file, reporting what did not convert
+  export-xlsform FORM.yaml -o FORM.xlsx
+                                    write a form (variants applied) as an XLSForm for ODK or Kobo,
+                                    reporting what XLSForm cannot express
   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
                                     check every form and write them, their CSV lists and an index
                                     for the app to read; every form must end up with recipients
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Command::Resolve { file } => lint::resolve(&file),
         Command::Diff { a, b } => diff::diff(&a, &b),
         Command::Import { file, output } => import::import(&file, output.as_deref()),
+        Command::ExportXlsform { file, output } => export::export(&file, &output),
         Command::Keygen { output } => keygen::keygen(&output),
         Command::Publish {
             folders,

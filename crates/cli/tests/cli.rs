@@ -52,6 +52,9 @@ fn lint_usage_errors_exit_2() {
             stderr:   diff A B                          show how form B differs from form A (variants applied)
             stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
             stderr:                                     convert an XLSForm into a form file, reporting what did not convert
+            stderr:   export-xlsform FORM.yaml -o FORM.xlsx
+            stderr:                                     write a form (variants applied) as an XLSForm for ODK or Kobo,
+            stderr:                                     reporting what XLSForm cannot express
             stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
             stderr:                                     check every form and write them, their CSV lists and an index
             stderr:                                     for the app to read; every form must end up with recipients

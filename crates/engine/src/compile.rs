@@ -142,6 +142,28 @@ pub(crate) enum CompiledCheck {
     Regex(LazyRegex),
 }
 
+impl CompiledCheck {
+    /// The rule as written, for its message; a pattern's text is not kept,
+    /// since no message shows it.
+    pub(crate) fn source(&self) -> Check {
+        match self {
+            CompiledCheck::Email => Check::Email,
+            CompiledCheck::Url => Check::Url,
+            CompiledCheck::ThaiId => Check::ThaiId,
+            CompiledCheck::Phone => Check::Phone,
+            CompiledCheck::Length { min, max } => Check::Length {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Range { min, max } => Check::Range {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Regex(_) => Check::Regex(String::new()),
+        }
+    }
+}
+
 /// A `checks: regex` rule. Its pattern is checked when the form is compiled,
 /// but the matcher is only built for the first answer it checks: building
 /// one takes tens of milliseconds on a slow phone, and opening a form should

@@ -54,14 +54,17 @@ pub enum Fact {
     Status,
     /// The agency the child was referred to.
     ReferralAgency,
-    /// What the agency reported back.
+    /// The referral's status, where a form asks for one.
     ReferralStatus,
+    /// What the agency reported back, in the volunteer's words: a
+    /// referral without a status is "reported back" when it has some.
+    ReferralFeedback,
 }
 
 /// Which columns each figure is read from, tried in order: the names the
 /// national forms give their questions and case properties. A form that
 /// names them otherwise is reported by adding its names here.
-pub const FIELDS: [(Fact, &[&str]); 9] = [
+pub const FIELDS: [(Fact, &[&str]); 10] = [
     (Fact::Province, &["province"]),
     (Fact::District, &["district"]),
     (Fact::Tambon, &["tambon", "subdistrict"]),
@@ -71,6 +74,7 @@ pub const FIELDS: [(Fact, &[&str]); 9] = [
     (Fact::Status, &["status", "case_status"]),
     (Fact::ReferralAgency, &["referral_agency", "lead_agency"]),
     (Fact::ReferralStatus, &["referral_status"]),
+    (Fact::ReferralFeedback, &["referral_feedback"]),
 ];
 
 /// At most this many overdue children are named in one area's list, the
@@ -356,7 +360,22 @@ fn shown(value: &str) -> &str {
         "open" => "ติดตามอยู่",
         "referred" => "ส่งต่อแล้ว",
         "closed" => "ปิดแล้ว",
+        "waiting" => "รอผล",
+        "reported" => "หน่วยงานแจ้งผลแล้ว",
         other => other,
+    }
+}
+
+/// A referral's status: the one a form asks for, else whether the agency
+/// has reported back (the national forms record what it said).
+fn referral_status(case: &CaseFacts) -> &str {
+    match (
+        case.get(Fact::ReferralStatus),
+        case.get(Fact::ReferralFeedback),
+    ) {
+        ("", "") => "waiting",
+        ("", _) => "reported",
+        (status, _) => status,
     }
 }
 
@@ -580,7 +599,7 @@ fn section(h: &mut String, id: &str, title: &str, en: &str, cases: &[&CaseFacts]
             *referrals
                 .entry(agency)
                 .or_default()
-                .entry(c.get(Fact::ReferralStatus))
+                .entry(referral_status(c))
                 .or_default() += 1;
         }
     }

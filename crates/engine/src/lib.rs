@@ -41,6 +41,7 @@
 
 mod answers;
 mod compile;
+mod email;
 mod pages;
 mod session;
 mod validate;
@@ -48,6 +49,7 @@ mod view;
 
 pub use answers::LoadReport;
 pub use compile::{compile, compile_shared, CompiledForm};
+pub use email::email_ok;
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};
 pub use validate::thai_id_ok;

@@ -131,21 +131,15 @@ impl Node {
     }
 }
 
-/// A `checks:` rule, with its regular expression compiled.
+/// A `checks:` rule, with its regular expression compiled (anchored at both
+/// ends, since the whole answer must match).
 pub(crate) enum CompiledCheck {
     Email,
     Url,
     ThaiId,
     Phone,
-    Length {
-        min: Option<u64>,
-        max: Option<u64>,
-    },
-    Range {
-        min: Option<f64>,
-        max: Option<f64>,
-    },
-    /// The whole answer must match: the pattern is anchored at both ends.
+    Length { min: Option<u64>, max: Option<u64> },
+    Range { min: Option<f64>, max: Option<f64> },
     Regex(yim_expr::Pattern),
 }
 

@@ -78,6 +78,7 @@ pub struct BundleHeader {
 ///     device_id: "3f2a".into(),
 ///     status: "finalized".into(),
 ///     answers: serde_json::json!({"who": "สมชาย"}),
+///     case: None,
 /// };
 /// let sealed = seal(&response, &to())?;
 ///

@@ -6,13 +6,19 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use yim_form::case::CaseChange;
 
 use crate::error::{Error, ErrorKind};
 use crate::id::{check_uuid, is_sha256};
 use crate::time::Timestamp;
 
-/// The version of the format this crate writes and the only one it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the format this crate writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest version this crate still reads. Version 2 only added fields
+/// (a response's `case`), so a version 1 document reads as a version 2
+/// document without them.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// One response: the clear record the volunteer's answers belong to, and the
 /// answers themselves. This is what [`seal`](crate::seal) encrypts and what
@@ -42,6 +48,10 @@ pub struct Response {
     /// an array of such objects, a `select_multiple` to an array of choice
     /// names; groups add no level (the engine's answers JSON).
     pub answers: Json,
+    /// What the response did to a case (a child followed over time), when
+    /// its form opens or updates one. Added in format version 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseChange>,
 }
 
 /// The response document as it is written: `format_version` first.
@@ -63,6 +73,10 @@ impl Response {
         Timestamp::parse(&self.updated).map_err(|e| e.context("updated"))?;
         check_text("device id", &self.device_id)?;
         check_text("status", &self.status)?;
+        if let Some(case) = &self.case {
+            check_uuid("case id", &case.id)?;
+            case.check_bounds().map_err(Error::invalid)?;
+        }
         if !self.answers.is_object() {
             return Err(Error::invalid(format!(
                 "expected the answers to be a JSON object, but found {}",
@@ -100,7 +114,8 @@ impl Response {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// Always [`FORMAT_VERSION`] in a bundle that opened.
+    /// The format version the bundle was written in: from
+    /// [`OLDEST_FORMAT_VERSION`] to [`FORMAT_VERSION`] in a bundle that opened.
     pub format_version: u32,
     /// The bundle's id: a UUID, version 7 when made by the app. Exporting
     /// the same bundle again from the export log keeps its id.
@@ -207,11 +222,17 @@ fn versioned(bytes: &[u8], what: &str) -> Result<serde_json::Map<String, Json>, 
         )));
     };
     match doc.get("format_version") {
-        Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => Ok(doc),
+        Some(v)
+            if v.as_u64().is_some_and(|v| {
+                (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v)
+            }) =>
+        {
+            Ok(doc)
+        }
         Some(v) => Err(Error::new(
             ErrorKind::UnknownVersion,
             format!(
-                "expected {what} format version {FORMAT_VERSION}, but found {v}; a newer version of yim may read it"
+                "expected {what} format version {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}, but found {v}; a newer version of yim may read it"
             ),
         )),
         None => Err(Error::malformed(format!(

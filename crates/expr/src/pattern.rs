@@ -138,8 +138,12 @@ fn rewrite(pattern: &str) -> Result<String, String> {
             '[' if in_class && pattern[at + 1..].starts_with(':') => {
                 out.push(c);
                 if let Some(len) = pattern[at + 1..].find(":]") {
-                    for (_, inner) in chars.by_ref().take(len + 2) {
-                        out.push(inner);
+                    // `len` counts bytes; the class is copied char by char.
+                    let class = &pattern[at + 1..at + 1 + len + 2];
+                    for _ in class.chars() {
+                        if let Some((_, inner)) = chars.next() {
+                            out.push(inner);
+                        }
                     }
                 }
             }

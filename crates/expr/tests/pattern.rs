@@ -107,6 +107,7 @@ const REFUSED: &[(&str, &str)] = &[
     ("a(?s)*", "has nothing to repeat"),
     ("^[a-c--b]$", "not supported"),
     ("^[a-c~~b]$", "not supported"),
+    ("[[:ก:]]\\d", "\\d is not supported"),
 ];
 
 fn refusal(pattern: &str) -> String {

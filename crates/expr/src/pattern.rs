@@ -75,9 +75,8 @@ impl Pattern {
 /// The scan only has to know escapes and group flags: a backslash always
 /// takes the next character with it, and `(?` starts the only syntax that
 /// can turn on case-insensitive matching. It errs on the side of refusing:
-/// `(?i` in an `(?x)` comment, and `\<` or `\b` inside a class (where they
-/// are a plain `<` and a backspace), are refused too, although they would be
-/// harmless there.
+/// `(?i` in an `(?x)` comment is refused too, and so are the escapes above
+/// inside a class, whatever they would mean there.
 fn rewrite(pattern: &str) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut in_class = false;

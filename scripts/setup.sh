@@ -77,6 +77,14 @@ if [[ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bind
     cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
 fi
 
+# 4b. twiggy, which `make size` uses to say which crates and functions the
+#    wasm's bytes belong to. Building it took 12 minutes on the two-core
+#    machine shared with four other builds (2 minutes of CPU).
+if ! "$CARGO_BIN/twiggy" --version >/dev/null 2>&1; then
+    say "building twiggy"
+    cargo install --locked twiggy
+fi
+
 # 5. Node packages: wasm-opt (binaryen), the Thai web font and the browser
 #    driver. `npm ci` is skipped when every locked package is installed at its
 #    locked version.

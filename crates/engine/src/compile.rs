@@ -3,7 +3,7 @@
 //! between cells in topological order.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use yim_expr::{ExprError, Program, RefInfo, Ty};
 use yim_form::{Check, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Text};
@@ -131,7 +131,8 @@ impl Node {
     }
 }
 
-/// A `checks:` rule, with its regular expression compiled.
+/// A `checks:` rule, with its regular expression compiled (anchored at both
+/// ends, since the whole answer must match).
 pub(crate) enum CompiledCheck {
     Email,
     Url,
@@ -139,7 +140,7 @@ pub(crate) enum CompiledCheck {
     Phone,
     Length { min: Option<u64>, max: Option<u64> },
     Range { min: Option<f64>, max: Option<f64> },
-    Regex(LazyRegex),
+    Regex(yim_expr::Pattern),
 }
 
 impl CompiledCheck {
@@ -161,28 +162,6 @@ impl CompiledCheck {
             },
             CompiledCheck::Regex(_) => Check::Regex(String::new()),
         }
-    }
-}
-
-/// A `checks: regex` rule. Its pattern is checked when the form is compiled,
-/// but the matcher is only built for the first answer it checks: building
-/// one takes tens of milliseconds on a slow phone, and opening a form should
-/// not wait for patterns of questions not answered yet.
-pub(crate) struct LazyRegex {
-    /// The whole pattern, anchored at both ends.
-    pattern: String,
-    built: OnceLock<Option<regex::Regex>>,
-}
-
-impl LazyRegex {
-    /// Whether `text` matches. A pattern that parsed but is too large to
-    /// build matches nothing, so that the question shows its error rather
-    /// than accepting every answer.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.built
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(text))
     }
 }
 
@@ -673,34 +652,19 @@ fn compile_check(
         Check::Regex(pattern) => {
             // The whole answer must match, as in XLSForm's regex constraints
             // that authors usually anchor by hand.
-            let anchored = format!("^(?:{pattern})$");
-            match regex_syntax::Parser::new().parse(&anchored) {
-                Ok(_) => CompiledCheck::Regex(LazyRegex {
-                    pattern: anchored,
-                    built: OnceLock::new(),
-                }),
-                Err(e) => {
+            match yim_expr::Pattern::new(&format!("^(?:{pattern})$")) {
+                Ok(compiled) => CompiledCheck::Regex(compiled),
+                Err(reason) => {
                     let loc = q.loc_of("checks").clone();
                     diags.push(Diagnostic::new(
                         loc,
-                        format!(
-                            "invalid regular expression in checks: {}",
-                            first_line(&e.to_string())
-                        ),
+                        format!("invalid regular expression in checks: {reason}"),
                     ));
                     return None;
                 }
             }
         }
     })
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines()
-        .last()
-        .unwrap_or(s)
-        .trim()
-        .trim_start_matches("error: ")
 }
 
 fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<Diagnostic>) {

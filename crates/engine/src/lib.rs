@@ -42,6 +42,7 @@
 
 mod answers;
 mod compile;
+mod email;
 mod pages;
 mod session;
 mod validate;
@@ -49,6 +50,7 @@ mod view;
 
 pub use answers::LoadReport;
 pub use compile::{compile, compile_shared, CompiledForm};
+pub use email::email_ok;
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};
 pub use validate::{check_message, thai_id_ok};

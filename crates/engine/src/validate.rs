@@ -1,7 +1,7 @@
 //! Reading typed answers, and the checks that give a question its error:
 //! type, required, constraint and the ready-made `checks:`.
 
-use validator::{ValidateEmail, ValidateLength, ValidateRange, ValidateUrl};
+use validator::{ValidateLength, ValidateRange, ValidateUrl};
 use yim_expr::thai::to_ascii_digits;
 use yim_expr::{Date, DateTime, Time, Ty, Value};
 use yim_form::{Check, QType};
@@ -225,7 +225,7 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
 fn passes(check: &CompiledCheck, v: &Value) -> bool {
     let text = v.as_str();
     match check {
-        CompiledCheck::Email => text.validate_email(),
+        CompiledCheck::Email => crate::email::email_ok(&text),
         CompiledCheck::Url => text.validate_url(),
         CompiledCheck::ThaiId => thai_id_ok(&text),
         CompiledCheck::Phone => phone_ok(&text),

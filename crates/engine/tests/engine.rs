@@ -1157,7 +1157,7 @@ fn a_check_pattern_with_a_syntax_error_is_reported_when_the_form_compiles() {
     let messages: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     expect![[r#"
         [
-            "form.yaml:3:51: invalid regular expression in checks: unclosed character class",
+            "form.yaml:3:51: invalid regular expression in checks: non-empty character class has no closing bracket",
         ]
     "#]]
     .assert_debug_eq(&messages);

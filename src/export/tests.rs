@@ -279,6 +279,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             Some("t-open"),
             "dev-1",
             10_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -293,6 +294,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         Some("t-sealed"),
         "dev-1",
         1_795_425_300_000,
+        false,
         |done, total| seen.push((done, total)),
     )
     .await
@@ -350,6 +352,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         None,
         "dev-1",
         1_795_425_400_000,
+        false,
         |_, _| {},
     )
     .await
@@ -376,6 +379,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             None,
             "dev-1",
             1_795_425_500_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -406,7 +410,16 @@ async fn an_export_that_fails_marks_nothing() {
     storage.put(&plain).await.expect("put");
     let mut forms = Forms::new(&catalog);
     assert_eq!(
-        export_new(&storage, &mut forms, None, "dev-1", 10_000, |_, _| {}).await,
+        export_new(
+            &storage,
+            &mut forms,
+            None,
+            "dev-1",
+            10_000,
+            false,
+            |_, _| {}
+        )
+        .await,
         Err(ExportError::NotSealed {
             id: plain.meta.id.clone()
         })
@@ -475,6 +488,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-sealed"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
         export_new(
@@ -483,6 +497,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-other"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
     )
@@ -562,6 +577,7 @@ async fn ten_thousand_responses() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| slices += 1,
     )
     .await
@@ -654,6 +670,7 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| {},
     )
     .await

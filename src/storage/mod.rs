@@ -22,11 +22,14 @@ pub mod quota;
 mod record;
 mod schema;
 pub mod settings;
+pub mod upload;
 
 #[cfg(test)]
 mod lock_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upload_tests;
 
 pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;

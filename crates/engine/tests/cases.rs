@@ -13,7 +13,7 @@ use common::session;
 use std::collections::BTreeMap;
 
 use expect_test::{expect, Expect};
-use yim_engine::{CaseRow, NodeView, Session};
+use yim_engine::{CaseRow, NodeKind, NodeView, Session};
 
 /// The form that opens a case: the first visit.
 const OPEN: &str = r#"
@@ -98,7 +98,7 @@ fn shown(s: &Session) -> String {
 
 fn line(n: &NodeView, out: &mut String) {
     let value = match n.kind {
-        "note" => n.label.clone(),
+        NodeKind::Note => n.label.clone(),
         _ => n.text.clone(),
     };
     out.push_str(&format!("  {} = {value}", n.name));
@@ -302,7 +302,7 @@ fn the_picker_offers_the_devices_cases_with_their_search_text() {
         .collect();
     s.set_cases(rows);
     let picker = s.node("child").unwrap();
-    assert_eq!(picker.kind, "select_one_case");
+    assert_eq!(picker.kind, NodeKind::SelectOneCase);
     assert_eq!(picker.choices.len(), 2_000);
     let last = &picker.choices[1_999];
     assert_eq!(

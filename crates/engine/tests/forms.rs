@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use expect_test::{expect, Expect};
-use yim_engine::{load_and_compile, Clock, CompiledForm, Date, NodeView, Session};
+use yim_engine::{load_and_compile, Clock, CompiledForm, Date, NodeKind, NodeView, Session};
 use yim_form::{Form, FsFiles, Text};
 
 /// The repository's `forms/` folder, relative to this crate, which is where
@@ -355,8 +355,8 @@ fn run(s: &mut Session, steps: &[Step]) {
 
 fn dump(n: &NodeView, out: &mut String) {
     let value = match n.kind {
-        "group" => String::new(),
-        "repeat" => format!(" ({} entries)", n.instances.len()),
+        NodeKind::Group => String::new(),
+        NodeKind::Repeat => format!(" ({} entries)", n.instances.len()),
         _ => format!(" = {}", n.text),
     };
     out.push_str(&n.path);

@@ -579,10 +579,15 @@ fn check_constraint(c: &Check) -> (&'static str, String) {
     let ascii = |of: &str| format!("translate({of}, '{thai}', '0123456789')");
     let num = |x: f64| yim_expr::Value::Num(x).to_odk_string();
     match c {
-        Check::Email => ("email", "regex(., '^[^@\\s]+@[^@\\s]+$')".into()),
+        // The spaces are spelled out rather than `\s`, which Yim's own
+        // patterns refuse, so that the exported form imports back.
+        Check::Email => (
+            "email",
+            "regex(., '^[^@ \\t\\n\\r]+@[^@ \\t\\n\\r]+$')".into(),
+        ),
         Check::Url => (
             "url",
-            "regex(., '^[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s]+$')".into(),
+            "regex(., '^[a-zA-Z][a-zA-Z0-9+.-]*://[^ \\t\\n\\r]+$')".into(),
         ),
         Check::Phone => ("phone", format!("regex({}, '^0[0-9]{{8,9}}$')", ascii("."))),
         Check::ThaiId => {

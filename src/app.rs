@@ -22,6 +22,12 @@ pub fn App(
 ) -> impl IntoView {
     let lang = RwSignal::new(initial_language());
     provide_context(lang);
+    let tick = RwSignal::new(0u64);
+    provide_context(crate::upload::UploadTick(tick));
+    crate::upload::start(catalog.intake.clone(), tick);
+    // Back online, every bundle that waits goes at once.
+    let online = window_event_listener(leptos::ev::online, move |_| crate::upload::kick(true));
+    on_cleanup(move || online.remove());
     provide_context(catalog);
     provide_context(Saved::new());
     let gate = LockGate::provide();

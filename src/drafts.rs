@@ -81,21 +81,9 @@ pub struct Resume {
     pub note: Option<VersionNote>,
 }
 
-/// Why a response opens with another form than the bundled one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VersionNote {
-    /// It opens with the older version it was started on.
-    Older {
-        /// That version.
-        version: String,
-    },
-    /// The version it was started on was not kept, so it opens with the
-    /// bundled one; answers to questions that no longer exist stay stored.
-    Current {
-        /// The version it was started on.
-        started: String,
-    },
-}
+/// Why a response opens with another form than the bundled one; the rules
+/// that choose the form are `yim_app_core::reopen`'s.
+pub use yim_app_core::reopen::VersionNote;
 
 /// The autosave of one response on the form screen. It is `Copy`; its state
 /// lives with the screen.
@@ -539,19 +527,12 @@ impl Keeper {
     }
 }
 
-/// The longest record name a list shows, in characters.
-const LABEL_CHARS: usize = 80;
-
 /// A short text that tells drafts apart in a list: the record's name as the
 /// form defines it (`settings.instance_name`, such as the child's name and
-/// place), or else its first text answer outside repeats.
+/// place), cut to a list's width by `yim_app_core::label`.
 fn label(fs: FormSession) -> Option<String> {
     // The name is only ever shown, so it takes the form's digits.
-    let name = fs.shown(&fs.record_name()?);
-    Some(match name.char_indices().nth(LABEL_CHARS) {
-        Some((end, _)) => format!("{}…", &name[..end]),
-        None => name,
-    })
+    yim_app_core::label::draft_label(fs.record_name().map(|name| fs.shown(&name)))
 }
 
 /// Writes what the open form screen shows, if it differs from what was last
@@ -597,6 +578,6 @@ pub fn save_state_text(state: &SaveState, lang: Lang) -> String {
         SaveState::Quiet => String::new(),
         SaveState::Saving => t.saving.to_string(),
         SaveState::Saved => t.draft_saved.to_string(),
-        SaveState::Failed(error) => error.user_message(lang.code()).to_string(),
+        SaveState::Failed(error) => error.user_message(lang).to_string(),
     }
 }

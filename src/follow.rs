@@ -154,7 +154,7 @@ pub fn FollowedCases() -> impl IntoView {
                     view! {
                         <section class="followed">
                             <h2>{t.followed_heading}</h2>
-                            <p class="error" role="alert">{error.user_message(lang.code())}</p>
+                            <p class="error" role="alert">{error.user_message(lang)}</p>
                         </section>
                     }
                     .into_any(),

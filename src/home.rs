@@ -43,9 +43,8 @@ pub fn Home() -> impl IntoView {
             Ok(overview) => (overview, None),
             Err(error) => (Overview::default(), Some(error)),
         };
-        let failure = failure.map(
-            |error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> },
-        );
+        let failure = failure
+            .map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> });
         let drafts_of = |form_id: &str| -> Vec<_> {
             overview
                 .drafts
@@ -245,7 +244,7 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
                             <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
                         </div>
                     </Show>
-                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> })}
+                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> })}
                 </li>
             }
         })

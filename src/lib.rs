@@ -29,6 +29,7 @@ mod seal;
 pub mod storage;
 mod studio;
 mod thai_date;
+mod upload;
 
 pub use app::App;
 

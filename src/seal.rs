@@ -18,6 +18,7 @@ use std::fmt;
 use yim_bundle::{Recipients, Response as Document, SealedResponse, Timestamp};
 use yim_form::Form;
 
+use crate::i18n::Lang;
 use crate::storage::{self, Response, Status};
 
 /// Whether finalized responses of `form` are sealed: it lists at least one
@@ -123,11 +124,10 @@ impl fmt::Display for SealError {
 }
 
 impl SealError {
-    /// What the volunteer reads, in the language with this code (`th` or
-    /// `en`; anything else gets Thai), followed by the technical reason for
-    /// whoever supports them.
-    pub fn user_message(&self, lang: &str) -> String {
-        let what = if lang.eq_ignore_ascii_case("en") {
+    /// What the volunteer reads, in `lang`, followed by the technical
+    /// reason for whoever supports them.
+    pub fn user_message(&self, lang: Lang) -> String {
+        let what = if lang == Lang::En {
             "The answers could not be encrypted, so the form was not finalized. Your answers are still on screen and saved as a draft. Show this message to your coordinator:"
         } else {
             "เข้ารหัสคำตอบไม่สำเร็จ จึงยังไม่ได้ยืนยันแบบฟอร์ม คำตอบยังอยู่บนหน้าจอและเก็บเป็นฉบับร่างแล้ว กรุณาแจ้งข้อความนี้แก่ผู้ประสานงาน:"

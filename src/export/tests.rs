@@ -308,6 +308,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             Some("t-open"),
             "dev-1",
             10_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -322,6 +323,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         Some("t-sealed"),
         "dev-1",
         1_795_425_300_000,
+        false,
         |done, total| seen.push((done, total)),
     )
     .await
@@ -379,6 +381,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         None,
         "dev-1",
         1_795_425_400_000,
+        false,
         |_, _| {},
     )
     .await
@@ -405,6 +408,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             None,
             "dev-1",
             1_795_425_500_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -435,7 +439,16 @@ async fn an_export_that_fails_marks_nothing() {
     storage.put(&plain).await.expect("put");
     let mut forms = Forms::new(&catalog);
     assert_eq!(
-        export_new(&storage, &mut forms, None, "dev-1", 10_000, |_, _| {}).await,
+        export_new(
+            &storage,
+            &mut forms,
+            None,
+            "dev-1",
+            10_000,
+            false,
+            |_, _| {}
+        )
+        .await,
         Err(ExportError::NotSealed {
             id: plain.meta.id.clone()
         })
@@ -504,6 +517,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-sealed"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
         export_new(
@@ -512,6 +526,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-other"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
     )
@@ -591,6 +606,7 @@ async fn ten_thousand_responses() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| slices += 1,
     )
     .await
@@ -683,6 +699,7 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| {},
     )
     .await

@@ -5,6 +5,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use yim_app_core::finalize::{self as workflow, Finalizing, Step};
+use yim_form::case::CaseChange;
+use yim_form::Form;
 
 use super::dom::{focus_field, focus_without_scrolling, reveal};
 use super::page::render_page;
@@ -12,7 +15,8 @@ use crate::catalog::Catalog;
 use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::engine_bridge::{self, FormSession, Forward, Problem, Turn};
 use crate::i18n::Lang;
-use crate::storage::StorageError;
+use crate::seal::SealError;
+use crate::storage::{Response, StorageError};
 
 /// The form screen for the form with this id: a new response, or the
 /// stored one in `resume`, which opens with the form it was started on.
@@ -205,42 +209,38 @@ pub fn FormScreen(
     // written, so its answers never reach the phone's storage in clear.
     let sealed_form = crate::seal::seals(&form);
     let sealing_form = StoredValue::new(form.clone());
-    let seal_error = RwSignal::new(None::<crate::seal::SealError>);
+    let seal_error = RwSignal::new(None::<SealError>);
+    // The order of finalizing (problems, then the data, the seal and the
+    // write) is `yim_app_core::finalize`'s; this closure shows each outcome.
     let finalize = move || {
-        let found = fs.finalize_problems();
+        let step =
+            sealing_form.with_value(|form| workflow::finalize(&mut Closing { fs, keeper, form }));
         attempted.set(true);
         checked.set(false);
-        if found.is_empty() {
-            fs.mark_end();
-            let response = keeper.finalized(fs.answers_json());
-            // Sealing takes the case change out of the record with the
-            // answers; the case list gets it in the same write.
-            let case = response.case.clone();
-            let response =
-                match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
-                    Ok(response) => response,
-                    Err(error) => {
-                        seal_error.set(Some(error));
-                        return;
+        match step {
+            Step::Problems(_) => {
+                list_open.set(true);
+                request_animation_frame(|| reveal("problems"));
+            }
+            Step::NotSealed(error) => seal_error.set(Some(error)),
+            Step::Store((response, case)) => {
+                seal_error.set(None);
+                // The screen closes only once the finalized response is on
+                // the phone; a failed write leaves it open with a retry.
+                // The case list gets the response's case change in the same
+                // write.
+                leptos::task::spawn_local(async move {
+                    if keeper.store_finalized(response, case).await.is_ok() {
+                        finished.try_set(true);
+                        window().scroll_to_with_x_and_y(0.0, 0.0);
+                        request_animation_frame(|| {
+                            if let Some(done) = document().get_element_by_id("done-heading") {
+                                focus_without_scrolling(&done);
+                            }
+                        });
                     }
-                };
-            seal_error.set(None);
-            // The screen closes only once the finalized response is on the
-            // phone; a failed write leaves it open with a retry.
-            leptos::task::spawn_local(async move {
-                if keeper.store_finalized(response, case).await.is_ok() {
-                    finished.try_set(true);
-                    window().scroll_to_with_x_and_y(0.0, 0.0);
-                    request_animation_frame(|| {
-                        if let Some(done) = document().get_element_by_id("done-heading") {
-                            focus_without_scrolling(&done);
-                        }
-                    });
-                }
-            });
-        } else {
-            list_open.set(true);
-            request_animation_frame(|| reveal("problems"));
+                });
+            }
         }
     };
     let next = move || match fs.next_page() {
@@ -420,7 +420,7 @@ pub fn FormScreen(
                     }}
                 </p>
                 {move || seal_error.get().map(|error| view! {
-                    <p class="save-error" role="alert">{error.user_message(lang.get().code())}</p>
+                    <p class="save-error" role="alert">{error.user_message(lang.get())}</p>
                 })}
                 {move || match keeper.state.get() {
                     // After a conflict this screen's answers are already
@@ -429,7 +429,7 @@ pub fn FormScreen(
                     // and both stay in the drafts list.
                     SaveState::Failed(conflict @ StorageError::Conflict { .. }) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{conflict.user_message(lang.get().code())}</p>
+                            <p>{conflict.user_message(lang.get())}</p>
                             <a class="btn" data-action="open-other-version" href=other_version(&conflict)>
                                 {lang.get().text().open_other_version}
                             </a>
@@ -437,7 +437,7 @@ pub fn FormScreen(
                     }.into_any()),
                     SaveState::Failed(error) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{error.user_message(lang.get().code())}</p>
+                            <p>{error.user_message(lang.get())}</p>
                             <button type="button" class="btn" on:click=move |_| keeper.save_now(true)>
                                 {lang.get().text().try_again}
                             </button>
@@ -470,6 +470,40 @@ pub fn FormScreen(
         </article>
     }
     .into_any()
+}
+
+/// Finalizing the response open on the screen: its engine session, its
+/// autosave and the form it is filled with.
+struct Closing<'a> {
+    fs: FormSession,
+    keeper: Keeper,
+    form: &'a Form,
+}
+
+impl Finalizing for Closing<'_> {
+    type Problem = Problem;
+    /// The response and its case change: sealing takes the change out of
+    /// the record with the answers, and the case list still needs it.
+    type Record = (Response, Option<CaseChange>);
+    type SealError = SealError;
+
+    fn problems(&mut self) -> Vec<Problem> {
+        self.fs.finalize_problems()
+    }
+
+    fn finalized(&mut self) -> (Response, Option<CaseChange>) {
+        self.fs.mark_end();
+        let response = self.keeper.finalized(self.fs.answers_json());
+        let case = response.case.clone();
+        (response, case)
+    }
+
+    fn seal(
+        &mut self,
+        (response, case): (Response, Option<CaseChange>),
+    ) -> Result<(Response, Option<CaseChange>), SealError> {
+        crate::seal::seal_finalized(self.form, response).map(|sealed| (sealed, case))
+    }
 }
 
 /// A language's name in that language, for the form-language choice; a code

@@ -180,14 +180,16 @@ async fn upgrading_from_version_4_adds_the_case_list_and_keeps_every_response() 
     let (old, db) = at_old_version(name, 4).await;
     let response = finalized(5);
     // The response as version 4 stored it, written around the storage
-    // layer so that no code of version 5 takes part.
+    // layer so that no code of the later versions takes part.
     let body = json!({"id": response.meta.id, "answers": response.answers.to_string(),
         "data": response.data.as_ref().map(|d| d.to_string())});
     write_raw(&db, &response.meta, &body).await;
     assert!(!db.object_store_names().any(|n| n == stores::CASES));
     old.close();
 
-    let storage = Storage::open(name).await.expect("upgrade to version 5");
+    let storage = Storage::open(name)
+        .await
+        .expect("upgrade to the current version");
     let db = storage.database().await.expect("open");
     assert_eq!(db.version() as u32, schema::VERSION);
     assert!(db.object_store_names().any(|n| n == stores::CASES));

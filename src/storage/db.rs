@@ -22,6 +22,7 @@ use super::cases::CaseRecord;
 use super::lock::{Cost, DataKey, LockRecord, Pin, LOCK_KEY};
 use super::record::{unlock_label, Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
 use super::schema::{self, indexes, stores};
+use super::upload::Upload;
 use super::StorageError;
 
 /// The app's database. Cloning gives another handle on the same connection.
@@ -162,7 +163,7 @@ thread_local! {
     static APP: Storage = Storage::new(schema::NAME);
 }
 
-fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
+pub(super) fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
     result.map_err(StorageError::from_idb)
 }
 
@@ -352,7 +353,7 @@ impl Storage {
     /// connection under it, it reopens the database and runs `op` once more;
     /// every operation is safe to repeat because each is one transaction
     /// that either happened completely or not at all.
-    async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
+    pub(super) async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
     where
         F: Fn(Database) -> Fut,
         Fut: Future<Output = Result<T, StorageError>>,
@@ -819,10 +820,23 @@ impl Storage {
     /// marked. The log is read in the transaction that writes to it, so two
     /// exports can never both be logged with one number.
     pub async fn record_export(&self, export: &ExportRecord) -> Result<(), StorageError> {
+        self.record_export_queued(export, None).await
+    }
+
+    /// [`Storage::record_export`], and in the same transaction puts the
+    /// bundle in the upload queue (`upload`), so that a logged export is
+    /// never left out of the queue and nothing is queued that was not
+    /// logged.
+    pub async fn record_export_queued(
+        &self,
+        export: &ExportRecord,
+        upload: Option<&Upload>,
+    ) -> Result<(), StorageError> {
         self.run(|db| async move {
-            let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS])?;
+            let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS, stores::UPLOADS])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let exports = idb(tx.object_store(stores::EXPORTS))?;
+            let uploads = idb(tx.object_store(stores::UPLOADS))?;
             let logged = idb(exports.get_all::<ExportRecord>().serde())?;
             let stored = export
                 .response_ids
@@ -861,6 +875,9 @@ impl Storage {
                 let _put = idb(metas.put(meta).serde())?;
             }
             let _log = idb(exports.put(export).serde())?;
+            if let Some(upload) = upload {
+                let _queued = idb(uploads.put(upload).serde())?;
+            }
             commit(tx).await
         })
         .await

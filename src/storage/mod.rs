@@ -23,6 +23,7 @@ pub mod quota;
 mod record;
 mod schema;
 pub mod settings;
+pub mod upload;
 
 #[cfg(test)]
 mod cases_tests;
@@ -30,6 +31,8 @@ mod cases_tests;
 mod lock_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upload_tests;
 
 pub use cases::CaseRecord;
 pub use db::{Counts, LockStatus, Storage, Written};

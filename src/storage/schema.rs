@@ -11,10 +11,16 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 5 (current) adds the `cases` store: the phone's case list, one
+//! Version 6 (current) adds the `cases` store: the phone's case list, one
 //! [`CaseRecord`](super::cases::CaseRecord) per case keyed by `id`, with
-//! the index `list` on the case's list name. Step 5 only creates it: no
+//! the index `list` on the case's list name. Step 6 only creates it: no
 //! earlier version stored what a response did to a case.
+//!
+//! Version 5 adds the `uploads` store, keyed by `id`: the
+//! exported bundles on their way to the deployment's intake, with their
+//! bytes until a receipt came back (see `upload`). Step 5 changes no
+//! record; bundles exported before it are not queued, since their bytes
+//! were never kept.
 //!
 //! Version 4 adds the `settings` store, keyed by `id`, which
 //! holds the PIN lock's record when a PIN is set. With a PIN, a record in
@@ -57,7 +63,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// The object stores.
 pub mod stores {
@@ -72,6 +78,8 @@ pub mod stores {
     /// Settings that must change in the same transaction as records: the
     /// PIN lock (`lock::LockRecord`), keyed by `id`.
     pub const SETTINGS: &str = "settings";
+    /// The upload queue (`upload::Upload`), keyed by `id`, the bundle's id.
+    pub const UPLOADS: &str = "uploads";
     /// The phone's case list (`cases::CaseRecord`), keyed by `id`.
     pub const CASES: &str = "cases";
 }
@@ -97,6 +105,7 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
             3 => step_3(),
             4 => step_4(&db)?,
             5 => step_5(&db)?,
+            6 => step_6(&db)?,
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -228,8 +237,16 @@ fn step_4(db: &Database) -> indexed_db_futures::Result<()> {
     Ok(())
 }
 
-/// Version 5: the `cases` store for the phone's case list.
+/// Version 5: the `uploads` store for the upload queue.
 fn step_5(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::UPLOADS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 6: the `cases` store for the phone's case list.
+fn step_6(db: &Database) -> indexed_db_futures::Result<()> {
     let cases = db
         .create_object_store(stores::CASES)
         .with_key_path(KeyPath::One("id"))

@@ -12,6 +12,7 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 use super::db;
 use super::schema::{self, stores, V1Response};
 use super::*;
+use crate::i18n::Lang;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -214,10 +215,10 @@ fn browser_errors_map_to_what_the_volunteer_can_do() {
         },
     );
     assert!(StorageError::QuotaExceeded
-        .user_message("en")
+        .user_message(Lang::En)
         .contains("storage is full"));
     assert!(StorageError::QuotaExceeded
-        .user_message("th")
+        .user_message(Lang::Th)
         .contains("พื้นที่"));
     assert!(StorageError::QuotaExceeded.is_retryable());
     assert!(!StorageError::NotFound {
@@ -777,9 +778,9 @@ fn conflicts_are_explained_in_both_languages() {
         "expected the response r at revision 1, but found revision 2, written by another tab"
     );
     assert!(conflict
-        .user_message("en")
+        .user_message(Lang::En)
         .contains("copy from another tab"));
-    assert!(conflict.user_message("th").contains("สำเนาจากแท็บอื่น"));
+    assert!(conflict.user_message(Lang::Th).contains("สำเนาจากแท็บอื่น"));
     assert!(!conflict.is_retryable());
     let taken = StorageError::SequenceTaken {
         sequence: 3,
@@ -789,7 +790,7 @@ fn conflicts_are_explained_in_both_languages() {
         taken.to_string(),
         "expected export number 3 to be the next on this device, but found 4 next"
     );
-    assert!(taken.user_message("en").contains("export again"));
+    assert!(taken.user_message(Lang::En).contains("export again"));
     assert!(taken.is_retryable());
 }
 

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use yim_expr::{ExprError, Program, RefInfo, Ty};
 use yim_form::{Check, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Text};
@@ -132,7 +132,8 @@ impl Node {
     }
 }
 
-/// A `checks:` rule, with its regular expression compiled.
+/// A `checks:` rule, with its regular expression compiled (anchored at both
+/// ends, since the whole answer must match).
 pub(crate) enum CompiledCheck {
     Email,
     Url,
@@ -140,28 +141,28 @@ pub(crate) enum CompiledCheck {
     Phone,
     Length { min: Option<u64>, max: Option<u64> },
     Range { min: Option<f64>, max: Option<f64> },
-    Regex(LazyRegex),
+    Regex(yim_expr::Pattern),
 }
 
-/// A `checks: regex` rule. Its pattern is checked when the form is compiled,
-/// but the matcher is only built for the first answer it checks: building
-/// one takes tens of milliseconds on a slow phone, and opening a form should
-/// not wait for patterns of questions not answered yet.
-pub(crate) struct LazyRegex {
-    /// The whole pattern, anchored at both ends.
-    pattern: String,
-    built: OnceLock<Option<regex::Regex>>,
-}
-
-impl LazyRegex {
-    /// Whether `text` matches. A pattern that parsed but is too large to
-    /// build matches nothing, so that the question shows its error rather
-    /// than accepting every answer.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.built
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(text))
+impl CompiledCheck {
+    /// The rule as written, for its message; a pattern's text is not kept,
+    /// since no message shows it.
+    pub(crate) fn source(&self) -> Check {
+        match self {
+            CompiledCheck::Email => Check::Email,
+            CompiledCheck::Url => Check::Url,
+            CompiledCheck::ThaiId => Check::ThaiId,
+            CompiledCheck::Phone => Check::Phone,
+            CompiledCheck::Length { min, max } => Check::Length {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Range { min, max } => Check::Range {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Regex(_) => Check::Regex(String::new()),
+        }
     }
 }
 
@@ -677,34 +678,19 @@ fn compile_check(
         Check::Regex(pattern) => {
             // The whole answer must match, as in XLSForm's regex constraints
             // that authors usually anchor by hand.
-            let anchored = format!("^(?:{pattern})$");
-            match regex_syntax::Parser::new().parse(&anchored) {
-                Ok(_) => CompiledCheck::Regex(LazyRegex {
-                    pattern: anchored,
-                    built: OnceLock::new(),
-                }),
-                Err(e) => {
+            match yim_expr::Pattern::new(&format!("^(?:{pattern})$")) {
+                Ok(compiled) => CompiledCheck::Regex(compiled),
+                Err(reason) => {
                     let loc = q.loc_of("checks").clone();
                     diags.push(Diagnostic::new(
                         loc,
-                        format!(
-                            "invalid regular expression in checks: {}",
-                            first_line(&e.to_string())
-                        ),
+                        format!("invalid regular expression in checks: {reason}"),
                     ));
                     return None;
                 }
             }
         }
     })
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines()
-        .last()
-        .unwrap_or(s)
-        .trim()
-        .trim_start_matches("error: ")
 }
 
 fn compile_node(

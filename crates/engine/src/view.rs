@@ -9,13 +9,92 @@ use crate::compile::NodeId;
 use crate::session::{FrameId, Session, ROOT};
 use crate::validate;
 
-/// What a command changed, as paths, so the UI re-renders only those.
+/// The identity of one question, group or repeat in one entry of a
+/// response: opaque, `Copy` and cheap to hash, so that the UI can key its
+/// state by it without parsing a path. A key never names another node
+/// later: the entry it belongs to may move (an earlier one was removed) or
+/// go, and [`Session::path`] says where it is now. Paths are for people,
+/// URLs, storage and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct NodeKey {
+    node: NodeId,
+    /// The frame of the node's own scope (the entry it is in).
+    frame: FrameId,
+}
+
+/// What kind of node a view shows, so that the UI picks a control with a
+/// `match` that the compiler checks, not by comparing type names.
+/// It serializes as the XLSForm keyword (`select_one`, `datetime`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// Free text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number with a fractional part.
+    Decimal,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and a time.
+    #[serde(rename = "datetime")]
+    DateTime,
+    /// One choice from a list.
+    SelectOne,
+    /// One of the device's cases (`select_one_case`): its choices are the
+    /// cases given with `Session::set_cases`, each with search text.
+    SelectOneCase,
+    /// Any number of choices from a list.
+    SelectMultiple,
+    /// A read-only message.
+    Note,
+    /// A hidden computed value.
+    Calculate,
+    /// A single "OK" box.
+    Acknowledge,
+    /// A location.
+    Geopoint,
+    /// Questions shown together.
+    Group,
+    /// Questions filled in once per entry.
+    Repeat,
+}
+
+impl NodeKind {
+    /// The kind of a question of type `q`.
+    pub fn of(q: &QType) -> NodeKind {
+        match q {
+            QType::Text => NodeKind::Text,
+            QType::Integer => NodeKind::Integer,
+            QType::Decimal => NodeKind::Decimal,
+            QType::Date => NodeKind::Date,
+            QType::Time => NodeKind::Time,
+            QType::DateTime => NodeKind::DateTime,
+            QType::SelectOne { .. } => NodeKind::SelectOne,
+            QType::SelectOneCase => NodeKind::SelectOneCase,
+            QType::SelectMultiple { .. } => NodeKind::SelectMultiple,
+            QType::Note => NodeKind::Note,
+            QType::Calculate => NodeKind::Calculate,
+            QType::Acknowledge => NodeKind::Acknowledge,
+            QType::Geopoint => NodeKind::Geopoint,
+            QType::Group => NodeKind::Group,
+            QType::Repeat => NodeKind::Repeat,
+        }
+    }
+}
+
+/// What a command changed, as keys, so the UI re-renders only those.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Changes {
-    /// Questions (and groups and repeats) whose view may have changed.
-    pub changed: Vec<String>,
-    /// Repeats whose list of entries changed (added, removed, renumbered).
-    pub repeats: Vec<String>,
+    /// Questions (and groups and repeats) whose view may have changed,
+    /// including those of entries that moved up a place or were removed:
+    /// their paths changed or they are gone.
+    pub changed: Vec<NodeKey>,
+    /// Repeats whose list of entries changed (added, removed, renumbered),
+    /// or which are inside an entry that moved or was removed.
+    pub repeats: Vec<NodeKey>,
 }
 
 /// One choice as offered to the person filling the form.
@@ -45,12 +124,14 @@ pub struct InstanceView {
 /// Everything the UI needs to render one question, group or repeat.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeView {
+    /// Which node this is, for keying the UI's state.
+    pub key: NodeKey,
     /// Where this node is in the response, e.g. `household[2]/member_age`.
     pub path: String,
     /// The question's name in the form.
     pub name: String,
-    /// XLSForm type keyword: `text`, `integer`, `select_one`, `group`, ...
-    pub kind: &'static str,
+    /// What kind of question, group or repeat it is.
+    pub kind: NodeKind,
     /// The author's `appearance`, if any.
     pub appearance: Option<String>,
     /// Label in the current language (empty for calculations).
@@ -128,10 +209,6 @@ pub struct FormView {
     pub items: Vec<NodeView>,
 }
 
-fn kind(q: &QType) -> &'static str {
-    q.keyword()
-}
-
 impl Session {
     /// A snapshot of the whole response.
     pub fn view(&self) -> FormView {
@@ -155,6 +232,27 @@ impl Session {
     pub fn node(&self, path: &str) -> Option<NodeView> {
         let (node, frame) = self.resolve(path).ok()?;
         Some(self.node_view(node, frame))
+    }
+
+    /// The key of the node that `path` names now; `None` when it names
+    /// nothing.
+    pub fn key(&self, path: &str) -> Option<NodeKey> {
+        let (node, frame) = self.resolve(path).ok()?;
+        Some(self.key_of(node, frame))
+    }
+
+    /// Where the node with this key is now; `None` when its entry was
+    /// removed.
+    pub fn path(&self, key: NodeKey) -> Option<String> {
+        let frame = self.frames.get(key.frame.index())?;
+        frame.alive.then(|| self.path_of(key.node, key.frame))
+    }
+
+    pub(crate) fn key_of(&self, node: NodeId, frame: FrameId) -> NodeKey {
+        NodeKey {
+            node,
+            frame: self.up(frame, self.form.node(node).scope),
+        }
     }
 
     /// A snapshot of one node without the views of its children or entries
@@ -243,9 +341,10 @@ impl Session {
             _ => (Vec::new(), Vec::new()),
         };
         NodeView {
+            key: self.key_of(node, frame),
             path: self.path_of(node, frame),
             name: n.name.clone(),
-            kind: kind(&n.qtype),
+            kind: NodeKind::of(&n.qtype),
             appearance: n.appearance.clone(),
             label: n
                 .label
@@ -342,14 +441,14 @@ impl Session {
     }
 
     fn collect_problems(&self, frame: FrameId, page: Option<u32>, out: &mut Vec<Problem>) {
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             // Every node of a repeat entry is on the repeat's page.
             if page.is_some() && self.form.page_of[node as usize] != page {
                 continue;
             }
             let n = self.form.node(node);
-            let slot = &self.frames[frame as usize].slots[n.slot];
+            let slot = &self.frames[frame].slots[n.slot];
             if let Some(fault) = slot.fault {
                 let lang = self.lang.as_str();
                 out.push(Problem {
@@ -381,6 +480,36 @@ impl crate::session::Slot {
             self.answer.to_odk_string()
         } else {
             self.value.to_odk_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_serializes_as_the_keyword_of_its_type() {
+        let list = || "l".to_owned();
+        let types = [
+            QType::Text,
+            QType::Integer,
+            QType::Decimal,
+            QType::Date,
+            QType::Time,
+            QType::DateTime,
+            QType::SelectOne { list: list() },
+            QType::SelectMultiple { list: list() },
+            QType::Note,
+            QType::Calculate,
+            QType::Acknowledge,
+            QType::Geopoint,
+            QType::Group,
+            QType::Repeat,
+        ];
+        for q in types {
+            let kind = serde_json::to_value(NodeKind::of(&q)).unwrap();
+            assert_eq!(kind, q.keyword(), "{q:?}");
         }
     }
 }

@@ -8,11 +8,12 @@
 //! app does. The printout is compared with `expect!` (refresh with
 //! `UPDATE_EXPECT=1 cargo test -p yim-engine --test cases`).
 
+mod common;
+use common::session;
 use std::collections::BTreeMap;
 
 use expect_test::{expect, Expect};
-use yim_engine::{compile, CaseRow, Clock, Date, NodeView, Session};
-use yim_form::{load, MemFiles};
+use yim_engine::{CaseRow, NodeKind, NodeView, Session};
 
 /// The form that opens a case: the first visit.
 const OPEN: &str = r#"
@@ -86,18 +87,6 @@ fn follow(answers: &'static [(&'static str, &'static str)]) -> Visit<'static> {
     }
 }
 
-fn session(form: &str) -> Session {
-    let files = MemFiles::new().with("form.yaml", form);
-    let (form, diags) = load("form.yaml", &files);
-    assert!(diags.is_empty(), "form problems: {diags:#?}");
-    let (compiled, diags) = compile(&form.unwrap());
-    assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(
-        compiled.unwrap(),
-        Clock::fixed(Date::from_ymd(2026, 12, 6).unwrap()),
-    )
-}
-
 /// Every question's shown text, and the picker's warning.
 fn shown(s: &Session) -> String {
     let mut out = String::new();
@@ -109,7 +98,7 @@ fn shown(s: &Session) -> String {
 
 fn line(n: &NodeView, out: &mut String) {
     let value = match n.kind {
-        "note" => n.label.clone(),
+        NodeKind::Note => n.label.clone(),
         _ => n.text.clone(),
     };
     out.push_str(&format!("  {} = {value}", n.name));
@@ -313,7 +302,7 @@ fn the_picker_offers_the_devices_cases_with_their_search_text() {
         .collect();
     s.set_cases(rows);
     let picker = s.node("child").unwrap();
-    assert_eq!(picker.kind, "select_one_case");
+    assert_eq!(picker.kind, NodeKind::SelectOneCase);
     assert_eq!(picker.choices.len(), 2_000);
     let last = &picker.choices[1_999];
     assert_eq!(

@@ -57,6 +57,15 @@ pub fn export(form: &Form) -> Result<Exported, String> {
         notes: Vec::new(),
     };
     let settings = ex.settings(&mut out);
+    if let Some(case) = out.case.take() {
+        ex.note(
+            "settings",
+            2,
+            NoteKind::Unsupported,
+            "case list",
+            format!("the form's `case:` block (the list `{}`) is left out: the export does not write an `entities` sheet yet, so partners on ODK get the answers without the case", case.list),
+        );
+    }
     let mut survey = Sheet::new("survey", ex.survey_headers());
     ex.questions(&mut survey, &mut out.questions);
     let mut choices = Sheet::new("choices", ex.choices_headers(&out));
@@ -280,6 +289,27 @@ impl Exporter {
         if let Some(meta) = metadata(q) {
             s.set("type", meta);
             return;
+        }
+        if let Some(property) = q.save_to.take() {
+            self.note(
+                "survey",
+                row,
+                NoteKind::Unsupported,
+                "save_to",
+                format!("`save_to: {property}` is left out, with the form's case list"),
+            );
+        }
+        if q.qtype == QType::SelectOneCase {
+            // ODK picks an entity from a list attached to the form, which
+            // the export does not write; a text question keeps the column.
+            q.qtype = QType::Text;
+            self.note(
+                "survey",
+                row,
+                NoteKind::Changed,
+                "case picker",
+                "the case picker is written as a text question: the export does not write ODK's entity lists yet".to_owned(),
+            );
         }
         // Texts missing in some language, as (property, languages).
         let mut missing: Vec<(&str, Vec<String>)> = Vec::new();

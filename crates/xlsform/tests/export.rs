@@ -183,20 +183,29 @@ fn every_deployed_form_comes_back_as_exported() {
             .to_owned();
         let (form, diags) = yim_form::load(path.to_str().expect("UTF-8 path"), &FsFiles);
         assert!(diags.is_empty(), "{name}: {diags:?}");
-        let exported = yim_xlsform::export(&form.expect("loads")).expect("exports");
-        let (again, _) = yim_xlsform::import(&name, &exported.workbook);
-        assert_eq!(again.as_ref(), Some(&exported.form), "{name}");
+        let form = form.expect("loads");
+        let exported = yim_xlsform::export(&form).expect("exports");
+        // A follow-up form reads its case through `instance()` lookups into
+        // the phone's case list, which neither the export nor the import
+        // maps to ODK's entity lists yet; the export still has to succeed
+        // and report it, but the form cannot come back the same.
+        let follows_a_case = form.case.as_ref().is_some_and(|c| c.pick.is_some());
+        if !follows_a_case {
+            let (again, _) = yim_xlsform::import(&name, &exported.workbook);
+            assert_eq!(again.as_ref(), Some(&exported.form), "{name}");
+        }
         let _ = writeln!(out, "{name}: {} notes", exported.notes.len());
     }
     expect![[r#"
-        child-kalasin.yaml: 11 notes
-        child-lampang.yaml: 10 notes
-        child-loei.yaml: 164 notes
-        child-core.yaml: 9 notes
-        child-phayao.yaml: 10 notes
-        child-surin.yaml: 164 notes
-        child-trang.yaml: 10 notes
-        child-ubon.yaml: 11 notes
+        child-kalasin.yaml: 28 notes
+        child-lampang.yaml: 27 notes
+        child-loei.yaml: 191 notes
+        child-core.yaml: 26 notes
+        child-follow-up.yaml: 11 notes
+        child-phayao.yaml: 27 notes
+        child-surin.yaml: 191 notes
+        child-trang.yaml: 27 notes
+        child-ubon.yaml: 28 notes
     "#]]
     .assert_eq(&out);
 }

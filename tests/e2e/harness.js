@@ -71,9 +71,10 @@ export function launchBrowser() {
   });
 }
 
-/// Opens `url` in a new page of `context` once the app has started there.
-/// The page records console errors and uncaught exceptions in
-/// `page.problems`, so that a test can assert there were none.
+/// Opens `url` in a new page of `context` (the one `start` made, or one a
+/// test made itself for its own storage, network or service worker) once
+/// the app has started there. The page records console errors and uncaught
+/// exceptions in `page.problems`, so that a test can assert there were none.
 export async function openPage(context, url) {
   const page = await context.newPage();
   page.problems = [];
@@ -113,21 +114,6 @@ export async function start() {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-/// Opens `url` in a new page of `context` (a context a test made itself,
-/// for its own storage, network or service worker), recording console
-/// errors as `start` does, and waits until the app has started.
-export async function openPage(context, url) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
 }
 
 /// Saves a screenshot under tests/e2e/out/ for a person to look at.

@@ -33,8 +33,12 @@ impl Path {
         Path(StoredValue::new(path.to_string()))
     }
 
-    /// The path as text.
+    /// The path as text. A handler can run once more after its view is
+    /// gone: when the lock screen replaces the form, the focused input is
+    /// blurred as it leaves the page. The path of a view that is gone names
+    /// no node (the engine finds nothing at an empty path), so that late
+    /// event does nothing instead of stopping the app.
     pub(crate) fn get(self) -> String {
-        self.0.get_value()
+        self.0.try_get_value().unwrap_or_default()
     }
 }

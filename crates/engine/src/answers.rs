@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json};
 use yim_expr::Value;
 use yim_form::QType;
 
-use crate::compile::{cell, Kind, NodeId};
+use crate::compile::{Kind, NodeId};
 use crate::session::{FrameId, Session, ROOT};
 use crate::validate;
 use crate::view::Changes;
@@ -162,7 +162,7 @@ impl Session {
         s.answer = answer;
         s.raw = raw;
         s.defaulted = true;
-        self.enqueue(cell(node, Kind::Value), f);
-        self.enqueue(cell(node, Kind::Valid), f);
+        self.enqueue(node.cell(Kind::Value), f);
+        self.enqueue(node.cell(Kind::Valid), f);
     }
 }

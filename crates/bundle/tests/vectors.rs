@@ -19,6 +19,7 @@ use std::path::Path;
 
 use common::*;
 use yim_bundle::{build, open, seal, BundleHeader, ErrorKind, OpenedBundle, Recipients, Response};
+use yim_form::answers::AnswerRecord;
 use yim_form::case::{CaseAction, CaseChange};
 
 #[test]
@@ -51,7 +52,10 @@ fn vectors() {
             .find_map(|l| l.strip_prefix("expect: "))
             .unwrap_or_else(|| panic!("{name}.expect has no `expect:` line"));
         let (outcome, text) = match open(&bytes, &office) {
-            Ok(opened) => ("ok", describe(&opened)),
+            Ok(opened) => {
+                failures.extend(answers_unread(name, &opened));
+                ("ok", describe(&opened))
+            }
             Err(e) => (keyword(e.kind()), format!("message: {e}\n")),
         };
         if outcome != expected {
@@ -73,6 +77,25 @@ fn vectors() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The responses of an opened vector whose answers do not read as the
+/// stored answers' record type, or do not write back as they were: bundles
+/// already sent must keep reading whatever that type becomes.
+fn answers_unread(name: &str, b: &OpenedBundle) -> Vec<String> {
+    b.responses
+        .iter()
+        .filter_map(|r| match AnswerRecord::from_json(&r.answers) {
+            Ok(record) if record.to_json() == r.answers => None,
+            Ok(record) => Some(format!(
+                "{name}: response {} writes back as {}, not {}",
+                r.id,
+                record.to_json(),
+                r.answers
+            )),
+            Err(e) => Some(format!("{name}: response {}: {e}", r.id)),
+        })
+        .collect()
 }
 
 /// The outcome words used in the sidecars.

@@ -321,18 +321,12 @@ impl Session {
         if value.is_empty() {
             return None;
         }
-        let english = self.lang == "en";
+        let words = crate::words::for_code(&self.lang);
         match self.picked_case() {
-            Some(row) if row.status() == Some(CaseStatus::Closed) => Some(if english {
-                "this case is closed; save this visit only if the case needs following again, and set its status".to_owned()
-            } else {
-                "เคสนี้ปิดแล้ว บันทึกการเยี่ยมนี้เฉพาะเมื่อต้องติดตามเด็กอีกครั้ง และเลือกสถานะของเคสใหม่".to_owned()
-            }),
-            None if self.cases.given => Some(if english {
-                "this case is not among the cases on this device".to_owned()
-            } else {
-                "ไม่พบเคสนี้ในเครื่องนี้".to_owned()
-            }),
+            Some(row) if row.status() == Some(CaseStatus::Closed) => {
+                Some(words.case_closed.to_owned())
+            }
+            None if self.cases.given => Some(words.case_missing.to_owned()),
             _ => None,
         }
     }

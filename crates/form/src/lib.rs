@@ -36,6 +36,7 @@ pub mod case;
 mod csvlist;
 pub mod diff;
 mod files;
+mod lang;
 mod load;
 mod model;
 mod print;
@@ -48,6 +49,7 @@ mod validate;
 #[cfg(feature = "fs")]
 pub use files::FsFiles;
 pub use files::{Files, MemFiles};
+pub use lang::Lang;
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
     CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings,

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::drafts::Saved;
 use crate::export::ExportLink;
 use crate::follow::FollowedCases;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::route::Route;
 use crate::storage::{self, quota, ResponseMeta, Status, Storage, StorageError};
 use crate::studio::StudioLink;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::{search_box, search_key};
 use crate::engine_bridge::ChoiceView;
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// A native dropdown for long lists, with a search box that narrows the
 /// options (the current answer always stays in the list).

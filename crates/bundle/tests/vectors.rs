@@ -423,11 +423,7 @@ fn edit_manifest(files: &mut Files, change: impl FnOnce(&mut serde_json::Value))
 
 /// Puts `sealed` in the file of response `id` and updates its SHA-256.
 fn set_response(files: &mut Files, id: &str, sealed: Vec<u8>) {
-    use sha2::Digest;
-    let sha: String = sha2::Sha256::digest(&sealed)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = yim_form::publish::sha256_hex(&sealed);
     let path = format!("responses/{id}.json.age");
     files.iter_mut().find(|(p, _)| *p == path).unwrap().1 = sealed;
     edit_manifest(files, |m| {

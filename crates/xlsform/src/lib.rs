@@ -53,6 +53,7 @@ mod check;
 mod choices;
 mod columns;
 mod convert;
+mod entities;
 mod export;
 mod lang;
 mod names;

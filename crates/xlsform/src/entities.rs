@@ -105,6 +105,20 @@ impl Converter {
             left_out(self, "entity list name", format!("`{list}` is not a valid entity list name (letters, digits, `_` and `-`, not starting with `__`); the entity list is left out, with the save_to columns that name it"));
             return;
         }
+        if let Some(first) = self.entities.decl.as_ref().filter(|d| d.list == list) {
+            let why = format!(
+                "the entity list `{list}` is declared already on entities!{}; this row is left out",
+                first.row
+            );
+            self.note(
+                &t.sheet,
+                n,
+                NoteKind::Unsupported,
+                "second entity list",
+                why,
+            );
+            return;
+        }
         if let Some(first) = &self.entities.decl {
             let why = format!(
                 "a Yim form opens or follows the cases of one list, `{}` (entities!{}); the entity list `{list}` is left out, with the save_to columns that name it",
@@ -360,10 +374,10 @@ impl Converter {
                 _ => false,
             };
             (!statuses).then_some(
-                "the case's status, a select_one with the choices open, referred and closed",
+                "the case's status, which only a select_one with the choices open, referred and closed can save",
             )
         } else if property == NEXT_VISIT_PROPERTY {
-            (q.qtype != QType::Date).then_some("the date of the next visit, which the home page sorts cases by, so a date question")
+            (q.qtype != QType::Date).then_some("the date of the next visit, which the home page sorts cases by and only a date question can save")
         } else {
             None
         };
@@ -372,7 +386,7 @@ impl Converter {
         };
         let renamed = format!("odk_{property}");
         self.note(sheet, row, NoteKind::Changed, "save_to reserved property",
-            format!("Yim reads the case property `{property}` as {meaning}, which `{}` is not; its answer is saved to `{renamed}`", q.name));
+            format!("Yim reads the case property `{property}` as {meaning}; `{}` cannot, so its answer is saved to `{renamed}`", q.name));
         renamed
     }
 

@@ -26,7 +26,7 @@ use crate::survey::SURVEY_KEYS;
 #[derive(Debug)]
 pub struct Exported {
     /// The workbook: an `.xlsx` file with the `survey`, `choices` and
-    /// `settings` sheets.
+    /// `settings` sheets, and an `entities` sheet for a form with cases.
     pub workbook: Vec<u8>,
     /// One note per row that does not say exactly what the form says,
     /// sorted by sheet and row; rows are numbered as a spreadsheet program

@@ -1057,6 +1057,36 @@ fn odd_entities_sheets_are_reported_row_by_row() {
                 label: Child
         "#]],
     );
+    // A label the expression checker refuses is left out; lint then asks
+    // for one, since a form that opens cases names each case.
+    check(
+        r#"
+        survey,,,
+        ,type,name,label,save_to
+        ,text,child,Child,child_name
+        entities,,,
+        ,list_name,label,
+        ,children,${missing},
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: the label `${missing}` is left out: in the case label: unknown question `${missing}`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+            questions:
+              - name: child
+                type: text
+                label: Child
+                save_to: child_name
+            lint: form.yaml:11:1: a form that opens cases needs a `label` under `case`, the expression that names each case, such as `concat(${child_name}, ' (', ${nickname}, ')')`
+        "#]],
+    );
     // An "upsert" (update the entity given, else create one) becomes an
     // update; the picker's file and parameters are not the list's own.
     check(

@@ -344,10 +344,8 @@ impl Exporter {
             ("trigger", &mut q.trigger),
             ("repeat_count", &mut q.repeat_count),
         ] {
-            if let Some(e) = e {
-                e.src = e.src.trim().to_owned();
-                s.set(key, &e.src);
-                if uses_property(&e.src) {
+            if let Some(src) = expr_cell(s, key, e) {
+                if uses_property(src) {
                     self.note("survey", row, NoteKind::Unsupported, "function property()",
                         format!("the {key} of `{name}` uses `property()`, which ODK does not have; it is written as it is, and ODK will reject it (use a `deviceid`, `username` or `end` question instead)"));
                 }
@@ -392,10 +390,7 @@ impl Exporter {
             ("create_if", &mut case.create_if),
             ("update_if", &mut case.update_if),
         ] {
-            if let Some(e) = e {
-                e.src = e.src.trim().to_owned();
-                s.set(key, &e.src);
-            }
+            expr_cell(&mut s, key, e);
         }
         if let Some(pick) = &case.pick {
             s.set("entity_id", &format!("${{{pick}}}"));
@@ -594,6 +589,15 @@ fn metadata(q: &Question) -> Option<&'static str> {
         && q.appearance.is_none()
         && q.checks.is_empty();
     bare.then_some(*ty)
+}
+
+/// Writes an expression in its column, trimmed as the cell is read back,
+/// and returns what was written.
+fn expr_cell<'e>(s: &mut Sheet, key: &str, e: &'e mut Option<Expr>) -> Option<&'e str> {
+    let e = e.as_mut()?;
+    e.src = e.src.trim().to_owned();
+    s.set(key, &e.src);
+    Some(&e.src)
 }
 
 /// `required` and `read_only`: `true()` is written `yes`, as authors write

@@ -393,10 +393,14 @@ impl Converter {
     /// In a follow-up form, the ODK way to start a question with the picked
     /// case's value (a `calculation` looking the property up, triggered by
     /// the picker) is what `save_to` already does in Yim, so it is dropped;
-    /// a question without it starts differently than in ODK, which is noted.
+    /// any other question that a person answers starts differently than in
+    /// ODK, which is noted. A calculated question is never pre-filled.
     fn prefill(&mut self, q: &mut Question, property: &str, sheet: &str, row: u32) {
         let Some(d) = &self.entities.decl else { return };
         let Some(pick) = &d.pick else { return };
+        if !prefilled(q) {
+            return;
+        }
         let lookup = squeeze(&prefill_lookup(&d.list, pick, property));
         let trigger = squeeze(&format!("${{{pick}}}"));
         let same =
@@ -404,11 +408,18 @@ impl Converter {
         if same(&q.calculation, &lookup) && same(&q.trigger, &trigger) {
             q.calculation = None;
             q.trigger = None;
-        } else if q.calculation.is_none() && q.trigger.is_none() {
+        } else {
             self.note(sheet, row, NoteKind::Changed, "save_to starts with the case's value",
-                format!("in Yim `{}` starts with the picked case's `{property}`, which the volunteer may change; in ODK it started empty", q.name));
+                format!("in Yim `{}` starts with the picked case's `{property}`, which the volunteer may change; in ODK it did not", q.name));
         }
     }
+}
+
+/// Whether a follow-up form's `save_to` question starts with the picked
+/// case's value in Yim: every question a person answers does, which is
+/// one without a calculation, or whose calculation runs on a trigger.
+pub(crate) fn prefilled(q: &Question) -> bool {
+    q.qtype != QType::Calculate && (q.calculation.is_none() || q.trigger.is_some())
 }
 
 /// The expression ODK forms use to read a property of the case the picker

@@ -17,7 +17,7 @@ use yim_expr::ExprKind;
 use yim_form::{CaseBlock, Check, Expr, Form, QType, Question, Text};
 
 use crate::columns::READ_TEXTS;
-use crate::entities::prefill_lookup;
+use crate::entities::{prefill_lookup, prefilled};
 use crate::lang;
 use crate::report::{self, Note, NoteKind};
 use crate::survey::SURVEY_KEYS;
@@ -407,19 +407,23 @@ impl Exporter {
 
     /// A question's `save_to`, and in a follow-up form what makes ODK start
     /// it with the picked case's value, as Yim does: a calculation that looks
-    /// the property up, run when the picker changes.
+    /// the property up, run when the picker changes. A calculated question
+    /// starts with nothing in either.
     fn case_columns(&mut self, s: &mut Sheet, row: u32, q: &mut Question) {
         let Some(property) = &q.save_to else { return };
         s.set("save_to", property);
         let Some((list, Some(pick))) = &self.case else {
             return;
         };
+        if !prefilled(q) {
+            return;
+        }
         if q.calculation.is_none() && q.trigger.is_none() {
             s.set("calculation", &prefill_lookup(list, pick, property));
             s.set("trigger", &format!("${{{pick}}}"));
         } else {
-            self.note("survey", row, NoteKind::Changed, "save_to with calculation",
-                format!("`{}` has its own calculation or trigger, so in ODK it does not start with the picked case's `{property}` as it does in Yim", q.name));
+            self.note("survey", row, NoteKind::Changed, "save_to with trigger",
+                format!("`{}` has its own trigger, so in ODK it does not start with the picked case's `{property}` as it does in Yim", q.name));
         }
     }
 

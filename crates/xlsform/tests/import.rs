@@ -818,7 +818,8 @@ fn instance_name_names_the_records() {
 /// An ODK Entities follow-up form: the picker selects from the entity
 /// list's CSV file, `entity_id` names it, and a question that ODK starts
 /// with the case's value through a triggered look-up is what `save_to`
-/// already does in Yim. Other look-ups of the case are kept as they are.
+/// already does in Yim. Other look-ups of the case are kept as they are,
+/// and a calculated `save_to` starts with nothing, in ODK as in Yim.
 #[test]
 fn an_entities_follow_up_form_becomes_a_case_follow_up() {
     check(
@@ -829,6 +830,7 @@ fn an_entities_follow_up_form_becomes_a_case_follow_up() {
         ,select_one risk,risk_level,Risk now,risk_level,"instance('children')/root/item[name = ${child}]/risk_level",${child}
         ,text,notes,Notes,notes,,
         ,calculate,village,,,instance('children')/root/item[name=${child}]/village,
+        ,calculate,seen,,last_seen,today(),
         ,select_one yes_no,met,Met the child?,,,
         choices,,,,,,
         ,list_name,name,label,,,
@@ -843,7 +845,7 @@ fn an_entities_follow_up_form_becomes_a_case_follow_up() {
         expect![[r#"
             settings: there is no form_id; the id `test` is made from the file name
             settings: there is no version; `1` is used, because Yim stores a version with every record
-            survey!5: in Yim `notes` starts with the picked case's `notes`, which the volunteer may change; in ODK it started empty
+            survey!5: in Yim `notes` starts with the picked case's `notes`, which the volunteer may change; in ODK it did not
             ---
             form:
               id: test
@@ -868,6 +870,10 @@ fn an_entities_follow_up_form_becomes_a_case_follow_up() {
               - name: village
                 type: calculate
                 calculation: "instance('children')/root/item[name=${child}]/village"
+              - name: seen
+                type: calculate
+                calculation: today()
+                save_to: last_seen
               - name: met
                 type: select_one yes_no
                 label: Met the child?

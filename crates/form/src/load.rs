@@ -769,23 +769,26 @@ impl Loader<'_> {
                 "acknowledge" => QType::Acknowledge,
                 "select_one_case" => QType::SelectOneCase,
                 "geopoint" => QType::Geopoint,
+                "geotrace" => QType::Geotrace,
+                "geoshape" => QType::Geoshape,
                 "group" => QType::Group,
                 "repeat" => QType::Repeat,
                 _ => return None,
             })
         };
         let message = match words.as_slice() {
-            [kw @ ("select_one" | "select_multiple"), list] => {
-                return Some(if *kw == "select_one" {
-                    QType::SelectOne { list: list.to_string() }
-                } else {
-                    QType::SelectMultiple { list: list.to_string() }
+            [kw @ ("select_one" | "select_multiple" | "rank"), list] => {
+                let list = list.to_string();
+                return Some(match *kw {
+                    "select_one" => QType::SelectOne { list },
+                    "select_multiple" => QType::SelectMultiple { list },
+                    _ => QType::Rank { list },
                 });
             }
-            [kw @ ("select_one" | "select_multiple")] => {
+            [kw @ ("select_one" | "select_multiple" | "rank")] => {
                 format!("`{kw}` needs the name of a choice list, as in `{kw} provinces`")
             }
-            [kw @ ("select_one" | "select_multiple"), ..] => {
+            [kw @ ("select_one" | "select_multiple" | "rank"), ..] => {
                 format!("expected `{kw} LIST` with one list name, but found `{written}`")
             }
             [w] if simple(w).is_some() => return simple(w),

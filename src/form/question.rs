@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::controls::{acknowledge, choice_list, dropdown, geopoint, text_input, LONG_LIST};
+use super::controls::{
+    acknowledge, choice_list, dropdown, geopoint, points_control, rank, text_input, LONG_LIST,
+};
 use super::dom::dom_id;
 use super::state::Question;
 use super::Path;
@@ -124,6 +126,22 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
                 <legend>{move || q.label()}{required_mark}</legend>
                 {hint.clone()}
                 {geopoint(q, id.clone())}
+            </fieldset>
+        }
+        .into_any(),
+        NodeKind::Geotrace | NodeKind::Geoshape => view! {
+            <fieldset aria-describedby=described.clone()>
+                <legend>{move || q.label()}{required_mark}</legend>
+                {hint.clone()}
+                {points_control(q, id.clone(), kind == NodeKind::Geoshape)}
+            </fieldset>
+        }
+        .into_any(),
+        NodeKind::Rank => view! {
+            <fieldset aria-describedby=described.clone()>
+                <legend>{move || q.label()}{required_mark}</legend>
+                {hint.clone()}
+                {rank(q, id.clone())}
             </fieldset>
         }
         .into_any(),

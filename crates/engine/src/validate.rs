@@ -157,12 +157,10 @@ pub(crate) fn parse_points(t: &str, shape: bool) -> Option<String> {
     // Two points are the same place when their latitude and longitude are.
     let place = |p: &str| p.split(' ').take(2).collect::<Vec<_>>().join(" ");
     if shape {
-        if points.len() > 1 && points.first().map(|p| place(p)) == points.last().map(|p| place(p))
-        {
+        if points.len() > 1 && points.first().map(|p| place(p)) == points.last().map(|p| place(p)) {
             points.pop();
         }
-        let distinct: std::collections::HashSet<String> =
-            points.iter().map(|p| place(p)).collect();
+        let distinct: std::collections::HashSet<String> = points.iter().map(|p| place(p)).collect();
         if distinct.len() < 3 {
             return None;
         }
@@ -231,8 +229,7 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
     if let (
         QType::SelectOne { .. } | QType::SelectMultiple { .. } | QType::Rank { .. },
         Some(kept),
-    ) =
-        (&n.qtype, &slot.choices)
+    ) = (&n.qtype, &slot.choices)
     {
         let list = s.form.list(n.list.unwrap_or(0));
         let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);

@@ -18,8 +18,8 @@ use crate::files::{join, normalize};
 use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
-    csvlist, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Files,
-    Form, Loc, QType, Question, Settings, Text,
+    csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
+    Files, Form, Loc, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -1111,13 +1111,27 @@ impl Loader<'_> {
         let loc = src.key_loc(key);
         let choices = match node {
             Node::Sequence(items) => items.iter().filter_map(|c| self.choice(src, c)).collect(),
-            Node::Mapping(m) if m.contains_key("csv") => {
-                self.unknown_keys(src, m, &["csv"], "CSV list key");
-                let (_, value) = entry(m, "csv")?;
-                let rel = self.string(src, value, "the path of a CSV file")?;
+            Node::Mapping(m) if m.contains_key("csv") || m.contains_key("geojson") => {
+                // The file is next to the form (or where its relative path
+                // says): a CSV file of rows, or a GeoJSON file of features
+                // as ODK's `select_one_from_file` reads them.
+                let kind = if m.contains_key("csv") {
+                    "csv"
+                } else {
+                    "geojson"
+                };
+                self.unknown_keys(src, m, &[kind], "choice file key");
+                let (_, value) = entry(m, kind)?;
+                let what = if kind == "csv" {
+                    "the path of a CSV file"
+                } else {
+                    "the path of a GeoJSON file"
+                };
+                let rel = self.string(src, value, what)?;
                 let path = join(&src.file, &rel);
                 let choices = match self.files.read(&path) {
-                    Ok(text) => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) if kind == "csv" => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) => geojson::parse(&path, &text, &mut self.diags),
                     Err(e) => {
                         self.err(src.loc(value), format!("cannot read `{path}`: {e}"));
                         None
@@ -1132,7 +1146,7 @@ impl Loader<'_> {
                 self.err(
                     src.loc(other),
                     format!(
-                        "expected a list of choices or `{{csv: FILE}}`, but found {}",
+                        "expected a list of choices, `{{csv: FILE}}` or `{{geojson: FILE}}`, but found {}",
                         describe(other)
                     ),
                 );

@@ -185,9 +185,9 @@ impl QType {
     /// The choice list a select question draws from.
     pub fn list(&self) -> Option<&str> {
         match self {
-            QType::SelectOne { list }
-            | QType::SelectMultiple { list }
-            | QType::Rank { list } => Some(list),
+            QType::SelectOne { list } | QType::SelectMultiple { list } | QType::Rank { list } => {
+                Some(list)
+            }
             _ => None,
         }
     }

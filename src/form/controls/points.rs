@@ -25,7 +25,11 @@ fn points(text: &str, shape: bool) -> Vec<String> {
 /// A point as the list shows it: latitude and longitude only, since the
 /// altitude and accuracy mean little to a volunteer.
 fn shown(point: &str) -> String {
-    point.split_whitespace().take(2).collect::<Vec<_>>().join(", ")
+    point
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The points as a list, each with a button that removes it, then a
@@ -49,7 +53,8 @@ pub(in crate::form) fn points_control(q: Question, id: String, shape: bool) -> A
     let lat_ref = NodeRef::<html::Input>::new();
     let lon_ref = NodeRef::<html::Input>::new();
     let add_typed = move |_| {
-        let value = |r: NodeRef<html::Input>| r.get_untracked().map(|e| e.value()).unwrap_or_default();
+        let value =
+            |r: NodeRef<html::Input>| r.get_untracked().map(|e| e.value()).unwrap_or_default();
         let (lat, lon) = (value(lat_ref), value(lon_ref));
         if lat.trim().is_empty() || lon.trim().is_empty() {
             return;

@@ -46,7 +46,11 @@ pub(in crate::form) fn rank(q: Question, id: String) -> AnyView {
         let button_id = button_id.clone();
         move |from: usize, up: bool| {
             let mut now = order.get_untracked();
-            let to = if up { from.checked_sub(1) } else { Some(from + 1) };
+            let to = if up {
+                from.checked_sub(1)
+            } else {
+                Some(from + 1)
+            };
             let Some(to) = to.filter(|&t| t < now.len()) else {
                 return;
             };

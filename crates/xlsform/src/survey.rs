@@ -50,6 +50,9 @@ enum RowType {
     /// calculate that stays empty, so the column keeps its place in the
     /// data, with the reason.
     Blank(&'static str),
+    /// `select_one_from_file FILE`: choices from a file attached to the
+    /// ODK form, which the workbook does not hold.
+    FromFile,
     /// An XLSForm type Yim does not have, with a short reason.
     Unsupported(&'static str),
     Unknown,
@@ -349,6 +352,25 @@ impl Converter {
                 self.leftovers(t, row, &["type", "name", "label", "hint"], "calculate");
                 q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", "''"));
                 return Some(q);
+            }
+            RowType::FromFile => {
+                // The workbook does not hold the file, so the import cannot
+                // know its choices; the note says how to declare it in Yim.
+                let file = ty.split_whitespace().nth(1).unwrap_or("FILE");
+                let (stem, key) = match file.rsplit_once('.') {
+                    Some((stem, ext)) if ext.eq_ignore_ascii_case("geojson") => (stem, "geojson"),
+                    Some((stem, _)) => (stem, "csv"),
+                    None => (file, "csv"),
+                };
+                let select = keyword.trim_end_matches("_from_file");
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    format!("type {keyword}"),
+                    format!("unsupported type '{ty}' (choices from a file that the workbook does not hold); the question `{name}` is left out. Put {file} next to the form, declare it under `choices` as `{stem}: {{{key}: {file}}}` and add the question as `{select} {stem}`"),
+                );
+                return None;
             }
             RowType::Unsupported(why) => {
                 self.note(
@@ -717,9 +739,7 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "barcode" => RowType::Barcode,
         "start" => RowType::Fixed("once(now())"),
         "today" => RowType::Fixed("once(today())"),
-        "select_one_from_file" | "select_multiple_from_file" => {
-            RowType::Unsupported("choices from a file")
-        }
+        "select_one_from_file" | "select_multiple_from_file" => RowType::FromFile,
         "select_one_external" => RowType::Unsupported("choices from an external file"),
         "rank" => RowType::Question(QType::Rank {
             list: String::new(),

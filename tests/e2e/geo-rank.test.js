@@ -8,22 +8,19 @@
 // crate's published TEST ONLY key, which opens everything here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, root, screenshot, scrollsSideways } from './harness.js';
-import { exportBundle, readCsv } from './office.js';
+import { start, screenshot, scrollsSideways } from './harness.js';
+import { exportBundle, officeCli, decryptRows } from './office.js';
 
-const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-geo-rank';
 
 let app;
 let yim;
 before(async () => {
   app = await start();
-  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
-  yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+  yim = officeCli();
 });
 after(async () => {
   await app?.close();
@@ -106,10 +103,7 @@ test('a trace, a shape and a ranking reach the data office as ODK writes them', 
   await page.locator('#export-form').selectOption(FORM_ID);
   const dir = await mkdtemp(join(tmpdir(), 'yim-geo-rank-'));
   const bundle = await exportBundle(page, dir, () => page.getByRole('button', { name: 'Export', exact: true }).click());
-  const out = join(dir, 'csv');
-  const run = spawnSync(yim, ['decrypt', '-i', KEY, '-o', out, bundle.path], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `yim decrypt failed:\n${run.stderr}`);
-  const rows = await readCsv(join(out, `${FORM_ID}.csv`));
+  const rows = await decryptRows(yim, bundle.path, join(dir, 'csv'), FORM_ID);
   assert.equal(rows.length, 1);
   const [row] = rows;
   assert.equal(row.walk_to_school, '19.1 99.8 0 0;19.17 99.9 0 5');

@@ -33,14 +33,18 @@ pub(crate) fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
         line: line as u32,
         col: col as u32,
     };
-    if text.len() > MAX_BYTES {
-        diags.push(Diagnostic::new(
-            at(1, 1),
-            format!(
-                "the file has {} bytes, more than the {MAX_BYTES} a GeoJSON choice list may have",
-                text.len()
-            ),
-        ));
+    // A file too large is refused before it is parsed.
+    let too_many = |count: usize, max: usize, what: &str, diags: &mut Vec<Diagnostic>| {
+        let over = count > max;
+        if over {
+            diags.push(Diagnostic::new(
+                at(1, 1),
+                format!("the file has {count} {what}, more than the {max} a GeoJSON choice list may have"),
+            ));
+        }
+        over
+    };
+    if too_many(text.len(), MAX_BYTES, "bytes", diags) {
         return None;
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -67,14 +71,7 @@ pub(crate) fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
             return None;
         }
     };
-    if features.len() > MAX_FEATURES {
-        diags.push(Diagnostic::new(
-            at(1, 1),
-            format!(
-                "the file has {} features, more than the {MAX_FEATURES} a choice list may have",
-                features.len()
-            ),
-        ));
+    if too_many(features.len(), MAX_FEATURES, "features", diags) {
         return None;
     }
     let mut choices = Vec::with_capacity(features.len());
@@ -151,4 +148,53 @@ fn point(feature: &Value) -> Option<String> {
     let lon = coordinates.first()?.as_f64()?;
     let lat = coordinates.get(1)?.as_f64()?;
     Some(format!("{lat} {lon} 0 0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(text: &str) -> (Option<usize>, Vec<String>) {
+        let mut diags = Vec::new();
+        let choices = parse("places.geojson", text, &mut diags);
+        (
+            choices.map(|c| c.len()),
+            diags.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn a_file_past_the_bounds_is_refused_before_its_features_are_read() {
+        let big = format!(
+            "{{\"type\": \"FeatureCollection\", \"features\": [], \"pad\": \"{}\"}}",
+            "x".repeat(MAX_BYTES)
+        );
+        let (choices, diags) = messages(&big);
+        assert_eq!(choices, None);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].contains("bytes, more than the 16777216"),
+            "{diags:?}"
+        );
+
+        let feature = r#"{"type": "Feature", "id": 1, "properties": {"title": "t"}}"#;
+        let many = format!(
+            "{{\"type\": \"FeatureCollection\", \"features\": [{}]}}",
+            vec![feature; MAX_FEATURES + 1].join(",")
+        );
+        let (choices, diags) = messages(&many);
+        assert_eq!(choices, None);
+        assert!(
+            diags[0].contains("100001 features, more than the 100000"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn nesting_deeper_than_serde_json_allows_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let (choices, diags) = messages(&deep);
+        assert_eq!(choices, None);
+        assert!(diags[0].contains("not valid JSON"), "{diags:?}");
+    }
 }

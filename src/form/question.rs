@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::controls::{acknowledge, choice_list, dropdown, geopoint, text_input, LONG_LIST};
+use super::controls::{
+    acknowledge, choice_list, dropdown, geopoint, points_control, rank, text_input, LONG_LIST,
+};
 use super::dom::dom_id;
 use super::state::Question;
 use super::Path;
@@ -119,14 +121,23 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             {acknowledge(q, id.clone(), described.clone(), required_mark)}
         }
         .into_any(),
-        NodeKind::Geopoint => view! {
-            <fieldset aria-describedby=described.clone()>
-                <legend>{move || q.label()}{required_mark}</legend>
-                {hint.clone()}
-                {geopoint(q, id.clone())}
-            </fieldset>
+        // Controls of several inputs and buttons: the label is the
+        // fieldset's legend, which names them all.
+        NodeKind::Geopoint | NodeKind::Geotrace | NodeKind::Geoshape | NodeKind::Rank => {
+            let inner = match kind {
+                NodeKind::Geopoint => geopoint(q, id.clone()),
+                NodeKind::Rank => rank(q, id.clone()),
+                _ => points_control(q, id.clone(), kind == NodeKind::Geoshape),
+            };
+            view! {
+                <fieldset aria-describedby=described.clone()>
+                    <legend>{move || q.label()}{required_mark}</legend>
+                    {hint.clone()}
+                    {inner}
+                </fieldset>
+            }
+            .into_any()
         }
-        .into_any(),
         _ => view! {
             {label.clone()()}
             {hint.clone()}

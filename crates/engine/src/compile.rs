@@ -538,6 +538,11 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Calculate => Ty::Any,
         QType::Acknowledge => Ty::Text,
         QType::Geopoint => Ty::Geopoint,
+        // `area()` and `distance()` read a trace or a shape as text.
+        QType::Geotrace | QType::Geoshape => Ty::Text,
+        // A ranking is stored like a select_multiple, so `selected()` and
+        // `selected-at()` read it the same way.
+        QType::Rank { .. } => Ty::SelectMultiple,
         QType::Group => Ty::Group,
         QType::Repeat => Ty::Repeat,
     }

@@ -56,6 +56,12 @@ pub enum NodeKind {
     Acknowledge,
     /// A location.
     Geopoint,
+    /// A line of locations.
+    Geotrace,
+    /// An area bounded by locations.
+    Geoshape,
+    /// Every choice of a list, in the volunteer's order.
+    Rank,
     /// Questions shown together.
     Group,
     /// Questions filled in once per entry.
@@ -79,6 +85,9 @@ impl NodeKind {
             QType::Calculate => NodeKind::Calculate,
             QType::Acknowledge => NodeKind::Acknowledge,
             QType::Geopoint => NodeKind::Geopoint,
+            QType::Geotrace => NodeKind::Geotrace,
+            QType::Geoshape => NodeKind::Geoshape,
+            QType::Rank { .. } => NodeKind::Rank,
             QType::Group => NodeKind::Group,
             QType::Repeat => NodeKind::Repeat,
         }
@@ -506,6 +515,9 @@ mod tests {
             QType::Calculate,
             QType::Acknowledge,
             QType::Geopoint,
+            QType::Geotrace,
+            QType::Geoshape,
+            QType::Rank { list: list() },
             QType::Group,
             QType::Repeat,
         ];

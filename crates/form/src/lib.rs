@@ -36,6 +36,7 @@ pub mod case;
 mod csvlist;
 pub mod diff;
 mod files;
+mod geojson;
 mod lang;
 mod load;
 mod model;

@@ -6,6 +6,8 @@ mod acknowledge;
 mod choice;
 mod dropdown;
 mod geopoint;
+mod points;
+mod rank;
 mod text;
 
 use leptos::prelude::*;
@@ -16,6 +18,8 @@ pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
+pub(super) use points::points_control;
+pub(super) use rank::rank;
 pub(super) use text::text_input;
 
 /// Choice lists longer than this become a dropdown with a search box rather

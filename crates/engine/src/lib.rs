@@ -51,7 +51,7 @@ pub use compile::{compile, compile_shared, CompiledForm};
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};
 pub use validate::thai_id_ok;
-pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem};
+pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem, RangeView};
 pub use yim_expr::{thai, Date, DateTime, Value};
 
 /// Loads and compiles a form in one step, returning every diagnostic from

@@ -27,6 +27,17 @@ pub struct ChoiceView {
     pub label: String,
 }
 
+/// The values a range question's slider offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RangeView {
+    /// The smallest value.
+    pub start: f64,
+    /// The largest value.
+    pub end: f64,
+    /// The distance between neighbouring values.
+    pub step: f64,
+}
+
 /// One entry of a repeat.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InstanceView {
@@ -78,6 +89,11 @@ pub struct NodeView {
     /// True when the number of entries is set by `repeat_count`, so the UI
     /// offers no add or remove.
     pub count_fixed: bool,
+    /// For a range question, the slider's values.
+    pub range: Option<RangeView>,
+    /// For an image question, the longest side in pixels that a photo is
+    /// made smaller to before it is stored.
+    pub max_pixels: Option<u32>,
 }
 
 /// A problem that blocks finalizing, pointing at its question.
@@ -262,6 +278,15 @@ impl Session {
             children,
             instances,
             count_fixed: n.repeat_count.is_some(),
+            range: (n.qtype == QType::Range).then(|| {
+                let r = n.parameters.range();
+                RangeView {
+                    start: r.start,
+                    end: r.end,
+                    step: r.step,
+                }
+            }),
+            max_pixels: (n.qtype == QType::Image).then(|| n.parameters.max_pixels()),
         }
     }
 

@@ -80,6 +80,7 @@ pub fn document(response: &Response, form: &Form) -> Result<Document, SealError>
         device_id: meta.device_id.clone(),
         status: Status::Finalized.as_str().to_string(),
         answers: data,
+        case: None,
     })
 }
 

@@ -71,6 +71,7 @@ fn main() {
                 device_id: "3f2a".into(),
                 status: "finalized".into(),
                 answers: answers.into(),
+                case: None,
             }
         })
         .collect();

@@ -82,6 +82,7 @@ pub struct BundleHeader {
 ///     device_id: "3f2a".into(),
 ///     status: "finalized".into(),
 ///     answers: serde_json::json!({"who": "สมชาย"}),
+///     case: None,
 /// };
 /// let sealed = seal(&response, &to())?;
 ///
@@ -158,7 +159,7 @@ impl BundleWriter {
     }
 
     /// Adds a sealed response and its sealed photos, as stored. A bundle
-    /// that carries any attachment is written as format version 2.
+    /// that carries any attachment is written as format version 3.
     pub fn add_with_attachments(
         &mut self,
         response: &SealedResponse,

@@ -6,15 +6,22 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use yim_form::case::CaseChange;
 
 use crate::error::{Error, ErrorKind};
 use crate::id::{check_uuid, is_sha256};
 use crate::media::{ManifestAttachment, MEDIA_FORMAT_VERSION};
 use crate::time::Timestamp;
 
-/// The version of the response document, and of a bundle without
-/// attachments ([`MEDIA_FORMAT_VERSION`] is that of a bundle with them).
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the format this crate writes: of every response
+/// document, and of a bundle without attachments ([`MEDIA_FORMAT_VERSION`]
+/// is that of a bundle with them).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest version this crate still reads. Version 2 only added fields
+/// (a response's `case`), so a version 1 document reads as a version 2
+/// document without them.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// One response: the clear record the volunteer's answers belong to, and the
 /// answers themselves. This is what [`seal`](crate::seal) encrypts and what
@@ -44,6 +51,10 @@ pub struct Response {
     /// an array of such objects, a `select_multiple` to an array of choice
     /// names; groups add no level (the engine's answers JSON).
     pub answers: Json,
+    /// What the response did to a case (a child followed over time), when
+    /// its form opens or updates one. Added in format version 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseChange>,
 }
 
 /// The response document as it is written: `format_version` first.
@@ -65,6 +76,10 @@ impl Response {
         Timestamp::parse(&self.updated).map_err(|e| e.context("updated"))?;
         check_text("device id", &self.device_id)?;
         check_text("status", &self.status)?;
+        if let Some(case) = &self.case {
+            check_uuid("case id", &case.id)?;
+            case.check_bounds().map_err(Error::invalid)?;
+        }
         if !self.answers.is_object() {
             return Err(Error::invalid(format!(
                 "expected the answers to be a JSON object, but found {}",
@@ -87,7 +102,7 @@ impl Response {
 
     /// Reads a response document, version first.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Response, Error> {
-        let mut doc = versioned(bytes, "response", &[FORMAT_VERSION])?;
+        let mut doc = versioned(bytes, "response", FORMAT_VERSION)?;
         doc.remove("format_version");
         let response: Response = serde_json::from_value(Json::Object(doc))
             .map_err(|e| Error::malformed(format!("the response document is not valid: {e}")))?;
@@ -102,7 +117,8 @@ impl Response {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// Always [`FORMAT_VERSION`] in a bundle that opened.
+    /// The format version the bundle was written in: from
+    /// [`OLDEST_FORMAT_VERSION`] to [`FORMAT_VERSION`] in a bundle that opened.
     pub format_version: u32,
     /// The bundle's id: a UUID, version 7 when made by the app. Exporting
     /// the same bundle again from the export log keeps its id.
@@ -147,7 +163,7 @@ pub struct ManifestResponse {
     pub form_hash: String,
     /// The SHA-256 of the sealed file, as `sha256sum` prints it.
     pub sha256: String,
-    /// The response's photos, sealed next to it (format version 2).
+    /// The response's photos, sealed next to it (format version 3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<ManifestAttachment>,
 }
@@ -155,7 +171,7 @@ pub struct ManifestResponse {
 impl Manifest {
     /// Reads `manifest.json`, version first, and checks every field.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, Error> {
-        let doc = versioned(bytes, "bundle", &[FORMAT_VERSION, MEDIA_FORMAT_VERSION])?;
+        let doc = versioned(bytes, "bundle", MEDIA_FORMAT_VERSION)?;
         let manifest: Manifest = serde_json::from_value(Json::Object(doc))
             .map_err(|e| Error::malformed(format!("manifest.json is not valid: {e}")))?;
         manifest
@@ -199,12 +215,12 @@ impl Manifest {
     }
 }
 
-/// Parses a JSON object and checks its `format_version`, which must be one
-/// of `known`, before anything else.
+/// Parses a JSON object and checks its `format_version`, from
+/// [`OLDEST_FORMAT_VERSION`] to `newest`, before anything else.
 fn versioned(
     bytes: &[u8],
     what: &str,
-    known: &[u32],
+    newest: u32,
 ) -> Result<serde_json::Map<String, Json>, Error> {
     let doc: Json = serde_json::from_slice(bytes).map_err(|e| {
         Error::malformed(format!(
@@ -218,12 +234,17 @@ fn versioned(
         )));
     };
     match doc.get("format_version") {
-        Some(v) if known.iter().any(|k| v.as_u64() == Some(u64::from(*k))) => Ok(doc),
+        Some(v)
+            if v.as_u64().is_some_and(|v| {
+                (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(newest)).contains(&v)
+            }) =>
+        {
+            Ok(doc)
+        }
         Some(v) => Err(Error::new(
             ErrorKind::UnknownVersion,
             format!(
-                "expected {what} format version {}, but found {v}; a newer version of yim may read it",
-                known.iter().map(u32::to_string).collect::<Vec<_>>().join(" or ")
+                "expected {what} format version {OLDEST_FORMAT_VERSION} to {newest}, but found {v}; a newer version of yim may read it"
             ),
         )),
         None => Err(Error::malformed(format!(

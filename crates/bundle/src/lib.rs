@@ -40,6 +40,7 @@
 //!     device_id: "3f2a".into(),
 //!     status: "finalized".into(),
 //!     answers: serde_json::json!({"child_name": "ด.ญ. มะลิ", "kids": [{"kid_age": 4}]}),
+//!     case: None,
 //! };
 //! let sealed = seal(&response, &to)?;
 //! assert!(!String::from_utf8_lossy(&sealed.sealed).contains("มะลิ"));
@@ -64,7 +65,9 @@ mod seal;
 mod time;
 
 pub use bundle::{build, form_hash, open, BundleForm, BundleHeader, BundleWriter, OpenedBundle};
-pub use doc::{Manifest, ManifestForm, ManifestResponse, Response, FORMAT_VERSION};
+pub use doc::{
+    Manifest, ManifestForm, ManifestResponse, Response, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
+};
 pub use error::{Error, ErrorKind};
 pub use id::new_uuid_v7;
 pub use keys::{Identities, Identity, Passphrase, Recipient, Recipients, SecretText};

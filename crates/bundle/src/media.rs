@@ -12,10 +12,11 @@ use crate::crypt;
 use crate::error::Error;
 use crate::keys::{Identities, Recipients};
 
-/// The format version of a bundle whose manifest lists attachments.
-/// A bundle without attachments is still written as version 1, so that
-/// older readers open everything they can.
-pub const MEDIA_FORMAT_VERSION: u32 = 2;
+/// The format version of a bundle whose manifest lists attachments. A
+/// bundle without attachments is written as [`FORMAT_VERSION`](crate::FORMAT_VERSION), so that
+/// readers that know no photos open everything they can; the response
+/// documents inside keep their own version.
+pub const MEDIA_FORMAT_VERSION: u32 = 3;
 
 /// The most attachments one response may carry. A form has a handful of
 /// photo questions; this bounds what a hostile manifest can make a reader

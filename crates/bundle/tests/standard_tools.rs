@@ -86,7 +86,7 @@ fn the_specs_commands_open_a_bundle_with_debians_age_and_tar() {
     for r in &opened.responses {
         let json = std::fs::read(root.join(format!("responses/{}.json", r.id))).unwrap();
         let mut doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(doc["format_version"], 1);
+        assert_eq!(doc["format_version"], yim_bundle::FORMAT_VERSION);
         doc.as_object_mut().unwrap().remove("format_version");
         let from_age: Response = serde_json::from_value(doc).unwrap();
         assert_eq!(&from_age, r);

@@ -19,6 +19,7 @@ use std::path::Path;
 
 use common::*;
 use yim_bundle::{build, open, seal, BundleHeader, ErrorKind, OpenedBundle, Recipients, Response};
+use yim_form::case::{CaseAction, CaseChange};
 
 #[test]
 fn vectors() {
@@ -114,6 +115,9 @@ fn describe(b: &OpenedBundle) -> String {
             r.id, r.form_id, r.form_version, r.status, r.updated, r.answers
         )
         .unwrap();
+        if let Some(case) = &r.case {
+            writeln!(out, "  case: {}", serde_json::to_string(case).unwrap()).unwrap();
+        }
     }
     out
 }
@@ -131,6 +135,23 @@ fn generate() {
         "A bundle of two responses (Thai text, a repeat) addressed to test-key.txt.",
         "ok",
         &good,
+    );
+    let mut with_case = responses();
+    with_case[1].case = Some(CaseChange {
+        list: "children".into(),
+        id: "019ab0b2-8c60-7a11-8f00-0000000000ca".into(),
+        action: CaseAction::Create,
+        label: Some("ด.ช. ต้นกล้า (ต้น)".into()),
+        properties: [("risk_level", "high"), ("status", "open")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    });
+    write(
+        "ok-case",
+        "The same responses; the second opens a case (format version 2).",
+        "ok",
+        &bundle(&header(1), &with_case, &keys(), &keys()),
     );
     write(
         "ok-passphrase",
@@ -246,19 +267,19 @@ fn generate() {
 
     write(
         "unknown-version",
-        "A well-encrypted bundle whose manifest says \"format_version\": 2.",
+        "A well-encrypted bundle whose manifest says \"format_version\": 3.",
         "unknown version",
         &rewrap(&good, |files| {
-            edit_manifest(files, |m| m["format_version"] = 2.into());
+            edit_manifest(files, |m| m["format_version"] = 3.into());
         }),
     );
     write(
         "unknown-version-response",
-        "A bundle whose second sealed response says \"format_version\": 2; the\nmanifest's SHA-256 matches the sealed file.",
+        "A bundle whose second sealed response says \"format_version\": 3; the\nmanifest's SHA-256 matches the sealed file.",
         "unknown version",
         &rewrap(&good, |files| {
             let mut doc: serde_json::Value = serde_json::to_value(&responses()[1]).unwrap();
-            doc["format_version"] = 2.into();
+            doc["format_version"] = 3.into();
             let sealed = age::encrypt(&key(TEST_KEY).to_public_age(), doc.to_string().as_bytes()).unwrap();
             set_response(files, ID_B, sealed);
         }),

@@ -1243,6 +1243,7 @@ mod fixtures {
             device_id: device.into(),
             status: "finalized".into(),
             answers,
+            case: None,
         }
     }
 

@@ -132,5 +132,6 @@ fn response(n: usize, form: &BundleForm, device: &str) -> Response {
         device_id: device.into(),
         status: "finalized".into(),
         answers: answers.into(),
+        case: None,
     }
 }

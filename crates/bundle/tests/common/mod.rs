@@ -82,6 +82,7 @@ pub fn response(id: &str, updated: &str, name: &str) -> Response {
         device_id: "3f2a".into(),
         status: "finalized".into(),
         answers: json!({"child_name": name, "kids": [{"kid_age": 4}, {"kid_age": 9}]}),
+        case: None,
     }
 }
 

@@ -50,7 +50,7 @@ struct Inner {
 }
 
 /// The data key a tab holds, with the lock it was unwrapped from.
-struct Held {
+pub(super) struct Held {
     key: DataKey,
     key_id: String,
     version: u64,
@@ -74,7 +74,7 @@ pub struct LockStatus {
 /// when no PIN is set, the held key when it belongs to the stored lock, and
 /// a refusal otherwise, so that no tab writes with a key that no longer
 /// opens, nor in clear while a PIN is set.
-fn key_for_write<'a>(
+pub(super) fn key_for_write<'a>(
     held: &'a Option<Rc<Held>>,
     lock: Option<&LockRecord>,
 ) -> Result<Option<&'a DataKey>, StorageError> {
@@ -159,7 +159,7 @@ thread_local! {
     static APP: Storage = Storage::new(schema::NAME);
 }
 
-fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
+pub(super) fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
     result.map_err(StorageError::from_idb)
 }
 
@@ -349,7 +349,7 @@ impl Storage {
     /// connection under it, it reopens the database and runs `op` once more;
     /// every operation is safe to repeat because each is one transaction
     /// that either happened completely or not at all.
-    async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
+    pub(super) async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
     where
         F: Fn(Database) -> Fut,
         Fut: Future<Output = Result<T, StorageError>>,
@@ -588,11 +588,11 @@ impl Storage {
         .await
     }
 
-    /// Deletes a draft and its answers. Finalized and exported responses are
+    /// Deletes a draft, its answers and its photos. Finalized and exported responses are
     /// not deleted here: they are the programme's records.
     pub async fn delete(&self, id: &str) -> Result<(), StorageError> {
         self.run(|db| async move {
-            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::MEDIA])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let bodies = idb(tx.object_store(stores::ANSWERS))?;
             let meta = idb(idb(metas.get::<ResponseMeta, _, _>(id).serde())?.await)?;
@@ -605,6 +605,7 @@ impl Storage {
             }
             let _meta = idb(metas.delete(id).primitive())?;
             let _body = idb(bodies.delete(id).primitive())?;
+            super::media::delete_all(&tx, id)?;
             commit(tx).await
         })
         .await
@@ -806,7 +807,7 @@ impl Storage {
 /// it covers happens in one transaction, so a crash or a closed tab leaves
 /// either the old state or the new one, never drafts that no key opens.
 impl Storage {
-    fn held(&self) -> Option<Rc<Held>> {
+    pub(super) fn held(&self) -> Option<Rc<Held>> {
         self.inner.key.borrow().clone()
     }
 

@@ -364,3 +364,82 @@ async fn the_default_cost_unlocks_in_measured_time() {
     assert!(storage.holds_key());
     finish(storage).await;
 }
+
+/// A photo's bytes: a JPEG's first bytes, then [`SECRET`], so that the raw
+/// records can be searched for it.
+fn photo(name: &str) -> Photo {
+    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0];
+    bytes.extend_from_slice(SECRET.as_bytes());
+    Photo {
+        name: name.to_string(),
+        mime: "image/jpeg".to_string(),
+        bytes,
+    }
+}
+
+/// Whether the raw `media` store holds [`SECRET`]'s bytes, which
+/// `raw` shows as numbers separated by commas.
+async fn media_holds_secret(storage: &Storage) -> bool {
+    let numbers: Vec<String> = SECRET.bytes().map(|b| b.to_string()).collect();
+    raw(storage, stores::MEDIA)
+        .await
+        .replace(['[', ']', '{', '}', '"'], ",")
+        .contains(&numbers.join(","))
+}
+
+#[wasm_bindgen_test]
+async fn photos_are_kept_with_their_draft_encrypted_under_a_pin_and_deleted_with_it() {
+    let storage = fresh("yim-test-photos").await;
+    let draft = secret_draft(1);
+    let other = secret_draft(2);
+    storage.put(&draft).await.expect("put");
+    storage.put(&other).await.expect("put");
+    let id = draft.meta.id.as_str();
+    storage.put_photo(id, &photo("b.jpg")).await.expect("photo");
+    storage.put_photo(id, &photo("a.jpg")).await.expect("photo");
+    storage
+        .put_photo(&other.meta.id, &photo("c.jpg"))
+        .await
+        .expect("photo");
+    assert!(media_holds_secret(&storage).await, "in clear without a PIN");
+    let names = |photos: Vec<Photo>| photos.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(names(storage.photos(id).await.expect("read")), ["a.jpg", "b.jpg"]);
+
+    // Replaced under the same name, then one removed.
+    let mut again = photo("a.jpg");
+    again.bytes.push(1);
+    storage.put_photo(id, &again).await.expect("replace");
+    storage.delete_photo(id, "b.jpg").await.expect("remove");
+    assert_eq!(storage.photos(id).await.expect("read"), vec![again.clone()]);
+
+    // Deleting the draft removes its photos and no other response's.
+    storage.delete(id).await.expect("delete");
+    assert!(storage.photos(id).await.expect("read").is_empty());
+    assert_eq!(names(storage.photos(&other.meta.id).await.expect("read")), ["c.jpg"]);
+
+    // With a PIN, a photo written is encrypted, opens with the key, and a
+    // locked tab neither reads nor writes one.
+    storage.delete(&other.meta.id).await.expect("delete");
+    storage.set_pin_with(&pin("246810"), CHEAP).await.expect("set");
+    let locked = secret_draft(3);
+    storage.put(&locked).await.expect("put");
+    storage
+        .put_photo(&locked.meta.id, &photo("d.jpg"))
+        .await
+        .expect("photo with a PIN");
+    assert!(!media_holds_secret(&storage).await, "encrypted with a PIN");
+    assert_eq!(
+        storage.photos(&locked.meta.id).await.expect("read"),
+        vec![photo("d.jpg")]
+    );
+    storage.lock();
+    assert_eq!(
+        storage.photos(&locked.meta.id).await,
+        Err(StorageError::Locked)
+    );
+    assert_eq!(
+        storage.put_photo(&locked.meta.id, &photo("e.jpg")).await,
+        Err(StorageError::Locked)
+    );
+    finish(storage).await;
+}

@@ -17,6 +17,7 @@ mod db;
 mod error;
 mod ids;
 pub mod lock;
+mod media;
 pub mod offline;
 pub mod quota;
 mod record;
@@ -29,6 +30,7 @@ mod lock_tests;
 mod tests;
 
 pub use db::{Counts, LockStatus, Storage, Written};
+pub use media::{MediaRecord, Photo};
 pub use error::StorageError;
 pub use ids::new_id;
 pub use record::{

@@ -11,7 +11,11 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 4 (current) adds the `settings` store, keyed by `id`, which
+//! Version 5 (current) adds the `media` store, keyed by
+//! `[response_id, name]`, which holds the photos of image questions (see
+//! `media::MediaRecord`). No record changes.
+//!
+//! Version 4 adds the `settings` store, keyed by `id`, which
 //! holds the PIN lock's record when a PIN is set. With a PIN, a record in
 //! `answers` keeps its answers, data and label encrypted in `locked`
 //! (see `record::Body`), and a response's metadata keeps its label
@@ -52,7 +56,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// The object stores.
 pub mod stores {
@@ -67,6 +71,9 @@ pub mod stores {
     /// Settings that must change in the same transaction as records: the
     /// PIN lock (`lock::LockRecord`), keyed by `id`.
     pub const SETTINGS: &str = "settings";
+    /// Photos kept with drafts (`media::MediaRecord`), keyed by
+    /// `[response_id, name]`.
+    pub const MEDIA: &str = "media";
 }
 
 /// The indexes of `responses`.
@@ -87,6 +94,7 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
             2 => step_2(&db).await?,
             3 => step_3(),
             4 => step_4(&db)?,
+            5 => step_5(&db)?,
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -212,6 +220,14 @@ fn step_3() {}
 fn step_4(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(stores::SETTINGS)
         .with_key_path(KeyPath::One("id"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 5: the `media` store for photos.
+fn step_5(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::MEDIA)
+        .with_key_path(KeyPath::from(["response_id", "name"]))
         .build()?;
     Ok(())
 }

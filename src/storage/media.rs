@@ -1,0 +1,162 @@
+//! Photos kept with a draft: one record per photo in the `media` store,
+//! keyed by `[response_id, name]`, so that all the photos of one response
+//! are one key range.
+//!
+//! A photo is written when it is taken, before the autosave writes the
+//! answer that names it, so a stored draft never names a photo that is not
+//! stored; a photo whose answer was never saved is removed with its draft.
+//! With a PIN set, a photo's bytes are encrypted with the data key like a
+//! record's answers, and the key's record is read in the transaction that
+//! writes, as for every other write.
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::KeyRange;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::db::{commit, idb, key_for_write, writing};
+use super::lock::{DataKey, LockRecord, LOCK_KEY};
+use super::schema::stores;
+use super::{Storage, StorageError};
+
+/// One stored photo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaRecord {
+    /// The response the photo belongs to.
+    pub response_id: String,
+    /// The file name the image question's answer holds.
+    pub name: String,
+    /// The photo's type, `image/jpeg` for photos the app made smaller.
+    pub mime: String,
+    /// The bytes in clear, when no PIN was set at the time of writing.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Vec::is_empty")]
+    pub bytes: Vec<u8>,
+    /// The bytes encrypted with the PIN's data key, when a PIN was set.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Vec::is_empty")]
+    pub locked: Vec<u8>,
+}
+
+/// A photo as the app uses it: always in clear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    /// The file name the answer holds.
+    pub name: String,
+    /// The photo's type.
+    pub mime: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What the data key authenticates with a photo, so that encrypted bytes
+/// moved to another photo's record do not open there.
+fn sealed_for(response_id: &str, name: &str) -> String {
+    format!("{response_id}/{name}")
+}
+
+/// Every key of one response's photos: an array sorts after every string,
+/// so `[id, []]` is above every `[id, name]`.
+fn of_response(response_id: &str) -> KeyRange<serde_json::Value> {
+    KeyRange::Bound(json!([response_id]), false, json!([response_id, []]), false)
+}
+
+fn encode(
+    response_id: &str,
+    photo: &Photo,
+    key: Option<&DataKey>,
+) -> Result<MediaRecord, StorageError> {
+    let mut record = MediaRecord {
+        response_id: response_id.to_string(),
+        name: photo.name.clone(),
+        mime: photo.mime.clone(),
+        bytes: Vec::new(),
+        locked: Vec::new(),
+    };
+    match key {
+        Some(key) => record.locked = key.seal(&sealed_for(response_id, &photo.name), &photo.bytes)?,
+        None => record.bytes = photo.bytes.clone(),
+    }
+    Ok(record)
+}
+
+fn decode(record: MediaRecord, key: Option<&DataKey>) -> Result<Photo, StorageError> {
+    let bytes = if record.locked.is_empty() {
+        record.bytes
+    } else {
+        match key {
+            Some(key) => key.open(&sealed_for(&record.response_id, &record.name), &record.locked)?,
+            None => return Err(StorageError::Locked),
+        }
+    };
+    Ok(Photo {
+        name: record.name,
+        mime: record.mime,
+        bytes,
+    })
+}
+
+impl Storage {
+    /// Stores a photo of `response_id`, replacing one of the same name, in
+    /// one transaction that also reads the PIN lock. A full disk gives
+    /// [`StorageError::QuotaExceeded`] and changes nothing.
+    pub async fn put_photo(&self, response_id: &str, photo: &Photo) -> Result<(), StorageError> {
+        let held = self.held();
+        self.run(|db| {
+            let held = &held;
+            async move {
+                let tx = writing(&db, [stores::MEDIA, stores::SETTINGS])?;
+                let media = idb(tx.object_store(stores::MEDIA))?;
+                let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let lock = idb(idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?.await)?;
+                let key = key_for_write(held, lock.as_ref())?;
+                let record = encode(response_id, photo, key)?;
+                let _put = idb(media.put(&record).serde())?;
+                commit(tx).await
+            }
+        })
+        .await
+    }
+
+    /// The photos of `response_id`, in the order of their names.
+    pub async fn photos(&self, response_id: &str) -> Result<Vec<Photo>, StorageError> {
+        let held = self.held();
+        let held = &held;
+        self.run(|db| async move {
+            let tx = idb(db.transaction(stores::MEDIA).build())?;
+            let media = idb(tx.object_store(stores::MEDIA))?;
+            let records = idb(idb(media
+                .get_all::<MediaRecord>()
+                .with_query(of_response(response_id))
+                .serde())?
+            .await)?;
+            let key = held.as_ref().map(|held| &held.key);
+            records
+                .map(|record| decode(idb(record)?, key))
+                .collect()
+        })
+        .await
+    }
+
+    /// Removes one photo of `response_id`; removing one that is not there
+    /// is not an error.
+    pub async fn delete_photo(&self, response_id: &str, name: &str) -> Result<(), StorageError> {
+        self.run(|db| async move {
+            let tx = writing(&db, stores::MEDIA)?;
+            let media = idb(tx.object_store(stores::MEDIA))?;
+            let _delete = idb(media.delete(json!([response_id, name])).serde())?;
+            commit(tx).await
+        })
+        .await
+    }
+}
+
+/// Removes every photo of `response_id` in the transaction `tx`, which must
+/// cover the `media` store; deleting a draft calls it in its own
+/// transaction, so a draft and its photos go together.
+pub(super) fn delete_all(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    response_id: &str,
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    let _delete = idb(media.delete(of_response(response_id)).serde())?;
+    Ok(())
+}

@@ -473,10 +473,21 @@ impl Keeper {
         })
     }
 
-    /// Writes the finalized response; from then on nothing else is written.
-    /// On failure the screen stays open with its answers, and the error
-    /// says why.
-    pub async fn store_finalized(self, response: Response) -> Result<(), StorageError> {
+    /// The id of the response this screen fills in.
+    pub fn response_id(self) -> Option<String> {
+        self.inner
+            .try_with_value(|inner| inner.response.meta.id.clone())
+    }
+
+    /// Writes the finalized response, and in the same transaction replaces
+    /// its photos with `photos`, sealed with it (none when the form seals
+    /// nothing); from then on nothing else is written. On failure the
+    /// screen stays open with its answers, and the error says why.
+    pub async fn store_finalized(
+        self,
+        response: Response,
+        photos: Vec<yim_bundle::SealedAttachment>,
+    ) -> Result<(), StorageError> {
         // No autosave may start after this point.
         let source = self
             .inner
@@ -495,7 +506,11 @@ impl Keeper {
                 leptos::logging::warn!("the form's source was not kept: {error}");
             }
         }
-        let result = storage.put(&response).await;
+        let result = if response.sealed.is_some() {
+            storage.put_with_photos(&response, &photos).await
+        } else {
+            storage.put(&response).await
+        };
         self.saved.bump();
         match &result {
             Ok(()) => {

@@ -233,6 +233,7 @@ async fn seal_one(
     let sealed = seal::seal_finalized(&form, response).map_err(|error| match error {
         seal::SealError::Bundle(error) => ExportError::Bundle(error),
         seal::SealError::NoData { id } => ExportError::NotSealed { id },
+        seal::SealError::Storage(error) => ExportError::Storage(error),
     })?;
     storage
         .update(&meta.id, |stored| {
@@ -358,17 +359,21 @@ pub async fn build(
             StorageError::NotFound { id } => ExportError::Missing { id },
             other => ExportError::Storage(other),
         })?;
-        for (meta, stored) in batch.iter().zip(stored) {
+        let photos = storage.sealed_photos(&ids).await?;
+        for ((meta, stored), photos) in batch.iter().zip(stored).zip(photos) {
             let sealed = stored.sealed.ok_or_else(|| ExportError::NotSealed {
                 id: meta.id.clone(),
             })?;
-            writer.add(&SealedResponse {
-                id: stored.meta.id,
-                form_id: stored.meta.form_id,
-                form_version: stored.meta.form_version,
-                form_hash: stored.meta.form_hash.unwrap_or_default(),
-                sealed,
-            })?;
+            writer.add_with_attachments(
+                &SealedResponse {
+                    id: stored.meta.id,
+                    form_id: stored.meta.form_id,
+                    form_version: stored.meta.form_version,
+                    form_hash: stored.meta.form_hash.unwrap_or_default(),
+                    sealed,
+                },
+                &photos,
+            )?;
         }
         done += batch.len();
         if now() - slice_start >= SLICE_MS {

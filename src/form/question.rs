@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::controls::{acknowledge, choice_list, dropdown, geopoint, text_input, LONG_LIST};
+use super::controls::{
+    acknowledge, choice_list, dropdown, geopoint, image_input, range_input, text_input, LONG_LIST,
+};
 use super::dom::dom_id;
 use super::intern;
 use crate::engine_bridge::{ChoiceView, FormSession, NodeView};
@@ -229,6 +231,18 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
         "acknowledge" => view! {
             {hint.clone()}
             {acknowledge(q, id.clone(), described.clone(), required_mark)}
+        }
+        .into_any(),
+        "range" if node.range.is_some() => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {node.range.map(|range| range_input(q, id.clone(), range, described.clone()))}
+        }
+        .into_any(),
+        "image" => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {image_input(q, id.clone(), node.max_pixels.unwrap_or(yim_form::DEFAULT_MAX_PIXELS), described.clone())}
         }
         .into_any(),
         "geopoint" => view! {

@@ -138,6 +138,8 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     let start = fs.start_at(resumed.as_ref().map_or(0, |r| r.meta.page as usize));
     let current = RwSignal::new(start);
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
+    // The photo questions store their photos under the response's id.
+    provide_context(keeper);
     // Every command and every page turn may change what the draft holds;
     // the keeper writes only when it really did.
     Effect::new(move |_| {
@@ -204,7 +206,8 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
         checked.set(false);
         if found.is_empty() {
             fs.mark_end();
-            let response = keeper.finalized(fs.answers_json());
+            let data = fs.answers_json();
+            let response = keeper.finalized(data.clone());
             let response =
                 match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
                     Ok(response) => response,
@@ -217,7 +220,16 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
             // The screen closes only once the finalized response is on the
             // phone; a failed write leaves it open with a retry.
             leptos::task::spawn_local(async move {
-                if keeper.store_finalized(response).await.is_ok() {
+                // The photos are sealed with the answers and stored in the
+                // same write, so no photo stays in clear after finalizing.
+                let photos = match seal_photos_of(keeper, sealing_form, &data).await {
+                    Ok(photos) => photos,
+                    Err(error) => {
+                        seal_error.try_set(Some(error));
+                        return;
+                    }
+                };
+                if keeper.store_finalized(response, photos).await.is_ok() {
                     finished.try_set(true);
                     window().scroll_to_with_x_and_y(0.0, 0.0);
                     request_animation_frame(|| {
@@ -483,4 +495,21 @@ fn other_version(conflict: &StorageError) -> String {
         StorageError::Conflict { id, .. } => crate::route::Route::Response(id.clone()).to_hash(),
         _ => crate::route::Route::Home.to_hash(),
     }
+}
+
+/// The photos of the response `keeper` fills in, sealed with `form` as
+/// [`crate::seal::seal_photos`] seals them.
+async fn seal_photos_of(
+    keeper: Keeper,
+    form: StoredValue<Arc<yim_form::Form>>,
+    data: &serde_json::Value,
+) -> Result<Vec<yim_bundle::SealedAttachment>, crate::seal::SealError> {
+    let Some(id) = keeper.response_id() else {
+        return Ok(Vec::new());
+    };
+    let photos = crate::storage::Storage::app()
+        .photos(&id)
+        .await
+        .map_err(crate::seal::SealError::Storage)?;
+    form.with_value(|form| crate::seal::seal_photos(form, data, photos))
 }

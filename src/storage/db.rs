@@ -51,7 +51,7 @@ struct Inner {
 
 /// The data key a tab holds, with the lock it was unwrapped from.
 pub(super) struct Held {
-    key: DataKey,
+    pub(super) key: DataKey,
     key_id: String,
     version: u64,
 }
@@ -383,16 +383,47 @@ impl Storage {
         self.write_many(responses).await.map(drop)
     }
 
+    /// Stores a finalized response as [`Storage::put`] does and, in the
+    /// same transaction, replaces its photos with `photos`, sealed to the
+    /// data office with it: both are stored, or neither.
+    pub async fn put_with_photos(
+        &self,
+        response: &Response,
+        photos: &[yim_bundle::SealedAttachment],
+    ) -> Result<(), StorageError> {
+        self.write_with(std::slice::from_ref(response), Some(photos))
+            .await
+            .map(drop)
+    }
+
     /// Does the work of [`Storage::put_many`] and gives back the metadata
     /// as stored, with its new revisions.
     async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
+        self.write_with(responses, None).await
+    }
+
+    /// Writes `responses` and, with `photos`, replaces the photos of the
+    /// one response given with its sealed photos.
+    async fn write_with(
+        &self,
+        responses: &[Response],
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+    ) -> Result<Vec<ResponseMeta>, StorageError> {
         // The key is taken once, before the transaction: a lock that comes
         // while this write is on its way does not stop it half-way.
         let held = self.held();
         self.run(|db| {
             let held = &held;
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(
+                    &db,
+                    [
+                        stores::RESPONSES,
+                        stores::ANSWERS,
+                        stores::SETTINGS,
+                        stores::MEDIA,
+                    ],
+                )?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
@@ -425,6 +456,9 @@ impl Storage {
                     // reports; its own future need not be awaited.
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
+                }
+                if let (Some(photos), [response]) = (photos, responses) {
+                    super::media::replace_sealed(&tx, &response.meta.id, photos)?;
                 }
                 commit(tx).await?;
                 Ok(written)

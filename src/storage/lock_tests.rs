@@ -403,7 +403,10 @@ async fn photos_are_kept_with_their_draft_encrypted_under_a_pin_and_deleted_with
         .expect("photo");
     assert!(media_holds_secret(&storage).await, "in clear without a PIN");
     let names = |photos: Vec<Photo>| photos.into_iter().map(|p| p.name).collect::<Vec<_>>();
-    assert_eq!(names(storage.photos(id).await.expect("read")), ["a.jpg", "b.jpg"]);
+    assert_eq!(
+        names(storage.photos(id).await.expect("read")),
+        ["a.jpg", "b.jpg"]
+    );
 
     // Replaced under the same name, then one removed.
     let mut again = photo("a.jpg");
@@ -415,12 +418,18 @@ async fn photos_are_kept_with_their_draft_encrypted_under_a_pin_and_deleted_with
     // Deleting the draft removes its photos and no other response's.
     storage.delete(id).await.expect("delete");
     assert!(storage.photos(id).await.expect("read").is_empty());
-    assert_eq!(names(storage.photos(&other.meta.id).await.expect("read")), ["c.jpg"]);
+    assert_eq!(
+        names(storage.photos(&other.meta.id).await.expect("read")),
+        ["c.jpg"]
+    );
 
     // With a PIN, a photo written is encrypted, opens with the key, and a
     // locked tab neither reads nor writes one.
     storage.delete(&other.meta.id).await.expect("delete");
-    storage.set_pin_with(&pin("246810"), CHEAP).await.expect("set");
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
     let locked = secret_draft(3);
     storage.put(&locked).await.expect("put");
     storage

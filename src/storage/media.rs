@@ -18,6 +18,7 @@ use super::db::{commit, idb, key_for_write, writing};
 use super::lock::{DataKey, LockRecord, LOCK_KEY};
 use super::schema::stores;
 use super::{Storage, StorageError};
+use yim_bundle::SealedAttachment;
 
 /// One stored photo.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +35,11 @@ pub struct MediaRecord {
     /// The bytes encrypted with the PIN's data key, when a PIN was set.
     #[serde(default, with = "serde_bytes", skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<u8>,
+    /// The bytes sealed to the data office with the finalized response
+    /// (an age file, `yim_bundle::seal_attachment`); then neither `bytes`
+    /// nor `locked` is kept.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Vec::is_empty")]
+    pub sealed: Vec<u8>,
 }
 
 /// A photo as the app uses it: always in clear.
@@ -70,9 +76,12 @@ fn encode(
         mime: photo.mime.clone(),
         bytes: Vec::new(),
         locked: Vec::new(),
+        sealed: Vec::new(),
     };
     match key {
-        Some(key) => record.locked = key.seal(&sealed_for(response_id, &photo.name), &photo.bytes)?,
+        Some(key) => {
+            record.locked = key.seal(&sealed_for(response_id, &photo.name), &photo.bytes)?
+        }
         None => record.bytes = photo.bytes.clone(),
     }
     Ok(record)
@@ -83,7 +92,10 @@ fn decode(record: MediaRecord, key: Option<&DataKey>) -> Result<Photo, StorageEr
         record.bytes
     } else {
         match key {
-            Some(key) => key.open(&sealed_for(&record.response_id, &record.name), &record.locked)?,
+            Some(key) => key.open(
+                &sealed_for(&record.response_id, &record.name),
+                &record.locked,
+            )?,
             None => return Err(StorageError::Locked),
         }
     };
@@ -116,22 +128,64 @@ impl Storage {
         .await
     }
 
-    /// The photos of `response_id`, in the order of their names.
+    /// The photos of `response_id` not sealed yet, in the order of their
+    /// names.
     pub async fn photos(&self, response_id: &str) -> Result<Vec<Photo>, StorageError> {
         let held = self.held();
-        let held = &held;
+        let key = held.as_ref().map(|held| &held.key);
+        let ids = [response_id.to_string()];
+        let records = self.media_records(&ids).await?;
+        records
+            .into_iter()
+            .flatten()
+            .filter(|record| record.sealed.is_empty())
+            .map(|record| decode(record, key))
+            .collect()
+    }
+
+    /// The sealed photos of each response of `ids`, in the order given,
+    /// read in one transaction, for an export.
+    pub async fn sealed_photos(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<Vec<SealedAttachment>>, StorageError> {
+        let records = self.media_records(ids).await?;
+        Ok(records
+            .into_iter()
+            .map(|of_one| {
+                of_one
+                    .into_iter()
+                    .filter(|record| !record.sealed.is_empty())
+                    .map(|record| SealedAttachment {
+                        name: record.name,
+                        sealed: record.sealed,
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// The media records of each response of `ids`, every read sent before
+    /// the first is awaited.
+    async fn media_records(&self, ids: &[String]) -> Result<Vec<Vec<MediaRecord>>, StorageError> {
         self.run(|db| async move {
             let tx = idb(db.transaction(stores::MEDIA).build())?;
             let media = idb(tx.object_store(stores::MEDIA))?;
-            let records = idb(idb(media
-                .get_all::<MediaRecord>()
-                .with_query(of_response(response_id))
-                .serde())?
-            .await)?;
-            let key = held.as_ref().map(|held| &held.key);
-            records
-                .map(|record| decode(idb(record)?, key))
-                .collect()
+            let requests = ids
+                .iter()
+                .map(|id| {
+                    idb(media
+                        .get_all::<MediaRecord>()
+                        .with_query(of_response(id))
+                        .serde())
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(ids.len());
+            for request in requests {
+                let records = idb(request.await)?;
+                out.push(records.map(idb).collect::<Result<Vec<_>, _>>()?);
+            }
+            Ok(out)
         })
         .await
     }
@@ -142,7 +196,9 @@ impl Storage {
         self.run(|db| async move {
             let tx = writing(&db, stores::MEDIA)?;
             let media = idb(tx.object_store(stores::MEDIA))?;
-            let _delete = idb(media.delete(json!([response_id, name])).serde())?;
+            let _delete = idb(media
+                .delete(KeyRange::Only(json!([response_id, name])))
+                .serde())?;
             commit(tx).await
         })
         .await
@@ -158,5 +214,31 @@ pub(super) fn delete_all(
 ) -> Result<(), StorageError> {
     let media = idb(tx.object_store(stores::MEDIA))?;
     let _delete = idb(media.delete(of_response(response_id)).serde())?;
+    Ok(())
+}
+
+/// Replaces every photo of `response_id` with `sealed`, the photos sealed
+/// to the data office, in the transaction `tx` that stores the finalized
+/// response, so that the response and its photos are sealed together or
+/// not at all. Requests on one store run in the order they are made, so
+/// the removal comes before the new records.
+pub(super) fn replace_sealed(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    response_id: &str,
+    sealed: &[SealedAttachment],
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    let _delete = idb(media.delete(of_response(response_id)).serde())?;
+    for photo in sealed {
+        let record = MediaRecord {
+            response_id: response_id.to_string(),
+            name: photo.name.clone(),
+            mime: "application/age".to_string(),
+            bytes: Vec::new(),
+            locked: Vec::new(),
+            sealed: photo.sealed.clone(),
+        };
+        let _put = idb(media.put(&record).serde())?;
+    }
     Ok(())
 }

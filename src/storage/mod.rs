@@ -30,9 +30,9 @@ mod lock_tests;
 mod tests;
 
 pub use db::{Counts, LockStatus, Storage, Written};
-pub use media::{MediaRecord, Photo};
 pub use error::StorageError;
 pub use ids::new_id;
+pub use media::{MediaRecord, Photo};
 pub use record::{
     form_hash, load_resolved, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta,
     Status, COPY_MARK,

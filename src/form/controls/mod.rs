@@ -6,6 +6,8 @@ mod acknowledge;
 mod choice;
 mod dropdown;
 mod geopoint;
+mod image;
+mod range;
 mod text;
 
 use leptos::prelude::*;
@@ -14,6 +16,8 @@ pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
+pub(super) use image::image_input;
+pub(super) use range::range_input;
 pub(super) use text::text_input;
 
 /// Choice lists longer than this become a dropdown with a search box rather

@@ -127,7 +127,7 @@ test('a slider moved with the keyboard and a photo reach the data office intact'
   }
   const name = findAnswer(answers, 'home_photo');
   assert.match(name ?? '', /^[0-9a-f-]{36}\.jpg$/, `stored answers: ${JSON.stringify(answers)}`);
-  assert.equal(findAnswer(answers, 'worry'), '7');
+  assert.equal(findAnswer(answers, 'worry'), 7);
   const before = (await storedPhotos(page)).filter((p) => p.name === name);
   assert.equal(before.length, 1, 'the photo is in the media store');
   const photo = before[0];

@@ -119,32 +119,33 @@ pub(in crate::form) fn image_input(
         });
     };
 
-    let camera_id = id.clone();
-    let gallery_id = format!("{id}-gallery");
     view! {
         <div class="photo">
             <div class="photo-buttons">
-                <label class="btn" for=camera_id.clone()>{move || lang.get().text().take_photo}</label>
-                <input
-                    type="file"
-                    class="sr-only"
-                    id=camera_id
-                    accept="image/*"
-                    capture="environment"
-                    aria-describedby=described.clone()
-                    disabled=move || q.read_only() || busy.get()
-                    on:change=take
-                />
-                <label class="btn" for=gallery_id.clone()>{move || lang.get().text().choose_photo}</label>
-                <input
-                    type="file"
-                    class="sr-only"
-                    id=gallery_id
-                    accept="image/*"
-                    aria-describedby=described
-                    disabled=move || q.read_only() || busy.get()
-                    on:change=take
-                />
+                <label class="btn">
+                    <input
+                        type="file"
+                        class="sr-only"
+                        id=id
+                        accept="image/*"
+                        capture="environment"
+                        aria-describedby=described.clone()
+                        disabled=move || q.read_only() || busy.get()
+                        on:change=take
+                    />
+                    {move || lang.get().text().take_photo}
+                </label>
+                <label class="btn">
+                    <input
+                        type="file"
+                        class="sr-only"
+                        accept="image/*"
+                        aria-describedby=described
+                        disabled=move || q.read_only() || busy.get()
+                        on:change=take
+                    />
+                    {move || lang.get().text().choose_photo}
+                </label>
             </div>
             {move || preview.get().map(|(_, url)| view! {
                 <img class="photo-preview" src=url alt=move || lang.get().text().photo_preview />

@@ -8,12 +8,12 @@
 // bundle crate's published TEST ONLY key, which opens everything here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, root, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
-import { exportBundle, readCsv } from './office.js';
+import { buildYim, exportBundle, readCsv } from './office.js';
 
 const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-media-visit';
@@ -23,8 +23,7 @@ let app;
 let yim;
 before(async () => {
   app = await start();
-  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
-  yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+  yim = buildYim();
 });
 after(async () => {
   await app?.close();

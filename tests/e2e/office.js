@@ -4,11 +4,18 @@
 // `yim decrypt` writes, and opening a bundle with Debian's `age` and `tar`
 // as docs/bundle-format.md says.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './harness.js';
+
+/// Builds the data office's command line from this workspace and gives the
+/// path of the `yim` program.
+export function buildYim() {
+  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
+  return join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+}
 
 /// Every record of every IndexedDB store of the app, and localStorage and
 /// sessionStorage, as text: byte arrays are decoded as UTF-8 so that any

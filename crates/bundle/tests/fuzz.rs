@@ -44,35 +44,6 @@ fn forge(plaintext: &[u8]) -> Vec<u8> {
     age::encrypt(&age_key().to_public(), plaintext).unwrap()
 }
 
-type Files = Vec<(String, Vec<u8>)>;
-
-fn unpack(tar_bytes: &[u8]) -> Files {
-    let mut files = Vec::new();
-    let mut archive = tar::Archive::new(tar_bytes);
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-        files.push((path, data));
-    }
-    files
-}
-
-fn pack(files: &Files) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (path, data) in files {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(path).unwrap();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_cksum();
-        builder.append(&h, &data[..]).unwrap();
-    }
-    builder.into_inner().unwrap()
-}
-
 fn sha256(data: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(data)

@@ -111,12 +111,10 @@ pub fn header(sequence: u64) -> BundleHeader {
 /// The files of a bundle's archive, in order.
 pub type Files = Vec<(String, Vec<u8>)>;
 
-/// Decrypts a good bundle with the test key, lets `change` edit its files,
-/// and packs and encrypts them again the way the format does.
-pub fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
-    let tar_bytes = age::decrypt(&key_age(), good).unwrap();
-    let mut files: Files = Vec::new();
-    let mut archive = tar::Archive::new(&tar_bytes[..]);
+/// The files of a tar archive, in order.
+pub fn unpack(tar_bytes: &[u8]) -> Files {
+    let mut files = Vec::new();
+    let mut archive = tar::Archive::new(tar_bytes);
     for entry in archive.entries().unwrap() {
         let mut entry = entry.unwrap();
         let path = entry.path().unwrap().to_string_lossy().into_owned();
@@ -124,9 +122,13 @@ pub fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
         std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
         files.push((path, data));
     }
-    change(&mut files);
+    files
+}
+
+/// A ustar archive of `files`, laid out as the format writes one.
+pub fn pack(files: &Files) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
-    for (path, data) in &files {
+    for (path, data) in files {
         let mut h = tar::Header::new_ustar();
         h.set_path(path).unwrap();
         h.set_size(data.len() as u64);
@@ -135,11 +137,15 @@ pub fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
         h.set_cksum();
         builder.append(&h, &data[..]).unwrap();
     }
-    age::encrypt(
-        &key(TEST_KEY).to_public_age(),
-        &builder.into_inner().unwrap(),
-    )
-    .unwrap()
+    builder.into_inner().unwrap()
+}
+
+/// Decrypts a good bundle with the test key, lets `change` edit its files,
+/// and packs and encrypts them again the way the format does.
+pub fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
+    let mut files = unpack(&age::decrypt(&key_age(), good).unwrap());
+    change(&mut files);
+    age::encrypt(&key(TEST_KEY).to_public_age(), &pack(&files)).unwrap()
 }
 
 pub fn edit_manifest(files: &mut Files, change: impl FnOnce(&mut serde_json::Value)) {

@@ -385,7 +385,11 @@ async fn media_holds_secret(storage: &Storage) -> bool {
     let numbers: Vec<&str> = text
         .split("\":")
         .skip(1)
-        .map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
+        .map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+        })
         .collect();
     let secret: Vec<String> = SECRET.bytes().map(|b| b.to_string()).collect();
     numbers.join(",").contains(&secret.join(","))

@@ -22,6 +22,12 @@ pub fn App(
 ) -> impl IntoView {
     let lang = RwSignal::new(initial_language());
     provide_context(lang);
+    let tick = RwSignal::new(0u64);
+    provide_context(crate::upload::UploadTick(tick));
+    crate::upload::start(catalog.intake.clone(), tick);
+    // Back online, every bundle that waits goes at once.
+    let online = window_event_listener(leptos::ev::online, move |_| crate::upload::kick(true));
+    on_cleanup(move || online.remove());
     provide_context(catalog);
     provide_context(Saved::new());
     let gate = LockGate::provide();
@@ -77,6 +83,9 @@ pub fn App(
                 {move || match route.get() {
                     Route::Home => view! { <Home/> }.into_any(),
                     Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+                    Route::FollowUp { form, case } => {
+                        view! { <FormScreen id=form case=case/> }.into_any()
+                    }
                     Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
                     Route::Studio => view! { <Studio/> }.into_any(),
                     Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),

@@ -52,6 +52,9 @@ pub struct Catalog {
     /// The deployment's own recipients, from the published index, with
     /// which the studio publishes a new form.
     pub deployment_keys: Vec<String>,
+    /// Where exported bundles are uploaded, from the published index
+    /// (`yim publish --intake`); `None` when the deployment has no intake.
+    pub intake: Option<String>,
     files: MemFiles,
     /// The files loaded so far. The province variants extend the national
     /// form, so without it each would parse the national form's YAML and
@@ -83,6 +86,7 @@ impl Catalog {
         Catalog {
             problem: None,
             deployment_keys: Vec::new(),
+            intake: None,
             files,
             loaded_files: LoadCache::new(),
             slots,
@@ -132,6 +136,7 @@ impl Catalog {
         Catalog {
             problem: None,
             deployment_keys: index.recipients.clone(),
+            intake: index.intake.clone(),
             files,
             loaded_files: LoadCache::new(),
             slots,
@@ -167,6 +172,7 @@ impl Catalog {
         Catalog {
             problem: None,
             deployment_keys: Vec::new(),
+            intake: None,
             files: MemFiles::new(),
             loaded_files: LoadCache::new(),
             slots,

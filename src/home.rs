@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::drafts::Saved;
 use crate::export::ExportLink;
+use crate::follow::FollowedCases;
 use crate::i18n::Lang;
 use crate::route::Route;
 use crate::storage::{self, quota, ResponseMeta, Status, Storage, StorageError};
@@ -42,9 +43,8 @@ pub fn Home() -> impl IntoView {
             Ok(overview) => (overview, None),
             Err(error) => (Overview::default(), Some(error)),
         };
-        let failure = failure.map(
-            |error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> },
-        );
+        let failure = failure
+            .map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> });
         let drafts_of = |form_id: &str| -> Vec<_> {
             overview
                 .drafts
@@ -142,6 +142,7 @@ pub fn Home() -> impl IntoView {
         view! {
             <h1>{t.forms_heading}</h1>
             <GuidesLink/>
+            <FollowedCases/>
             {failure}
             {unavailable}
             {empty}
@@ -243,7 +244,7 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
                             <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
                         </div>
                     </Show>
-                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> })}
+                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> })}
                 </li>
             }
         })

@@ -39,7 +39,7 @@ const traceDir = flag('--trace');
 // kept them (see docs/performance.md).
 const profileDir = flag('--cpuprofile');
 // `--only open,typing` runs only some of the steps: throttle, open, typing,
-// repeat, draft, real, home, size.
+// repeat, draft, real, home, cases, size.
 const only = flag('--only')?.split(',');
 const step = (name) => !only || only.includes(name);
 const [distArg = 'target/bench-dist', formsArg = 'target/bench-forms'] = args;
@@ -476,6 +476,73 @@ function publishedFormsSize() {
   return gzip;
 }
 
+/// A case record as the app's storage keeps it (src/storage/cases.rs):
+/// the fields the home page orders by in clear, no PIN set.
+function benchCase(i) {
+  const id = `0190${String(i).padStart(4, '0')}-0000-7000-8000-000000000000`;
+  const day = 1 + (i % 28);
+  const month = 11 + (i % 3);
+  const next = month > 12 ? `2027-01-${String(day).padStart(2, '0')}` : `2026-${month}-${String(day).padStart(2, '0')}`;
+  const status = ['open', 'referred', 'closed'][i % 3];
+  return {
+    id,
+    list: 'children',
+    status,
+    next_visit: next,
+    risk_level: ['low', 'medium', 'high'][i % 3],
+    last_visit_ms: 1_760_000_000_000 + i,
+    responses: [`0190${String(i).padStart(4, '0')}-0000-7000-8000-00000000000${i % 10}`],
+    label: `เด็กหญิง ทดสอบ ${i} (น้อง ${i})`,
+    properties: { name: `เด็กหญิง ทดสอบ ${i}`, nickname: `น้อง ${i}`, village: `บ้าน ${i % 40}`, status, next_visit: next },
+  };
+}
+
+/// The home page with `count` cases stored on the phone: the app makes its
+/// database at the first visit, the cases are written into its `cases`
+/// store in one transaction, and each later load is timed until the first
+/// case of "children I follow" is drawn.
+async function casesHome(count) {
+  const { context, page } = await phone();
+  await page.goto(url + '#/', { waitUntil: 'load' });
+  await page.evaluate(() => window.__bench.shown('main a.card-title'));
+  const records = Array.from({ length: count }, (_, i) => benchCase(i));
+  await page.evaluate(
+    (records) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('yim');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('cases', 'readwrite');
+          const store = tx.objectStore('cases');
+          for (const record of records) store.put(record);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    records,
+  );
+  const times = [];
+  let drawn = 0;
+  for (let run = 0; run < REPEATS; run++) {
+    // A new query string makes each load a real navigation, not a change
+    // of the fragment in the page already open.
+    times.push(
+      await traced(page, `cases-home-${run + 1}`, async () => {
+        await page.goto(`${url}?run=${run}#/`, { waitUntil: 'commit' });
+        return page.evaluate(() => window.__bench.shown('main li.case'));
+      }),
+    );
+    drawn = await page.locator('main li.case').count();
+  }
+  if (page.problems.length) throw new Error(`cases: ${page.problems.join('; ')}`);
+  await context.close();
+  return { time: median(times), count, drawn };
+}
+
 /// The gzip size of the forms this build publishes only for the benchmark.
 function benchFormsSize() {
   const texts = [];
@@ -602,6 +669,17 @@ try {
       forms = await page.locator(card).count();
     });
     row(`home page: the list of the build's ${forms} forms shown`, ms(time), '< 1,000 ms', time < 1000);
+  }
+
+  if (step('cases')) {
+    const cases = await casesHome(2000);
+    row(
+      `home page with ${cases.count} cases on the phone: first screenful of "children I follow" shown`,
+      ms(cases.time),
+      '< 1,000 ms',
+      cases.time < 1000,
+    );
+    row(`  cases drawn on that first screen (the rest behind "show more")`, String(cases.drawn));
   }
 
   if (step('size')) {

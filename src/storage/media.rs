@@ -2,20 +2,23 @@
 //! keyed by `[response_id, name]`, so that all the photos of one response
 //! are one key range.
 //!
-//! A photo is written when it is taken, before the autosave writes the
-//! answer that names it, so a stored draft never names a photo that is not
-//! stored; a photo whose answer was never saved is removed with its draft.
+//! A photo taken is written in the transaction that writes the draft
+//! naming it (`Storage::save_with_photos`), so a stored draft never names a
+//! photo that is not stored, and no photo is stored without its draft; a
+//! photo replaced or removed from its answer stays until the draft is
+//! finalized (only named photos are sealed) or deleted.
 //! With a PIN set, a photo's bytes are encrypted with the data key like a
 //! record's answers, and the key's record is read in the transaction that
-//! writes, as for every other write.
+//! writes, as for every other write. Setting, removing or forgetting the
+//! PIN changes the photos in the transaction that changes the answers.
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::db::{commit, idb, key_for_write, writing};
-use super::lock::{DataKey, LockRecord, LOCK_KEY};
+use super::db::idb;
+use super::lock::DataKey;
 use super::schema::stores;
 use super::{Storage, StorageError};
 use yim_bundle::SealedAttachment;
@@ -107,27 +110,6 @@ fn decode(record: MediaRecord, key: Option<&DataKey>) -> Result<Photo, StorageEr
 }
 
 impl Storage {
-    /// Stores a photo of `response_id`, replacing one of the same name, in
-    /// one transaction that also reads the PIN lock. A full disk gives
-    /// [`StorageError::QuotaExceeded`] and changes nothing.
-    pub async fn put_photo(&self, response_id: &str, photo: &Photo) -> Result<(), StorageError> {
-        let held = self.held();
-        self.run(|db| {
-            let held = &held;
-            async move {
-                let tx = writing(&db, [stores::MEDIA, stores::SETTINGS])?;
-                let media = idb(tx.object_store(stores::MEDIA))?;
-                let settings = idb(tx.object_store(stores::SETTINGS))?;
-                let lock = idb(idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?.await)?;
-                let key = key_for_write(held, lock.as_ref())?;
-                let record = encode(response_id, photo, key)?;
-                let _put = idb(media.put(&record).serde())?;
-                commit(tx).await
-            }
-        })
-        .await
-    }
-
     /// The photos of `response_id` not sealed yet, in the order of their
     /// names.
     pub async fn photos(&self, response_id: &str) -> Result<Vec<Photo>, StorageError> {
@@ -189,20 +171,6 @@ impl Storage {
         })
         .await
     }
-
-    /// Removes one photo of `response_id`; removing one that is not there
-    /// is not an error.
-    pub async fn delete_photo(&self, response_id: &str, name: &str) -> Result<(), StorageError> {
-        self.run(|db| async move {
-            let tx = writing(&db, stores::MEDIA)?;
-            let media = idb(tx.object_store(stores::MEDIA))?;
-            let _delete = idb(media
-                .delete(KeyRange::Only(json!([response_id, name])))
-                .serde())?;
-            commit(tx).await
-        })
-        .await
-    }
 }
 
 /// Removes every photo of `response_id` in the transaction `tx`, which must
@@ -239,6 +207,88 @@ pub(super) fn replace_sealed(
             sealed: photo.sealed.clone(),
         };
         let _put = idb(media.put(&record).serde())?;
+    }
+    Ok(())
+}
+
+/// Stores `photos` of `response_id`, replacing any of the same name, in the
+/// transaction `tx` that writes the draft naming them, encrypted with `key`
+/// when a PIN is set.
+pub(super) fn put_all(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    response_id: &str,
+    photos: &[Photo],
+    key: Option<&DataKey>,
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    for photo in photos {
+        let _put = idb(media.put(&encode(response_id, photo, key)?).serde())?;
+    }
+    Ok(())
+}
+
+/// Every media record, read in the transaction `tx`.
+async fn all_records(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+) -> Result<Vec<MediaRecord>, StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    let records = idb(idb(media.get_all::<MediaRecord>().serde())?.await)?;
+    records.map(idb).collect()
+}
+
+/// Encrypts with `key` every photo kept in clear, in the transaction `tx`
+/// that sets the PIN. Sealed photos stay as they are: only the data office
+/// can open them.
+pub(super) async fn relock_all(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    key: Option<&DataKey>,
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    for record in all_records(tx).await? {
+        if !record.sealed.is_empty() || !record.locked.is_empty() {
+            continue;
+        }
+        let response_id = record.response_id.clone();
+        let photo = decode(record, None)?;
+        let _put = idb(media.put(&encode(&response_id, &photo, key)?).serde())?;
+    }
+    Ok(())
+}
+
+/// Decrypts with `key` every photo encrypted with it, in the transaction
+/// `tx` that removes the PIN.
+pub(super) async fn unlock_all(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    key: &DataKey,
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    for record in all_records(tx).await? {
+        if record.locked.is_empty() {
+            continue;
+        }
+        let response_id = record.response_id.clone();
+        let photo = decode(record, Some(key))?;
+        let _put = idb(media.put(&encode(&response_id, &photo, None)?).serde())?;
+    }
+    Ok(())
+}
+
+/// For a forgotten PIN, in the transaction `tx` that deletes the records
+/// only the PIN could open (`deleted`, by response id): removes their
+/// photos, and every other photo encrypted with the lost key. Photos in
+/// clear or sealed for the data office stay.
+pub(super) async fn forget_locked(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    deleted: &std::collections::HashSet<String>,
+) -> Result<(), StorageError> {
+    let media = idb(tx.object_store(stores::MEDIA))?;
+    for record in all_records(tx).await? {
+        let unsealed = record.sealed.is_empty();
+        if !record.locked.is_empty() || (unsealed && deleted.contains(&record.response_id)) {
+            let _delete = idb(media
+                .delete(KeyRange::Only(json!([record.response_id, record.name])))
+                .serde())?;
+        }
     }
     Ok(())
 }

@@ -13,6 +13,7 @@
 //! stores the engine's draft JSON as an opaque value and knows a form only
 //! well enough to hash it.
 
+pub mod cases;
 mod db;
 mod error;
 mod ids;
@@ -23,12 +24,18 @@ pub mod quota;
 mod record;
 mod schema;
 pub mod settings;
+pub mod upload;
 
+#[cfg(test)]
+mod cases_tests;
 #[cfg(test)]
 mod lock_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upload_tests;
 
+pub use cases::CaseRecord;
 pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;

@@ -18,7 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dist, root, serveDist, launchBrowser, screenshot } from './harness.js';
+import { dist, root, serveDist, launchBrowser, openPage, screenshot } from './harness.js';
 import { everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
 /// The data-office identity that scripts/setup.sh made for this machine.
@@ -47,18 +47,6 @@ async function serveCopy() {
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-async function openPage(context, url) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
 }
 
 const card = (page, id) => page.locator(`li.card[data-form="${id}"]`);

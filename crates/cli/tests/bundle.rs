@@ -13,6 +13,8 @@ use std::sync::Once;
 
 use expect_test::{expect, Expect};
 
+mod sealing;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundles");
 
 /// Runs `yim` in a fresh folder holding a copy of the fixtures and returns
@@ -1191,9 +1193,7 @@ fn make_fixtures() {
 
 mod fixtures {
     use serde_json::{json, Value};
-    use yim_bundle::{
-        build, seal, BundleForm, BundleHeader, Identity, Passphrase, Recipients, Response,
-    };
+    use yim_bundle::{BundleForm, BundleHeader, Passphrase, Recipients, Response};
 
     use super::FIXTURES;
 
@@ -1202,10 +1202,7 @@ mod fixtures {
     }
 
     pub(super) fn key(name: &str) -> Recipients {
-        Recipients::Keys(vec![Identity::parse_file(&read(name))
-            .unwrap()
-            .remove(0)
-            .to_public()])
+        super::sealing::recipients(&format!("{FIXTURES}/{name}"))
     }
 
     fn passphrase() -> Recipients {
@@ -1215,15 +1212,7 @@ mod fixtures {
 
     /// A source form resolved the way the app resolves it before export.
     pub(super) fn form(file: &str) -> BundleForm {
-        let files = yim_form::MemFiles::new().with(file, read(file));
-        let (form, diagnostics) = yim_form::load(file, &files);
-        assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
-        let form = form.unwrap();
-        BundleForm {
-            id: form.id.clone(),
-            version: form.version.clone(),
-            yaml: yim_form::to_yaml(&form),
-        }
+        super::sealing::resolved(FIXTURES, file)
     }
 
     pub(super) fn response(
@@ -1255,15 +1244,13 @@ mod fixtures {
         responses: &[Response],
         to: fn() -> Recipients,
     ) {
-        let sealed: Vec<_> = responses.iter().map(|r| seal(r, &to()).unwrap()).collect();
         let header = BundleHeader {
             id: format!("019ab0c0-0000-7000-8000-{:0>8}{sequence:04}", device),
             created: format!("2026-11-2{sequence}T10:00:00.000Z"),
             device_id: device.into(),
             sequence,
         };
-        let forms = forms.iter().map(|f| (*f).clone()).collect();
-        let bytes = build(&header, forms, &sealed, &to()).unwrap();
+        let bytes = super::sealing::sealed_bundle(&header, forms, responses, &to());
         std::fs::write(format!("{FIXTURES}/{name}"), bytes).unwrap();
     }
 
@@ -1275,19 +1262,13 @@ mod fixtures {
         forms: &[&BundleForm],
         responses: &[Response],
     ) -> Vec<u8> {
-        let office = key("office-key.txt");
-        let sealed: Vec<_> = responses
-            .iter()
-            .map(|r| seal(r, &office).unwrap())
-            .collect();
         let header = BundleHeader {
             id: format!("019ab0c0-0000-7000-8000-{sequence:012}"),
             created: "2026-11-25T10:00:00.000Z".into(),
             device_id: device.into(),
             sequence,
         };
-        let forms = forms.iter().map(|f| (*f).clone()).collect();
-        build(&header, forms, &sealed, &office).unwrap()
+        super::sealing::sealed_bundle(&header, forms, responses, &key("office-key.txt"))
     }
 
     pub(super) fn write_all() {

@@ -108,7 +108,7 @@ fn imported_corpus_forms_lint_clean() {
         ),
         (
             "ifrc-distribution-site-assessment-v1.xlsx",
-            "wrote all.yaml: 92 questions; 45 notes above",
+            "wrote all.yaml: 92 questions; 43 notes above",
         ),
         (
             "socio-economic-survey-v20240515.xlsx",

@@ -40,10 +40,10 @@ impl Session {
 
     fn frame_json(&self, frame: FrameId, draft: bool) -> Json {
         let mut out = Map::new();
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             let n = self.form.node(node);
-            let slot = &self.frames[frame as usize].slots[n.slot];
+            let slot = &self.frames[frame].slots[n.slot];
             match n.qtype {
                 QType::Group | QType::Note => {}
                 QType::Repeat => {
@@ -95,7 +95,7 @@ impl Session {
     }
 
     fn load_frame(&mut self, frame: FrameId, map: &Map<String, Json>, report: &mut LoadReport) {
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         let prefix = self.frame_prefix(frame);
         for (key, value) in map {
             let node = match self.form.lookup(key) {
@@ -158,7 +158,7 @@ impl Session {
         let n = self.form.node(node);
         let (scope, slot) = (n.scope, n.slot);
         let f = self.up(frame, scope);
-        let s = &mut self.frames[f as usize].slots[slot];
+        let s = &mut self.frames[f].slots[slot];
         s.answer = answer;
         s.raw = raw;
         s.defaulted = true;

@@ -2,8 +2,9 @@
 //! introduce, every expression compiled once, and the static dependency graph
 //! between cells in topological order.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use yim_expr::{ExprError, Program, RefInfo, Ty};
 use yim_form::{Check, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Text};
@@ -133,7 +134,8 @@ impl Node {
     }
 }
 
-/// A `checks:` rule, with its regular expression compiled.
+/// A `checks:` rule, with its regular expression compiled (anchored at both
+/// ends, since the whole answer must match).
 pub(crate) enum CompiledCheck {
     Email,
     Url,
@@ -141,28 +143,28 @@ pub(crate) enum CompiledCheck {
     Phone,
     Length { min: Option<u64>, max: Option<u64> },
     Range { min: Option<f64>, max: Option<f64> },
-    Regex(LazyRegex),
+    Regex(yim_expr::Pattern),
 }
 
-/// A `checks: regex` rule. Its pattern is checked when the form is compiled,
-/// but the matcher is only built for the first answer it checks: building
-/// one takes tens of milliseconds on a slow phone, and opening a form should
-/// not wait for patterns of questions not answered yet.
-pub(crate) struct LazyRegex {
-    /// The whole pattern, anchored at both ends.
-    pattern: String,
-    built: OnceLock<Option<regex::Regex>>,
-}
-
-impl LazyRegex {
-    /// Whether `text` matches. A pattern that parsed but is too large to
-    /// build matches nothing, so that the question shows its error rather
-    /// than accepting every answer.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.built
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(text))
+impl CompiledCheck {
+    /// The rule as written, for its message; a pattern's text is not kept,
+    /// since no message shows it.
+    pub(crate) fn source(&self) -> Check {
+        match self {
+            CompiledCheck::Email => Check::Email,
+            CompiledCheck::Url => Check::Url,
+            CompiledCheck::ThaiId => Check::ThaiId,
+            CompiledCheck::Phone => Check::Phone,
+            CompiledCheck::Length { min, max } => Check::Length {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Range { min, max } => Check::Range {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Regex(_) => Check::Regex(String::new()),
+        }
     }
 }
 
@@ -208,6 +210,8 @@ pub struct CompiledForm {
     /// paths and `pulldata` name them: `name`, `label`, then the other
     /// columns in the order they first appear. A column's id is its index.
     pub(crate) list_columns: Vec<Vec<String>>,
+    /// What the form does to a case, compiled; `None` without `case:`.
+    pub(crate) case: Option<crate::case::CompiledCase>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -297,20 +301,26 @@ impl CompiledForm {
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: None,
         };
         yim_expr::compile(src, &scope)
     }
 }
 
 /// The compile-time view of the form that one expression sees.
-struct ExprScope<'a> {
-    form: &'a CompiledForm,
+pub(crate) struct ExprScope<'a> {
+    pub(crate) form: &'a CompiledForm,
     /// The scope the expression is evaluated in.
-    from: ScopeId,
-    current: Option<Ty>,
+    pub(crate) from: ScopeId,
+    pub(crate) current: Option<Ty>,
     /// Columns of the choice list, for `choice_filter` expressions where a
     /// bare name such as `province` means the choice's own column.
-    choice_columns: &'a [String],
+    pub(crate) choice_columns: &'a [String],
+    /// The columns of the case list that expressions read, numbered as
+    /// they are met: a case's properties are not known when the form is
+    /// compiled, since another form writes them. `None` after compiling,
+    /// when only the columns already numbered can be read.
+    pub(crate) case_columns: Option<&'a RefCell<Vec<String>>>,
 }
 
 /// Bare names in a choice filter are rewritten to `${` + this prefix + name `}`,
@@ -351,10 +361,22 @@ impl yim_expr::Scope for ExprScope<'_> {
     }
 
     fn list(&self, name: &str) -> Option<u32> {
-        self.form.form.choices.get_index_of(name).map(|i| i as u32)
+        match self.form.form.choices.get_index_of(name) {
+            Some(i) => Some(i as u32),
+            None => self
+                .form
+                .form
+                .case
+                .as_ref()
+                .filter(|case| case.list == name)
+                .map(|_| crate::case::case_list_id(&self.form.form)),
+        }
     }
 
     fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        if list == crate::case::case_list_id(&self.form.form) {
+            return crate::case::column_id(self.form, self.case_columns, column);
+        }
         self.form
             .list_columns
             .get(list as usize)?
@@ -449,6 +471,7 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Time => Ty::Time,
         QType::DateTime => Ty::DateTime,
         QType::SelectOne { .. } => Ty::SelectOne,
+        QType::SelectOneCase => Ty::Text,
         QType::SelectMultiple { .. } => Ty::SelectMultiple,
         QType::Note => Ty::Text,
         QType::Calculate => Ty::Any,
@@ -507,7 +530,9 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         page_of: Vec::new(),
         list_columns: form.choices.values().map(item_columns).collect(),
         triggered: Vec::new(),
+        case: None,
     };
+    let case_columns = RefCell::new(crate::case::FIXED_COLUMNS.map(String::from).to_vec());
     let list_index: HashMap<&str, usize> = form
         .choices
         .keys()
@@ -533,7 +558,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
     compiled.triggered = vec![Vec::new(); compiled.nodes.len()];
     // Second pass: compile every expression in the scope it is evaluated in.
     for (id, q) in sources.iter().enumerate() {
-        compile_node(&mut compiled, id as NodeId, q, &mut diags);
+        compile_node(&mut compiled, id as NodeId, q, &case_columns, &mut diags);
     }
 
     // The record's name is read at the top level, like `yim eval`.
@@ -543,9 +568,11 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: Some(&case_columns),
         };
         compiled.instance_name = compile_one(&scope, expr, &expr.src, "instance_name", &mut diags);
     }
+    compiled.case = crate::case::compile(&compiled, &case_columns, &mut diags);
     crate::pages::lay_out(&mut compiled);
 
     build_graph(&mut compiled, &mut diags);
@@ -657,20 +684,13 @@ fn compile_check(
         Check::Regex(pattern) => {
             // The whole answer must match, as in XLSForm's regex constraints
             // that authors usually anchor by hand.
-            let anchored = format!("^(?:{pattern})$");
-            match regex_syntax::Parser::new().parse(&anchored) {
-                Ok(_) => CompiledCheck::Regex(LazyRegex {
-                    pattern: anchored,
-                    built: OnceLock::new(),
-                }),
-                Err(e) => {
+            match yim_expr::Pattern::new(&format!("^(?:{pattern})$")) {
+                Ok(compiled) => CompiledCheck::Regex(compiled),
+                Err(reason) => {
                     let loc = q.loc_of("checks").clone();
                     diags.push(Diagnostic::new(
                         loc,
-                        format!(
-                            "invalid regular expression in checks: {}",
-                            first_line(&e.to_string())
-                        ),
+                        format!("invalid regular expression in checks: {reason}"),
                     ));
                     return None;
                 }
@@ -679,15 +699,13 @@ fn compile_check(
     })
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines()
-        .last()
-        .unwrap_or(s)
-        .trim()
-        .trim_start_matches("error: ")
-}
-
-fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<Diagnostic>) {
+fn compile_node(
+    c: &mut CompiledForm,
+    id: NodeId,
+    q: &Question,
+    case_columns: &RefCell<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let node = c.node(id);
     let own_scope = node.scope;
     let ty = node.ty;
@@ -726,6 +744,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, what, diags)
     };
@@ -745,6 +764,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, "repeat_count", diags)
     });
@@ -755,6 +775,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &list_columns,
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &src, "choice_filter", diags)
     });
@@ -769,6 +790,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
                 from: own_scope,
                 current: None,
                 choice_columns: &[],
+                case_columns: Some(case_columns),
             };
             compile_one(&scope, &expr, src, "default", diags).map(Default::Dynamic)
         }
@@ -940,7 +962,7 @@ fn node_list_missing(qtype: &QType) -> bool {
 }
 
 /// Compiles one expression and turns its errors into located diagnostics.
-fn compile_one(
+pub(crate) fn compile_one(
     scope: &ExprScope<'_>,
     expr: &Expr,
     src: &str,

@@ -15,7 +15,31 @@ use crate::compile::{
 use crate::validate::{self, Fault};
 use crate::view::Changes;
 
-pub(crate) type FrameId = u32;
+/// One entry of a response, or the whole form: the index of its frame in
+/// `Session::frames`. A frame is never reused, so an id keeps naming the
+/// same entry (alive, or removed) for the whole session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub(crate) struct FrameId(u32);
+
+impl FrameId {
+    /// The frame's place in `Session::frames`.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::ops::Index<FrameId> for Vec<Frame> {
+    type Output = Frame;
+    fn index(&self, id: FrameId) -> &Frame {
+        &self[id.0 as usize]
+    }
+}
+
+impl std::ops::IndexMut<FrameId> for Vec<Frame> {
+    fn index_mut(&mut self, id: FrameId) -> &mut Frame {
+        &mut self[id.0 as usize]
+    }
+}
 
 /// The clock and the seed for randomness. The engine has neither, so the
 /// host (the browser app, the CLI, a test) passes them in.
@@ -152,8 +176,16 @@ pub struct Session {
     order: Arc<[CellId]>,
     /// Position of each repeat in its scope's `repeats`.
     rep_index: Arc<[u32]>,
-    changed: HashSet<(NodeId, FrameId)>,
+    pub(crate) changed: HashSet<(NodeId, FrameId)>,
     structure: HashSet<(NodeId, FrameId)>,
+    /// The device's cases, for a form with a `case:` block.
+    pub(crate) cases: crate::case::CaseState,
+    /// The nodes and repeats of entries that moved up a place or were
+    /// removed since the last command finished: their paths changed, or
+    /// they are gone, so a view of them is out of date though nothing was
+    /// computed for them.
+    moved: Vec<(NodeId, FrameId)>,
+    moved_repeats: Vec<(NodeId, FrameId)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -165,7 +197,7 @@ impl std::fmt::Debug for Session {
     }
 }
 
-pub(crate) const ROOT: FrameId = 0;
+pub(crate) const ROOT: FrameId = FrameId(0);
 
 /// How many triggered calculations one command runs at most.
 const MAX_TRIGGERED: usize = 10_000;
@@ -198,6 +230,9 @@ impl Session {
             rep_index: rep_index.into(),
             changed: HashSet::new(),
             structure: HashSet::new(),
+            cases: crate::case::CaseState::default(),
+            moved: Vec::new(),
+            moved_repeats: Vec::new(),
         };
         s.new_frame(0, None);
         s.run();
@@ -283,6 +318,7 @@ impl Session {
         }
         let (answer, bad) = validate::parse_answer(&self.form, node, raw);
         let slot = self.slot_mut(node, frame);
+        let picked_another = slot.answer != answer;
         slot.answer = answer;
         slot.raw = bad;
         slot.touched = true;
@@ -290,6 +326,9 @@ impl Session {
         self.enqueue(cell(node, Kind::Value), frame);
         self.enqueue(cell(node, Kind::Valid), frame);
         self.changed.insert((node, frame));
+        if picked_another {
+            self.prefill_from_case(node);
+        }
         Ok(self.finish())
     }
 
@@ -372,7 +411,7 @@ impl Session {
             let (name, index) = split_index(seg).ok_or_else(unknown)?;
             let node = self.form.lookup(name).ok_or_else(unknown)?;
             let n = self.form.node(node);
-            if n.scope != self.frames[frame as usize].scope {
+            if n.scope != self.frames[frame].scope {
                 return Err(unknown());
             }
             match (index, last) {
@@ -425,8 +464,8 @@ impl Session {
     pub(crate) fn frame_prefix(&self, frame: FrameId) -> String {
         let mut parts = Vec::new();
         let mut f = frame;
-        while let Some(parent) = self.frames[f as usize].parent {
-            let repeat = self.form.scopes[self.frames[f as usize].scope as usize]
+        while let Some(parent) = self.frames[f].parent {
+            let repeat = self.form.scopes[self.frames[f].scope as usize]
                 .repeat
                 .unwrap_or(0);
             let list = self.instances(repeat, parent);
@@ -443,20 +482,20 @@ impl Session {
     pub(crate) fn slot(&self, node: NodeId, frame: FrameId) -> &Slot {
         let n = self.form.node(node);
         let f = self.up(frame, n.scope);
-        &self.frames[f as usize].slots[n.slot]
+        &self.frames[f].slots[n.slot]
     }
 
-    fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
+    pub(crate) fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
         let n = self.form.node(node);
         let (scope, slot) = (n.scope, n.slot);
         let f = self.up(frame, scope);
-        &mut self.frames[f as usize].slots[slot]
+        &mut self.frames[f].slots[slot]
     }
 
     /// The frame of `scope` that encloses `frame`.
     pub(crate) fn up(&self, mut frame: FrameId, scope: ScopeId) -> FrameId {
-        while self.frames[frame as usize].scope != scope {
-            match self.frames[frame as usize].parent {
+        while self.frames[frame].scope != scope {
+            match self.frames[frame].parent {
                 Some(p) => frame = p,
                 None => break,
             }
@@ -468,11 +507,11 @@ impl Session {
     pub(crate) fn instances(&self, node: NodeId, frame: FrameId) -> &[FrameId] {
         let scope = self.form.node(node).scope;
         let f = self.up(frame, scope);
-        &self.frames[f as usize].repeats[self.rep_index[node as usize] as usize]
+        &self.frames[f].repeats[self.rep_index[node as usize] as usize]
     }
 
     fn new_frame(&mut self, scope: ScopeId, parent: Option<FrameId>) -> FrameId {
-        let id = self.frames.len() as FrameId;
+        let id = FrameId(u32::try_from(self.frames.len()).expect("fewer than 2^32 entries"));
         let s = &self.form.scopes[scope as usize];
         let slots = s
             .nodes
@@ -510,7 +549,7 @@ impl Session {
         let inner = self.form.node(repeat).inner.unwrap_or(0);
         let f = self.new_frame(inner, Some(holder));
         let idx = self.rep_index[repeat as usize] as usize;
-        self.frames[holder as usize].repeats[idx].push(f);
+        self.frames[holder].repeats[idx].push(f);
         self.enqueue(cell(repeat, Kind::Value), holder);
         self.structure.insert((repeat, holder));
         f
@@ -519,20 +558,24 @@ impl Session {
     fn remove_instance(&mut self, repeat: NodeId, frame: FrameId, index: usize) {
         let holder = self.up(frame, self.form.node(repeat).scope);
         let idx = self.rep_index[repeat as usize] as usize;
-        let removed = self.frames[holder as usize].repeats[idx].remove(index);
+        let removed = self.frames[holder].repeats[idx].remove(index);
+        let shifted = self.frames[holder].repeats[idx][index..].to_vec();
+        for f in std::iter::once(removed).chain(shifted) {
+            self.mark_moved(f);
+        }
         self.kill(removed);
         self.enqueue(cell(repeat, Kind::Value), holder);
         self.structure.insert((repeat, holder));
         // Entries after the removed one move up, so whatever uses
         // `position()` inside them is computed again.
-        let later: Vec<FrameId> = self.frames[holder as usize].repeats[idx][index..].to_vec();
+        let later: Vec<FrameId> = self.frames[holder].repeats[idx][index..].to_vec();
         let volatile = self.form.volatile_cells.clone();
         for f in later {
             for &c in &volatile {
-                if self.form.scope_contains(
-                    self.frames[f as usize].scope,
-                    self.form.node(cell_node(c)).scope,
-                ) {
+                if self
+                    .form
+                    .scope_contains(self.frames[f].scope, self.form.node(cell_node(c)).scope)
+                {
                     for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
                         self.enqueue(c, g);
                     }
@@ -541,8 +584,24 @@ impl Session {
         }
     }
 
+    /// Records every node of entry `frame`, and of the entries inside it,
+    /// as moved (see `Session::moved`).
+    fn mark_moved(&mut self, frame: FrameId) {
+        let scope = self.frames[frame].scope;
+        let form = Arc::clone(&self.form);
+        for &node in &form.scopes[scope as usize].nodes {
+            self.moved.push((node, frame));
+            if form.node(node).qtype == QType::Repeat {
+                self.moved_repeats.push((node, frame));
+                for f in self.instances(node, frame).to_vec() {
+                    self.mark_moved(f);
+                }
+            }
+        }
+    }
+
     fn kill(&mut self, frame: FrameId) {
-        let f = &mut self.frames[frame as usize];
+        let f = &mut self.frames[frame];
         f.alive = false;
         f.slots = Vec::new();
         let children: Vec<FrameId> = std::mem::take(&mut f.repeats)
@@ -556,7 +615,7 @@ impl Session {
 
     /// All live frames of `scope` inside `top` (which must enclose it).
     fn frames_below(&self, top: FrameId, scope: ScopeId) -> Vec<FrameId> {
-        let top_scope = self.frames[top as usize].scope;
+        let top_scope = self.frames[top].scope;
         // The repeats to descend through, outermost first.
         let mut path = Vec::new();
         let mut s = scope;
@@ -576,13 +635,13 @@ impl Session {
             let idx = self.rep_index[r as usize] as usize;
             frames = frames
                 .iter()
-                .flat_map(|&f| self.frames[f as usize].repeats[idx].iter().copied())
+                .flat_map(|&f| self.frames[f].repeats[idx].iter().copied())
                 .collect();
         }
         frames
     }
 
-    fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
+    pub(crate) fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
         self.frames_below(ROOT, scope)
     }
 
@@ -598,23 +657,27 @@ impl Session {
         let mut changed: Vec<(NodeId, FrameId)> = self
             .changed
             .drain()
-            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .filter(|&(_, f)| self.frames[f].alive)
+            .chain(self.moved.drain(..))
             .collect();
         changed.sort_unstable();
+        changed.dedup();
         let mut structure: Vec<(NodeId, FrameId)> = self
             .structure
             .drain()
-            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .filter(|&(_, f)| self.frames[f].alive)
+            .chain(self.moved_repeats.drain(..))
             .collect();
         structure.sort_unstable();
+        structure.dedup();
         Changes {
             changed: changed
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
             repeats: structure
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
         }
     }
@@ -624,7 +687,7 @@ impl Session {
         // command stops firing them after this many.
         let mut fired = 0usize;
         while let Some((rank, frame)) = self.queue.pop_first() {
-            if !self.frames[frame as usize].alive {
+            if !self.frames[frame].alive {
                 continue;
             }
             let c = self.order[rank as usize];
@@ -879,7 +942,7 @@ impl Host for Ctx<'_> {
         let s = self.s;
         let form = &s.form;
         let target = form.node(id);
-        let here = s.frames[self.frame as usize].scope;
+        let here = s.frames[self.frame].scope;
         if target.qtype == QType::Repeat {
             if form.scope_contains(target.scope, here) {
                 let n = s.slot(id, self.frame).value.as_num() as usize;
@@ -896,14 +959,14 @@ impl Host for Ctx<'_> {
         if target.qtype == QType::Repeat {
             let n: usize = frames
                 .iter()
-                .map(|&f| s.frames[f as usize].slots[target.slot].value.as_num() as usize)
+                .map(|&f| s.frames[f].slots[target.slot].value.as_num() as usize)
                 .sum();
             return Value::nodeset((0..n).map(|_| Value::Empty));
         }
         Value::nodeset(
             frames
                 .iter()
-                .map(|&f| s.frames[f as usize].slots[target.slot].value.clone()),
+                .map(|&f| s.frames[f].slots[target.slot].value.clone()),
         )
     }
 
@@ -915,8 +978,8 @@ impl Host for Ctx<'_> {
     }
 
     fn position(&self) -> Option<usize> {
-        let parent = self.s.frames[self.frame as usize].parent?;
-        let scope = self.s.frames[self.frame as usize].scope;
+        let parent = self.s.frames[self.frame].parent?;
+        let scope = self.s.frames[self.frame].scope;
         let repeat = self.s.form.scopes[scope as usize].repeat?;
         self.s
             .instances(repeat, parent)
@@ -940,6 +1003,9 @@ impl Host for Ctx<'_> {
     }
 
     fn list_len(&self, list: u32) -> usize {
+        if list == crate::case::case_list_id(&self.s.form.form) {
+            return self.s.case_list_len();
+        }
         self.s
             .form
             .form
@@ -950,6 +1016,9 @@ impl Host for Ctx<'_> {
 
     fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
         let form = &self.s.form;
+        if list == crate::case::case_list_id(&form.form) {
+            return self.s.case_list_value(item, column);
+        }
         let Some(choice) = form
             .form
             .choices

@@ -1,10 +1,10 @@
 //! Reading typed answers, and the checks that give a question its error:
 //! type, required, constraint and the ready-made `checks:`.
 
-use validator::{ValidateEmail, ValidateLength, ValidateRange, ValidateUrl};
+use validator::{ValidateLength, ValidateRange, ValidateUrl};
 use yim_expr::thai::to_ascii_digits;
 use yim_expr::{Date, DateTime, Time, Ty, Value};
-use yim_form::QType;
+use yim_form::{Check, QType};
 
 use crate::compile::{CompiledCheck, CompiledForm, NodeId};
 use crate::session::{Ctx, FrameId, Session};
@@ -72,6 +72,9 @@ pub(crate) fn parse_answer(
             Some(Value::str(&to_ascii_digits(raw)))
         }
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
+        // A case id: whether it is one of the device's cases is told by
+        // the picker's warning, since the device's list may be out of date.
+        QType::SelectOneCase => Some(Value::str(t)),
         QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
         QType::Decimal => t
             .parse::<f64>()
@@ -231,7 +234,7 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
 fn passes(check: &CompiledCheck, v: &Value) -> bool {
     let text = v.as_str();
     match check {
-        CompiledCheck::Email => text.validate_email(),
+        CompiledCheck::Email => crate::email::email_ok(&text),
         CompiledCheck::Url => text.validate_url(),
         CompiledCheck::ThaiId => thai_id_ok(&text),
         CompiledCheck::Phone => phone_ok(&text),
@@ -373,42 +376,50 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
             if let Some(t) = &n.constraint_message {
                 return t.get(lang, fallback).to_owned();
             }
-            match &n.checks[i] {
-                CompiledCheck::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
-                CompiledCheck::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
-                CompiledCheck::Phone => builtin(
-                    lang,
-                    "เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9 หรือ 10 หลัก ขึ้นต้นด้วย 0)",
-                    "expected a phone number of 9 or 10 digits starting with 0",
-                ),
-                CompiledCheck::ThaiId => builtin(
-                    lang,
-                    "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",
-                    "expected a 13-digit Thai national ID with a valid check digit",
-                ),
-                CompiledCheck::Length { min, max } => {
-                    let (th, en) = bounds(min.map(|m| m as f64), max.map(|m| m as f64));
-                    builtin(
-                        lang,
-                        &format!("ความยาว{th} ตัวอักษร"),
-                        &format!("expected a length {en} characters"),
-                    )
-                }
-                CompiledCheck::Range { min, max } => {
-                    let (th, en) = bounds(*min, *max);
-                    builtin(
-                        lang,
-                        &format!("ค่าต้อง{th}"),
-                        &format!("expected a number {en}"),
-                    )
-                }
-                CompiledCheck::Regex(_) => builtin(
-                    lang,
-                    "รูปแบบคำตอบไม่ถูกต้อง",
-                    "this answer does not have the expected form",
-                ),
-            }
+            check_message(&n.checks[i].source(), lang)
         }
+    }
+}
+
+/// The built-in message for an answer that fails `check`, in `lang` (Thai
+/// for every language but English, as [`builtin`] says). The app shows it
+/// when the question has no `constraint_message`; `yim export-xlsform`
+/// writes it as the constraint message of the constraint a check becomes.
+pub fn check_message(check: &Check, lang: &str) -> String {
+    match check {
+        Check::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
+        Check::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
+        Check::Phone => builtin(
+            lang,
+            "เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9 หรือ 10 หลัก ขึ้นต้นด้วย 0)",
+            "expected a phone number of 9 or 10 digits starting with 0",
+        ),
+        Check::ThaiId => builtin(
+            lang,
+            "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",
+            "expected a 13-digit Thai national ID with a valid check digit",
+        ),
+        Check::Length { min, max } => {
+            let (th, en) = bounds(min.map(|m| m as f64), max.map(|m| m as f64));
+            builtin(
+                lang,
+                &format!("ความยาว{th} ตัวอักษร"),
+                &format!("expected a length {en} characters"),
+            )
+        }
+        Check::Range { min, max } => {
+            let (th, en) = bounds(*min, *max);
+            builtin(
+                lang,
+                &format!("ค่าต้อง{th}"),
+                &format!("expected a number {en}"),
+            )
+        }
+        Check::Regex(_) => builtin(
+            lang,
+            "รูปแบบคำตอบไม่ถูกต้อง",
+            "this answer does not have the expected form",
+        ),
     }
 }
 

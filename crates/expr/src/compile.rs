@@ -8,10 +8,9 @@
 
 use std::sync::Arc;
 
-use regex::Regex;
-
 use crate::func::{distance, Func};
 use crate::parse::{parse, BinOp, Expr, ExprKind, PathStep};
+use crate::pattern::Pattern;
 use crate::value::{parse_date_time_lenient, parse_number, Value};
 use crate::{ExprError, Scope, Span, Ty};
 
@@ -20,7 +19,7 @@ use crate::{ExprError, Scope, Span, Ty};
 pub struct Program {
     pub(crate) terms: Vec<Term>,
     pub(crate) args: Vec<TermId>,
-    pub(crate) regexes: Vec<Regex>,
+    pub(crate) regexes: Vec<Pattern>,
     pub(crate) root: TermId,
     deps: Vec<u32>,
     uses_current: bool,
@@ -133,7 +132,7 @@ struct Compiler<'a> {
     errors: Vec<ExprError>,
     terms: Vec<Term>,
     args: Vec<TermId>,
-    regexes: Vec<Regex>,
+    regexes: Vec<Pattern>,
     deps: Vec<u32>,
     uses_current: bool,
     volatile: bool,
@@ -539,15 +538,14 @@ impl Compiler<'_> {
             }
             Func::Regex => {
                 if let ExprKind::Str(pattern) = &args[1].kind {
-                    match Regex::new(pattern) {
+                    match Pattern::new(pattern) {
                         Ok(regex) => {
                             self.regexes.push(regex);
                             let slot = (self.regexes.len() - 1) as u32;
                             let value = self.expr(&args[0], Ctx::One);
                             return self.push(Term::Regex(value, slot));
                         }
-                        Err(err) => {
-                            let message = regex_error(&err);
+                        Err(message) => {
                             self.error(
                                 args[1].span,
                                 format!("invalid regular expression: {message}"),
@@ -735,17 +733,4 @@ impl Compiler<'_> {
         // so the question is not a dependency.
         self.push(Term::ChoiceName(value, info.id))
     }
-}
-
-/// The one-line reason from a `regex` syntax error, which otherwise prints
-/// the pattern with a caret on several lines.
-fn regex_error(err: &regex::Error) -> String {
-    let text = err.to_string();
-    let reason = text
-        .lines()
-        .rev()
-        .find_map(|line| line.trim().strip_prefix("error: "))
-        .map(str::to_owned)
-        .unwrap_or_else(|| text.lines().last().unwrap_or("").trim().to_owned());
-    reason.trim_end_matches('.').to_owned()
 }

@@ -16,7 +16,7 @@
 //! The common path allocates nothing: text and choice lists are reference
 //! counted and compared in place.
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use crate::compile::{Program, Term, TermId};
 use crate::digest::Algorithm;
@@ -262,7 +262,7 @@ impl Program {
                 // nothing.
                 let (text, pattern) = (arg(0), arg(1));
                 let matched =
-                    Regex::new(&pattern.as_str()).is_ok_and(|re| re.is_match(&text.as_str()));
+                    Pattern::new(&pattern.as_str()).is_ok_and(|re| re.is_match(&text.as_str()));
                 Value::Bool(matched)
             }
             Func::NormalizeSpace => {

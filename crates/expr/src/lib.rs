@@ -71,6 +71,7 @@ mod func;
 mod geo;
 mod lex;
 mod parse;
+pub mod pattern;
 mod print;
 pub mod thai;
 mod time;
@@ -79,6 +80,7 @@ mod value;
 pub use crate::compile::{compile, Program};
 pub use crate::func::Func;
 pub use crate::parse::{parse, BinOp, Expr, ExprKind, PathStep};
+pub use crate::pattern::Pattern;
 pub use crate::time::{Date, DateTime, Time};
 
 /// The proleptic Gregorian calendar that [`Date`] and [`DateTime`] count in,

@@ -18,14 +18,15 @@ use crate::files::{join, normalize};
 use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
-    csvlist, recipient, validate, Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Loc,
-    Parameters, QType, Question, Settings, Text,
+    csvlist, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Files,
+    Form, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
     "form",
     "questions",
     "choices",
+    "case",
     "extends",
     "remove",
     "add",
@@ -33,6 +34,7 @@ const TOP_KEYS: &[&str] = &[
     "choice_changes",
 ];
 const VARIANT_KEYS: &[&str] = &["remove", "add", "override", "choice_changes"];
+const CASE_KEYS: &[&str] = &["list", "pick", "label", "create_if", "update_if"];
 const FORM_KEYS: &[&str] = &[
     "id",
     "version",
@@ -70,6 +72,7 @@ pub(crate) const QUESTION_KEYS: &[&str] = &[
     "repeat_count",
     "checks",
     "parameters",
+    "save_to",
     "questions",
 ];
 const TYPES: &[&str] = &[
@@ -81,6 +84,7 @@ const TYPES: &[&str] = &[
     "datetime",
     "select_one",
     "select_multiple",
+    "select_one_case",
     "note",
     "calculate",
     "acknowledge",
@@ -493,6 +497,7 @@ impl Loader<'_> {
             settings: Settings::default(),
             questions: Vec::new(),
             choices: IndexMap::new(),
+            case: None,
             extends: None,
             loc: src.start(),
             prop_locs: IndexMap::new(),
@@ -524,6 +529,9 @@ impl Loader<'_> {
         }
         if let Some((_, value)) = entry(root, "choices") {
             self.choice_lists(src, value, &mut form.choices);
+        }
+        if let Some((key, value)) = entry(root, "case") {
+            self.case(src, key, value, &mut form.case);
         }
         for key in root.keys() {
             if VARIANT_KEYS.contains(&key.as_str()) {
@@ -777,6 +785,7 @@ impl Loader<'_> {
                 "note" => QType::Note,
                 "calculate" => QType::Calculate,
                 "acknowledge" => QType::Acknowledge,
+                "select_one_case" => QType::SelectOneCase,
                 "geopoint" => QType::Geopoint,
                 "range" => QType::Range,
                 "image" => QType::Image,
@@ -918,6 +927,24 @@ impl Loader<'_> {
                         None => false,
                     }
                 }
+            }
+            "save_to" => {
+                let name = match value {
+                    _ if is_null => None,
+                    Node::Scalar(s) => Some(s.as_str().trim().to_string()),
+                    other => {
+                        self.err(
+                            src.loc(other),
+                            format!(
+                                "expected the name of a case property for `save_to`, but found {}",
+                                describe(other)
+                            ),
+                        );
+                        return;
+                    }
+                };
+                q.save_to = name;
+                true
             }
             "checks" => {
                 if is_null {
@@ -1290,6 +1317,86 @@ impl Loader<'_> {
         })
     }
 
+    // ----- Cases -----
+
+    /// Reads a `case:` block into `slot`. In a variant each key overrides
+    /// the base's, so a province can change the label or the conditions
+    /// and keep the rest; `case: null` removes the block.
+    fn case(
+        &mut self,
+        src: &Source,
+        key: &MarkedScalarNode,
+        node: &Node,
+        slot: &mut Option<CaseBlock>,
+    ) {
+        if null(node) {
+            *slot = None;
+            return;
+        }
+        let Some(map) = self.mapping(
+            src,
+            node,
+            "a mapping of case details (`list`, `label`, `pick`, `create_if`, `update_if`)",
+        ) else {
+            return;
+        };
+        self.unknown_keys(src, map, CASE_KEYS, "case key");
+        let block = slot.get_or_insert_with(|| CaseBlock {
+            list: String::new(),
+            pick: None,
+            label: None,
+            create_if: None,
+            update_if: None,
+            loc: src.key_loc(key),
+            prop_locs: IndexMap::new(),
+        });
+        block.loc = src.key_loc(key);
+        for (k, value) in map.iter() {
+            let name = k.as_str();
+            let ok = match name {
+                "list" => self
+                    .string(src, value, "the name of a case list such as `children`")
+                    .map(|s| block.list = s.trim().to_string())
+                    .is_some(),
+                "pick" if null(value) => {
+                    block.pick = None;
+                    true
+                }
+                "pick" => self
+                    .string(src, value, "the name of the question that picks the case")
+                    .map(|s| block.pick = Some(s.trim().to_string()))
+                    .is_some(),
+                "label" | "create_if" | "update_if" => {
+                    let e = if null(value) {
+                        None
+                    } else {
+                        match self.expr(src, value) {
+                            Some(e) => Some(e),
+                            None => continue,
+                        }
+                    };
+                    match name {
+                        "label" => block.label = e,
+                        "create_if" => block.create_if = e,
+                        _ => block.update_if = e,
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if ok {
+                block.prop_locs.insert(name.to_string(), src.loc(value));
+            }
+        }
+        if block.list.is_empty() {
+            let loc = block.loc.clone();
+            self.err(
+                loc,
+                "the `case` block has no `list`; name the case list, as in `list: children`",
+            );
+        }
+    }
+
     // ----- Variants -----
 
     fn variant(
@@ -1331,6 +1438,9 @@ impl Loader<'_> {
         }
         if let Some((_, value)) = entry(root, "choice_changes") {
             self.choice_changes(src, value, &mut form);
+        }
+        if let Some((key, value)) = entry(root, "case") {
+            self.case(src, key, value, &mut form.case);
         }
         let removed = match entry(root, "remove") {
             Some((_, value)) => self.remove(src, value, &mut form),

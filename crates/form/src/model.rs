@@ -133,6 +133,11 @@ pub enum QType {
         /// The name of the choice list.
         list: String,
     },
+    /// `select_one_case`: picks one case of the form's case list (the
+    /// `case:` block's `list`) from the cases on the device. Its answer is
+    /// the case's id. Only a follow-up form has one: the question its
+    /// `case.pick` names.
+    SelectOneCase,
     /// `select_multiple LIST`: any number of choices from a list.
     SelectMultiple {
         /// The name of the choice list.
@@ -160,6 +165,12 @@ pub enum QType {
 }
 
 impl QType {
+    /// Whether a question of this type holds a value of its own: not a
+    /// group, repeat or note.
+    pub fn holds_value(&self) -> bool {
+        !matches!(self, QType::Group | QType::Repeat | QType::Note)
+    }
+
     /// Whether questions of this type hold other questions.
     pub fn is_container(&self) -> bool {
         matches!(self, QType::Group | QType::Repeat)
@@ -192,6 +203,7 @@ impl QType {
             QType::Time => "time",
             QType::DateTime => "datetime",
             QType::SelectOne { .. } => "select_one",
+            QType::SelectOneCase => "select_one_case",
             QType::SelectMultiple { .. } => "select_multiple",
             QType::Note => "note",
             QType::Calculate => "calculate",
@@ -383,6 +395,10 @@ pub struct Question {
     pub checks: Vec<Check>,
     /// Settings of ranges and images (XLSForm's `parameters`).
     pub parameters: Parameters,
+    /// The case property this question's answer is saved to (ODK Entities'
+    /// `save_to`), in a form with a `case:` block. In a follow-up form the
+    /// question also starts with the picked case's current value.
+    pub save_to: Option<String>,
     /// The questions inside a group or repeat.
     pub children: Vec<Question>,
     /// Where the question is: its `name` key, or the start of its mapping when
@@ -416,6 +432,7 @@ impl Question {
             repeat_count: None,
             checks: Vec::new(),
             parameters: Parameters::default(),
+            save_to: None,
             children: Vec::new(),
             loc,
             prop_locs: IndexMap::new(),
@@ -474,6 +491,37 @@ pub struct Settings {
     pub instance_name: Option<Expr>,
 }
 
+/// A form's `case:` block: the form opens a case of `list` (the first
+/// visit) or, with `pick`, updates the case a question picks (a follow-up).
+/// The vocabulary is ODK Entities'.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseBlock {
+    /// The case list, such as `children`; the same name in the form that
+    /// opens cases and in the forms that follow them up.
+    pub list: String,
+    /// For a follow-up form: the `select_one_case` question that picks the
+    /// case to update. `None` for a form that opens cases.
+    pub pick: Option<String>,
+    /// The case's label (what people recognise it by), as an expression;
+    /// in a follow-up form an optional new label.
+    pub label: Option<Expr>,
+    /// When the response opens a case; always when absent.
+    pub create_if: Option<Expr>,
+    /// When the response updates the picked case; always when absent.
+    pub update_if: Option<Expr>,
+    /// Where the block is: its `case` key.
+    pub loc: Loc,
+    /// Where each key's value was written (`list`, `pick`, `label`, ...).
+    pub prop_locs: IndexMap<String, Loc>,
+}
+
+impl CaseBlock {
+    /// Where the key `key` was written, else where the block is.
+    pub fn loc_of(&self, key: &str) -> &Loc {
+        self.prop_locs.get(key).unwrap_or(&self.loc)
+    }
+}
+
 /// A whole form, with every variant applied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Form {
@@ -497,6 +545,8 @@ pub struct Form {
     pub questions: Vec<Question>,
     /// The choice lists by name, in the order they were written.
     pub choices: IndexMap<String, ChoiceList>,
+    /// What the form does to a case, if anything (its `case:` block).
+    pub case: Option<CaseBlock>,
     /// The id of the form this one was made from with `extends:`, for
     /// information only.
     pub extends: Option<String>,
@@ -588,6 +638,16 @@ impl Form {
         self.prop_locs.clear();
         if let Some(e) = &mut self.settings.instance_name {
             e.loc = Loc::default();
+        }
+        if let Some(case) = &mut self.case {
+            case.loc = Loc::default();
+            case.prop_locs.clear();
+            for e in [&mut case.label, &mut case.create_if, &mut case.update_if]
+                .into_iter()
+                .flatten()
+            {
+                e.loc = Loc::default();
+            }
         }
         self.questions.iter_mut().for_each(strip_question);
         for list in self.choices.values_mut() {

@@ -71,6 +71,23 @@ pub fn to_yaml(form: &Form) -> String {
             line(&mut out, 4, "instance_name", &scalar(&e.src));
         }
     }
+    if let Some(case) = &form.case {
+        out.push_str("case:\n");
+        line(&mut out, 2, "list", &scalar(&case.list));
+        if let Some(pick) = &case.pick {
+            line(&mut out, 2, "pick", &scalar(pick));
+        }
+        let exprs = [
+            ("label", &case.label),
+            ("create_if", &case.create_if),
+            ("update_if", &case.update_if),
+        ];
+        for (key, e) in exprs {
+            if let Some(e) = e {
+                line(&mut out, 2, key, &scalar(&e.src));
+            }
+        }
+    }
     out.push_str("questions:\n");
     questions(&mut out, 2, &form.questions);
     if !form.choices.is_empty() {
@@ -144,6 +161,9 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
         }
         if !q.parameters.is_empty() {
             line(out, inner, "parameters", &parameters(&q.parameters));
+        }
+        if let Some(property) = &q.save_to {
+            line(out, inner, "save_to", &scalar(property));
         }
         if !q.checks.is_empty() {
             let checks: Vec<String> = q.checks.iter().map(check).collect();

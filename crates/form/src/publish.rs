@@ -45,6 +45,105 @@ pub const MAX_PATH_BYTES: usize = 512;
 /// The most recipients one form may list.
 pub const MAX_RECIPIENTS: usize = 64;
 
+/// The longest intake address the index may name, in bytes.
+pub const MAX_INTAKE_BYTES: usize = 512;
+
+/// Checks the intake address of a deployment: either a path on the app's
+/// own origin (`/api/`), which is what the app's Content-Security-Policy
+/// (`connect-src 'self'`) lets it reach when `yim serve` or a reverse proxy
+/// serves the app and the intake together, or an absolute `https://`
+/// address. Plain `http://` is accepted only for this machine's loopback
+/// address, where nothing travels over a network; anywhere else the upload
+/// token would cross the network in clear. The address must end in `/`,
+/// because the app adds `bundles` to it, and may hold no query, fragment,
+/// user name, space or control character.
+pub fn check_intake(address: &str) -> Result<(), String> {
+    let shown = || -> String {
+        address
+            .chars()
+            .take(80)
+            .flat_map(char::escape_debug)
+            .collect()
+    };
+    if address.len() > MAX_INTAKE_BYTES {
+        return Err(format!(
+            "the intake address is {} bytes, but at most {MAX_INTAKE_BYTES} are allowed",
+            address.len()
+        ));
+    }
+    let bad_char = address
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '?' | '#' | '@' | '\\'));
+    if bad_char {
+        return Err(format!(
+            "expected an intake address without spaces, `?`, `#`, `@` or `\\`, but found `{}`",
+            shown()
+        ));
+    }
+    if !address.ends_with('/') {
+        return Err(format!(
+            "expected the intake address to end with `/` (such as `/api/`), but found `{}`",
+            shown()
+        ));
+    }
+    let rest = if let Some(rest) = address.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = address.strip_prefix("http://") {
+        let authority = rest.split('/').next().unwrap_or("");
+        // The port, if any, follows the host; an IPv6 host is in brackets.
+        let host = match authority.find(']') {
+            Some(end) => &authority[..=end],
+            None => authority.split(':').next().unwrap_or(""),
+        };
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err(format!(
+                "expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `{}`",
+                shown()
+            ));
+        }
+        rest
+    } else if address.starts_with('/') && !address.starts_with("//") {
+        return check_intake_path(address).map_err(|()| {
+            format!(
+                "expected an intake path such as `/api/` without `.` or `..` parts, but found `{}`",
+                shown()
+            )
+        });
+    } else {
+        return Err(format!(
+            "expected an intake address that starts with `/` (on the app's own site) or `https://`, but found `{}`",
+            shown()
+        ));
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || check_intake_path(&format!("/{path}")).is_err() {
+        return Err(format!(
+            "expected an intake address with a host and a path such as `https://example.org/api/`, but found `{}`",
+            shown()
+        ));
+    }
+    Ok(())
+}
+
+/// A path of an intake address: no `.` or `..` segment and no `//`, so
+/// that the address the app reaches is the one a person reads.
+fn check_intake_path(path: &str) -> Result<(), ()> {
+    if path == "/" {
+        return Ok(());
+    }
+    let inner = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_suffix('/'))
+        .ok_or(())?;
+    if inner
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(());
+    }
+    Ok(())
+}
+
 /// What the app reads first: every published form and every file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
@@ -58,6 +157,12 @@ pub struct Index {
     pub forms: Vec<IndexForm>,
     /// Every published file, in path order.
     pub files: Vec<IndexFile>,
+    /// Where the app uploads exported bundles: the intake's API address
+    /// (`yim serve`'s `/api/`), ending in `/`. `None` when the deployment
+    /// has no intake and coordinators send the files themselves. See
+    /// [`check_intake`] for what is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<String>,
 }
 
 /// One published form.
@@ -288,6 +393,7 @@ pub fn publish(
         recipients: keys.iter().map(|k| k.key.clone()).collect(),
         forms,
         files: index_files,
+        intake: None,
     };
     (
         Some(Publication {
@@ -369,6 +475,9 @@ impl Index {
         }
         for key in &index.recipients {
             crate::check_recipient(key)?;
+        }
+        if let Some(intake) = &index.intake {
+            check_intake(intake)?;
         }
         let mut known = BTreeSet::new();
         for file in &index.files {

@@ -172,7 +172,7 @@ impl Converter {
         Some(Form {
             id: meta.id,
             version: meta.version,
-            title: Text::Any(meta.title),
+            title: meta.title,
             languages: self.languages.clone(),
             default_language: self.default_language.clone(),
             partial_languages: Vec::new(),
@@ -182,6 +182,7 @@ impl Converter {
             },
             questions,
             choices: lists,
+            case: None,
             extends: None,
             loc: form_loc,
             prop_locs: IndexMap::new(),
@@ -299,7 +300,24 @@ impl Converter {
                 let known = matches!(
                     c.key.as_str(),
                     "form_id" | "form_title" | "version" | "default_language" | "instance_name"
-                );
+                ) || (c.key == "label"
+                    && c.lang.as_ref().is_some_and(|l| self.codes.contains_key(l)));
+                // Yim trims every cell, which is what pyxform's default
+                // `clean_text_values: yes` asks for; a `no` cannot be
+                // followed, but nothing is left out for it.
+                if c.key == "clean_text_values" {
+                    let v = r.get(c.index).trim().to_ascii_lowercase();
+                    if !matches!(v.as_str(), "" | "yes" | "true" | "true()" | "1") {
+                        self.note(
+                            "settings",
+                            r.number,
+                            NoteKind::Changed,
+                            "setting clean_text_values",
+                            format!("`clean_text_values: {v}` asks to keep the spaces in texts as typed; Yim trims the ends of every cell"),
+                        );
+                    }
+                    continue;
+                }
                 // `style: pages` shows a page per question or `field-list`
                 // group; Yim shows a page per top-level group, with the
                 // questions between groups together, which is what such
@@ -349,9 +367,9 @@ impl Converter {
                 "there is no version; `1` is used, because Yim stores a version with every record",
             );
         }
-        let mut title = get("form_title");
-        if title.is_empty() {
-            title = id.clone();
+        let mut plain_title = get("form_title");
+        if plain_title.is_empty() {
+            plain_title = id.clone();
         }
         let default = get("default_language");
         if !default.is_empty() && !self.languages.is_empty() {
@@ -373,6 +391,17 @@ impl Converter {
                 );
             }
         }
+        // A title per language (`label::English (en)`), as some forms write
+        // it and as `export` does: pyxform reads only `form_title`, but Yim
+        // shows the title in the volunteer's language.
+        let title = match (t, &row) {
+            (Some(t), Some(r)) if !self.languages.is_empty() => self.text(t, r, "label"),
+            _ => None,
+        };
+        let title = match title {
+            Some(Text::Langs(map)) => Text::Langs(map),
+            _ => Text::Any(plain_title),
+        };
         let instance_name = Some(get("instance_name").trim().to_owned()).filter(|s| !s.is_empty());
         Meta {
             id,
@@ -401,7 +430,7 @@ impl Converter {
 struct Meta {
     id: String,
     version: String,
-    title: String,
+    title: Text,
     /// The `instance_name` expression, when the sheet has one.
     instance_name: Option<String>,
     row: u32,

@@ -13,6 +13,13 @@
 //! has passed Yim's expression checker, so the printed form lints clean
 //! except for the names the report asks the author to change.
 //!
+//! [`export`] goes the other way: it writes a resolved form (variants
+//! applied) as an `.xlsx` XLSForm that pyxform converts, for partners who
+//! use ODK Collect or KoboToolbox, and reports row by row what XLSForm
+//! cannot say exactly (ready-made checks become a constraint, the app's own
+//! settings are left out). It also returns the form as the workbook says
+//! it, which is what importing the workbook gives back.
+//!
 //! **Bounds**: xlsx and xlsb sheets are read cell by cell and kept sparse,
 //! so a sheet costs what it holds, whatever range it claims; a workbook may
 //! hold at most 1,000,000 cells with a value. Legacy xls and OpenDocument
@@ -46,6 +53,7 @@ mod check;
 mod choices;
 mod columns;
 mod convert;
+mod export;
 mod lang;
 mod names;
 mod report;
@@ -53,6 +61,7 @@ mod sheet;
 mod survey;
 mod xpath;
 
+pub use export::{export, Exported};
 pub use report::{Note, NoteKind};
 use yim_form::Form;
 

@@ -11,8 +11,8 @@ use crate::convert::{a_or_an, Converter, Origin};
 use crate::report::NoteKind;
 use crate::sheet::Row;
 
-/// The survey columns Yim reads.
-const SURVEY_KEYS: &[&str] = &[
+/// The survey columns Yim reads, in the order `export` writes them.
+pub(crate) const SURVEY_KEYS: &[&str] = &[
     "type",
     "name",
     "label",

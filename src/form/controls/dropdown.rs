@@ -3,9 +3,9 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::search_key;
+use super::{search_box, search_key};
 use crate::engine_bridge::ChoiceView;
-use crate::form::question::Question;
+use crate::form::state::Question;
 use crate::i18n::Lang;
 
 /// A native dropdown for long lists, with a search box that narrows the
@@ -25,7 +25,12 @@ pub(in crate::form) fn dropdown(
         let v = value.get();
         q.choices()
             .into_iter()
-            .filter(|c| f.is_empty() || search_key(&c.label).contains(&f) || c.name == v)
+            .filter(|c| {
+                // A case picker's choice carries more to search by than
+                // its label (the child's nickname and village).
+                let text = c.search.as_deref().unwrap_or(&c.label);
+                f.is_empty() || c.name == v || search_key(text).contains(&f)
+            })
             .collect::<Vec<_>>()
     });
     let select = NodeRef::<html::Select>::new();
@@ -39,16 +44,8 @@ pub(in crate::form) fn dropdown(
             }
         }
     });
-    let search_id = format!("{id}-search");
     view! {
-        <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
-        <input
-            type="search"
-            class="choice-search"
-            id=search_id
-            placeholder=move || lang.get().text().search_choices
-            on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
-        />
+        {search_box(&id, filter)}
         <select
             id=id
             node_ref=select
@@ -56,8 +53,8 @@ pub(in crate::form) fn dropdown(
             aria-invalid=move || q.error().is_some().then_some("true")
             aria-required=move || q.required().then_some("true")
             disabled=move || q.read_only()
-            on:change=move |ev| fs.answer(path, &event_target_value(&ev))
-            on:blur=move |_| fs.touch(path)
+            on:change=move |ev| fs.answer(&path.get(), &event_target_value(&ev))
+            on:blur=move |_| fs.touch(&path.get())
         >
             <option value="">{move || lang.get().text().select_placeholder}</option>
             <For

@@ -6,7 +6,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::drafts::Keeper;
-use crate::form::question::Question;
+use crate::form::state::Question;
 use crate::i18n::Lang;
 use crate::storage::{self, Photo, Storage};
 
@@ -21,9 +21,11 @@ const JPEG: &str = "image/jpeg";
 /// Two buttons, one that opens the camera and one that picks a photo from
 /// the phone, a preview of the photo stored, and a button that removes
 /// the answer. A photo is made smaller to `max_pixels` on its longest side
-/// and written to the phone's storage before the answer names it, so a
-/// saved draft never names a photo that is not stored. A full disk (or any
-/// other failure) is said in plain words and changes no answer.
+/// and written to the phone's storage in the transaction that writes the
+/// draft naming it, so a saved draft never names a photo that is not
+/// stored. A picture the browser cannot read is said in plain words and
+/// changes no answer; a full disk is said by the save line, and the photo
+/// stays on screen until a write stores it.
 pub(in crate::form) fn image_input(
     q: Question,
     id: String,
@@ -47,17 +49,23 @@ pub(in crate::form) fn image_input(
             return;
         }
         release(preview);
-        let Some(response_id) = keeper.and_then(|k| k.response_id()) else {
+        let Some(keeper) = keeper else {
+            return;
+        };
+        let Some(response_id) = keeper.response_id() else {
             return;
         };
         if name.is_empty() {
             return;
         }
         leptos::task::spawn_local(async move {
-            let photos = Storage::app()
-                .photos(&response_id)
-                .await
-                .unwrap_or_default();
+            let mut photos = keeper.unsaved_photos();
+            photos.extend(
+                Storage::app()
+                    .photos(&response_id)
+                    .await
+                    .unwrap_or_default(),
+            );
             if let Some(photo) = photos.into_iter().find(|p| p.name == name) {
                 if let Ok(url) = object_url(&photo.bytes, &photo.mime) {
                     preview.try_set(Some((name, url)));
@@ -79,37 +87,35 @@ pub(in crate::form) fn image_input(
         };
         // The same file chosen again must fire `change` again.
         input.set_value("");
-        let Some(response_id) = keeper.and_then(|k| k.response_id()) else {
+        let Some(keeper) = keeper else {
             return;
         };
         busy.set(true);
         status.set(Some(lang.get_untracked().text().photo_saving.to_string()));
         leptos::task::spawn_local(async move {
-            let result = async {
-                let bytes = downscale(&file, max_pixels).await.map_err(js_message)?;
-                let name = format!("{}.jpg", storage::new_id());
-                let photo = Photo {
-                    name: name.clone(),
-                    mime: JPEG.to_string(),
-                    bytes,
-                };
-                Storage::app()
-                    .put_photo(&response_id, &photo)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Ok::<_, String>(photo)
-            }
-            .await;
+            let result = downscale(&file, max_pixels).await.map_err(js_message);
             busy.try_set(false);
             match result {
-                Ok(photo) => {
+                Ok(bytes) => {
                     status.try_set(None);
+                    let photo = Photo {
+                        name: format!("{}.jpg", storage::new_id()),
+                        mime: JPEG.to_string(),
+                        bytes,
+                    };
                     release(preview);
                     if let Ok(url) = object_url(&photo.bytes, &photo.mime) {
                         preview.try_set(Some((photo.name.clone(), url)));
                     }
-                    fs.answer(path, &photo.name);
-                    fs.touch(path);
+                    // The photo waits with the keeper, and the write that
+                    // follows the answer stores both in one transaction; a
+                    // failed write keeps both on screen and says so in the
+                    // save line, and the next write tries again.
+                    let name = photo.name.clone();
+                    keeper.take_photo(photo);
+                    fs.answer(&path.get(), &name);
+                    fs.touch(&path.get());
+                    keeper.save_now(false);
                 }
                 Err(why) => {
                     let failed = lang.get_untracked().text().photo_failed;
@@ -158,8 +164,8 @@ pub(in crate::form) fn image_input(
                     // The stored photo stays until the draft is finalized
                     // (only named photos are sealed) or deleted, so removing
                     // by mistake loses nothing that a save had kept.
-                    fs.answer(path, "");
-                    fs.touch(path);
+                    fs.answer(&path.get(), "");
+                    fs.touch(&path.get());
                 }
             >
                 {move || lang.get().text().clear_answer}

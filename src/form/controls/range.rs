@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use yim_engine::RangeView;
 
-use crate::form::question::Question;
+use crate::form::state::Question;
 use crate::i18n::Lang;
 
 /// A slider from the range's start to its end in its steps, with the value
@@ -46,15 +46,15 @@ pub(in crate::form) fn range_input(
                     let text = q.text();
                     if text.is_empty() { range.start.to_string() } else { text }
                 }
-                on:input=move |ev| fs.answer(path, &event_target_value(&ev))
-                on:blur=move |_| fs.touch(path)
+                on:input=move |ev| fs.answer(&path.get(), &event_target_value(&ev))
+                on:blur=move |_| fs.touch(&path.get())
             />
             <output for=id id=value_id class="range-value" aria-live="polite">{shown}</output>
             <button
                 type="button"
                 class="btn link"
                 hidden=move || q.text().is_empty() || q.read_only()
-                on:click=move |_| fs.answer(path, "")
+                on:click=move |_| fs.answer(&path.get(), "")
             >
                 {move || lang.get().text().clear_answer}
             </button>

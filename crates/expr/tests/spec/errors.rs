@@ -530,14 +530,14 @@ fn types() {
         "regex(${name}, '[a-')",
         expect![[r#"
         regex(${name}, '[a-')
-                       ^^^^^ invalid regular expression: unclosed character class
+                       ^^^^^ invalid regular expression: non-empty character class has no closing bracket after dash
     "#]],
     );
     check(
         "regex(${name}, '(?<x')",
         expect![[r#"
         regex(${name}, '(?<x')
-                       ^^^^^^ invalid regular expression: unclosed capture group name
+                       ^^^^^^ invalid regular expression: expected end of capture group name, but got end of pattern
     "#]],
     );
     check(

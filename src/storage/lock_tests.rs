@@ -424,7 +424,8 @@ async fn photos_are_kept_with_their_draft_encrypted_under_a_pin_and_deleted_with
     // Replaced under the same name.
     let mut again = photo("a.jpg");
     again.bytes.push(1);
-    save_with(&storage, &draft, std::slice::from_ref(&again)).await;
+    let stored = storage.get(id).await.expect("get");
+    save_with(&storage, &stored, std::slice::from_ref(&again)).await;
     assert_eq!(
         storage.photos(id).await.expect("read"),
         vec![again.clone(), photo("b.jpg")]

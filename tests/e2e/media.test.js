@@ -118,7 +118,7 @@ test('a slider moved with the keyboard and a photo reach the data office intact'
   await screenshot(page, 'media-photo-en-360');
   assert.equal(await scrollsSideways(page), false, 'nothing is wider than the phone');
 
-  // The autosave names the photo; the photo itself was stored first.
+  // The autosave names the photo and stores it in the same write.
   let answers = null;
   for (let i = 0; i < 50 && !findAnswer(answers, 'home_photo'); i++) {
     await page.waitForTimeout(100);

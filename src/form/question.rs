@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use super::controls::{
-    acknowledge, choice_list, dropdown, geopoint, image_input, range_input, text_input, LONG_LIST,
+    acknowledge, choice_list, dropdown, geopoint, image_input, points_control, range_input, rank,
+    text_input, LONG_LIST,
 };
 use super::dom::dom_id;
 use super::state::Question;
@@ -133,14 +134,23 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             {image_input(q, id.clone(), node.max_pixels.unwrap_or(yim_form::DEFAULT_MAX_PIXELS), described.clone())}
         }
         .into_any(),
-        NodeKind::Geopoint => view! {
-            <fieldset aria-describedby=described.clone()>
-                <legend>{move || q.label()}{required_mark}</legend>
-                {hint.clone()}
-                {geopoint(q, id.clone())}
-            </fieldset>
+        // Controls of several inputs and buttons: the label is the
+        // fieldset's legend, which names them all.
+        NodeKind::Geopoint | NodeKind::Geotrace | NodeKind::Geoshape | NodeKind::Rank => {
+            let inner = match kind {
+                NodeKind::Geopoint => geopoint(q, id.clone()),
+                NodeKind::Rank => rank(q, id.clone()),
+                _ => points_control(q, id.clone(), kind == NodeKind::Geoshape),
+            };
+            view! {
+                <fieldset aria-describedby=described.clone()>
+                    <legend>{move || q.label()}{required_mark}</legend>
+                    {hint.clone()}
+                    {inner}
+                </fieldset>
+            }
+            .into_any()
         }
-        .into_any(),
         _ => view! {
             {label.clone()()}
             {hint.clone()}

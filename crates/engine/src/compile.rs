@@ -480,6 +480,11 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Range => Ty::Number,
         // A photo's answer is its file name; the bytes are the app's.
         QType::Image => Ty::Text,
+        // `area()` and `distance()` read a trace or a shape as text.
+        QType::Geotrace | QType::Geoshape => Ty::Text,
+        // A ranking is stored like a select_multiple, so `selected()` and
+        // `selected-at()` read it the same way.
+        QType::Rank { .. } => Ty::SelectMultiple,
         QType::Group => Ty::Group,
         QType::Repeat => Ty::Repeat,
     }

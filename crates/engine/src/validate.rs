@@ -103,6 +103,16 @@ pub(crate) fn parse_answer(
             .filter(|v| n.parameters.range().contains(*v))
             .map(Value::Num),
         QType::Image => yim_form::is_media_name(raw).then(|| Value::str(raw)),
+        QType::Geotrace => parse_points(t, false).map(|s| Value::str(&s)),
+        QType::Geoshape => parse_points(t, true).map(|s| Value::str(&s)),
+        QType::Rank { .. } => {
+            let ranked: Vec<&str> = t.split_whitespace().collect();
+            let mut seen = std::collections::HashSet::with_capacity(ranked.len());
+            ranked
+                .iter()
+                .all(|c| is_choice(form, node, c) && seen.insert(*c))
+                .then(|| Value::multi(ranked))
+        }
         QType::Group | QType::Repeat => None,
     };
     match parsed {
@@ -136,6 +146,35 @@ fn parse_geopoint(t: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// ODK's traces and shapes: points `lat lon [alt [accuracy]]` separated by
+/// `;`, written back with all four numbers as ODK writes them. A trace needs
+/// two points. A shape needs three distinct points and is stored closed,
+/// its first point again at the end, whether or not it was typed closed.
+pub(crate) fn parse_points(t: &str, shape: bool) -> Option<String> {
+    let mut points: Vec<String> = Vec::new();
+    for part in t.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let point = parse_geopoint(part)?;
+        let mut numbers: Vec<&str> = point.split(' ').collect();
+        numbers.resize(4, "0");
+        points.push(numbers.join(" "));
+    }
+    // Two points are the same place when their latitude and longitude are.
+    let place = |p: &str| p.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    if shape {
+        if points.len() > 1 && points.first().map(|p| place(p)) == points.last().map(|p| place(p)) {
+            points.pop();
+        }
+        let distinct: std::collections::HashSet<String> = points.iter().map(|p| place(p)).collect();
+        if distinct.len() < 3 {
+            return None;
+        }
+        points.push(points[0].clone());
+    } else if points.len() < 2 {
+        return None;
+    }
+    Some(points.join(";"))
 }
 
 /// Turns a calculation's result into the question's type, as ODK stores a
@@ -193,8 +232,10 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
     if slot.value.is_empty() {
         return slot.required.then_some(Fault::Required);
     }
-    if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) =
-        (&n.qtype, &slot.choices)
+    if let (
+        QType::SelectOne { .. } | QType::SelectMultiple { .. } | QType::Rank { .. },
+        Some(kept),
+    ) = (&n.qtype, &slot.choices)
     {
         let list = s.form.list(n.list.unwrap_or(0));
         let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);
@@ -327,6 +368,18 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                 QType::SelectOne { .. } | QType::SelectMultiple { .. } => {
                     ("ต้องเลือกจากตัวเลือกที่มีให้", "expected one of the choices")
                 }
+                QType::Rank { .. } => (
+                    "ต้องเรียงลำดับตัวเลือกที่มีให้ โดยแต่ละตัวเลือกมีครั้งเดียว",
+                    "expected the choices in order, each once",
+                ),
+                QType::Geotrace => (
+                    "ต้องเป็นเส้นทางอย่างน้อย 2 จุด แต่ละจุดเป็น ละติจูด ลองจิจูด คั่นด้วย ;",
+                    "expected a line of at least 2 points, each latitude and longitude, separated by ;",
+                ),
+                QType::Geoshape => (
+                    "ต้องเป็นพื้นที่อย่างน้อย 3 จุดที่ไม่ซ้ำกัน แต่ละจุดเป็น ละติจูด ลองจิจูด คั่นด้วย ;",
+                    "expected an area of at least 3 different points, each latitude and longitude, separated by ;",
+                ),
                 QType::Geopoint => (
                     "ต้องเป็นพิกัด ละติจูด ลองจิจูด",
                     "expected a location as latitude and longitude",

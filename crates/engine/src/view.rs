@@ -61,6 +61,12 @@ pub enum NodeKind {
     Range,
     /// A photo: the answer is the stored photo's file name.
     Image,
+    /// A line of locations.
+    Geotrace,
+    /// An area bounded by locations.
+    Geoshape,
+    /// Every choice of a list, in the volunteer's order.
+    Rank,
     /// Questions shown together.
     Group,
     /// Questions filled in once per entry.
@@ -86,6 +92,9 @@ impl NodeKind {
             QType::Geopoint => NodeKind::Geopoint,
             QType::Range => NodeKind::Range,
             QType::Image => NodeKind::Image,
+            QType::Geotrace => NodeKind::Geotrace,
+            QType::Geoshape => NodeKind::Geoshape,
+            QType::Rank { .. } => NodeKind::Rank,
             QType::Group => NodeKind::Group,
             QType::Repeat => NodeKind::Repeat,
         }
@@ -538,6 +547,9 @@ mod tests {
             QType::Geopoint,
             QType::Range,
             QType::Image,
+            QType::Geotrace,
+            QType::Geoshape,
+            QType::Rank { list: list() },
             QType::Group,
             QType::Repeat,
         ];

@@ -35,6 +35,7 @@ pub mod case;
 mod csvlist;
 pub mod diff;
 mod files;
+mod geojson;
 mod load;
 mod model;
 mod print;

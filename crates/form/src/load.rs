@@ -18,8 +18,8 @@ use crate::files::{join, normalize};
 use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
-    csvlist, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Files,
-    Form, Loc, Parameters, QType, Question, Settings, Text,
+    csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
+    Files, Form, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -789,23 +789,26 @@ impl Loader<'_> {
                 "geopoint" => QType::Geopoint,
                 "range" => QType::Range,
                 "image" => QType::Image,
+                "geotrace" => QType::Geotrace,
+                "geoshape" => QType::Geoshape,
                 "group" => QType::Group,
                 "repeat" => QType::Repeat,
                 _ => return None,
             })
         };
         let message = match words.as_slice() {
-            [kw @ ("select_one" | "select_multiple"), list] => {
-                return Some(if *kw == "select_one" {
-                    QType::SelectOne { list: list.to_string() }
-                } else {
-                    QType::SelectMultiple { list: list.to_string() }
+            [kw @ ("select_one" | "select_multiple" | "rank"), list] => {
+                let list = list.to_string();
+                return Some(match *kw {
+                    "select_one" => QType::SelectOne { list },
+                    "select_multiple" => QType::SelectMultiple { list },
+                    _ => QType::Rank { list },
                 });
             }
-            [kw @ ("select_one" | "select_multiple")] => {
+            [kw @ ("select_one" | "select_multiple" | "rank")] => {
                 format!("`{kw}` needs the name of a choice list, as in `{kw} provinces`")
             }
-            [kw @ ("select_one" | "select_multiple"), ..] => {
+            [kw @ ("select_one" | "select_multiple" | "rank"), ..] => {
                 format!("expected `{kw} LIST` with one list name, but found `{written}`")
             }
             [w] if simple(w).is_some() => return simple(w),
@@ -1218,13 +1221,27 @@ impl Loader<'_> {
         let loc = src.key_loc(key);
         let choices = match node {
             Node::Sequence(items) => items.iter().filter_map(|c| self.choice(src, c)).collect(),
-            Node::Mapping(m) if m.contains_key("csv") => {
-                self.unknown_keys(src, m, &["csv"], "CSV list key");
-                let (_, value) = entry(m, "csv")?;
-                let rel = self.string(src, value, "the path of a CSV file")?;
+            Node::Mapping(m) if m.contains_key("csv") || m.contains_key("geojson") => {
+                // The file is next to the form (or where its relative path
+                // says): a CSV file of rows, or a GeoJSON file of features
+                // as ODK's `select_one_from_file` reads them.
+                let kind = if m.contains_key("csv") {
+                    "csv"
+                } else {
+                    "geojson"
+                };
+                self.unknown_keys(src, m, &[kind], "choice file key");
+                let (_, value) = entry(m, kind)?;
+                let what = if kind == "csv" {
+                    "the path of a CSV file"
+                } else {
+                    "the path of a GeoJSON file"
+                };
+                let rel = self.string(src, value, what)?;
                 let path = join(&src.file, &rel);
                 let choices = match self.files.read(&path) {
-                    Ok(text) => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) if kind == "csv" => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) => geojson::parse(&path, &text, &mut self.diags),
                     Err(e) => {
                         self.err(src.loc(value), format!("cannot read `{path}`: {e}"));
                         None
@@ -1239,7 +1256,7 @@ impl Loader<'_> {
                 self.err(
                     src.loc(other),
                     format!(
-                        "expected a list of choices or `{{csv: FILE}}`, but found {}",
+                        "expected a list of choices, `{{csv: FILE}}` or `{{geojson: FILE}}`, but found {}",
                         describe(other)
                     ),
                 );

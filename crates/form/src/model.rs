@@ -158,6 +158,19 @@ pub enum QType {
     /// made smaller on the phone to `max-pixels` (see [`Parameters`]). The
     /// answer is the photo's file name; the bytes travel beside the answers.
     Image,
+    /// `geotrace`: a line of two or more locations, stored as ODK stores
+    /// it: points `lat lon alt acc` separated by `;`.
+    Geotrace,
+    /// `geoshape`: an area bounded by three or more distinct locations,
+    /// stored like a trace and closed (the first point again at the end).
+    Geoshape,
+    /// `rank LIST`: every choice of a list, put in order by the volunteer.
+    /// The answer is the choice names in that order, separated by spaces,
+    /// as ODK stores it.
+    Rank {
+        /// The name of the choice list.
+        list: String,
+    },
     /// `group`: questions shown together.
     Group,
     /// `repeat`: questions filled in once per item (a household member, a visit).
@@ -179,7 +192,9 @@ impl QType {
     /// The choice list a select question draws from.
     pub fn list(&self) -> Option<&str> {
         match self {
-            QType::SelectOne { list } | QType::SelectMultiple { list } => Some(list),
+            QType::SelectOne { list } | QType::SelectMultiple { list } | QType::Rank { list } => {
+                Some(list)
+            }
             _ => None,
         }
     }
@@ -189,6 +204,7 @@ impl QType {
         match self {
             QType::SelectOne { list } => format!("select_one {list}"),
             QType::SelectMultiple { list } => format!("select_multiple {list}"),
+            QType::Rank { list } => format!("rank {list}"),
             other => other.keyword().to_string(),
         }
     }
@@ -211,6 +227,9 @@ impl QType {
             QType::Geopoint => "geopoint",
             QType::Range => "range",
             QType::Image => "image",
+            QType::Geotrace => "geotrace",
+            QType::Geoshape => "geoshape",
+            QType::Rank { .. } => "rank",
             QType::Group => "group",
             QType::Repeat => "repeat",
         }

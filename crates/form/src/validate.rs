@@ -301,7 +301,7 @@ impl<'a> Validator<'a> {
             (
                 "choice_filter",
                 is_select,
-                "select_one and select_multiple questions",
+                "select_one, select_multiple and rank questions",
             ),
             ("required", !container, "questions that take an answer"),
             ("constraint", !container, "questions that take an answer"),

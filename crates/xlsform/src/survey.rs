@@ -47,6 +47,13 @@ enum RowType {
     Barcode,
     /// `start`, `today`: a value fixed when the form is opened.
     Fixed(&'static str),
+    /// Metadata a browser can never read (`imei`, `phonenumber`): a
+    /// calculate that stays empty, so the column keeps its place in the
+    /// data, with the reason.
+    Blank(&'static str),
+    /// `select_one_from_file FILE`: choices from a file attached to the
+    /// ODK form, which the workbook does not hold.
+    FromFile,
     /// An XLSForm type Yim does not have, with a short reason.
     Unsupported(&'static str),
     Unknown,
@@ -319,6 +326,39 @@ impl Converter {
                 q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", expr));
                 return Some(q);
             }
+            RowType::Blank(why) => {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Changed,
+                    format!("type {keyword}"),
+                    format!("metadata type '{keyword}' is imported as a calculate question that stays empty ({why}), so the column keeps its place in the data"),
+                );
+                let loc = self.question_origin(&sheet, n);
+                let mut q = Question::new(name, QType::Calculate, loc.clone());
+                self.leftovers(t, row, &["type", "name", "label", "hint"], "calculate");
+                q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", "''"));
+                return Some(q);
+            }
+            RowType::FromFile => {
+                // The workbook does not hold the file, so the import cannot
+                // know its choices; the note says how to declare it in Yim.
+                let file = ty.split_whitespace().nth(1).unwrap_or("FILE");
+                let (stem, key) = match file.rsplit_once('.') {
+                    Some((stem, ext)) if ext.eq_ignore_ascii_case("geojson") => (stem, "geojson"),
+                    Some((stem, _)) => (stem, "csv"),
+                    None => (file, "csv"),
+                };
+                let select = keyword.trim_end_matches("_from_file");
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    format!("type {keyword}"),
+                    format!("unsupported type '{ty}' (choices from a file that the workbook does not hold); the question `{name}` is left out. Put {file} next to the form, declare it under `choices` as `{stem}: {{{key}: {file}}}` and add the question as `{select} {stem}`"),
+                );
+                return None;
+            }
             RowType::Unsupported(why) => {
                 self.note(
                     &sheet,
@@ -344,7 +384,9 @@ impl Converter {
             }
         };
         let qtype = match (qtype, list) {
-            (QType::SelectOne { .. }, Some(l)) | (QType::SelectMultiple { .. }, Some(l))
+            (QType::SelectOne { .. }, Some(l))
+            | (QType::SelectMultiple { .. }, Some(l))
+            | (QType::Rank { .. }, Some(l))
                 if !lists.contains_key(&l) =>
             {
                 self.note(
@@ -356,7 +398,9 @@ impl Converter {
                 );
                 return None;
             }
-            (QType::SelectOne { .. }, None) | (QType::SelectMultiple { .. }, None) => {
+            (QType::SelectOne { .. }, None)
+            | (QType::SelectMultiple { .. }, None)
+            | (QType::Rank { .. }, None) => {
                 self.note(
                     &sheet,
                     n,
@@ -368,6 +412,7 @@ impl Converter {
             }
             (QType::SelectOne { .. }, Some(list)) => QType::SelectOne { list },
             (QType::SelectMultiple { .. }, Some(list)) => QType::SelectMultiple { list },
+            (QType::Rank { .. }, Some(list)) => QType::Rank { list },
             (q, _) => q,
         };
         if qtype == QType::Calculate && t.value(row, "calculation").is_empty() {
@@ -701,16 +746,17 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "barcode" => RowType::Barcode,
         "start" => RowType::Fixed("once(now())"),
         "today" => RowType::Fixed("once(today())"),
-        "select_one_from_file" | "select_multiple_from_file" => {
-            RowType::Unsupported("choices from a file")
-        }
+        "select_one_from_file" | "select_multiple_from_file" => RowType::FromFile,
         "select_one_external" => RowType::Unsupported("choices from an external file"),
-        "rank" => RowType::Unsupported("ordering choices"),
+        "rank" => RowType::Question(QType::Rank {
+            list: String::new(),
+        }),
         "image" | "photo" => RowType::Question(QType::Image),
         "audio" | "background-audio" => RowType::Unsupported("sound recordings"),
         "video" => RowType::Unsupported("videos"),
         "file" => RowType::Unsupported("file attachments"),
-        "geotrace" | "geoshape" => RowType::Unsupported("lines and shapes on a map"),
+        "geotrace" => RowType::Question(QType::Geotrace),
+        "geoshape" => RowType::Question(QType::Geoshape),
         "start-geopoint" | "background-geopoint" => {
             RowType::Unsupported("locations recorded in the background")
         }
@@ -719,18 +765,18 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "end" => RowType::Fixed("property('end')"),
         "deviceid" => RowType::Fixed("property('deviceid')"),
         "username" => RowType::Fixed("property('username')"),
-        "imei" | "subscriberid" | "simserial" | "phonenumber" => RowType::Unsupported(
-            "metadata that Android no longer gives to apps and a browser never could",
-        ),
-        "email" => RowType::Unsupported(
-            "metadata: Yim knows the volunteer's name, not an e-mail address; use `username`",
+        "imei" | "subscriberid" | "simserial" | "phonenumber" => {
+            RowType::Blank("Android no longer gives it to apps and a browser never could")
+        }
+        "email" => RowType::Blank(
+            "a browser does not tell the volunteer's e-mail address; `username` gives the name the volunteer set",
         ),
         "audit" => {
             RowType::Unsupported("metadata: Yim keeps no log of how each question was answered")
         }
         _ => RowType::Unknown,
     };
-    let list = if matches!(head.as_str(), "select_one" | "select_multiple") {
+    let list = if matches!(head.as_str(), "select_one" | "select_multiple" | "rank") {
         list
     } else {
         None

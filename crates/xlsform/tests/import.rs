@@ -427,9 +427,8 @@ fn types_yim_does_not_have() {
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
             survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
-            survey!11: unsupported type 'geotrace' (lines and shapes on a map); the question `path` is left out
-            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file); the question `village` is left out
-            survey!13: unsupported type 'rank opt' (ordering choices); the question `order` is left out
+            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file that the workbook does not hold); the question `village` is left out. Put villages.csv next to the form, declare it under `choices` as `villages: {csv: villages.csv}` and add the question as `select_one villages`
+            survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
             survey!15: left out with the loop begun on row 14
             survey!17: unknown type 'hologram'; the question `holo` is left out
@@ -471,6 +470,9 @@ fn types_yim_does_not_have() {
                 type: text
                 label: Caption
                 relevant: "${photo} != ''"
+              - name: path
+                type: geotrace
+                label: Path
               - name: t
                 type: text
                 label: Text

@@ -7,7 +7,9 @@ mod choice;
 mod dropdown;
 mod geopoint;
 mod image;
+mod points;
 mod range;
+mod rank;
 mod text;
 
 use leptos::prelude::*;
@@ -19,7 +21,9 @@ pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
 pub(super) use image::image_input;
+pub(super) use points::points_control;
 pub(super) use range::range_input;
+pub(super) use rank::rank;
 pub(super) use text::text_input;
 
 /// Choice lists longer than this become a dropdown with a search box rather

@@ -98,6 +98,12 @@ pub(crate) fn parse_answer(
             _ => None,
         },
         QType::Geopoint => parse_geopoint(t).map(|s| Value::str(&s)),
+        QType::Range => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| n.parameters.range().contains(*v))
+            .map(Value::Num),
+        QType::Image => yim_form::is_media_name(raw).then(|| Value::str(raw)),
         QType::Geotrace => parse_points(t, false).map(|s| Value::str(&s)),
         QType::Geoshape => parse_points(t, true).map(|s| Value::str(&s)),
         QType::Rank { .. } => {
@@ -349,6 +355,12 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                 QType::Geoshape => w.expected_area,
                 QType::Geopoint => w.expected_location,
                 QType::Acknowledge => w.expected_ok,
+                QType::Image => w.expected_photo,
+                QType::Range => {
+                    let r = n.parameters.range();
+                    let expected = (w.expected_range)(r.start, r.end, r.step);
+                    return (w.but_found)(&expected, raw.unwrap_or(""));
+                }
                 _ => w.expected_other,
             };
             (w.but_found)(expected, raw.unwrap_or(""))

@@ -24,6 +24,9 @@ pub(crate) struct Words {
     pub expected_area: &'static str,
     pub expected_location: &'static str,
     pub expected_ok: &'static str,
+    pub expected_photo: &'static str,
+    /// A slider's expectation: `(start, end, step)`.
+    pub expected_range: fn(f64, f64, f64) -> String,
     pub expected_other: &'static str,
     /// What a type message says after the expectation: `(expected, typed)`.
     pub but_found: fn(&str, &str) -> String,
@@ -75,6 +78,8 @@ static THAI: Words = Words {
     expected_area: "ต้องเป็นพื้นที่อย่างน้อย 3 จุดที่ไม่ซ้ำกัน แต่ละจุดเป็น ละติจูด ลองจิจูด คั่นด้วย ;",
     expected_location: "ต้องเป็นพิกัด ละติจูด ลองจิจูด",
     expected_ok: "ต้องกดยืนยัน",
+    expected_photo: "ต้องเป็นชื่อไฟล์รูปภาพ",
+    expected_range: |a, b, c| format!("ต้องเป็นตัวเลขตั้งแต่ {a} ถึง {b} ทีละ {c}"),
     expected_other: "คำตอบไม่ถูกต้อง",
     but_found: |expected, raw| format!("{expected} แต่ได้รับ '{raw}'"),
     thai_id_not_digits: "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น ไม่มีตัวอักษร",
@@ -110,6 +115,8 @@ static ENGLISH: Words = Words {
     expected_area: "expected an area of at least 3 different points, each latitude and longitude, separated by ;",
     expected_location: "expected a location as latitude and longitude",
     expected_ok: "expected OK",
+    expected_photo: "expected the file name of a photo",
+    expected_range: |a, b, c| format!("expected a number from {a} to {b} in steps of {c}"),
     expected_other: "this answer is not valid",
     but_found: |expected, raw| format!("{expected}, but found '{raw}'"),
     thai_id_not_digits: "expected only digits in a Thai national ID, but found other characters",

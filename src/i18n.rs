@@ -116,6 +116,9 @@ pub struct Text {
     pub form_not_found: &'static str,
     pub select_placeholder: &'static str,
     pub search_choices: &'static str,
+    /// Under a dropdown that shows only part of its matching choices;
+    /// `{shown}` and `{total}` are replaced by the numbers.
+    pub choices_cut: &'static str,
     pub latitude: &'static str,
     pub longitude: &'static str,
     pub use_my_location: &'static str,
@@ -282,6 +285,7 @@ static THAI: Text = Text {
     form_not_found: "ไม่พบแบบฟอร์มนี้",
     select_placeholder: "— เลือก —",
     search_choices: "ค้นหาตัวเลือก",
+    choices_cut: "แสดง {shown} จาก {total} รายการ พิมพ์ในช่องค้นหาเพื่อหารายการอื่น",
     latitude: "ละติจูด",
     longitude: "ลองจิจูด",
     use_my_location: "ใช้ตำแหน่งปัจจุบัน",
@@ -432,6 +436,7 @@ static ENGLISH: Text = Text {
     form_not_found: "This form was not found",
     select_placeholder: "— choose —",
     search_choices: "Search the choices",
+    choices_cut: "Showing {shown} of {total}. Type in the search box to find the others.",
     latitude: "Latitude",
     longitude: "Longitude",
     use_my_location: "Use my location",

@@ -59,8 +59,7 @@ pub struct Listing {
     /// The form's title, by language.
     pub title: Text,
     /// The language the title falls back to after Thai: the form's default
-    /// language when the form was loaded. The index does not carry it, so a
-    /// listing read from the index leaves it empty.
+    /// language.
     pub default_language: String,
     /// `settings.province`, when the form is a province's.
     pub province: Option<String>,
@@ -79,24 +78,29 @@ impl Listing {
 
     /// What the index says of `form`, when that is enough to show its title
     /// as the loaded form would in every language. A title written per
-    /// language without Thai would need the form's default language to pick
-    /// the fallback, which the index does not carry; such a form is loaded.
+    /// language without Thai falls back to the form's default language,
+    /// which an index written before it carried it lacks; such a form is
+    /// loaded.
     fn from_index(form: &IndexForm) -> Option<Listing> {
         let title = match form.title.get("*") {
             Some(any) => Text::Any(any.clone()),
-            None if form.title.contains_key(yim_form::FALLBACK_LANGUAGE) => Text::Langs(
-                form.title
-                    .iter()
-                    .map(|(lang, text)| (lang.clone(), text.clone()))
-                    .collect(),
-            ),
+            None if form.title.contains_key(yim_form::FALLBACK_LANGUAGE)
+                || form.title.contains_key(&form.default_language) =>
+            {
+                Text::Langs(
+                    form.title
+                        .iter()
+                        .map(|(lang, text)| (lang.clone(), text.clone()))
+                        .collect(),
+                )
+            }
             None => return None,
         };
         Some(Listing {
             id: form.id.clone(),
             version: form.version.clone(),
             title,
-            default_language: String::new(),
+            default_language: form.default_language.clone(),
             province: form.province.clone(),
         })
     }
@@ -500,7 +504,12 @@ mod tests {
         assert_eq!(loaded(&catalog), ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]);
     }
 
-    fn index_form(id: &str, title: &[(&str, &str)], province: Option<&str>) -> IndexForm {
+    fn index_form(
+        id: &str,
+        title: &[(&str, &str)],
+        default_language: &str,
+        province: Option<&str>,
+    ) -> IndexForm {
         IndexForm {
             id: id.to_string(),
             version: "1".to_string(),
@@ -508,6 +517,7 @@ mod tests {
                 .iter()
                 .map(|(lang, text)| (lang.to_string(), text.to_string()))
                 .collect(),
+            default_language: default_language.to_string(),
             province: province.map(str::to_string),
             path: format!("{id}.yaml"),
             files: vec![format!("{id}.yaml")],
@@ -526,10 +536,14 @@ mod tests {
             format: yim_form::publish::INDEX_FORMAT,
             recipients: Vec::new(),
             forms: vec![
-                index_form("e", &[("en", "E"), ("th", "แบบ E ตามดัชนี")], None),
-                // Without Thai, the fallback language needs the form itself.
-                index_form("f", &[("en", "F"), ("lo", "F-lo")], Some("Loei")),
-                index_form("g", &[("*", "G")], Some("Loei")),
+                index_form("e", &[("en", "E"), ("th", "แบบ E ตามดัชนี")], "", None),
+                // Without Thai, and without the default language that an
+                // older index lacks, the fallback needs the form itself.
+                index_form("f", &[("en", "F"), ("lo", "F-lo")], "", Some("Loei")),
+                index_form("g", &[("*", "G")], "", Some("Loei")),
+                // Without Thai but with its default language, the title
+                // falls back to that language, as the loaded form's would.
+                index_form("h", &[("en", "H"), ("fr", "H-fr")], "fr", None),
             ],
             files: Vec::new(),
             intake: None,
@@ -552,6 +566,7 @@ mod tests {
             [
                 ("e".to_string(), "แบบ E ตามดัชนี".to_string(), None),
                 ("f".to_string(), "F".to_string(), Some("Loei".to_string())),
+                ("h".to_string(), "H-fr".to_string(), None),
             ]
         );
         // Only the form whose title needed it was loaded, and the form with
@@ -566,7 +581,7 @@ mod tests {
             .into_iter()
             .map(|(province, list)| (province, list.len()))
             .collect();
-        assert_eq!(groups, [(None, 1), (Some("Loei".to_string()), 1)]);
+        assert_eq!(groups, [(None, 2), (Some("Loei".to_string()), 1)]);
         assert_eq!(loaded(&catalog), ["f.yaml", "g.yaml"]);
         // Opening the form loads it.
         assert_eq!(

@@ -47,6 +47,19 @@ const dist = resolve(distArg);
 const formsDir = resolve(formsArg);
 
 const THROTTLE = 4;
+// The targets of the issue "Size and speed", in milliseconds, megabytes and
+// kilobytes. The drafts and the imported form have none of their own and are
+// held to those of the nearest measure: a draft to the paged form's first
+// question, the imported form to the national form's.
+const TARGET = {
+  paged: 500,
+  national: 600,
+  home: 500,
+  typingAboveBaseline: 10,
+  add: 50,
+  wasmMemoryMb: 30,
+  transferKb: 400,
+};
 const INPUTS = quick ? 10 : 100;
 const ENTRIES = quick ? 20 : 200;
 const REPEATS = quick ? 1 : 3;
@@ -683,9 +696,15 @@ try {
 
   if (step('open')) {
     const paged = await firstInteractive('bench-1000');
-    row('1,000 questions, 500 rules, paged: first question interactive', ms(paged.time), '< 1,000 ms', paged.time < 1000);
+    row(
+      '1,000 questions, 500 rules, paged: first question interactive',
+      ms(paged.time),
+      `≤ ${TARGET.paged} ms`,
+      paged.time <= TARGET.paged,
+    );
     const one = await firstInteractive('bench-1000-one-page', '[data-field="q999"] input');
-    row('1,000 questions, 500 rules, one page: first question interactive', ms(one.time), '< 1,000 ms', one.time < 1000);
+    // The issue sets no target for the form on one page, the worst case.
+    row('1,000 questions, 500 rules, one page: first question interactive', ms(one.time));
     row('  all 1,000 questions built', ms(one.complete));
   }
 
@@ -707,14 +726,20 @@ try {
       row(
         `typing in an answer 200 rules read, ${where} (${latency.watched} of them rendered, ${INPUTS} keys): median / p95`,
         `${ms(latency.median)} / ${ms(latency.p95)}`,
-        'p95 < 16 ms',
-        latency.p95 < 16,
       );
       row(
         '  of which work (handling the key, then the frame): median / p95',
         `${ms(latency.workMedian)} / ${ms(latency.workP95)}`,
-        'p95 < 16 ms',
-        latency.workP95 < 16,
+      );
+      // The target is the app's own cost: the same keystroke's time above
+      // that of the key nobody reads, both typed in this run, so that the
+      // browser's share and the machine's load cancel out.
+      const above = latency.p95 - baseline.p95;
+      row(
+        '  p95 above the baseline key, same run',
+        ms(above),
+        `≤ ${TARGET.typingAboveBaseline} ms`,
+        above <= TARGET.typingAboveBaseline,
       );
     }
   }
@@ -730,27 +755,33 @@ try {
     row(
       `add repeat entry ${picks.join(' / ')} (20 questions each)`,
       picks.map((k) => ms(at(k))).join(' / '),
-      '< 50 ms each',
-      picks.every((k) => at(k) < 50),
+      `≤ ${TARGET.add} ms each`,
+      picks.every((k) => at(k) <= TARGET.add),
     );
     row(
       `slowest of ${ENTRIES} adds; median of the first 10 vs the last 10`,
       `${ms(slowest)}; ${ms(first10)} vs ${ms(last10)}`,
-      '< 50 ms, no growth',
-      slowest < 50 && last10 < first10 * 1.5 + 2,
+      `≤ ${TARGET.add} ms, no growth`,
+      slowest <= TARGET.add && last10 < first10 * 1.5 + 2,
     );
     row(
       `memory after ${ENTRIES} entries: JS heap / wasm memory / DOM elements`,
       `${mb(adds.after.js)} / ${mb(adds.after.wasm)} / ${adds.after.nodes}`,
       `(empty form: ${mb(adds.before.js)} / ${mb(adds.before.wasm)})`,
     );
+    row(
+      `wasm memory after ${ENTRIES} entries`,
+      mb(adds.after.wasm),
+      `≤ ${TARGET.wasmMemoryMb} MB`,
+      adds.after.wasm <= TARGET.wasmMemoryMb * 1024 * 1024,
+    );
     if (step('draft')) {
       const reopened = await reopenRepeatDraft(context, page);
       row(
         `open a saved draft: ${ENTRIES} entries, ${3 * ENTRIES} answers: first question interactive`,
         ms(reopened.first),
-        '< 1,000 ms',
-        reopened.first < 1000,
+        `≤ ${TARGET.paged} ms`,
+        reopened.first <= TARGET.paged,
       );
       row(`  all ${ENTRIES} entries built`, ms(reopened.last));
     }
@@ -763,8 +794,8 @@ try {
     row(
       'open a saved draft: 1,000 questions, 500 answers, one page: first question interactive',
       ms(big.first),
-      '< 1,000 ms',
-      big.first < 1000,
+      `≤ ${TARGET.paged} ms`,
+      big.first <= TARGET.paged,
     );
     row('  all 1,000 questions built', ms(big.last));
   }
@@ -775,7 +806,7 @@ try {
   if (imported) real.push([imported.id, `largest imported XLSForm (${imported.file})`]);
   for (const [id, title] of real) {
     const { time } = await firstInteractive(id);
-    row(`${title}: first question interactive`, ms(time), '< 1,000 ms', time < 1000);
+    row(`${title}: first question interactive`, ms(time), `≤ ${TARGET.national} ms`, time <= TARGET.national);
   }
   }
 
@@ -787,7 +818,12 @@ try {
     const time = await freshLoads('home', '#/', card, async (page) => {
       forms = await page.locator(card).count();
     });
-    row(`home page: the list of the build's ${forms} forms shown`, ms(time), '< 1,000 ms', time < 1000);
+    row(
+      `home page: the list of the build's ${forms} forms shown`,
+      ms(time),
+      `≤ ${TARGET.home} ms`,
+      time <= TARGET.home,
+    );
   }
 
   if (step('cases')) {
@@ -795,8 +831,8 @@ try {
     row(
       `home page with ${cases.count} cases on the phone: first screenful of "children I follow" shown (median of ${cases.times.length})`,
       ms(cases.time),
-      '< 500 ms',
-      cases.time < 500,
+      `≤ ${TARGET.home} ms`,
+      cases.time <= TARGET.home,
     );
     row(`  cases drawn on that first screen (the rest behind "show more")`, String(cases.drawn));
     const picker = await casesPicker(2000);
@@ -816,7 +852,13 @@ try {
   }
 
   if (step('size')) {
-  row('transfer size, wasm + js + css, gzip -9', kb(shellSize()), '(no form in it)');
+  const shell = shellSize();
+  row(
+    'transfer size of the app a volunteer loads first, wasm + js + css, gzip -9 (no form in it)',
+    kb(shell),
+    `≤ ${TARGET.transferKb} KB`,
+    shell <= TARGET.transferKb * 1024,
+  );
   row(
     'transfer size of the published forms (forms/), gzip -9 per file',
     kb(publishedFormsSize()),

@@ -175,6 +175,11 @@ pub struct IndexForm {
     /// The form's title by language code; `*` holds a title written once
     /// for every language.
     pub title: BTreeMap<String, String>,
+    /// The form's default language, which a title without the reader's
+    /// language or Thai falls back to; with it the app lists a form without
+    /// loading it. Empty in an index written before it was added.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub default_language: String,
     /// `settings.province`, when the form is a province's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
@@ -345,6 +350,7 @@ pub fn publish(
             id: form.id.clone(),
             version: form.version.clone(),
             title: title(&form.title),
+            default_language: form.default_language.clone(),
             province: form.settings.province.clone(),
             path: out.clone(),
             files: form_files,

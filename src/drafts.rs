@@ -93,6 +93,9 @@ pub struct Keeper {
     /// What the save line shows.
     pub state: RwSignal<SaveState>,
     saved: Saved,
+    /// Photos being made smaller: their answers are not set yet, so
+    /// finalizing now would seal the response without them.
+    pub shrinking: RwSignal<u32>,
 }
 
 struct Inner {
@@ -210,6 +213,7 @@ impl Keeper {
         // a change makes a write.
         let sent = Some((fs.draft_json(), page.get_untracked()));
         let keeper = Keeper {
+            shrinking: RwSignal::new(0),
             inner: StoredValue::new_local(Inner {
                 fs,
                 page,

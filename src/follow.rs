@@ -84,18 +84,30 @@ pub fn today() -> Date {
     DateTime::from_ms(now.get_time() as i64, offset).date()
 }
 
-/// The form that follows up cases of `list`: the one whose `case:` block
-/// names that list and a question that picks the case.
-pub fn follow_up_form<'a>(catalog: &'a Catalog, list: &str) -> Option<&'a Arc<Form>> {
-    catalog
-        .entries()
-        .into_iter()
-        .map(|entry| &entry.form)
-        .find(|form| {
-            form.case
-                .as_ref()
-                .is_some_and(|case| case.list == list && case.pick.is_some())
-        })
+/// The form that follows up cases of `list`: one whose `case:` block names
+/// that list and a question that picks the case. When several provinces
+/// publish one, the follow-up of the province of the case's latest visit
+/// (`last_form`) comes first, then a national one, then any.
+pub fn follow_up_form<'a>(
+    catalog: &'a Catalog,
+    list: &str,
+    last_form: Option<&str>,
+) -> Option<&'a Arc<Form>> {
+    let forms: Vec<&Arc<Form>> = catalog.entries().into_iter().map(|e| &e.form).collect();
+    let province = last_form
+        .and_then(|id| forms.iter().find(|form| form.id == id))
+        .and_then(|form| form.settings.province.clone());
+    let follow_ups = forms.iter().copied().filter(|form| {
+        form.case
+            .as_ref()
+            .is_some_and(|case| case.list == list && case.pick.is_some())
+    });
+    let rank = |form: &&Arc<Form>| match (&form.settings.province, &province) {
+        (Some(p), Some(wanted)) if p == wanted => 0,
+        (None, _) => 1,
+        _ => 2,
+    };
+    follow_ups.min_by_key(rank)
 }
 
 /// What a property's stored choice name reads as in `form`: the label of
@@ -217,7 +229,7 @@ pub fn FollowedCases() -> impl IntoView {
 /// status.
 fn case_item(catalog: &Catalog, case: CaseRecord, today: Date, lang: Lang) -> impl IntoView {
     let t = lang.text();
-    let form = follow_up_form(catalog, &case.list);
+    let form = follow_up_form(catalog, &case.list, case.last_form.as_deref());
     let due = Due::of(case.next_visit.as_deref(), today);
     let name = case
         .label
@@ -286,7 +298,56 @@ mod tests {
             label: Some(id.to_uppercase()),
             properties: BTreeMap::new(),
             locked: None,
+            last_form: None,
         }
+    }
+
+    /// A first visit and a follow-up of `list`, of `province` (national
+    /// without one), as the catalog loads them.
+    fn pair(id: &str, province: Option<&str>) -> [(String, String); 2] {
+        let settings = province.map_or(String::new(), |p| format!(", settings: {{province: {p}}}"));
+        [
+            (
+                format!("{id}.yaml"),
+                format!("form: {{id: {id}, version: '1', title: {id}{settings}}}\ncase: {{list: children, label: \"${{name}}\"}}\nquestions:\n  - {{name: name, type: text, label: Name}}\n"),
+            ),
+            (
+                format!("{id}-follow.yaml"),
+                format!("form: {{id: {id}-follow, version: '1', title: {id} follow-up{settings}}}\ncase: {{list: children, pick: child}}\nquestions:\n  - {{name: child, type: select_one_case, label: Child}}\n"),
+            ),
+        ]
+    }
+
+    #[wasm_bindgen_test]
+    fn a_case_is_followed_up_with_the_form_of_its_province() {
+        let files: Vec<(String, String)> = [
+            pair("national", None),
+            pair("phayao", Some("Phayao")),
+            pair("loei", Some("Loei")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let catalog = Catalog::load(&files);
+        let chosen =
+            |last: Option<&str>| follow_up_form(&catalog, "children", last).map(|f| f.id.clone());
+        // The province of the latest visit's form, whether a first visit or
+        // a follow-up.
+        assert_eq!(chosen(Some("phayao")).as_deref(), Some("phayao-follow"));
+        assert_eq!(chosen(Some("loei-follow")).as_deref(), Some("loei-follow"));
+        // A national first visit, or a case stored before the form was
+        // kept, gets the national follow-up.
+        assert_eq!(chosen(Some("national")).as_deref(), Some("national-follow"));
+        assert_eq!(chosen(None).as_deref(), Some("national-follow"));
+        assert_eq!(chosen(Some("gone")).as_deref(), Some("national-follow"));
+        assert_eq!(
+            follow_up_form(&catalog, "households", None).map(|f| f.id.clone()),
+            None
+        );
     }
 
     /// Orders `cases` on 6 December 2026 and checks the ids in order.

@@ -138,6 +138,8 @@ pub struct Text {
     pub photo_saving: &'static str,
     /// A photo that could not be read or stored, before the reason.
     pub photo_failed: &'static str,
+    /// Finalize was pressed while a photo was still being made smaller.
+    pub finalize_waits_for_photo: &'static str,
     /// A trace's or a shape's point, followed by its number.
     pub point: &'static str,
     pub no_points: &'static str,
@@ -298,6 +300,7 @@ static THAI: Text = Text {
     photo_preview: "รูปที่ถ่ายไว้",
     photo_saving: "กำลังบันทึกรูป…",
     photo_failed: "บันทึกรูปไม่ได้",
+    finalize_waits_for_photo: "ยังบันทึกรูปไม่เสร็จ รอให้รูปขึ้นก่อน แล้วกดยืนยันอีกครั้ง",
     point: "จุดที่",
     no_points: "ยังไม่มีจุด",
     add_point: "เพิ่มจุดนี้",
@@ -449,6 +452,7 @@ static ENGLISH: Text = Text {
     photo_preview: "The photo taken",
     photo_saving: "Saving the photo…",
     photo_failed: "The photo could not be saved",
+    finalize_waits_for_photo: "A photo is still being saved. Wait until it shows, then finalize again.",
     point: "Point",
     no_points: "No points yet",
     add_point: "Add this point",

@@ -215,7 +215,17 @@ pub fn FormScreen(
     let seal_error = RwSignal::new(None::<SealError>);
     // The order of finalizing (problems, then the data, the seal and the
     // write) is `yim_app_core::finalize`'s; this closure shows each outcome.
+    // Set when Finalize was pressed while a photo was still being made
+    // smaller; the message goes once the photo is in.
+    let wait_for_photo = RwSignal::new(false);
     let finalize = move || {
+        // A photo being made smaller has no answer yet: finalizing now
+        // would seal the response without it, and the photo would be lost.
+        if keeper.shrinking.get_untracked() > 0 {
+            wait_for_photo.set(true);
+            return;
+        }
+        wait_for_photo.set(false);
         // The photos are read first: reading waits for the phone's storage,
         // and the workflow itself never waits. They are sealed in it with
         // the answers, so no photo stays in clear after finalizing.
@@ -451,6 +461,9 @@ pub fn FormScreen(
                         _ => String::new(),
                     }}
                 </p>
+                {move || (wait_for_photo.get() && keeper.shrinking.get() > 0).then(|| view! {
+                    <p class="save-error" role="alert">{lang.get().text().finalize_waits_for_photo}</p>
+                })}
                 {move || seal_error.get().map(|error| view! {
                     <p class="save-error" role="alert">{error.user_message(lang.get())}</p>
                 })}

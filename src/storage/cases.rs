@@ -63,6 +63,11 @@ pub struct CaseRecord {
     /// With a PIN set, `label` and `properties` encrypted with the data key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<ByteBuf>,
+    /// The `form:` id of the form of the latest visit, so that the home
+    /// page starts the follow-up of that form's province; absent in cases
+    /// stored before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_form: Option<String>,
 }
 
 /// What [`CaseRecord::locked`] holds once decrypted.
@@ -104,6 +109,7 @@ impl CaseRecord {
             label: None,
             properties: BTreeMap::new(),
             locked: None,
+            last_form: None,
         });
         if case.responses.iter().any(|id| id == response_id) {
             return case;

@@ -507,6 +507,12 @@ impl Storage {
                         None => None,
                     };
                     let mut folded = CaseRecord::fold(previous, change, response_id, at_ms);
+                    if folded.responses.last().map(String::as_str) == Some(response_id) {
+                        if let Some(response) = responses.iter().find(|r| r.meta.id == response_id)
+                        {
+                            folded.last_form = Some(response.meta.form_id.clone());
+                        }
+                    }
                     if let Some(key) = key {
                         folded = folded.lock(key)?;
                     }

@@ -164,3 +164,47 @@ test('a slider moved with the keyboard and a photo reach the data office intact'
   assert.ok(written.equals(storedBytes), 'the photo file is byte for byte what the page stored');
   assert.deepEqual(page.problems, []);
 });
+
+test('finalize waits for a photo that is still being made smaller', async () => {
+  const page = await app.open();
+  // The browser's JPEG encoding is held back for two seconds, as on a slow
+  // phone, so that Finalize is pressed while the photo has no answer yet.
+  await page.evaluate(() => {
+    const toBlob = HTMLCanvasElement.prototype.toBlob;
+    HTMLCanvasElement.prototype.toBlob = function (callback, ...rest) {
+      toBlob.call(this, (blob) => setTimeout(() => callback(blob), 2000), ...rest);
+    };
+  });
+  await page.getByRole('link', { name: FORM_TITLE }).click();
+  await page.locator('article.form').waitFor();
+  await page.getByLabel("Child's name").fill('ด.ช. ต้น ใจดี');
+  await field(page, 'province').getByLabel('Nan').check();
+  await field(page, 'district').getByLabel('Pua').check();
+  await page.getByLabel('Photo of the home').setInputFiles({
+    name: 'home.png',
+    mimeType: 'image/png',
+    buffer: await picture(page),
+  });
+  await page.getByRole('button', { name: 'Finalize' }).click();
+  await page.getByRole('alert').filter({ hasText: 'A photo is still being saved' }).waitFor();
+  assert.equal(await page.locator('section.done').count(), 0, 'the form is not finalized without its photo');
+
+  // Once the photo is in, the message goes and Finalize seals it with the answers.
+  await field(page, 'home_photo').locator('img.photo-preview').waitFor();
+  await page.getByRole('alert').filter({ hasText: 'A photo is still being saved' }).waitFor({ state: 'detached' });
+  let name;
+  for (let i = 0; i < 50 && !name; i++) {
+    await page.waitForTimeout(100);
+    name = findAnswer(await storedAnswers(page, FORM_ID), 'home_photo');
+  }
+  assert.match(name ?? '', /^[0-9a-f-]{36}\.jpg$/, 'the draft names the photo');
+  await page.getByRole('button', { name: 'Finalize' }).click();
+  await page.locator('section.done').waitFor();
+  const photos = await storedPhotos(page);
+  assert.deepEqual(
+    photos.map((p) => [p.name, p.bytes.length, p.sealed > 0]),
+    [[name, 0, true]],
+    'the photo is sealed with the finalized response',
+  );
+  assert.deepEqual(page.problems, []);
+});

@@ -1276,11 +1276,11 @@ fn records_are_named_after_the_child_and_the_place() {
     // it) are named after the case they pick; the case tests
     // (tests/cases.rs) cover them.
     let first_visits = form_files().into_iter().filter(|f| {
-        !compiled(f)
+        compiled(f)
             .form
             .case
             .as_ref()
-            .is_some_and(|case| case.pick.is_some())
+            .is_none_or(|case| case.pick.is_none())
     });
     for file in first_visits {
         let mut s = session(&file);

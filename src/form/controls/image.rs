@@ -91,10 +91,12 @@ pub(in crate::form) fn image_input(
             return;
         };
         busy.set(true);
+        keeper.shrinking.update(|n| *n += 1);
         status.set(Some(lang.get_untracked().text().photo_saving.to_string()));
         leptos::task::spawn_local(async move {
             let result = downscale(&file, max_pixels).await.map_err(js_message);
             busy.try_set(false);
+            keeper.shrinking.try_update(|n| *n = n.saturating_sub(1));
             match result {
                 Ok(bytes) => {
                     status.try_set(None);

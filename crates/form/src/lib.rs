@@ -50,8 +50,8 @@ pub use files::FsFiles;
 pub use files::{Files, MemFiles};
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
-    CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings,
-    Text, Walk, Walked, FALLBACK_LANGUAGE,
+    CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, ListSource, Loc, QType, Question,
+    Settings, Text, Walk, Walked, FALLBACK_LANGUAGE,
 };
-pub use print::to_yaml;
+pub use print::{to_yaml, to_yaml_with_files};
 pub use recipient::check as check_recipient;

@@ -431,7 +431,7 @@ fn types_yim_does_not_have() {
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
             survey!9: unsupported type 'image' (pictures); the question `photo` is left out
             survey!10: the relevant `${photo} != ''` is left out: it refers to `${photo}`, which is left out (survey!9)
-            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file that the workbook does not hold); the question `village` is left out. Put villages.csv next to the form, declare it under `choices` as `villages: {csv: villages.csv}` and add the question as `select_one villages`
+            survey!12: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
             survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
             survey!15: left out with the loop begun on row 14
@@ -472,9 +472,15 @@ fn types_yim_does_not_have() {
               - name: path
                 type: geotrace
                 label: Path
+              - name: village
+                type: select_one villages
+                label: Village
               - name: t
                 type: text
                 label: Text
+            choices:
+              villages: {csv: villages.csv}
+            lint: form.yaml:62:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
         "#]],
     );
 }

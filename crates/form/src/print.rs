@@ -23,6 +23,9 @@ pub fn to_yaml(form: &Form) -> String {
 /// file is written as `LIST: {csv: FILE}` or `LIST: {geojson: FILE}`, as
 /// its author declared it. The result loads only with those files next to
 /// it; this is the form an author keeps and edits (`yim import` writes it).
+/// Each path is as written in the file that declared the list, so a
+/// resolved variant whose base is in another folder names its base's files
+/// relative to the base.
 pub fn to_yaml_with_files(form: &Form) -> String {
     print(form, true)
 }

@@ -198,7 +198,7 @@ impl Exporter {
     }
 
     /// The type of a select question whose list goes out as a file.
-    fn from_file_type(&self, qtype: &QType) -> Option<String> {
+    fn file_select_type(&self, qtype: &QType) -> Option<String> {
         let (keyword, list) = match qtype {
             QType::SelectOne { list } => ("select_one_from_file", list),
             QType::SelectMultiple { list } => ("select_multiple_from_file", list),
@@ -368,7 +368,7 @@ impl Exporter {
             QType::DateTime => "dateTime".to_owned(),
             QType::SelectOneCase => self.picker_type(),
             other => self
-                .from_file_type(other)
+                .file_select_type(other)
                 .unwrap_or_else(|| other.to_source()),
         };
         s.set("type", &ty);

@@ -60,7 +60,7 @@ impl Converter {
     /// declared for `FILE`, or `None` (with the reason noted) when Yim
     /// cannot read such a file. `lists` are the choices sheet's lists, whose
     /// names the new list must not take.
-    pub(crate) fn from_file_question(
+    pub(crate) fn file_select_question(
         &mut self,
         t: &Table,
         row: &Row,
@@ -162,7 +162,11 @@ impl Converter {
                 n,
                 NoteKind::Changed,
                 "file list name",
-                format!("the choice list for the file is called `{name}`, since `{stem}` is not a valid Yim name or is already the name of a list"),
+                if base == stem {
+                    format!("the choice list for the file is called `{name}`, since the list `{stem}` is already on the choices sheet")
+                } else {
+                    format!("the choice list for the file is called `{name}`, since `{stem}` is not a valid Yim name")
+                },
             );
         }
         let loc = self.origin(Origin {

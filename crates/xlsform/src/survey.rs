@@ -357,7 +357,7 @@ impl Converter {
                 return Some(q);
             }
             RowType::FromFile => {
-                return self.from_file_question(t, row, ty, name, lists);
+                return self.file_select_question(t, row, ty, name, lists);
             }
             RowType::Unsupported(why) => {
                 self.note(

@@ -146,6 +146,20 @@ pub struct Text {
     pub use_my_location: &'static str,
     pub locating: &'static str,
     pub location_failed: &'static str,
+    /// Shown next to a slider that has no answer yet.
+    pub not_answered: &'static str,
+    /// Removes a slider's or a photo's answer.
+    pub clear_answer: &'static str,
+    /// Opens the camera for a photo question.
+    pub take_photo: &'static str,
+    /// Picks a photo already on the phone.
+    pub choose_photo: &'static str,
+    /// Describes the preview of the photo taken.
+    pub photo_preview: &'static str,
+    /// While a photo is made smaller and stored.
+    pub photo_saving: &'static str,
+    /// A photo that could not be read or stored, before the reason.
+    pub photo_failed: &'static str,
     /// A trace's or a shape's point, followed by its number.
     pub point: &'static str,
     pub no_points: &'static str,
@@ -298,6 +312,13 @@ static THAI: Text = Text {
     use_my_location: "ใช้ตำแหน่งปัจจุบัน",
     locating: "กำลังหาตำแหน่ง…",
     location_failed: "หาตำแหน่งไม่ได้ กรุณากรอกเอง",
+    not_answered: "ยังไม่ได้เลือก",
+    clear_answer: "ล้างคำตอบ",
+    take_photo: "ถ่ายรูป",
+    choose_photo: "เลือกรูปจากเครื่อง",
+    photo_preview: "รูปที่ถ่ายไว้",
+    photo_saving: "กำลังบันทึกรูป…",
+    photo_failed: "บันทึกรูปไม่ได้",
     point: "จุดที่",
     no_points: "ยังไม่มีจุด",
     add_point: "เพิ่มจุดนี้",
@@ -441,6 +462,13 @@ static ENGLISH: Text = Text {
     use_my_location: "Use my location",
     locating: "Finding the location…",
     location_failed: "The location could not be found; please type it in",
+    not_answered: "Not chosen yet",
+    clear_answer: "Clear the answer",
+    take_photo: "Take a photo",
+    choose_photo: "Choose a photo",
+    photo_preview: "The photo taken",
+    photo_saving: "Saving the photo…",
+    photo_failed: "The photo could not be saved",
     point: "Point",
     no_points: "No points yet",
     add_point: "Add this point",

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use super::controls::{
-    acknowledge, choice_list, dropdown, geopoint, points_control, rank, text_input, LONG_LIST,
+    acknowledge, choice_list, dropdown, geopoint, image_input, points_control, range_input, rank,
+    text_input, LONG_LIST,
 };
 use super::dom::dom_id;
 use super::state::Question;
@@ -119,6 +120,18 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
         NodeKind::Acknowledge => view! {
             {hint.clone()}
             {acknowledge(q, id.clone(), described.clone(), required_mark)}
+        }
+        .into_any(),
+        NodeKind::Range if node.range.is_some() => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {node.range.map(|range| range_input(q, id.clone(), range, described.clone()))}
+        }
+        .into_any(),
+        NodeKind::Image => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {image_input(q, id.clone(), node.max_pixels.unwrap_or(yim_form::DEFAULT_MAX_PIXELS), described.clone())}
         }
         .into_any(),
         // Controls of several inputs and buttons: the label is the

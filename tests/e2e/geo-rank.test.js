@@ -12,7 +12,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, screenshot, scrollsSideways } from './harness.js';
-import { exportBundle, officeCli, decryptRows } from './office.js';
+import { exportBundle, buildYim, decryptRows } from './office.js';
 
 const FORM_ID = 'e2e-geo-rank';
 
@@ -20,7 +20,7 @@ let app;
 let yim;
 before(async () => {
   app = await start();
-  yim = officeCli();
+  yim = buildYim();
 });
 after(async () => {
   await app?.close();

@@ -14,9 +14,9 @@ import { root } from './harness.js';
 /// are sealed to.
 export const TEST_KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 
-/// Builds the data office's command line from this workspace and returns
-/// the path of the `yim` program.
-export function officeCli() {
+/// Builds the data office's command line from this workspace and gives the
+/// path of the `yim` program.
+export function buildYim() {
   execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
   return join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
 }

@@ -12,6 +12,10 @@ use crate::doc::{
 use crate::error::{Error, ErrorKind};
 use crate::id::{check_uuid, is_sha256, is_uuid, sha256_hex};
 use crate::keys::{Identities, Recipients};
+use crate::media::{
+    self, unseal_attachment, Attachment, ManifestAttachment, SealedAttachment,
+    MAX_ATTACHMENT_BYTES, MEDIA_FORMAT_VERSION,
+};
 use crate::seal::{unseal, SealedResponse};
 use crate::time::Timestamp;
 
@@ -151,6 +155,16 @@ impl BundleWriter {
     /// Adds a sealed response, as stored: it is not decrypted, so the
     /// exporting phone needs no key.
     pub fn add(&mut self, response: &SealedResponse) -> Result<(), Error> {
+        self.add_with_attachments(response, &[])
+    }
+
+    /// Adds a sealed response and its sealed photos, as stored. A bundle
+    /// that carries any attachment is written as format version 3.
+    pub fn add_with_attachments(
+        &mut self,
+        response: &SealedResponse,
+        attachments: &[SealedAttachment],
+    ) -> Result<(), Error> {
         check_uuid("response id", &response.id)?;
         check_hash("form hash", &response.form_hash)?;
         let known = self.manifest.forms.iter().any(|f| {
@@ -164,6 +178,28 @@ impl BundleWriter {
                 response.id, response.form_id, response.form_version, response.form_hash
             )));
         }
+        let listed: Vec<ManifestAttachment> = attachments
+            .iter()
+            .map(|a| ManifestAttachment {
+                name: a.name.clone(),
+                sha256: sha256_hex(&a.sealed),
+            })
+            .collect();
+        // The same checks a reader makes, so that a bundle this writer
+        // finishes always opens.
+        media::check_listed(MEDIA_FORMAT_VERSION, &response.id, &listed)
+            .map_err(|e| Error::invalid(e.to_string()))?;
+        if let Some(big) = attachments
+            .iter()
+            .find(|a| a.sealed.len() as u64 > MAX_ATTACHMENT_BYTES)
+        {
+            return Err(Error::invalid(format!(
+                "response {}: attachment {}: expected at most {MAX_ATTACHMENT_BYTES} bytes, but found {}",
+                response.id,
+                big.name,
+                big.sealed.len()
+            )));
+        }
         if !self.ids.insert(response.id.clone()) {
             return Err(Error::invalid(format!(
                 "response {} was added to the bundle twice",
@@ -174,12 +210,19 @@ impl BundleWriter {
             &format!("responses/{}.json.age", response.id),
             &response.sealed,
         )?;
+        for a in attachments {
+            self.append(&media::path(&response.id, &a.name), &a.sealed)?;
+        }
+        if !listed.is_empty() {
+            self.manifest.format_version = MEDIA_FORMAT_VERSION;
+        }
         self.manifest.responses.push(ManifestResponse {
             id: response.id.clone(),
             form_id: response.form_id.clone(),
             form_version: response.form_version.clone(),
             form_hash: response.form_hash.clone(),
             sha256: sha256_hex(&response.sealed),
+            attachments: listed,
         });
         Ok(())
     }
@@ -240,6 +283,8 @@ pub struct OpenedBundle {
     pub forms: Vec<BundleForm>,
     /// The responses, decrypted, in the manifest's order.
     pub responses: Vec<Response>,
+    /// The responses' photos, decrypted, in the manifest's order.
+    pub attachments: Vec<Attachment>,
 }
 
 /// Verifies and decrypts a bundle, all or nothing.
@@ -277,6 +322,7 @@ pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
         });
     }
     let mut responses = Vec::with_capacity(manifest.responses.len());
+    let mut attachments = Vec::new();
     let mut ids = HashSet::new();
     for r in &manifest.responses {
         if !ids.insert(&r.id) {
@@ -307,6 +353,18 @@ pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
             ));
         }
         responses.push(response);
+        for a in &r.attachments {
+            let path = media::path(&r.id, &a.name);
+            let sealed = take(&mut files, &path)?;
+            check_sha256(&path, &a.sha256, &sealed)?;
+            let bytes = unseal_attachment(&sealed, with)
+                .map_err(|e| e.context(format_args!("response {} attachment {}", r.id, a.name)))?;
+            attachments.push(Attachment {
+                response_id: r.id.clone(),
+                name: a.name.clone(),
+                bytes,
+            });
+        }
     }
     if let Some(extra) = files.keys().next() {
         return Err(Error::malformed(format!(
@@ -317,6 +375,7 @@ pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
         manifest,
         forms,
         responses,
+        attachments,
     })
 }
 
@@ -344,7 +403,13 @@ fn read_archive(tar_bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, Error> {
         let path = path.strip_prefix("./").unwrap_or(&path).to_string();
         if !is_bundle_path(&path) {
             return Err(Error::malformed(format!(
-                "expected only manifest.json, forms/ and responses/ in this bundle, but found `{path}`"
+                "expected only manifest.json, forms/, responses/ and media/ in this bundle, but found `{path}`"
+            )));
+        }
+        if media::is_path(&path) && entry.size() > MAX_ATTACHMENT_BYTES {
+            return Err(Error::malformed(format!(
+                "expected at most {MAX_ATTACHMENT_BYTES} bytes for the attachment `{path}`, but its header claims {}",
+                entry.size()
             )));
         }
         // The size comes from the header, which a forger writes: reserve
@@ -379,6 +444,7 @@ fn is_bundle_path(path: &str) -> bool {
             .strip_prefix("responses/")
             .and_then(|p| p.strip_suffix(".json.age"))
             .is_some_and(is_uuid)
+        || media::is_path(path)
 }
 
 fn take(files: &mut BTreeMap<String, Vec<u8>>, path: &str) -> Result<Vec<u8>, Error> {

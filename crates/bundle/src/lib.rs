@@ -59,6 +59,7 @@ mod doc;
 mod error;
 mod id;
 mod keys;
+mod media;
 mod merge;
 mod seal;
 mod time;
@@ -70,6 +71,10 @@ pub use doc::{
 pub use error::{Error, ErrorKind};
 pub use id::new_uuid_v7;
 pub use keys::{Identities, Identity, Passphrase, Recipient, Recipients, SecretText};
+pub use media::{
+    seal_attachment, unseal_attachment, Attachment, ManifestAttachment, SealedAttachment,
+    MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MEDIA_FORMAT_VERSION,
+};
 pub use merge::{Conflict, DeviceReport, Merged, Merger, Origin, ResponseCopy, Warning};
 pub use seal::{seal, unseal, SealedResponse};
 pub use time::Timestamp;

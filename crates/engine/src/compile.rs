@@ -80,6 +80,8 @@ pub(crate) struct Node {
     pub required_message: Option<Text>,
     pub constraint_message: Option<Text>,
     pub appearance: Option<String>,
+    /// A range's limits and an image's size (XLSForm's `parameters`).
+    pub parameters: yim_form::Parameters,
     pub checks: Vec<CompiledCheck>,
     pub default: Option<Default>,
     /// Index into [`CompiledForm::lists`] for select questions.
@@ -475,6 +477,9 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Calculate => Ty::Any,
         QType::Acknowledge => Ty::Text,
         QType::Geopoint => Ty::Geopoint,
+        QType::Range => Ty::Number,
+        // A photo's answer is its file name; the bytes are the app's.
+        QType::Image => Ty::Text,
         // `area()` and `distance()` read a trace or a shape as text.
         QType::Geotrace | QType::Geoshape => Ty::Text,
         // A ranking is stored like a select_multiple, so `selected()` and
@@ -632,6 +637,7 @@ fn layout<'f>(
         required_message: q.required_message.clone(),
         constraint_message: q.constraint_message.clone(),
         appearance: q.appearance.clone(),
+        parameters: q.parameters.clone(),
         checks,
         default,
         list,

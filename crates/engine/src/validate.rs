@@ -97,6 +97,12 @@ pub(crate) fn parse_answer(
             _ => None,
         },
         QType::Geopoint => parse_geopoint(t).map(|s| Value::str(&s)),
+        QType::Range => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| n.parameters.range().contains(*v))
+            .map(Value::Num),
+        QType::Image => yim_form::is_media_name(raw).then(|| Value::str(raw)),
         QType::Geotrace => parse_points(t, false).map(|s| Value::str(&s)),
         QType::Geoshape => parse_points(t, true).map(|s| Value::str(&s)),
         QType::Rank { .. } => {
@@ -379,6 +385,17 @@ pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>
                     "expected a location as latitude and longitude",
                 ),
                 QType::Acknowledge => ("ต้องกดยืนยัน", "expected OK"),
+                QType::Range => {
+                    let r = n.parameters.range();
+                    let (a, b, c) = (r.start, r.end, r.step);
+                    return match lang {
+                        "en" | "" => format!(
+                            "expected a number from {a} to {b} in steps of {c}, but found '{raw}'"
+                        ),
+                        _ => format!("ต้องเป็นตัวเลขตั้งแต่ {a} ถึง {b} ทีละ {c} แต่ได้รับ '{raw}'"),
+                    };
+                }
+                QType::Image => ("ต้องเป็นชื่อไฟล์รูปภาพ", "expected the file name of a photo"),
                 _ => ("คำตอบไม่ถูกต้อง", "this answer is not valid"),
             };
             match lang {

@@ -56,6 +56,11 @@ pub enum NodeKind {
     Acknowledge,
     /// A location.
     Geopoint,
+    /// A number picked on a slider between a start and an end, in steps
+    /// (`RangeView` gives them).
+    Range,
+    /// A photo: the answer is the stored photo's file name.
+    Image,
     /// A line of locations.
     Geotrace,
     /// An area bounded by locations.
@@ -85,6 +90,8 @@ impl NodeKind {
             QType::Calculate => NodeKind::Calculate,
             QType::Acknowledge => NodeKind::Acknowledge,
             QType::Geopoint => NodeKind::Geopoint,
+            QType::Range => NodeKind::Range,
+            QType::Image => NodeKind::Image,
             QType::Geotrace => NodeKind::Geotrace,
             QType::Geoshape => NodeKind::Geoshape,
             QType::Rank { .. } => NodeKind::Rank,
@@ -117,6 +124,17 @@ pub struct ChoiceView {
     /// properties, such as the child's name, nickname and village) than
     /// the label shows. `None` for ordinary choices, searched by label.
     pub search: Option<String>,
+}
+
+/// The values a range question's slider offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RangeView {
+    /// The smallest value.
+    pub start: f64,
+    /// The largest value.
+    pub end: f64,
+    /// The distance between neighbouring values.
+    pub step: f64,
 }
 
 /// One entry of a repeat.
@@ -176,6 +194,11 @@ pub struct NodeView {
     /// True when the number of entries is set by `repeat_count`, so the UI
     /// offers no add or remove.
     pub count_fixed: bool,
+    /// For a range question, the slider's values.
+    pub range: Option<RangeView>,
+    /// For an image question, the longest side in pixels that a photo is
+    /// made smaller to before it is stored.
+    pub max_pixels: Option<u32>,
 }
 
 /// A problem that blocks finalizing, pointing at its question.
@@ -381,6 +404,15 @@ impl Session {
             children,
             instances,
             count_fixed: n.repeat_count.is_some(),
+            range: (n.qtype == QType::Range).then(|| {
+                let r = n.parameters.range();
+                RangeView {
+                    start: r.start,
+                    end: r.end,
+                    step: r.step,
+                }
+            }),
+            max_pixels: (n.qtype == QType::Image).then(|| n.parameters.max_pixels()),
         }
     }
 
@@ -513,6 +545,8 @@ mod tests {
             QType::Calculate,
             QType::Acknowledge,
             QType::Geopoint,
+            QType::Range,
+            QType::Image,
             QType::Geotrace,
             QType::Geoshape,
             QType::Rank { list: list() },

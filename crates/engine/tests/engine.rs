@@ -1298,6 +1298,59 @@ questions:
 }
 
 #[test]
+fn a_range_takes_only_its_steps_and_an_image_only_a_safe_file_name() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: pain, type: range, label: Pain, parameters: {{start: 0, end: 10, step: 2}}}}
+  - {{name: half, type: range, label: Half, parameters: {{start: 0, end: 1, step: 0.1}}}}
+  - {{name: photo, type: image, label: Photo}}
+  - {{name: seen, type: note, label: 'Seen: ${{pain}} ${{photo}}'}}
+"
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "4"),
+            Answer("half", "0.3"),
+            Answer("photo", "photo-0190abcd.jpg"),
+        ],
+        expect![[r#"
+            pain = 4
+            half = 0.3
+            photo = photo-0190abcd.jpg
+            seen =
+        "#]],
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "5"),
+            Answer("half", "1.5"),
+            Answer("photo", "../../etc/passwd"),
+        ],
+        expect![[r#"
+            pain = 5 ! expected a number from 0 to 10 in steps of 2, but found '5'
+            half = 1.5 ! expected a number from 0 to 1 in steps of 0.1, but found '1.5'
+            photo = ../../etc/passwd ! expected the file name of a photo, but found '../../etc/passwd'
+            seen =
+        "#]],
+    );
+    // The view tells the app the slider's values and the photo's size.
+    let s = session(&form);
+    let view = s.view();
+    assert_eq!(
+        view.items[0].range,
+        Some(yim_engine::RangeView {
+            start: 0.0,
+            end: 10.0,
+            step: 2.0
+        })
+    );
+    assert_eq!(view.items[2].max_pixels, Some(1280));
+    assert_eq!(view.items[0].max_pixels, None);
+}
+
+#[test]
 fn removing_an_entry_reports_the_entries_that_moved_and_the_one_gone() {
     let mut s = session(
         "\

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::{Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Question, Text};
+use crate::{Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Parameters, Question, Text};
 
 /// Why two forms could not be compared.
 #[derive(Debug)]
@@ -441,6 +441,20 @@ fn properties(a: &Question, b: &Question, out: &mut Vec<String>) {
         out,
     );
     expr("repeat_count", &a.repeat_count, &b.repeat_count, out);
+    if a.parameters != b.parameters {
+        let show = |p: &Parameters| {
+            if p.is_empty() {
+                "(none)".to_owned()
+            } else {
+                crate::print::parameters(p)
+            }
+        };
+        out.push(format!(
+            "parameters: {} → {}",
+            show(&a.parameters),
+            show(&b.parameters)
+        ));
+    }
     if a.checks != b.checks {
         let list = |c: &[Check]| {
             if c.is_empty() {

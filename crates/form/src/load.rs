@@ -19,7 +19,7 @@ use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
     csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
-    Files, Form, ListSource, Loc, QType, Question, Settings, Text,
+    Files, Form, ListSource, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -71,6 +71,7 @@ pub(crate) const QUESTION_KEYS: &[&str] = &[
     "appearance",
     "repeat_count",
     "checks",
+    "parameters",
     "save_to",
     "questions",
 ];
@@ -88,12 +89,29 @@ const TYPES: &[&str] = &[
     "calculate",
     "acknowledge",
     "geopoint",
+    "range",
+    "image",
     "group",
     "repeat",
 ];
 const CHECKS: &[&str] = &[
     "email", "url", "thai_id", "phone", "length", "range", "regex",
 ];
+const PARAMETERS: &[&str] = &["start", "end", "step", "max-pixels"];
+
+/// The largest `max-pixels` a form may ask for: a photo of this size is
+/// already more than a cheap phone's canvas can hold comfortably.
+const MAX_PIXELS_LIMIT: u32 = 4096;
+
+/// XLSForm's recording types, which the app cannot take yet.
+pub(crate) const UNSUPPORTED_MEDIA: &[&str] = &["audio", "video", "background-audio", "file"];
+
+/// Why a recording type is refused, the same words for YAML forms and
+/// imported workbooks.
+pub(crate) fn unsupported_media(kind: &str) -> String {
+    format!("the type `{kind}` is not supported: the app takes photos (`image`) but no sound, video or other files; ask for a description in a `text` question instead")
+}
+
 const ADD_KEYS: &[&str] = &["after", "before", "inside", "at", "questions"];
 const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 
@@ -769,6 +787,8 @@ impl Loader<'_> {
                 "acknowledge" => QType::Acknowledge,
                 "select_one_case" => QType::SelectOneCase,
                 "geopoint" => QType::Geopoint,
+                "range" => QType::Range,
+                "image" => QType::Image,
                 "geotrace" => QType::Geotrace,
                 "geoshape" => QType::Geoshape,
                 "group" => QType::Group,
@@ -795,6 +815,7 @@ impl Loader<'_> {
             [w, ..] if simple(w).is_some() => {
                 format!("the type `{w}` takes no list name, but found `{written}`")
             }
+            [w, ..] if UNSUPPORTED_MEDIA.contains(w) => unsupported_media(w),
             [w, ..] if w.starts_with("begin") || w.starts_with("end") => {
                 "there is no `begin group` or `end group` in YAML forms; write one question with `type: group` (or `repeat`) and list its `questions` inside it".to_string()
             }
@@ -896,6 +917,20 @@ impl Loader<'_> {
                 }
                 true
             }
+            "parameters" => {
+                if is_null {
+                    q.parameters = Parameters::default();
+                    true
+                } else {
+                    match self.parameters(src, value) {
+                        Some(p) => {
+                            q.parameters = p;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            }
             "save_to" => {
                 let name = match value {
                     _ if is_null => None,
@@ -941,6 +976,81 @@ impl Loader<'_> {
         if ok {
             q.prop_locs.insert(k.to_string(), src.loc(value));
         }
+    }
+
+    /// The `parameters` mapping, such as `{start: 0, end: 10, step: 1}` for
+    /// a range or `{max-pixels: 1280}` for an image. Whether they fit the
+    /// question's type is checked with the resolved form, since a variant
+    /// may change the type.
+    fn parameters(&mut self, src: &Source, node: &Node) -> Option<Parameters> {
+        let map = self.mapping(
+            src,
+            node,
+            "a mapping of parameters such as `{start: 0, end: 10, step: 1}`",
+        )?;
+        let mut out = Parameters::default();
+        let mut ok = true;
+        for (key, value) in map.iter() {
+            let k = key.as_str();
+            let text = match value {
+                Node::Scalar(s) => s.as_str().trim().to_string(),
+                other => {
+                    self.err(
+                        src.loc(other),
+                        format!("expected a number for `{k}`, but found {}", describe(other)),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            match k {
+                "start" | "end" | "step" => {
+                    match text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                        Some(v) => {
+                            let slot = match k {
+                                "start" => &mut out.start,
+                                "end" => &mut out.end,
+                                _ => &mut out.step,
+                            };
+                            *slot = Some(v);
+                        }
+                        None => {
+                            self.err(
+                                src.loc(value),
+                                format!("expected a number for `{k}`, but found `{text}`"),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                "max-pixels" | "max_pixels" => match text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|v| (1..=MAX_PIXELS_LIMIT).contains(v))
+                {
+                    Some(v) => out.max_pixels = Some(v),
+                    None => {
+                        self.err(
+                            src.loc(value),
+                            format!("expected a whole number of pixels from 1 to {MAX_PIXELS_LIMIT} for `max-pixels`, but found `{text}`"),
+                        );
+                        ok = false;
+                    }
+                },
+                other => {
+                    let hint = did_you_mean(other, PARAMETERS.iter().copied());
+                    self.err(
+                        src.key_loc(key),
+                        format!(
+                            "unknown parameter `{other}`{hint} (the parameters are {})",
+                            PARAMETERS.join(", ")
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn check(&mut self, src: &Source, node: &Node) -> Option<Check> {

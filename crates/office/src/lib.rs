@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod cases;
+mod media;
 mod names;
 mod report;
 mod schema;
@@ -142,10 +143,14 @@ pub fn decrypt(
     let mut merger = Merger::new();
     let mut failed: Vec<(usize, String)> = Vec::new();
     let mut spill_error = None;
+    let mut photos = media::Media::default();
     spill::open_all(bundles, identities, |i, opened| match opened {
         Ok(bundle) => {
             if spill_error.is_none() {
-                if let Err(e) = index.add(bundle, &mut merger) {
+                let written = photos
+                    .write(staging.path(), &bundle.attachments)
+                    .and_then(|()| index.add(bundle, &mut merger));
+                if let Err(e) = written {
                     spill_error = Some(e);
                 }
             }
@@ -173,6 +178,7 @@ pub fn decrypt(
     let decided = index.decide().map_err(fail)?;
     let mut complete = decided.conflicts.is_empty()
         && decided.warnings.is_empty()
+        && photos.notes.is_empty()
         && merged
             .devices
             .iter()
@@ -203,6 +209,7 @@ pub fn decrypt(
     report.extend(merged.devices.iter().map(ToString::to_string));
     report.extend(decided.warnings.iter().map(ToString::to_string));
     report.extend(decided.conflicts.iter().map(ToString::to_string));
+    report.extend(photos.notes.iter().cloned());
 
     let (mut files, readable) = render(
         &index,
@@ -217,6 +224,12 @@ pub fn decrypt(
     if let Some((name, data, what)) = conflicts_file(&decided.conflicts) {
         std::fs::write(staging.path().join(&name), data).map_err(fail)?;
         files.push((name, what));
+    }
+    if photos.written > 0 {
+        files.push((
+            format!("{}/", media::FOLDER),
+            count(photos.written, "photo"),
+        ));
     }
     index.remove().map_err(fail)?;
     staging.place(out)?;

@@ -172,6 +172,7 @@ impl Index {
             manifest,
             forms: bundle.forms,
             responses: Vec::new(),
+            attachments: Vec::new(),
         });
         for response in bundle.responses {
             self.warnings.extend(Warning::about(&response, &origin));
@@ -293,6 +294,7 @@ impl Index {
                     manifest: self.origins[o as usize].1.clone(),
                     forms: Vec::new(),
                     responses: vec![response.clone()],
+                    attachments: Vec::new(),
                 });
             }
             read.push((at, response));

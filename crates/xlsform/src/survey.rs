@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use yim_form::{Check, ChoiceList, Expr, Loc, QType, Question, Text};
+use yim_form::{ChoiceList, Expr, Loc, Parameters, QType, Question, Text};
 
 use crate::columns::Table;
 use crate::convert::{a_or_an, Converter, Origin};
@@ -41,7 +41,7 @@ enum RowType {
     BeginRepeat,
     BeginLoop,
     End(&'static str),
-    /// `range`: a number with limits.
+    /// `range`: a number picked on a slider.
     Range,
     /// `barcode`: text typed by hand.
     Barcode,
@@ -293,25 +293,9 @@ impl Converter {
         let n = row.number;
         let keyword = ty.split_whitespace().next().unwrap_or("").to_lowercase();
         let params = t.value(row, "parameters").to_owned();
-        let mut checks = Vec::new();
         let qtype = match row_type {
             RowType::Question(q) => q,
-            RowType::Range => {
-                let (qtype, min, max) = range(&params);
-                let kind = qtype.keyword();
-                self.note(
-                    &sheet,
-                    n,
-                    NoteKind::Changed,
-                    "type range",
-                    format!("unsupported type 'range'; imported as {} {kind} question with a range check from {min} to {max} (the slider and its step are not supported)", a_or_an(kind)),
-                );
-                checks.push(Check::Range {
-                    min: Some(min),
-                    max: Some(max),
-                });
-                qtype
-            }
+            RowType::Range => QType::Range,
             RowType::Barcode => {
                 self.note(
                     &sheet,
@@ -425,17 +409,32 @@ impl Converter {
             );
             return None;
         }
-        if !params.is_empty() && keyword != "range" {
-            self.note(
-                &sheet,
-                n,
-                NoteKind::Unsupported,
-                "column parameters",
-                format!("unsupported parameters '{params}'"),
-            );
-        }
+        let parameters = if matches!(qtype, QType::Range | QType::Image) {
+            let (parameters, unread) = parameters(&params);
+            for part in unread {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    "column parameters",
+                    format!("unsupported parameter '{part}' of the {keyword} question `{name}`; it is left out"),
+                );
+            }
+            parameters
+        } else {
+            if !params.is_empty() {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    "column parameters",
+                    format!("unsupported parameters '{params}'"),
+                );
+            }
+            Parameters::default()
+        };
         let mut q = self.question(t, row, name, qtype, Some(or_other));
-        q.checks = checks;
+        q.parameters = parameters;
         Some(q)
     }
 
@@ -648,33 +647,31 @@ impl Converter {
     }
 }
 
-/// The limits of a `range` question from its parameters
-/// (`start=1;end=10;step=1`), with ODK's defaults of 1, 10 and 1.
-fn range(params: &str) -> (QType, f64, f64) {
-    let (mut start, mut end, mut step) = ("1".to_owned(), "10".to_owned(), "1".to_owned());
+/// The parameters of a `range` (`start=1 end=10 step=1`) or `image`
+/// (`max-pixels=1280`) question, and the parts that could not be read. A
+/// range's values are kept as written, so that lint can say what is wrong
+/// with limits no slider can show.
+fn parameters(params: &str) -> (Parameters, Vec<String>) {
+    let mut out = Parameters::default();
+    let mut unread = Vec::new();
     for part in params.split([';', ',', ' ']).filter(|p| !p.is_empty()) {
-        if let Some((k, v)) = part.split_once('=') {
-            match k.trim().to_ascii_lowercase().as_str() {
-                "start" => start = v.trim().to_owned(),
-                "end" => end = v.trim().to_owned(),
-                "step" => step = v.trim().to_owned(),
-                _ => {}
+        let read = part.split_once('=').and_then(|(k, v)| {
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            let number = || v.parse::<f64>().ok().filter(|n| n.is_finite());
+            match k.as_str() {
+                "start" => out.start = Some(number()?),
+                "end" => out.end = Some(number()?),
+                "step" => out.step = Some(number()?),
+                "max-pixels" => out.max_pixels = Some(v.parse::<u32>().ok().filter(|n| *n > 0)?),
+                _ => return None,
             }
+            Some(())
+        });
+        if read.is_none() {
+            unread.push(part.to_owned());
         }
     }
-    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-    let (a, b, s) = (num(&start), num(&end), num(&step));
-    let whole = [a, b, s].iter().all(|v| v.fract() == 0.0);
-    let (min, max) = if a <= b { (a, b) } else { (b, a) };
-    (
-        if whole {
-            QType::Integer
-        } else {
-            QType::Decimal
-        },
-        min,
-        max,
-    )
+    (out, unread)
 }
 
 /// Reads a survey `type` cell: the row type, the choice list for selects, and
@@ -738,7 +735,7 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "rank" => RowType::Question(QType::Rank {
             list: String::new(),
         }),
-        "image" | "photo" => RowType::Unsupported("pictures"),
+        "image" | "photo" => RowType::Question(QType::Image),
         "audio" | "background-audio" => RowType::Unsupported("sound recordings"),
         "video" => RowType::Unsupported("videos"),
         "file" => RowType::Unsupported("file attachments"),

@@ -426,11 +426,7 @@ fn types_yim_does_not_have() {
             survey!3: metadata type 'end' is imported as a calculate question with `property('end')`, which the app fills in
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
             survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
-            survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
-            survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
-            survey!9: unsupported type 'image' (pictures); the question `photo` is left out
-            survey!10: the relevant `${photo} != ''` is left out: it refers to `${photo}`, which is left out (survey!9)
             survey!12: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
             survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
@@ -456,19 +452,24 @@ fn types_yim_does_not_have() {
                 type: calculate
                 calculation: property('deviceid')
               - name: stars
-                type: integer
+                type: range
                 label: Stars
-                checks: [{range: {min: 0, max: 5}}]
+                parameters: {start: 0, end: 5, step: 1}
               - name: temp
-                type: decimal
+                type: range
                 label: Temperature
-                checks: [{range: {min: 35.5, max: 42}}]
+                parameters: {start: 35.5, end: 42, step: 0.5}
               - name: code
                 type: text
                 label: Code
+              - name: photo
+                type: image
+                label: Photo
+                parameters: {max-pixels: 1024}
               - name: caption
                 type: text
                 label: Caption
+                relevant: "${photo} != ''"
               - name: path
                 type: geotrace
                 label: Path
@@ -480,7 +481,7 @@ fn types_yim_does_not_have() {
                 label: Text
             choices:
               villages: {csv: villages.csv}
-            lint: form.yaml:62:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
+            lint: form.yaml:63:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
         "#]],
     );
 }

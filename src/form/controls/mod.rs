@@ -6,7 +6,9 @@ mod acknowledge;
 mod choice;
 mod dropdown;
 mod geopoint;
+mod image;
 mod points;
+mod range;
 mod rank;
 mod text;
 
@@ -18,7 +20,9 @@ pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
+pub(super) use image::image_input;
 pub(super) use points::points_control;
+pub(super) use range::range_input;
 pub(super) use rank::rank;
 pub(super) use text::text_input;
 

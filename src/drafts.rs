@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine_bridge::FormSession;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{
     self, quota, FormRef, FormSource, Photo, Response, ResponseMeta, Status, Storage, StorageError,
     Written,

@@ -28,7 +28,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use yim_bundle::{BundleForm, BundleHeader, BundleWriter, Recipients, SealedResponse};
 
 use crate::catalog::Catalog;
-use crate::i18n::{ExportText, Lang};
+use crate::i18n::{ExportText, Lang, Words as _};
 use crate::seal;
 use crate::storage::upload::{Problem, Upload, UploadState};
 use crate::storage::{self, ExportRecord, ResponseMeta, Status, Storage, StorageError};

@@ -11,7 +11,7 @@ use super::dom::dom_id;
 use super::state::Question;
 use super::Path;
 use crate::engine_bridge::{FormSession, NodeKind, NodeView};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::thai_date::display_date;
 
 pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {

@@ -15,7 +15,7 @@ use super::page::render_page;
 use crate::catalog::Catalog;
 use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::engine_bridge::{self, FormSession, Forward, Problem, Turn};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::seal::SealError;
 use crate::storage::{Photo, Response, StorageError};
 

@@ -1041,7 +1041,10 @@ async fn every_older_version_upgrades_to_one_that_keeps_photos() {
 #[wasm_bindgen_test]
 fn the_device_id_is_made_once_and_kept() {
     use gloo_storage::Storage as _;
-    gloo_storage::LocalStorage::delete(settings::DEVICE_KEY);
+    // The key is not deleted first: the id is also kept for the whole visit
+    // in memory, so once another test of this run has asked for it, a
+    // deleted key would not be written again and the test would depend on
+    // the order the tests run in.
     let first = settings::device_id();
     assert_eq!(settings::device_id(), first);
     assert_eq!(

@@ -42,12 +42,10 @@ impl BundleForm {
     }
 }
 
-/// The hash that identifies a resolved form: the SHA-256 of its YAML text
-/// (UTF-8, exactly as printed), in 64 lowercase hexadecimal digits. Responses
-/// record it, and the bundle names the form's file after it.
-pub fn form_hash(resolved_yaml: &str) -> String {
-    sha256_hex(resolved_yaml.as_bytes())
-}
+/// The hash that identifies a resolved form (see
+/// [`yim_form::publish::form_hash`]): responses record it, and the bundle
+/// names the form's file after it.
+pub use yim_form::publish::form_hash;
 
 /// What a bundle says about itself, besides its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -49,7 +49,10 @@ pub struct Response {
     pub status: String,
     /// The answers: an object mapping question names to values, a repeat to
     /// an array of such objects, a `select_multiple` to an array of choice
-    /// names; groups add no level (the engine's answers JSON).
+    /// names; groups add no level. Its shape is that of
+    /// [`yim_form::answers::AnswerRecord`], which the engine writes and
+    /// which reads it back; it is kept here as JSON so that reading a bundle
+    /// never depends on more than the object the format promises.
     pub answers: Json,
     /// What the response did to a case (a child followed over time), when
     /// its form opens or updates one. Added in format version 2.

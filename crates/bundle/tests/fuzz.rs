@@ -36,11 +36,7 @@ fn forge(plaintext: &[u8]) -> Vec<u8> {
 }
 
 fn sha256(data: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    yim_form::publish::sha256_hex(data)
 }
 
 /// An edit of a byte string: where (0 to 1 of its length) and what.

@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use common::*;
-use sha2::Digest;
 use yim_bundle::{build, open, seal, BundleHeader, ErrorKind, OpenedBundle, Recipients, Response};
+use yim_form::answers::AnswerRecord;
 use yim_form::case::{CaseAction, CaseChange};
 
 #[test]
@@ -52,7 +52,10 @@ fn vectors() {
             .find_map(|l| l.strip_prefix("expect: "))
             .unwrap_or_else(|| panic!("{name}.expect has no `expect:` line"));
         let (outcome, text) = match open(&bytes, &office) {
-            Ok(opened) => ("ok", describe(&opened)),
+            Ok(opened) => {
+                failures.extend(answers_unread(name, &opened));
+                ("ok", describe(&opened))
+            }
             Err(e) => (keyword(e.kind()), format!("message: {e}\n")),
         };
         if outcome != expected {
@@ -74,6 +77,25 @@ fn vectors() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The responses of an opened vector whose answers do not read as the
+/// stored answers' record type, or do not write back as they were: bundles
+/// already sent must keep reading whatever that type becomes.
+fn answers_unread(name: &str, b: &OpenedBundle) -> Vec<String> {
+    b.responses
+        .iter()
+        .filter_map(|r| match AnswerRecord::from_json(&r.answers) {
+            Ok(record) if record.to_json() == r.answers => None,
+            Ok(record) => Some(format!(
+                "{name}: response {} writes back as {}, not {}",
+                r.id,
+                record.to_json(),
+                r.answers
+            )),
+            Err(e) => Some(format!("{name}: response {}: {e}", r.id)),
+        })
+        .collect()
 }
 
 /// The outcome words used in the sidecars.
@@ -127,10 +149,7 @@ fn describe(b: &OpenedBundle) -> String {
             a.name,
             a.response_id,
             a.bytes.len(),
-            sha2::Sha256::digest(&a.bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            yim_form::publish::sha256_hex(&a.bytes)
         )
         .unwrap();
     }
@@ -392,11 +411,7 @@ fn age_header_end(file: &[u8]) -> usize {
 
 /// Puts `sealed` in the file of response `id` and updates its SHA-256.
 fn set_response(files: &mut Files, id: &str, sealed: Vec<u8>) {
-    use sha2::Digest;
-    let sha: String = sha2::Sha256::digest(&sealed)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = yim_form::publish::sha256_hex(&sealed);
     let path = format!("responses/{id}.json.age");
     files.iter_mut().find(|(p, _)| *p == path).unwrap().1 = sealed;
     edit_manifest(files, |m| {

@@ -96,6 +96,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Loei",
                 "th": "แบบจังหวัดเลย"
               },
+              "default_language": "th",
               "province": "Loei",
               "path": "loei/variant.yaml",
               "files": [
@@ -116,6 +117,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Core",
                 "th": "แบบหลัก"
               },
+              "default_language": "th",
               "path": "national/core.yaml",
               "files": [
                 "national/core.yaml",

@@ -48,6 +48,7 @@ mod pages;
 mod session;
 mod validate;
 mod view;
+mod words;
 
 pub use answers::LoadReport;
 pub use case::CaseRow;

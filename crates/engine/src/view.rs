@@ -245,7 +245,9 @@ impl Session {
     /// A snapshot of the whole response.
     pub fn view(&self) -> FormView {
         let f = &self.form.form;
-        let top: Vec<NodeId> = (0..self.form.nodes.len() as NodeId)
+        let top: Vec<NodeId> = self
+            .form
+            .node_ids()
             .filter(|&n| self.form.node(n).parent.is_none())
             .collect();
         FormView {
@@ -437,7 +439,7 @@ impl Session {
             match after.split_once('}') {
                 Some((name, tail)) => {
                     if let Some(id) = self.form.lookup(name.trim()) {
-                        match yim_expr::Host::get(&ctx, id) {
+                        match yim_expr::Host::get(&ctx, id.expr_id()) {
                             Value::Nodeset(items) => {
                                 let parts: Vec<String> =
                                     items.iter().map(Value::to_odk_string).collect();
@@ -485,7 +487,7 @@ impl Session {
         let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             // Every node of a repeat entry is on the repeat's page.
-            if page.is_some() && self.form.page_of[node as usize] != page {
+            if page.is_some() && self.form.page_of[node.index()] != page {
                 continue;
             }
             let n = self.form.node(node);
@@ -500,7 +502,7 @@ impl Session {
                         .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
                         .unwrap_or_else(|| n.name.clone()),
                     message: validate::message(self, node, fault, slot.raw.as_deref()),
-                    page: self.form.page_of[node as usize].map(|p| p as usize),
+                    page: self.form.page_of[node.index()].map(|p| p as usize),
                     missing: fault == validate::Fault::Required,
                 });
             }

@@ -31,11 +31,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod answers;
 pub mod case;
 mod csvlist;
 pub mod diff;
 mod files;
 mod geojson;
+mod lang;
 mod load;
 mod model;
 mod print;
@@ -48,6 +50,7 @@ mod validate;
 #[cfg(feature = "fs")]
 pub use files::FsFiles;
 pub use files::{Files, MemFiles};
+pub use lang::Lang;
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
     is_media_name, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, ListSource, Loc,

@@ -179,8 +179,16 @@ fn file_lists(form: &Form) -> IndexMap<String, String> {
 impl Exporter {
     /// The form as the workbook says it has a list read from a file without
     /// its rows, declared by the file's name alone, as the import declares
-    /// it; one note per list tells that the file must be attached.
+    /// it; one note per list tells that the file must be attached. The
+    /// other lists are the choices sheet's.
     fn empty_file_lists(&mut self, form: &mut Form) {
+        // Every other list is written row by row, as the import reads it
+        // back: from the choices sheet, not from a file.
+        for list in form.choices.values_mut() {
+            if !self.file_lists.contains_key(&list.name) {
+                list.source = ListSource::Inline;
+            }
+        }
         for (name, file) in &self.file_lists {
             // The import declares these lists after the choices sheet's.
             let Some(mut list) = form.choices.shift_remove(name) else {

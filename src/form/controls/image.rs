@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::drafts::Keeper;
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{self, Photo, Storage};
 
 /// How much of a JPEG's quality the browser keeps (its `toBlob` quality,

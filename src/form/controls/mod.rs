@@ -14,7 +14,7 @@ mod text;
 
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;

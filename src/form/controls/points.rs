@@ -4,7 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// The points of an answer, as ODK writes them (`lat lon alt acc;...`). A
 /// shape is stored closed, its first point again at the end; that copy is

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use yim_engine::RangeView;
 
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// A slider from the range's start to its end in its steps, with the value
 /// shown next to it in the form's digits. The browser's slider moves with

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::engine_bridge::ChoiceView;
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// The choices in the order the answer gives, then any offered choice the
 /// answer does not name yet (a choice filter may offer more later), in the

@@ -53,9 +53,9 @@ pub use files::{Files, MemFiles};
 pub use lang::Lang;
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
-    is_media_name, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, Parameters,
-    QType, Question, RangeLimits, Settings, Text, Walk, Walked, DEFAULT_MAX_PIXELS,
+    is_media_name, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, ListSource, Loc,
+    Parameters, QType, Question, RangeLimits, Settings, Text, Walk, Walked, DEFAULT_MAX_PIXELS,
     FALLBACK_LANGUAGE, MAX_MEDIA_NAME,
 };
-pub use print::to_yaml;
+pub use print::{to_yaml, to_yaml_with_files};
 pub use recipient::check as check_recipient;

@@ -19,7 +19,7 @@ use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
     csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
-    Files, Form, Loc, Parameters, QType, Question, Settings, Text,
+    Files, Form, ListSource, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -1219,6 +1219,7 @@ impl Loader<'_> {
         node: &Node,
     ) -> Option<ChoiceList> {
         let loc = src.key_loc(key);
+        let mut source = ListSource::Inline;
         let choices = match node {
             Node::Sequence(items) => items.iter().filter_map(|c| self.choice(src, c)).collect(),
             Node::Mapping(m) if m.contains_key("csv") || m.contains_key("geojson") => {
@@ -1239,11 +1240,31 @@ impl Loader<'_> {
                 };
                 let rel = self.string(src, value, what)?;
                 let path = join(&src.file, &rel);
+                source = if kind == "csv" {
+                    ListSource::Csv(rel.clone())
+                } else {
+                    ListSource::Geojson(rel.clone())
+                };
                 let choices = match self.files.read(&path) {
                     Ok(text) if kind == "csv" => csvlist::parse(&path, &text, &mut self.diags),
                     Ok(text) => geojson::parse(&path, &text, &mut self.diags),
                     Err(e) => {
-                        self.err(src.loc(value), format!("cannot read `{path}`: {e}"));
+                        // An imported form names a file that ODK kept
+                        // beside the form, so the message says where the
+                        // file is looked for.
+                        let kind = if kind == "csv" { "CSV" } else { "GeoJSON" };
+                        let place = if rel.contains('/') {
+                            "in the folder its path names, relative to the form file"
+                        } else {
+                            "next to the form file"
+                        };
+                        self.err(
+                            src.loc(value),
+                            format!(
+                                "cannot read `{path}`, the {kind} file of the choice list `{}`, expected {place}: {e}",
+                                key.as_str()
+                            ),
+                        );
                         None
                     }
                 };
@@ -1267,6 +1288,7 @@ impl Loader<'_> {
             name: key.as_str().to_string(),
             choices: choices.into(),
             loc,
+            source,
         })
     }
 
@@ -1710,6 +1732,9 @@ impl Loader<'_> {
             // The list as it now stands is this variant's doing, so problems
             // with it (such as every choice removed) point here.
             list.loc = src.key_loc(key);
+            // A changed list is no longer what its file says, so a printed
+            // form writes its choices out.
+            list.source = ListSource::Inline;
             if let Some((_, value)) = entry(changes, "remove") {
                 if let Some(items) = self.sequence(src, value, "a list of choice names") {
                     let mut gone = HashSet::new();

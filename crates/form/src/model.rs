@@ -488,6 +488,34 @@ pub struct ChoiceList {
     pub choices: Arc<Vec<Choice>>,
     /// Where the list is named under `choices:`.
     pub loc: Loc,
+    /// Where the choices come from, so that printing the form names the
+    /// file again instead of writing out its thousands of rows.
+    pub source: ListSource,
+}
+
+/// Where a choice list's choices are written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ListSource {
+    /// In the form file itself, under `choices:`.
+    #[default]
+    Inline,
+    /// In a CSV file, as `LIST: {csv: FILE}`; the path is as the author
+    /// wrote it, relative to the form file.
+    Csv(String),
+    /// In a GeoJSON file, as `LIST: {geojson: FILE}`.
+    Geojson(String),
+}
+
+impl ListSource {
+    /// The key and path of a list read from a file (`("csv", "districts.csv")`),
+    /// or `None` for a list written in the form.
+    pub fn file(&self) -> Option<(&'static str, &str)> {
+        match self {
+            ListSource::Inline => None,
+            ListSource::Csv(path) => Some(("csv", path)),
+            ListSource::Geojson(path) => Some(("geojson", path)),
+        }
+    }
 }
 
 /// Form-wide settings.

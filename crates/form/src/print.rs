@@ -11,8 +11,26 @@ use std::fmt::Write;
 use crate::{Check, Choice, Form, Parameters, Question, Text};
 
 /// Prints a resolved form in the form file format. Loading the result gives
-/// the same form again, apart from locations.
+/// the same form again, apart from locations. Every choice list is written
+/// out, even one read from a CSV or GeoJSON file, so that the text loads
+/// without other files: the app keeps it with the records it was filled
+/// with, and bundles carry it to the data office.
 pub fn to_yaml(form: &Form) -> String {
+    print(form, false)
+}
+
+/// Prints a form as [`to_yaml`] does, except that a choice list read from a
+/// file is written as `LIST: {csv: FILE}` or `LIST: {geojson: FILE}`, as
+/// its author declared it. The result loads only with those files next to
+/// it; this is the form an author keeps and edits (`yim import` writes it).
+/// Each path is as written in the file that declared the list, so a
+/// resolved variant whose base is in another folder names its base's files
+/// relative to the base.
+pub fn to_yaml_with_files(form: &Form) -> String {
+    print(form, true)
+}
+
+fn print(form: &Form, keep_files: bool) -> String {
     let mut out = String::new();
     out.push_str("form:\n");
     line(&mut out, 2, "id", &scalar(&form.id));
@@ -93,6 +111,10 @@ pub fn to_yaml(form: &Form) -> String {
     if !form.choices.is_empty() {
         out.push_str("choices:\n");
         for (name, list) in &form.choices {
+            if let Some((key, path)) = list.source.file().filter(|_| keep_files) {
+                let _ = writeln!(out, "  {}: {{{key}: {}}}", scalar(name), scalar(path));
+                continue;
+            }
             let _ = writeln!(out, "  {}:", scalar(name));
             for c in list.choices.iter() {
                 let _ = writeln!(out, "    - {}", choice(c));

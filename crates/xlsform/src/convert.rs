@@ -51,6 +51,9 @@ pub(crate) struct Converter {
     pub(crate) unresolved_paths: HashMap<String, Vec<String>>,
     /// What the entities sheet declares (`entities.rs`).
     pub(crate) entities: crate::entities::Entities,
+    /// The choice lists declared for `select_one_from_file` files
+    /// (`fromfile.rs`).
+    pub(crate) file_lists: crate::fromfile::FileLists,
 }
 
 impl Converter {
@@ -65,6 +68,7 @@ impl Converter {
             left_out: HashMap::new(),
             unresolved_paths: HashMap::new(),
             entities: Default::default(),
+            file_lists: Default::default(),
         }
     }
 
@@ -138,8 +142,9 @@ impl Converter {
             .unwrap_or_default();
         self.entities_sheet(find(crate::entities::SHEET), &survey);
         let mut questions = self.survey(&survey, &lists);
-        let case = self.case_block(&mut questions, &lists);
         let mut lists = lists;
+        lists.extend(self.file_lists.take());
+        let case = self.case_block(&mut questions, &lists);
         self.or_other(&mut questions, &mut lists);
         self.rewrite_paths(&mut questions);
         self.unique_names(&mut questions);

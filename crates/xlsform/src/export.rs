@@ -14,7 +14,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use yim_expr::ExprKind;
-use yim_form::{CaseBlock, Check, Expr, Form, Parameters, QType, Question, Text};
+use yim_form::{CaseBlock, Check, Expr, Form, ListSource, Parameters, QType, Question, Text};
 
 use crate::columns::READ_TEXTS;
 use crate::entities::{prefill_lookup, prefilled};
@@ -57,13 +57,18 @@ pub fn export(form: &Form) -> Result<Exported, String> {
         default: out.default_language.clone(),
         notes: Vec::new(),
         case: out.case.as_ref().map(|c| (c.list.clone(), c.pick.clone())),
+        file_lists: file_lists(&out),
     };
     let settings = ex.settings(&mut out);
     let entities = out.case.as_mut().map(|case| ex.entities_sheet(case));
     let mut survey = Sheet::new("survey", ex.survey_headers());
     ex.questions(&mut survey, &mut out.questions);
+    ex.empty_file_lists(&mut out);
     let mut choices = Sheet::new("choices", ex.choices_headers(&out));
     for list in out.choices.values_mut() {
+        if ex.file_lists.contains_key(&list.name) {
+            continue;
+        }
         let name = list.name.clone();
         // An address list a province translates only in part would give a
         // note per row; one per list and language says the same.
@@ -135,9 +140,82 @@ struct Exporter {
     notes: Vec<Note>,
     /// The form's case list and, in a follow-up form, its picker.
     case: Option<(String, Option<String>)>,
+    /// Choice lists read from a file that go out as `select_*_from_file`,
+    /// with the file's name (`file_lists`).
+    file_lists: IndexMap<String, String>,
+}
+
+/// The choice lists read from a CSV or GeoJSON file that the workbook names
+/// by file (`select_one_from_file provinces.csv`) instead of copying their
+/// rows: ODK reads such a file attached to the form, and `yim import`
+/// declares it again. A list qualifies when a select question uses it (the
+/// file is named only on a question's row) and its file's name, without
+/// folders, gives back the list's name on import.
+fn file_lists(form: &Form) -> IndexMap<String, String> {
+    fn used(qs: &[Question], out: &mut Vec<String>) {
+        for q in qs {
+            if let QType::SelectOne { list } | QType::SelectMultiple { list } = &q.qtype {
+                out.push(list.clone());
+            }
+            used(&q.children, out);
+        }
+    }
+    let mut selected = Vec::new();
+    used(&form.questions, &mut selected);
+    // In the order the questions first use them, which is the order the
+    // import declares them in.
+    selected
+        .iter()
+        .filter_map(|name| {
+            let list = form.choices.get(name)?;
+            let (_, path) = list.source.file()?;
+            let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+            (stem == list.name).then(|| (list.name.clone(), file.to_owned()))
+        })
+        .collect()
 }
 
 impl Exporter {
+    /// The form as the workbook says it has a list read from a file without
+    /// its rows, declared by the file's name alone, as the import declares
+    /// it; one note per list tells that the file must be attached. The
+    /// other lists are the choices sheet's.
+    fn empty_file_lists(&mut self, form: &mut Form) {
+        // Every other list is written row by row, as the import reads it
+        // back: from the choices sheet, not from a file.
+        for list in form.choices.values_mut() {
+            if !self.file_lists.contains_key(&list.name) {
+                list.source = ListSource::Inline;
+            }
+        }
+        for (name, file) in &self.file_lists {
+            // The import declares these lists after the choices sheet's.
+            let Some(mut list) = form.choices.shift_remove(name) else {
+                continue;
+            };
+            list.choices = Arc::default();
+            list.source = match list.source {
+                ListSource::Geojson(_) => ListSource::Geojson(file.clone()),
+                _ => ListSource::Csv(file.clone()),
+            };
+            form.choices.insert(name.clone(), list);
+            self.notes.push(Note::new("choices", 0, NoteKind::Changed, "choices from a file",
+                format!("the list `{name}` is read from {file}, which the workbook names instead of holding its rows; attach {file} to the form in ODK Central or KoboToolbox")));
+        }
+    }
+
+    /// The type of a select question whose list goes out as a file.
+    fn file_select_type(&self, qtype: &QType) -> Option<String> {
+        let (keyword, list) = match qtype {
+            QType::SelectOne { list } => ("select_one_from_file", list),
+            QType::SelectMultiple { list } => ("select_multiple_from_file", list),
+            _ => return None,
+        };
+        let file = self.file_lists.get(list)?;
+        Some(format!("{keyword} {file}"))
+    }
+
     fn note(&mut self, sheet: &str, row: u32, kind: NoteKind, feature: &str, message: String) {
         self.notes
             .push(Note::new(sheet, row, kind, feature, message));
@@ -296,7 +374,9 @@ impl Exporter {
             // pyxform's spelling; `yim import` reads either.
             QType::DateTime => "dateTime".to_owned(),
             QType::SelectOneCase => self.picker_type(),
-            other => other.to_source(),
+            other => self
+                .file_select_type(other)
+                .unwrap_or_else(|| other.to_source()),
         };
         s.set("type", &ty);
         match &mut q.label {

@@ -57,6 +57,7 @@ mod columns;
 mod convert;
 mod entities;
 mod export;
+mod fromfile;
 mod lang;
 mod names;
 mod report;
@@ -144,6 +145,6 @@ pub fn to_yaml(form: &Form, notes: &[Note], source: &str) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&yim_form::to_yaml(form));
+    out.push_str(&yim_form::to_yaml_with_files(form));
     out
 }

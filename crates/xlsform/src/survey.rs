@@ -52,7 +52,7 @@ enum RowType {
     /// data, with the reason.
     Blank(&'static str),
     /// `select_one_from_file FILE`: choices from a file attached to the
-    /// ODK form, which the workbook does not hold.
+    /// ODK form, which the workbook does not hold (`fromfile.rs`).
     FromFile,
     /// An XLSForm type Yim does not have, with a short reason.
     Unsupported(&'static str),
@@ -341,23 +341,7 @@ impl Converter {
                 return Some(q);
             }
             RowType::FromFile => {
-                // The workbook does not hold the file, so the import cannot
-                // know its choices; the note says how to declare it in Yim.
-                let file = ty.split_whitespace().nth(1).unwrap_or("FILE");
-                let (stem, key) = match file.rsplit_once('.') {
-                    Some((stem, ext)) if ext.eq_ignore_ascii_case("geojson") => (stem, "geojson"),
-                    Some((stem, _)) => (stem, "csv"),
-                    None => (file, "csv"),
-                };
-                let select = keyword.trim_end_matches("_from_file");
-                self.note(
-                    &sheet,
-                    n,
-                    NoteKind::Unsupported,
-                    format!("type {keyword}"),
-                    format!("unsupported type '{ty}' (choices from a file that the workbook does not hold); the question `{name}` is left out. Put {file} next to the form, declare it under `choices` as `{stem}: {{{key}: {file}}}` and add the question as `{select} {stem}`"),
-                );
-                return None;
+                return self.file_select_question(t, row, ty, name, lists);
             }
             RowType::Unsupported(why) => {
                 self.note(

@@ -219,16 +219,16 @@ fn every_deployed_form_comes_back_as_exported() {
         let _ = writeln!(out, "{name}: {} notes", exported.notes.len());
     }
     expect![[r#"
-        child-kalasin.yaml: 11 notes
-        child-lampang.yaml: 10 notes
+        child-kalasin.yaml: 14 notes
+        child-lampang.yaml: 13 notes
         child-loei.yaml: 174 notes
-        child-core.yaml: 9 notes
+        child-core.yaml: 12 notes
         child-follow-up.yaml: 0 notes
         child-follow-up-phayao.yaml: 1 notes
-        child-phayao.yaml: 10 notes
+        child-phayao.yaml: 13 notes
         child-surin.yaml: 174 notes
-        child-trang.yaml: 10 notes
-        child-ubon.yaml: 11 notes
+        child-trang.yaml: 13 notes
+        child-ubon.yaml: 14 notes
     "#]]
     .assert_eq(&out);
 }

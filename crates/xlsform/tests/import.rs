@@ -427,7 +427,7 @@ fn types_yim_does_not_have() {
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
             survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
-            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file that the workbook does not hold); the question `village` is left out. Put villages.csv next to the form, declare it under `choices` as `villages: {csv: villages.csv}` and add the question as `select_one villages`
+            survey!12: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
             survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
             survey!15: left out with the loop begun on row 14
@@ -473,9 +473,15 @@ fn types_yim_does_not_have() {
               - name: path
                 type: geotrace
                 label: Path
+              - name: village
+                type: select_one villages
+                label: Village
               - name: t
                 type: text
                 label: Text
+            choices:
+              villages: {csv: villages.csv}
+            lint: form.yaml:63:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
         "#]],
     );
 }
@@ -1179,4 +1185,180 @@ fn odd_entities_sheets_are_reported_row_by_row() {
                 label: Child
         "#]],
     );
+}
+
+/// Choices read from a file attached to the ODK form: a list declared by
+/// the file, named after it, and a select question of it. The filter on the
+/// file's columns is kept for lint to check once the file is there.
+#[test]
+fn choices_from_a_csv_file() {
+    check(
+        r#"
+        type,name,label,choice_filter,parameters
+        select_one_from_file villages.csv,village,Village,district=${district},
+        select_multiple_from_file villages.csv,visited,Villages visited,,value=name label=label
+        text,district,District,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            survey!3: 'select_multiple_from_file villages.csv' is imported as `select_multiple villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: village
+                type: select_one villages
+                label: Village
+                choice_filter: "district=${district}"
+              - name: visited
+                type: select_multiple villages
+                label: Villages visited
+              - name: district
+                type: text
+                label: District
+            choices:
+              villages: {csv: villages.csv}
+            lint: form.yaml:16:21: in choice_filter: unexpected name `district`; refer to questions as `${district}` and quote text as 'district'
+            lint: form.yaml:24:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+#[test]
+fn choices_from_a_geojson_file_with_other_columns() {
+    check(
+        r#"
+        type,name,label,parameters
+        select_one_from_file schools.geojson,school,School,value=code label=school_name
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: 'select_one_from_file schools.geojson' is imported as `select_one schools`, with the list declared as `schools: {geojson: schools.geojson}`; put schools.geojson next to the form, since the workbook does not hold it
+            survey!2: the parameter 'value=code' is not read: Yim takes each choice's value from `id`, so rename `code` to `id` in the file
+            survey!2: the parameter 'label=school_name' is not read: Yim takes each choice's label from `title`, so rename `school_name` to `title` in the file
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: school
+                type: select_one schools
+                label: School
+            choices:
+              schools: {geojson: schools.geojson}
+            lint: form.yaml:18:22: cannot read `schools.geojson`, the GeoJSON file of the choice list `schools`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+/// A list of the choices sheet already has the file's name, so the file's
+/// list takes another; a file name that is not a Yim name is made one.
+#[test]
+fn a_file_list_whose_name_is_taken() {
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,select_one villages,home,Home village
+        ,select_one_from_file villages.csv,village,Village
+        ,select_one_from_file 2024-sites.csv,site,Site
+        choices,,,
+        ,list_name,name,label
+        ,villages,a,Ban A
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: the choice list for the file is called `villages_2`, since the list `villages` is already on the choices sheet
+            survey!4: 'select_one_from_file villages.csv' is imported as `select_one villages_2`, with the list declared as `villages_2: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            survey!5: the choice list for the file is called `_2024-sites`, since `2024-sites` is not a valid Yim name
+            survey!5: 'select_one_from_file 2024-sites.csv' is imported as `select_one _2024-sites`, with the list declared as `_2024-sites: {csv: 2024-sites.csv}`; put 2024-sites.csv next to the form, since the workbook does not hold it
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: home
+                type: select_one villages
+                label: Home village
+              - name: village
+                type: select_one villages_2
+                label: Village
+              - name: site
+                type: select_one _2024-sites
+                label: Site
+            choices:
+              villages:
+                - {name: a, label: Ban A}
+              villages_2: {csv: villages.csv}
+              _2024-sites: {csv: 2024-sites.csv}
+            lint: form.yaml:27:21: cannot read `villages.csv`, the CSV file of the choice list `villages_2`, expected next to the form file: the file does not exist
+            lint: form.yaml:28:22: cannot read `2024-sites.csv`, the CSV file of the choice list `_2024-sites`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+/// ODK also reads choices from XML files; Yim does not, and says so.
+#[test]
+fn choices_from_an_xml_file_are_left_out() {
+    check(
+        r#"
+        type,name,label
+        select_one_from_file villages.xml,village,Village
+        text,t,Text
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: unsupported type 'select_one_from_file villages.xml' (Yim reads choices from CSV and GeoJSON files, not XML files); the question `village` is left out. Save the choices as villages.csv with the columns name and label, and write the question as `select_one_from_file villages.csv`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: t
+                type: text
+                label: Text
+        "#]],
+    );
+}
+
+/// With the file next to it, the imported form loads the choices from it;
+/// printed for its author, it names the file again, and printed to be kept
+/// with records, it holds the choices themselves.
+#[test]
+fn an_imported_file_list_loads_with_its_file() {
+    let csv = "type,name,label,choice_filter\n\
+               text,district,District,\n\
+               select_one_from_file villages.csv,village,Village,district = ${district}\n";
+    let (form, notes) = yim_xlsform::import("test.csv", csv.as_bytes());
+    let yaml = yim_xlsform::to_yaml(&form.expect("imports"), &notes, "test.csv");
+    assert!(yaml.contains("  villages: {csv: villages.csv}\n"), "{yaml}");
+    let files = MemFiles::new().with("form.yaml", yaml).with(
+        "villages.csv",
+        "name,label,district\nb1,Ban Nong,d1\nb2,Ban Khok,d2\n".to_owned(),
+    );
+    let (_, diags) = yim_engine::load_and_compile("form.yaml", &files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let form = yim_form::load("form.yaml", &files).0.expect("loads");
+    let list = &form.choices["villages"];
+    let names: Vec<&str> = list.choices.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["b1", "b2"]);
+    assert!(yim_form::to_yaml_with_files(&form).contains("  villages: {csv: villages.csv}\n"));
+    let kept = yim_form::to_yaml(&form);
+    assert!(
+        kept.contains("    - {name: b1, label: Ban Nong, district: d1}\n"),
+        "{kept}"
+    );
+    let (again, diags) = yim_form::load("kept.yaml", &MemFiles::new().with("kept.yaml", kept));
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(again.expect("loads").choices["villages"].choices.len(), 2);
 }

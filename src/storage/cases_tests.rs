@@ -85,6 +85,11 @@ async fn a_finalize_stores_its_case_and_follow_ups_update_it() {
         case.responses,
         [first.meta.id.clone(), second.meta.id.clone()]
     );
+    // The home page starts the follow-up of this form's province.
+    assert_eq!(
+        case.last_form.as_deref(),
+        Some(second.meta.form_id.as_str())
+    );
     assert_eq!(storage.cases(None).await.expect("read all").len(), 2);
     finish(storage).await;
 }

@@ -732,7 +732,7 @@ fn defect_2_a_huge_tar_entry_size_exits_2_naming_the_bundle() {
         put("huge.yim.age", bytes),
         2,
         expect![[r#"
-            stderr: huge.yim.age: the archive inside this bundle is damaged: expected at most 1536 bytes for `manifest.json`, but its header claims 4611686018427387904
+            stderr: huge.yim.age: the archive inside this bundle is damaged: expected at most 100663296 bytes for `manifest.json`, but its header claims 4611686018427387904
             stderr: yim: nothing was written: 1 of 1 bundle file could not be opened
         "#]],
     );

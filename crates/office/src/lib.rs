@@ -143,14 +143,24 @@ pub fn decrypt(
     let mut failed: Vec<(usize, String)> = Vec::new();
     let mut spill_error = None;
     spill::open_all(bundles, identities, |i, opened| match opened {
-        Ok(bundle) => {
+        spill::Opened::Response(response) => {
             if spill_error.is_none() {
-                if let Err(e) = index.add(bundle, &mut merger) {
+                if let Err(e) = index.spill(i, response) {
                     spill_error = Some(e);
                 }
             }
         }
-        Err(message) => failed.push((i, message)),
+        spill::Opened::Bundle(Ok(bundle)) => {
+            if spill_error.is_none() {
+                if let Err(e) = index.commit(i, bundle, &mut merger) {
+                    spill_error = Some(e);
+                }
+            }
+        }
+        spill::Opened::Bundle(Err(message)) => {
+            index.discard(i);
+            failed.push((i, message));
+        }
     });
     if !failed.is_empty() {
         failed.sort();

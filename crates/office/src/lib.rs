@@ -6,9 +6,10 @@
 //! the same columns typed, or as JSON documents. [`Schema`] is the layout
 //! itself, as plain data, for anyone else who lays out answers.
 //!
-//! **Bounded memory.** Bundles are opened one at a time (one per worker
-//! thread) and each response is written to a spill file in the private
-//! staging folder as soon as it is decrypted. Memory holds, per response
+//! **Bounded memory.** Bundles are read as streams, one archive file at a
+//! time (one bundle per worker thread), and each response is written to a
+//! spill file in the private staging folder as soon as it is decrypted; it
+//! counts once its whole bundle has opened. Memory holds, per response
 //! id, only what the merge needs to pick a copy: a digest, the time it was
 //! updated and where it lies in the spill file (about 200 bytes). Copies
 //! that disagree are read back when the merge is decided; rows are written

@@ -6,12 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::case::{CaseStatus, STATUS_PROPERTY};
+use crate::case::{CaseStatus, NEXT_VISIT_PROPERTY, STATUS_PROPERTY};
 use crate::suggest::did_you_mean;
 use crate::{Check, Diagnostic, Form, Loc, QType, Question, Text};
-
-/// The case property the home page sorts by; it holds an ISO date.
-pub(crate) const NEXT_VISIT_PROPERTY: &str = "next_visit";
 
 pub(crate) fn validate(form: &Form, unreadable_lists: &HashSet<Loc>, diags: &mut Vec<Diagnostic>) {
     let mut v = Validator {

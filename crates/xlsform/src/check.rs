@@ -80,6 +80,23 @@ pub(crate) fn check(conv: &mut Converter, form: &mut Form) {
                         prune(conv, &mut form.questions);
                     }
                 }
+                Some(o) if o.sheet == crate::entities::SHEET && !o.prop.is_empty() => {
+                    let Some(src) = crate::entities::take_case_expr(form, o.prop) else {
+                        continue;
+                    };
+                    removed = true;
+                    conv.notes.push(crate::Note::new(
+                        &o.sheet,
+                        o.row,
+                        NoteKind::Unsupported,
+                        "entity expression",
+                        format!(
+                            "the {} `{src}` is left out: {}",
+                            o.prop.replace('_', " "),
+                            d.message
+                        ),
+                    ));
+                }
                 _ => other.push(d),
             }
         }

@@ -49,6 +49,8 @@ pub(crate) struct Converter {
     /// XPath paths that lead to no question, by the location key of the
     /// expression they are in.
     pub(crate) unresolved_paths: HashMap<String, Vec<String>>,
+    /// What the entities sheet declares (`entities.rs`).
+    pub(crate) entities: crate::entities::Entities,
 }
 
 impl Converter {
@@ -62,6 +64,7 @@ impl Converter {
             renamed_choices: HashMap::new(),
             left_out: HashMap::new(),
             unresolved_paths: HashMap::new(),
+            entities: Default::default(),
         }
     }
 
@@ -106,7 +109,7 @@ impl Converter {
             return None;
         };
         for s in sheets {
-            let known = ["survey", "choices", "settings"]
+            let known = ["survey", "choices", "settings", crate::entities::SHEET]
                 .iter()
                 .any(|k| s.name.trim().eq_ignore_ascii_case(k));
             if !known && !s.rows.is_empty() {
@@ -116,7 +119,7 @@ impl Converter {
                     0,
                     NoteKind::Unsupported,
                     format!("sheet {name}"),
-                    format!("the sheet '{name}' is not read; Yim reads the survey, choices and settings sheets"),
+                    format!("the sheet '{name}' is not read; Yim reads the survey, choices, settings and entities sheets"),
                 );
             }
         }
@@ -133,7 +136,9 @@ impl Converter {
             .as_ref()
             .map(|c| self.choices(c))
             .unwrap_or_default();
+        self.entities_sheet(find(crate::entities::SHEET), &survey);
         let mut questions = self.survey(&survey, &lists);
+        let case = self.case_block(&mut questions, &lists);
         let mut lists = lists;
         self.or_other(&mut questions, &mut lists);
         self.rewrite_paths(&mut questions);
@@ -182,7 +187,7 @@ impl Converter {
             },
             questions,
             choices: lists,
-            case: None,
+            case,
             extends: None,
             loc: form_loc,
             prop_locs: IndexMap::new(),

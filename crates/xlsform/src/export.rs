@@ -14,9 +14,10 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use yim_expr::ExprKind;
-use yim_form::{Check, Expr, Form, QType, Question, Text};
+use yim_form::{CaseBlock, Check, Expr, Form, QType, Question, Text};
 
 use crate::columns::READ_TEXTS;
+use crate::entities::{prefill_lookup, prefilled};
 use crate::lang;
 use crate::report::{self, Note, NoteKind};
 use crate::survey::SURVEY_KEYS;
@@ -25,7 +26,7 @@ use crate::survey::SURVEY_KEYS;
 #[derive(Debug)]
 pub struct Exported {
     /// The workbook: an `.xlsx` file with the `survey`, `choices` and
-    /// `settings` sheets.
+    /// `settings` sheets, and an `entities` sheet for a form with cases.
     pub workbook: Vec<u8>,
     /// One note per row that does not say exactly what the form says,
     /// sorted by sheet and row; rows are numbered as a spreadsheet program
@@ -55,17 +56,10 @@ pub fn export(form: &Form) -> Result<Exported, String> {
         languages: out.languages.clone(),
         default: out.default_language.clone(),
         notes: Vec::new(),
+        case: out.case.as_ref().map(|c| (c.list.clone(), c.pick.clone())),
     };
     let settings = ex.settings(&mut out);
-    if let Some(case) = out.case.take() {
-        ex.note(
-            "settings",
-            2,
-            NoteKind::Unsupported,
-            "case list",
-            format!("the form's `case:` block (the list `{}`) is left out: the export does not write an `entities` sheet yet, so partners on ODK get the answers without the case", case.list),
-        );
-    }
+    let entities = out.case.as_mut().map(|case| ex.entities_sheet(case));
     let mut survey = Sheet::new("survey", ex.survey_headers());
     ex.questions(&mut survey, &mut out.questions);
     let mut choices = Sheet::new("choices", ex.choices_headers(&out));
@@ -107,7 +101,10 @@ pub fn export(form: &Form) -> Result<Exported, String> {
     }
     out.partial_languages.clear();
     let mut book = Workbook::new();
-    for sheet in [&survey, &choices, &settings] {
+    for sheet in [&survey, &choices, &settings]
+        .into_iter()
+        .chain(entities.as_ref())
+    {
         sheet.write(&mut book)?;
     }
     let bytes = book
@@ -136,6 +133,8 @@ struct Exporter {
     languages: Vec<String>,
     default: String,
     notes: Vec<Note>,
+    /// The form's case list and, in a follow-up form, its picker.
+    case: Option<(String, Option<String>)>,
 }
 
 impl Exporter {
@@ -290,27 +289,6 @@ impl Exporter {
             s.set("type", meta);
             return;
         }
-        if let Some(property) = q.save_to.take() {
-            self.note(
-                "survey",
-                row,
-                NoteKind::Unsupported,
-                "save_to",
-                format!("`save_to: {property}` is left out, with the form's case list"),
-            );
-        }
-        if q.qtype == QType::SelectOneCase {
-            // ODK picks an entity from a list attached to the form, which
-            // the export does not write; a text question keeps the column.
-            q.qtype = QType::Text;
-            self.note(
-                "survey",
-                row,
-                NoteKind::Changed,
-                "case picker",
-                "the case picker is written as a text question: the export does not write ODK's entity lists yet".to_owned(),
-            );
-        }
         // Texts missing in some language, as (property, languages).
         let mut missing: Vec<(&str, Vec<String>)> = Vec::new();
         let ty = match &q.qtype {
@@ -318,6 +296,7 @@ impl Exporter {
             QType::Repeat => "begin_repeat".to_owned(),
             // pyxform's spelling; `yim import` reads either.
             QType::DateTime => "dateTime".to_owned(),
+            QType::SelectOneCase => self.picker_type(),
             other => other.to_source(),
         };
         s.set("type", &ty);
@@ -365,15 +344,14 @@ impl Exporter {
             ("trigger", &mut q.trigger),
             ("repeat_count", &mut q.repeat_count),
         ] {
-            if let Some(e) = e {
-                e.src = e.src.trim().to_owned();
-                s.set(key, &e.src);
-                if uses_property(&e.src) {
+            if let Some(src) = expr_cell(s, key, e) {
+                if uses_property(src) {
                     self.note("survey", row, NoteKind::Unsupported, "function property()",
                         format!("the {key} of `{name}` uses `property()`, which ODK does not have; it is written as it is, and ODK will reject it (use a `deviceid`, `username` or `end` question instead)"));
                 }
             }
         }
+        self.case_columns(s, row, q);
         if let Some(d) = &mut q.default {
             *d = d.trim().to_owned();
             s.set("default", d);
@@ -391,6 +369,61 @@ impl Exporter {
                 "end_group"
             };
             s.set("type", end);
+        }
+    }
+
+    /// The `entities` sheet for the form's `case:` block, in ODK Entities'
+    /// words: a form that opens cases declares the list and the label; a
+    /// follow-up names the entity to update with `entity_id`, the picker's
+    /// answer, as pyxform expects of an update.
+    fn entities_sheet(&mut self, case: &mut CaseBlock) -> Sheet {
+        let mut s = Sheet::new(
+            "entities",
+            ["list_name", "label", "create_if", "update_if", "entity_id"]
+                .map(String::from)
+                .to_vec(),
+        );
+        s.row();
+        s.set("list_name", &case.list);
+        for (key, e) in [
+            ("label", &mut case.label),
+            ("create_if", &mut case.create_if),
+            ("update_if", &mut case.update_if),
+        ] {
+            expr_cell(&mut s, key, e);
+        }
+        if let Some(pick) = &case.pick {
+            s.set("entity_id", &format!("${{{pick}}}"));
+        }
+        s
+    }
+
+    /// The case picker's type: ODK picks an entity from the list's CSV
+    /// file, which ODK Central attaches to the form under the list's name.
+    fn picker_type(&self) -> String {
+        let list = self.case.as_ref().map_or("", |(l, _)| l.as_str());
+        format!("select_one_from_file {list}.csv")
+    }
+
+    /// A question's `save_to`, and in a follow-up form what makes ODK start
+    /// it with the picked case's value, as Yim does: a calculation that looks
+    /// the property up, run when the picker changes. A calculated question
+    /// starts with nothing in either.
+    fn case_columns(&mut self, s: &mut Sheet, row: u32, q: &mut Question) {
+        let Some(property) = &q.save_to else { return };
+        s.set("save_to", property);
+        let Some((list, Some(pick))) = &self.case else {
+            return;
+        };
+        if !prefilled(q) {
+            return;
+        }
+        if q.calculation.is_none() && q.trigger.is_none() {
+            s.set("calculation", &prefill_lookup(list, pick, property));
+            s.set("trigger", &format!("${{{pick}}}"));
+        } else {
+            self.note("survey", row, NoteKind::Changed, "save_to with trigger",
+                format!("`{}` has its own trigger, so in ODK it does not start with the picked case's `{property}` as it does in Yim", q.name));
         }
     }
 
@@ -560,6 +593,15 @@ fn metadata(q: &Question) -> Option<&'static str> {
         && q.appearance.is_none()
         && q.checks.is_empty();
     bare.then_some(*ty)
+}
+
+/// Writes an expression in its column, trimmed as the cell is read back,
+/// and returns what was written.
+fn expr_cell<'e>(s: &mut Sheet, key: &str, e: &'e mut Option<Expr>) -> Option<&'e str> {
+    let e = e.as_mut()?;
+    e.src = e.src.trim().to_owned();
+    s.set(key, &e.src);
+    Some(&e.src)
 }
 
 /// `required` and `read_only`: `true()` is written `yes`, as authors write

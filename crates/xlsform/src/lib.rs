@@ -3,7 +3,9 @@
 //! [`import`] reads an XLSForm (an `.xlsx` or legacy `.xls` workbook, or a
 //! CSV file) from bytes and builds a [`yim_form::Form`]: the `survey` sheet
 //! becomes the question tree, `choices` the choice lists, `settings` the
-//! form's id, version, title and default language. Multilingual columns such
+//! form's id, version, title and default language, and `entities` (ODK
+//! Entities) the form's `case:` block, with the `save_to` column and the
+//! follow-up form's `select_one_from_file` picker. Multilingual columns such
 //! as `label::English (en)` become per-language texts.
 //!
 //! Whatever Yim cannot express is left out and reported as a [`Note`] naming
@@ -53,6 +55,7 @@ mod check;
 mod choices;
 mod columns;
 mod convert;
+mod entities;
 mod export;
 mod lang;
 mod names;

@@ -30,6 +30,7 @@ pub(crate) const SURVEY_KEYS: &[&str] = &[
     "appearance",
     "repeat_count",
     "parameters",
+    "save_to",
 ];
 
 /// What a survey row's `type` says.
@@ -196,9 +197,11 @@ impl Converter {
                         );
                         continue;
                     }
-                    let Some(q) =
-                        self.leaf(t, row, &ty, other, list, or_other, name.clone(), lists)
-                    else {
+                    let q = match self.case_picker(t, row, &ty, &name) {
+                        Some(q) => Some(q),
+                        None => self.leaf(t, row, &ty, other, list, or_other, name.clone(), lists),
+                    };
+                    let Some(q) = q else {
                         self.left_out.insert(name, row.number);
                         continue;
                     };
@@ -449,7 +452,7 @@ impl Converter {
     /// Builds a question of `qtype` from the columns of `row`. `or_other` is
     /// `Some` for leaf questions (carrying the row's `or_other` flag) and
     /// `None` for groups and repeats.
-    fn question(
+    pub(crate) fn question(
         &mut self,
         t: &Table,
         row: &Row,
@@ -511,7 +514,14 @@ impl Converter {
                 "trigger",
                 "default",
                 "parameters",
+                "save_to",
             ]);
+            // Checked against the entities sheet once the whole survey is
+            // read (`entities.rs`).
+            let save_to = t.value(row, "save_to").trim();
+            if !save_to.is_empty() {
+                q.save_to = Some(save_to.to_owned());
+            }
             q.required = self.flag(t, row, "required", &loc);
             q.required_message = self.text(t, row, "required_message");
             let constraint = t.value(row, "constraint");

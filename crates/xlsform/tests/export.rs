@@ -144,6 +144,35 @@ fn national_core_form() {
     expect_file!["export/child-core.expect"].assert_eq(&round_trip("child-core", &form));
 }
 
+/// The follow-up form goes to ODK Entities' words and back: its `case:`
+/// block is the `entities` sheet with `entity_id` naming the picker, the
+/// picker selects from the entity list's CSV file, and every `save_to`
+/// starts with the picked case's value through a triggered look-up.
+#[test]
+fn national_follow_up_form() {
+    let form = form_file("forms/national/child-follow-up.yaml");
+    let out = round_trip("child-follow-up", &form);
+    expect_file!["export/child-follow-up.expect"].assert_eq(&out);
+    let exported = yim_xlsform::export(&form).expect("exports");
+    let mut stripped = form.clone();
+    stripped.strip_locations();
+    assert_eq!(
+        exported.form.case, stripped.case,
+        "the case block is exported whole"
+    );
+    assert_eq!(
+        exported.form.question("child").map(|q| &q.qtype),
+        Some(&yim_form::QType::SelectOneCase)
+    );
+    assert_eq!(
+        exported
+            .form
+            .question("case_status")
+            .and_then(|q| q.save_to.as_deref()),
+        Some("status")
+    );
+}
+
 /// A province variant is exported resolved, with the language it adds
 /// (Khmer, translated in part) filled in with the texts the app shows.
 #[test]
@@ -185,27 +214,20 @@ fn every_deployed_form_comes_back_as_exported() {
         assert!(diags.is_empty(), "{name}: {diags:?}");
         let form = form.expect("loads");
         let exported = yim_xlsform::export(&form).expect("exports");
-        // A follow-up form reads its case through `instance()` lookups into
-        // the phone's case list, which neither the export nor the import
-        // maps to ODK's entity lists yet; the export still has to succeed
-        // and report it, but the form cannot come back the same.
-        let follows_a_case = form.case.as_ref().is_some_and(|c| c.pick.is_some());
-        if !follows_a_case {
-            let (again, _) = yim_xlsform::import(&name, &exported.workbook);
-            assert_eq!(again.as_ref(), Some(&exported.form), "{name}");
-        }
+        let (again, _) = yim_xlsform::import(&name, &exported.workbook);
+        assert_eq!(again.as_ref(), Some(&exported.form), "{name}");
         let _ = writeln!(out, "{name}: {} notes", exported.notes.len());
     }
     expect![[r#"
-        child-kalasin.yaml: 28 notes
-        child-lampang.yaml: 27 notes
-        child-loei.yaml: 191 notes
-        child-core.yaml: 26 notes
-        child-follow-up.yaml: 11 notes
-        child-phayao.yaml: 27 notes
-        child-surin.yaml: 191 notes
-        child-trang.yaml: 27 notes
-        child-ubon.yaml: 28 notes
+        child-kalasin.yaml: 11 notes
+        child-lampang.yaml: 10 notes
+        child-loei.yaml: 174 notes
+        child-core.yaml: 9 notes
+        child-follow-up.yaml: 0 notes
+        child-phayao.yaml: 10 notes
+        child-surin.yaml: 174 notes
+        child-trang.yaml: 10 notes
+        child-ubon.yaml: 11 notes
     "#]]
     .assert_eq(&out);
 }

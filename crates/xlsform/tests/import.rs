@@ -814,3 +814,366 @@ fn instance_name_names_the_records() {
         "#]],
     );
 }
+
+/// An ODK Entities follow-up form: the picker selects from the entity
+/// list's CSV file, `entity_id` names it, and a question that ODK starts
+/// with the case's value through a triggered look-up is what `save_to`
+/// already does in Yim. Other look-ups of the case are kept as they are,
+/// and a calculated `save_to` starts with nothing, in ODK as in Yim.
+#[test]
+fn an_entities_follow_up_form_becomes_a_case_follow_up() {
+    check(
+        r#"
+        survey,,,,,,
+        ,type,name,label,save_to,calculation,trigger
+        ,select_one_from_file children.csv,child,Child,,,
+        ,select_one risk,risk_level,Risk now,risk_level,"instance('children')/root/item[name = ${child}]/risk_level",${child}
+        ,text,notes,Notes,notes,,
+        ,calculate,village,,,instance('children')/root/item[name=${child}]/village,
+        ,calculate,seen,,last_seen,today(),
+        ,select_one yes_no,met,Met the child?,,,
+        choices,,,,,,
+        ,list_name,name,label,,,
+        ,risk,low,Low,,,
+        ,risk,high,High,,,
+        ,yes_no,yes,Yes,,,
+        ,yes_no,no,No,,,
+        entities,,,,,,
+        ,list_name,entity_id,update_if,label,,
+        ,children,${child},${met} = 'yes',,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!5: in Yim `notes` starts with the picked case's `notes`, which the volunteer may change; in ODK it did not
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              pick: child
+              update_if: "${met} = 'yes'"
+            questions:
+              - name: child
+                type: select_one_case
+                label: Child
+              - name: risk_level
+                type: select_one risk
+                label: Risk now
+                save_to: risk_level
+              - name: notes
+                type: text
+                label: Notes
+                save_to: notes
+              - name: village
+                type: calculate
+                calculation: "instance('children')/root/item[name=${child}]/village"
+              - name: seen
+                type: calculate
+                calculation: today()
+                save_to: last_seen
+              - name: met
+                type: select_one yes_no
+                label: Met the child?
+            choices:
+              risk:
+                - {name: low, label: Low}
+                - {name: high, label: High}
+              yes_no:
+                - {name: "yes", label: "Yes"}
+                - {name: "no", label: "No"}
+        "#]],
+    );
+}
+
+/// A form that opens cases, with every `save_to` Yim cannot keep: each is
+/// left out with its reason, and the answers are still collected.
+#[test]
+fn save_to_that_cannot_be_kept_is_reported_per_row() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,save_to
+        ,text,first_name,First name,first_name
+        ,text,full_name,Full name,name
+        ,text,shown,Shown as,label
+        ,text,version,Version,__version
+        ,text,odd,Odd,two words
+        ,text,again,Again,first_name
+        ,text,other,Other list,households#size
+        ,select_one st,state,State,status
+        ,integer,next,Next visit in days,next_visit
+        ,begin_group,g,Group,g
+        ,text,inside,Inside,inside
+        ,end_group,,,
+        ,begin_repeat,r,Members,
+        ,text,member,Member,member
+        ,end_repeat,,,
+        choices,,,,
+        ,list_name,name,label,
+        ,st,active,Active,
+        entities,,,,
+        ,list_name,label,,
+        ,children,${first_name},,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: `save_to: name` is left out: `name` is reserved for the case's id, in ODK Entities as in Yim
+            survey!5: `save_to: label` is left out: `label` is reserved for the case's label, which the entities sheet's `label` sets, in ODK Entities as in Yim
+            survey!6: `save_to: __version` is left out: names starting with `__` are reserved for ODK's own entity properties
+            survey!7: `save_to: two words` is left out: `two words` is not a valid property name (a letter or `_` first, then letters, digits, `_`, `-` or `.`)
+            survey!8: `save_to: first_name` is left out: the property `first_name` is already saved by survey!3, and each property is saved by one question
+            survey!9: `save_to: households#size` is left out: the entities sheet names no entity list `households`
+            survey!10: Yim reads the case property `status` as the case's status, which only a select_one with the choices open, referred and closed can save; `state` cannot, so its answer is saved to `odk_status`
+            survey!11: Yim reads the case property `next_visit` as the date of the next visit, which the home page sorts cases by and only a date question can save; `next` cannot, so its answer is saved to `odk_next_visit`
+            survey!12: 'save_to' does not apply to a group; it is left out
+            survey!16: `save_to: member` is left out: the question is inside a repeat, so it has one answer per entry; a Yim case property holds one value (entities saved from a repeat, as ODK Entities 2025.1 allows, are not supported)
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              label: "${first_name}"
+            questions:
+              - name: first_name
+                type: text
+                label: First name
+                save_to: first_name
+              - name: full_name
+                type: text
+                label: Full name
+              - name: shown
+                type: text
+                label: Shown as
+              - name: version
+                type: text
+                label: Version
+              - name: odd
+                type: text
+                label: Odd
+              - name: again
+                type: text
+                label: Again
+              - name: other
+                type: text
+                label: Other list
+              - name: state
+                type: select_one st
+                label: State
+                save_to: odk_status
+              - name: next
+                type: integer
+                label: Next visit in days
+                save_to: odk_next_visit
+              - name: g
+                type: group
+                label: Group
+                questions:
+                  - name: inside
+                    type: text
+                    label: Inside
+                    save_to: inside
+              - name: r
+                type: repeat
+                label: Members
+                questions:
+                  - name: member
+                    type: text
+                    label: Member
+            choices:
+              st:
+                - {name: active, label: Active}
+        "#]],
+    );
+}
+
+/// Entities sheets that are odd or hostile: a row without a list name,
+/// a second list, columns ODK does not have, `dataset` for `list_name`,
+/// an update that names no picker, `update_if` without an entity id, and
+/// `save_to` with no entities sheet at all. Each is a note; nothing stops
+/// the import.
+#[test]
+fn odd_entities_sheets_are_reported_row_by_row() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,save_to
+        ,text,first_name,First name,first_name
+        ,text,hh,Household,households#size
+        entities,,,,
+        ,dataset,label,colour,update_if
+        ,,${first_name},red,
+        ,children,${first_name},,${first_name} != ''
+        ,households,${hh},,
+        ,children,${first_name},,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: `save_to: households#size` is left out: the entity list `households` (entities!9) is left out
+            entities!6: the column 'colour' is not one of ODK Entities' (list_name, label, create_if, update_if, entity_id); it is not read
+            entities!7: the row has no list_name naming the entity list; it is left out
+            entities!8: `update_if` needs an `entity_id` naming the entity to update; without one the form only opens cases, so `${first_name} != ''` is left out
+            entities!9: a Yim form opens or follows the cases of one list, `children` (entities!8); the entity list `households` is left out, with the save_to columns that name it
+            entities!10: the entity list `children` is declared already on entities!8; this row is left out
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              label: "${first_name}"
+            questions:
+              - name: first_name
+                type: text
+                label: First name
+                save_to: first_name
+              - name: hh
+                type: text
+                label: Household
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child,Child
+        entities,,,
+        ,list_name,entity_id,update_if
+        ,children,${child},true()
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: the entity_id `${child}` names no select_one_from_file question of `children.csv`; Yim updates the case such a question picks, so the entity list is left out, with the save_to columns
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+    // A label the expression checker refuses is left out; lint then asks
+    // for one, since a form that opens cases names each case.
+    check(
+        r#"
+        survey,,,
+        ,type,name,label,save_to
+        ,text,child,Child,child_name
+        entities,,,
+        ,list_name,label,
+        ,children,${missing},
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: the label `${missing}` is left out: in the case label: unknown question `${missing}`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+            questions:
+              - name: child
+                type: text
+                label: Child
+                save_to: child_name
+            lint: form.yaml:11:1: a form that opens cases needs a `label` under `case`, the expression that names each case, such as `concat(${child_name}, ' (', ${nickname}, ')')`
+        "#]],
+    );
+    // An "upsert" (update the entity given, else create one) becomes an
+    // update; the picker's file and parameters are not the list's own.
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,parameters
+        ,select_one_from_file kids.csv,child,Child,value=key
+        ,text,note,Note,
+        entities,,,,
+        ,list_name,entity_id,create_if,update_if
+        ,children,${child},${note} = 'new',${note} != 'new'
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!3: `kids.csv` is not the file of the entity list `children` the form updates; the question picks a case of `children`
+            survey!3: the parameters 'value=key' are not read: the case picker shows each case's label and stores its id, as ODK does without them
+            entities!7: `create_if` `${note} = 'new'` is left out: the form both updates the entity it is given and creates one when this holds; a Yim follow-up form only updates the case it picks
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              pick: child
+              update_if: "${note} != 'new'"
+            questions:
+              - name: child
+                type: select_one_case
+                label: Child
+              - name: note
+                type: text
+                label: Note
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label,save_to
+        ,text,child,Child,child_name
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!3: `save_to: child_name` is left out: the form has no entities sheet naming the entity list it saves to
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child,Child
+        entities,,,
+        ,list_name,label,
+        ,__children,${child},
+        ,children,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: `__children` is not a valid entity list name (letters, digits, `_` and `-`, not starting with `__`); the entity list is left out, with the save_to columns that name it
+            entities!7: a form that opens cases needs a `label`, the expression that names each case; the entity list `children` is left out, with the save_to columns
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+}

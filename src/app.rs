@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::drafts::Saved;
 use crate::form::FormScreen;
 use crate::home::Home;
-use crate::i18n::{initial_language, remember_language, Lang};
+use crate::i18n::{initial_language, remember_language, Lang, Words as _};
 use crate::lock::{Gate, LockGate, PinScreen, Settings};
 use crate::resume::ResumeScreen;
 use crate::route::{current_route, Route};

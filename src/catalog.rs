@@ -4,12 +4,15 @@
 //! Loading a form (its YAML, its CSV choice lists, the form it extends)
 //! takes a while on a cheap phone: the national core form has 8,600 address
 //! choices, and every provincial variant loads it again. So nothing is
-//! loaded at start-up. Opening a form loads that form alone; only a screen
-//! that lists every form loads them all, once.
+//! loaded at start-up. Opening a form loads that form alone. The home page
+//! lists the published forms from what the index says of them (id, version,
+//! title, province), so it loads none; only a screen that needs every form
+//! itself (the export page, the case list) loads them all, once.
 
 use std::sync::{Arc, OnceLock};
 
-use yim_form::{Diagnostic, Form, LoadCache, MemFiles};
+use yim_form::publish::IndexForm;
+use yim_form::{Diagnostic, Form, LoadCache, MemFiles, Text};
 
 /// A form that loaded, ready to list and open.
 #[derive(Debug)]
@@ -40,7 +43,72 @@ struct Slot {
     /// deployment's and the form's own), which replace its
     /// `settings.recipients` once loaded; `None` keeps the form's own.
     recipients: Option<Vec<String>>,
+    /// What the published index says of the form, enough to list it
+    /// without loading it; `None` for forms that did not come from an index.
+    listing: Option<Listing>,
     loaded: OnceLock<Result<Entry, Broken>>,
+}
+
+/// A form as the home page lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listing {
+    /// The form's id.
+    pub id: String,
+    /// The form's version.
+    pub version: String,
+    /// The form's title, by language.
+    pub title: Text,
+    /// The language the title falls back to after Thai: the form's default
+    /// language.
+    pub default_language: String,
+    /// `settings.province`, when the form is a province's.
+    pub province: Option<String>,
+}
+
+impl Listing {
+    fn of(form: &Form) -> Listing {
+        Listing {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            title: form.title.clone(),
+            default_language: form.default_language.clone(),
+            province: form.settings.province.clone(),
+        }
+    }
+
+    /// What the index says of `form`, when that is enough to show its title
+    /// as the loaded form would in every language. A title written per
+    /// language without Thai falls back to the form's default language,
+    /// which an index written before it carried it lacks; such a form is
+    /// loaded.
+    fn from_index(form: &IndexForm) -> Option<Listing> {
+        let title = match form.title.get("*") {
+            Some(any) => Text::Any(any.clone()),
+            None if form.title.contains_key(yim_form::FALLBACK_LANGUAGE)
+                || form.title.contains_key(&form.default_language) =>
+            {
+                Text::Langs(
+                    form.title
+                        .iter()
+                        .map(|(lang, text)| (lang.clone(), text.clone()))
+                        .collect(),
+                )
+            }
+            None => return None,
+        };
+        Some(Listing {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            title,
+            default_language: form.default_language.clone(),
+            province: form.province.clone(),
+        })
+    }
+
+    /// The title in `lang`, falling back as the loaded form's would.
+    pub fn title(&self, lang: &str) -> &str {
+        self.title.get(lang, &self.default_language)
+    }
 }
 
 /// Every form of the deployment, in file order.
@@ -74,6 +142,7 @@ impl Catalog {
                 path: path.to_string(),
                 declared_id: declared_id(text),
                 recipients: None,
+                listing: None,
                 loaded: OnceLock::new(),
             })
             .collect();
@@ -129,6 +198,7 @@ impl Catalog {
                     path: form.path.clone(),
                     declared_id: Some(form.id.clone()),
                     recipients: Some(form.recipients.clone()),
+                    listing: Listing::from_index(form),
                     loaded,
                 }
             })
@@ -166,6 +236,7 @@ impl Catalog {
                 path: String::new(),
                 declared_id: Some(entry.form.id.clone()),
                 recipients: None,
+                listing: None,
                 loaded: OnceLock::from(Ok(entry)),
             })
             .collect();
@@ -213,12 +284,44 @@ impl Catalog {
 
     /// The files that do not load, so that authors see them listed with
     /// their problems instead of the forms silently disappearing. This loads
-    /// every form.
+    /// every form that did not come from a published index.
+    ///
+    /// A published form is not loaded to find out: `yim publish` writes no
+    /// index when any form has a problem, and the app loads only files whose
+    /// hash matches the index, so such a form fails only when one of its
+    /// files is missing, which is known when the catalog is made.
     pub fn broken(&self) -> Vec<&Broken> {
         self.slots
             .iter()
-            .filter_map(|slot| self.loaded(slot).as_ref().err())
+            .filter_map(|slot| match &slot.listing {
+                Some(_) => slot.loaded.get()?.as_ref().err(),
+                None => self.loaded(slot).as_ref().err(),
+            })
             .collect()
+    }
+
+    /// The forms that load, in file order, as the home page lists them.
+    /// Published forms are listed from their index and not loaded (see
+    /// [`Catalog::broken`] for why that gives the same list); the others
+    /// are loaded.
+    pub fn listings(&self) -> Vec<Listing> {
+        self.slots
+            .iter()
+            .filter_map(|slot| match (&slot.listing, slot.loaded.get()) {
+                (_, Some(Err(_))) => None,
+                (Some(listing), _) => Some(listing.clone()),
+                (None, _) => self
+                    .loaded(slot)
+                    .as_ref()
+                    .ok()
+                    .map(|entry| Listing::of(&entry.form)),
+            })
+            .collect()
+    }
+
+    /// Whether a form with this id is listed, loading no published form.
+    pub fn lists(&self, id: &str) -> bool {
+        self.listings().iter().any(|listing| listing.id == id)
     }
 
     /// The first form with this id, loading only the files that may hold
@@ -238,13 +341,15 @@ impl Catalog {
     /// The forms grouped by province: forms without a province come first
     /// under `None` (shown as "National"), then each province in the order
     /// its first form appears.
-    pub fn by_province(&self) -> Vec<(Option<&str>, Vec<&Entry>)> {
-        let mut groups: Vec<(Option<&str>, Vec<&Entry>)> = vec![(None, Vec::new())];
-        for entry in self.entries() {
-            let province = entry.form.settings.province.as_deref();
-            match groups.iter_mut().find(|(name, _)| *name == province) {
-                Some((_, list)) => list.push(entry),
-                None => groups.push((province, vec![entry])),
+    pub fn by_province(&self) -> Vec<(Option<String>, Vec<Listing>)> {
+        let mut groups: Vec<(Option<String>, Vec<Listing>)> = vec![(None, Vec::new())];
+        for listing in self.listings() {
+            match groups
+                .iter_mut()
+                .find(|(name, _)| *name == listing.province)
+            {
+                Some((_, list)) => list.push(listing),
+                None => groups.push((listing.province.clone(), vec![listing])),
             }
         }
         groups.retain(|(_, list)| !list.is_empty());
@@ -318,6 +423,9 @@ pub fn province_name(province: &str, lang: crate::i18n::Lang) -> &str {
 #[cfg(test)]
 mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    use yim_form::publish::{Index, IndexForm};
+    use yim_form::MemFiles;
 
     use super::{declared_id, Catalog};
 
@@ -394,5 +502,92 @@ mod tests {
         let broken: Vec<&str> = catalog.broken().iter().map(|b| b.path.as_str()).collect();
         assert_eq!(broken, ["d.yaml"]);
         assert_eq!(loaded(&catalog), ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]);
+    }
+
+    fn index_form(
+        id: &str,
+        title: &[(&str, &str)],
+        default_language: &str,
+        province: Option<&str>,
+    ) -> IndexForm {
+        IndexForm {
+            id: id.to_string(),
+            version: "1".to_string(),
+            title: title
+                .iter()
+                .map(|(lang, text)| (lang.to_string(), text.to_string()))
+                .collect(),
+            default_language: default_language.to_string(),
+            province: province.map(str::to_string),
+            path: format!("{id}.yaml"),
+            files: vec![format!("{id}.yaml")],
+            recipients: Vec::new(),
+            form_hash: String::new(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_home_page_lists_published_forms_from_the_index_without_loading_them() {
+        // The index gives `e` another Thai title than its file: a listing
+        // that loaded the form would show the file's.
+        const E: &str = "form: {id: e, version: '1', title: {th: แบบ E, en: E}}\nquestions:\n  - {name: x, type: text, label: X}\n";
+        const F: &str = "form: {id: f, version: '1', title: {en: F, lo: F-lo}, settings: {province: Loei}}\nquestions:\n  - {name: y, type: text, label: Y}\n";
+        let index = Index {
+            format: yim_form::publish::INDEX_FORMAT,
+            recipients: Vec::new(),
+            forms: vec![
+                index_form("e", &[("en", "E"), ("th", "แบบ E ตามดัชนี")], "", None),
+                // Without Thai, and without the default language that an
+                // older index lacks, the fallback needs the form itself.
+                index_form("f", &[("en", "F"), ("lo", "F-lo")], "", Some("Loei")),
+                index_form("g", &[("*", "G")], "", Some("Loei")),
+                // Without Thai but with its default language, the title
+                // falls back to that language, as the loaded form's would.
+                index_form("h", &[("en", "H"), ("fr", "H-fr")], "fr", None),
+            ],
+            files: Vec::new(),
+            intake: None,
+        };
+        let mut files = MemFiles::new();
+        files.insert("e.yaml", E.to_string());
+        files.insert("f.yaml", F.to_string());
+        let missing = [(
+            "g.yaml".to_string(),
+            "g.yaml: could not be fetched".to_string(),
+        )];
+        let catalog = Catalog::published(&index, files, &missing);
+        let listed: Vec<(String, String, Option<String>)> = catalog
+            .listings()
+            .iter()
+            .map(|l| (l.id.clone(), l.title("th").to_string(), l.province.clone()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("e".to_string(), "แบบ E ตามดัชนี".to_string(), None),
+                ("f".to_string(), "F".to_string(), Some("Loei".to_string())),
+                ("h".to_string(), "H-fr".to_string(), None),
+            ]
+        );
+        // Only the form whose title needed it was loaded, and the form with
+        // a missing file is listed as broken, not loaded.
+        assert_eq!(loaded(&catalog), ["f.yaml", "g.yaml"]);
+        assert!(catalog.lists("e"));
+        assert!(!catalog.lists("g"));
+        let broken: Vec<&str> = catalog.broken().iter().map(|b| b.path.as_str()).collect();
+        assert_eq!(broken, ["g.yaml"]);
+        let groups: Vec<(Option<String>, usize)> = catalog
+            .by_province()
+            .into_iter()
+            .map(|(province, list)| (province, list.len()))
+            .collect();
+        assert_eq!(groups, [(None, 2), (Some("Loei".to_string()), 1)]);
+        assert_eq!(loaded(&catalog), ["f.yaml", "g.yaml"]);
+        // Opening the form loads it.
+        assert_eq!(
+            catalog.by_id("e").map(|e| e.form.version.as_str()),
+            Some("1")
+        );
+        assert_eq!(loaded(&catalog), ["e.yaml", "f.yaml", "g.yaml"]);
     }
 }

@@ -15,9 +15,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine_bridge::FormSession;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{
-    self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError,
+    self, quota, FormRef, FormSource, Photo, Response, ResponseMeta, Status, Storage, StorageError,
     Written,
 };
 
@@ -118,7 +118,15 @@ struct Inner {
     /// Where this screen's answers go if another tab changed the response
     /// meanwhile (`Storage::save`); a new one once it is used.
     copy_id: String,
+    /// Photos taken on this screen and not written yet: the next write of
+    /// the draft stores them in its own transaction.
+    photos: Vec<Photo>,
 }
+
+/// A write the autosave prepared: its number, the response, the form's
+/// source when it is not kept yet, and the photos taken since the last
+/// write.
+type Prepared = (u64, Response, Option<FormSource>, Vec<Photo>);
 
 thread_local! {
     /// The keeper of the form screen that is open, for the lock to flush
@@ -214,6 +222,7 @@ impl Keeper {
                 writes: 0,
                 closed,
                 copy_id: storage::new_id(),
+                photos: Vec::new(),
             }),
             state: RwSignal::new(SaveState::Quiet),
             saved: expect_context::<Saved>(),
@@ -279,7 +288,7 @@ impl Keeper {
     }
 
     /// Takes what the screen shows now as the next write, if there is one.
-    fn prepare(inner: &mut Inner, force: bool) -> Option<(u64, Response, Option<FormSource>)> {
+    fn prepare(inner: &mut Inner, force: bool) -> Option<Prepared> {
         if let Some(timer) = inner.timer.take() {
             timer.clear();
         }
@@ -292,7 +301,7 @@ impl Keeper {
             .sent
             .as_ref()
             .is_some_and(|(a, p)| *a == answers && *p == page);
-        if unchanged && !force {
+        if unchanged && !force && inner.photos.is_empty() {
             return None;
         }
         inner.response.answers = answers.clone();
@@ -304,7 +313,35 @@ impl Keeper {
         inner.stored = true;
         inner.writes += 1;
         let source = Keeper::source_to_keep(inner);
-        Some((inner.writes, inner.response.clone(), source))
+        let photos = std::mem::take(&mut inner.photos);
+        Some((inner.writes, inner.response.clone(), source, photos))
+    }
+
+    /// Keeps `photo`, just taken, for the next write of the draft, which
+    /// the caller starts by naming it in the question's answer: the photo
+    /// and the draft naming it are then written in one transaction.
+    pub fn take_photo(self, photo: Photo) {
+        self.inner.try_update_value(|inner| {
+            inner.photos.retain(|kept| kept.name != photo.name);
+            inner.photos.push(photo);
+        });
+    }
+
+    /// The photos taken on this screen that no write has stored yet.
+    pub fn unsaved_photos(self) -> Vec<Photo> {
+        self.inner
+            .try_with_value(|inner| inner.photos.clone())
+            .unwrap_or_default()
+    }
+
+    /// Gives back photos whose write failed, for the next write to try
+    /// again; any taken since stay after them.
+    fn keep_unsaved(self, mut photos: Vec<Photo>) {
+        self.inner.try_update_value(|inner| {
+            photos.retain(|p| !inner.photos.iter().any(|kept| kept.name == p.name));
+            photos.append(&mut inner.photos);
+            inner.photos = photos;
+        });
     }
 
     /// Gives a new draft the hash of its form, before it is first written.
@@ -337,11 +374,7 @@ impl Keeper {
     /// Starts a write. Writes start in the order they were prepared, and
     /// IndexedDB runs transactions on the same store in the order they
     /// began, so the latest state always lands last.
-    fn write(
-        self,
-        (number, response, source): (u64, Response, Option<FormSource>),
-        then: Option<Box<dyn FnOnce()>>,
-    ) {
+    fn write(self, (number, response, source, photos): Prepared, then: Option<Box<dyn FnOnce()>>) {
         if !self.told_of_copy() {
             self.state.try_set(SaveState::Saving);
         }
@@ -361,7 +394,7 @@ impl Keeper {
         let saved = self.saved;
         let copy_id = self.inner.with_value(|inner| inner.copy_id.clone());
         spawn_local(async move {
-            let result = storage.save(&response, &copy_id).await;
+            let result = storage.save_with_photos(&response, &copy_id, &photos).await;
             saved.bump();
             let latest = self
                 .inner
@@ -387,6 +420,10 @@ impl Keeper {
                     // this write for the unlock, and the app locks.
                     if error == StorageError::Locked {
                         lock_refused();
+                    } else {
+                        // Storage kept nothing: the photos wait for the next
+                        // write, which names them too.
+                        self.keep_unsaved(photos);
                     }
                     self.inner.try_update_value(|inner| {
                         inner.sent = None;
@@ -473,14 +510,22 @@ impl Keeper {
         })
     }
 
-    /// Writes the finalized response, and folds what it did to its case
-    /// (`case`) into the phone's case list in the same transaction; from
-    /// then on nothing else is written. On failure the screen stays open
-    /// with its answers, and the error says why.
+    /// The id of the response this screen fills in.
+    pub fn response_id(self) -> Option<String> {
+        self.inner
+            .try_with_value(|inner| inner.response.meta.id.clone())
+    }
+
+    /// Writes the finalized response, and in the same transaction folds
+    /// what it did to its case (`case`) into the phone's case list and,
+    /// when it is sealed, replaces its photos with `photos`, sealed with
+    /// it; from then on nothing else is written. On failure the screen
+    /// stays open with its answers and photos, and the error says why.
     pub async fn store_finalized(
         self,
         response: Response,
         case: Option<yim_form::case::CaseChange>,
+        photos: Vec<yim_bundle::SealedAttachment>,
     ) -> Result<(), StorageError> {
         // No autosave may start after this point.
         let source = self
@@ -500,7 +545,17 @@ impl Keeper {
                 leptos::logging::warn!("the form's source was not kept: {error}");
             }
         }
-        let result = storage.put_finalized(&response, case.as_ref()).await;
+        // A response sealed with photos loses its photos in clear in the
+        // write that stores it; one that is not sealed keeps them as they
+        // are, like its answers, with those taken since the last write.
+        let sealed = response.sealed.is_some().then_some(photos.as_slice());
+        let taken = self.unsaved_photos();
+        let result = storage
+            .put_finalized_with(&response, case.as_ref(), sealed, &taken)
+            .await;
+        if result.is_ok() {
+            self.inner.try_update_value(|inner| inner.photos.clear());
+        }
         self.saved.bump();
         match &result {
             Ok(()) => {

@@ -28,7 +28,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use yim_bundle::{BundleForm, BundleHeader, BundleWriter, Recipients, SealedResponse};
 
 use crate::catalog::Catalog;
-use crate::i18n::{ExportText, Lang};
+use crate::i18n::{ExportText, Lang, Words as _};
 use crate::seal;
 use crate::storage::upload::{Problem, Upload, UploadState};
 use crate::storage::{self, ExportRecord, ResponseMeta, Status, Storage, StorageError};
@@ -232,16 +232,28 @@ async fn seal_one(
         return Ok(());
     }
     response.meta.form_hash = Some(new_hash);
-    let sealed = seal::seal_finalized(&form, response).map_err(|error| match error {
+    let why = |error| match error {
         seal::SealError::Bundle(error) => ExportError::Bundle(error),
         seal::SealError::NoData { id } => ExportError::NotSealed { id },
-    })?;
+        seal::SealError::Storage(error) => ExportError::Storage(error),
+    };
+    // The photos the finalized answers name are sealed as finalizing
+    // seals them, and replace the photos kept in clear in the write that
+    // seals the answers, so that no photo stays readable on the phone.
+    let photos = storage.photos(&meta.id).await?;
+    let data = response.data.clone().unwrap_or_default();
+    let photos = seal::seal_photos(&form, &data, photos).map_err(why)?;
+    let sealed = seal::seal_finalized(&form, response).map_err(why)?;
     storage
-        .update(&meta.id, |stored| {
-            if stored.sealed.is_none() && stored.meta.status == Status::Finalized {
-                *stored = sealed.clone();
-            }
-        })
+        .update_with_photos(
+            &meta.id,
+            |stored| {
+                if stored.sealed.is_none() && stored.meta.status == Status::Finalized {
+                    *stored = sealed.clone();
+                }
+            },
+            Some(&photos),
+        )
         .await?;
     Ok(())
 }
@@ -360,17 +372,21 @@ pub async fn build(
             StorageError::NotFound { id } => ExportError::Missing { id },
             other => ExportError::Storage(other),
         })?;
-        for (meta, stored) in batch.iter().zip(stored) {
+        let photos = storage.sealed_photos(&ids).await?;
+        for ((meta, stored), photos) in batch.iter().zip(stored).zip(photos) {
             let sealed = stored.sealed.ok_or_else(|| ExportError::NotSealed {
                 id: meta.id.clone(),
             })?;
-            writer.add(&SealedResponse {
-                id: stored.meta.id,
-                form_id: stored.meta.form_id,
-                form_version: stored.meta.form_version,
-                form_hash: stored.meta.form_hash.unwrap_or_default(),
-                sealed,
-            })?;
+            writer.add_with_attachments(
+                &SealedResponse {
+                    id: stored.meta.id,
+                    form_id: stored.meta.form_id,
+                    form_version: stored.meta.form_version,
+                    form_hash: stored.meta.form_hash.unwrap_or_default(),
+                    sealed,
+                },
+                &photos,
+            )?;
         }
         done += batch.len();
         if now() - slice_start >= SLICE_MS {

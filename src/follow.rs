@@ -14,7 +14,7 @@ use yim_form::Form;
 
 use crate::catalog::Catalog;
 use crate::drafts::Saved;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words as _};
 use crate::route::Route;
 use crate::storage::cases::RISK_LEVEL_PROPERTY;
 use crate::storage::{CaseRecord, Storage};

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::drafts::Saved;
 use crate::export::ExportLink;
 use crate::follow::FollowedCases;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::route::Route;
 use crate::storage::{self, quota, ResponseMeta, Status, Storage, StorageError};
 use crate::studio::StudioLink;
@@ -56,13 +56,15 @@ pub fn Home() -> impl IntoView {
         let groups = catalog
             .by_province()
             .into_iter()
-            .map(|(province, entries)| {
-                let heading = province.map_or(t.national, |p| province_name(p, lang)).to_string();
-                let items = entries
+            .map(|(province, listings)| {
+                let heading = province
+                    .as_deref()
+                    .map_or(t.national, |p| province_name(p, lang))
+                    .to_string();
+                let items = listings
                     .into_iter()
-                    .map(|entry| {
-                        let form = &entry.form;
-                        let title = form.title.get(lang.code(), &form.default_language).to_string();
+                    .map(|form| {
+                        let title = form.title(lang.code()).to_string();
                         let href = Route::Form(form.id.clone()).to_hash();
                         let stored = overview.counts.get(&form.id).copied().unwrap_or_default();
                         // Exported responses are finalized ones that also left the phone in a bundle.
@@ -121,14 +123,14 @@ pub fn Home() -> impl IntoView {
         let unavailable = catalog.problem.clone().map(|why| {
             view! { <p class="error" role="alert">{format!("{} {why}", t.forms_unavailable)}</p> }
         });
-        let empty = (catalog.problem.is_none() && catalog.entries().is_empty())
+        let empty = (catalog.problem.is_none() && catalog.listings().is_empty())
             .then(|| view! { <p>{t.no_forms}</p> });
         // Drafts whose form the app no longer bundles still open, with the
         // form source kept when they were started.
         let orphans: Vec<_> = overview
             .drafts
             .iter()
-            .filter(|meta| catalog.by_id(&meta.form_id).is_none())
+            .filter(|meta| !catalog.lists(&meta.form_id))
             .cloned()
             .collect();
         let orphans = (!orphans.is_empty()).then(|| {
@@ -183,11 +185,8 @@ pub struct Overview {
 /// Reads the counts of the catalog's forms and every draft.
 pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
     let storage = Storage::app();
-    let ids: Vec<&str> = catalog
-        .entries()
-        .iter()
-        .map(|entry| entry.form.id.as_str())
-        .collect();
+    let listings = catalog.listings();
+    let ids: Vec<&str> = listings.iter().map(|listing| listing.id.as_str()).collect();
     let counts = storage.counts(&ids).await?;
     let mut drafts = storage.list_status(Status::Draft).await?;
     drafts.reverse();

@@ -5,64 +5,39 @@
 
 use gloo_storage::Storage as _;
 
-/// A language the app speaks. Thai comes first: it is the default whenever
-/// the browser gives no clear answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// Thai.
-    Th,
-    /// English.
-    En,
-}
+/// A language the app speaks: the same type, and the same rule for codes
+/// that name neither language, as the engine's built-in messages use.
+pub use yim_form::Lang;
 
 /// The localStorage key that remembers the chosen language.
 const STORAGE_KEY: &str = "yim.lang";
 
-impl Lang {
-    /// The language code used by forms and by the `lang` attribute.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Th => "th",
-            Lang::En => "en",
-        }
-    }
-
-    /// Reads a language code such as `th`, `en-GB` or `TH-th`.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("th") {
-            Some(Lang::Th)
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
-    /// Picks a language from the browser's preference list: the first entry
-    /// that is Thai or English wins, and Thai is the answer when none is.
-    pub fn from_preferences<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Lang {
-        preferences
-            .into_iter()
-            .find_map(Lang::from_code)
-            .unwrap_or(Lang::Th)
-    }
-
+/// The app's words in a language. A trait, since [`Lang`] belongs to the
+/// form format's crate, which the app's words do not belong in.
+pub trait Words {
     /// The words of the app in this language.
-    pub fn text(self) -> &'static Text {
+    fn text(self) -> &'static Text;
+
+    /// The words of the form studio in this language.
+    fn studio(self) -> &'static StudioText;
+
+    /// The words of the export page in this language.
+    fn export(self) -> &'static ExportText;
+}
+
+impl Words for Lang {
+    fn text(self) -> &'static Text {
         match self {
             Lang::Th => &THAI,
             Lang::En => &ENGLISH,
         }
     }
 
-    /// The words of the form studio in this language.
-    pub fn studio(self) -> &'static StudioText {
+    fn studio(self) -> &'static StudioText {
         &self.text().studio
     }
 
-    /// The words of the export page in this language.
-    pub fn export(self) -> &'static ExportText {
+    fn export(self) -> &'static ExportText {
         &self.text().export
     }
 }
@@ -141,11 +116,40 @@ pub struct Text {
     pub form_not_found: &'static str,
     pub select_placeholder: &'static str,
     pub search_choices: &'static str,
+    /// Under a dropdown that shows only part of its matching choices;
+    /// `{shown}` and `{total}` are replaced by the numbers.
+    pub choices_cut: &'static str,
     pub latitude: &'static str,
     pub longitude: &'static str,
     pub use_my_location: &'static str,
     pub locating: &'static str,
     pub location_failed: &'static str,
+    /// Shown next to a slider that has no answer yet.
+    pub not_answered: &'static str,
+    /// Removes a slider's or a photo's answer.
+    pub clear_answer: &'static str,
+    /// Opens the camera for a photo question.
+    pub take_photo: &'static str,
+    /// Picks a photo already on the phone.
+    pub choose_photo: &'static str,
+    /// Describes the preview of the photo taken.
+    pub photo_preview: &'static str,
+    /// While a photo is made smaller and stored.
+    pub photo_saving: &'static str,
+    /// A photo that could not be read or stored, before the reason.
+    pub photo_failed: &'static str,
+    /// A trace's or a shape's point, followed by its number.
+    pub point: &'static str,
+    pub no_points: &'static str,
+    pub add_point: &'static str,
+    pub add_my_position: &'static str,
+    /// Followed by the point's number.
+    pub remove_point: &'static str,
+    /// A ranking's buttons, read with the choice's label after them.
+    pub move_up: &'static str,
+    pub move_down: &'static str,
+    pub keep_order: &'static str,
+    pub not_ranked: &'static str,
     pub saving: &'static str,
     pub try_again: &'static str,
     pub opening: &'static str,
@@ -281,11 +285,28 @@ static THAI: Text = Text {
     form_not_found: "ไม่พบแบบฟอร์มนี้",
     select_placeholder: "— เลือก —",
     search_choices: "ค้นหาตัวเลือก",
+    choices_cut: "แสดง {shown} จาก {total} รายการ พิมพ์ในช่องค้นหาเพื่อหารายการอื่น",
     latitude: "ละติจูด",
     longitude: "ลองจิจูด",
     use_my_location: "ใช้ตำแหน่งปัจจุบัน",
     locating: "กำลังหาตำแหน่ง…",
     location_failed: "หาตำแหน่งไม่ได้ กรุณากรอกเอง",
+    not_answered: "ยังไม่ได้เลือก",
+    clear_answer: "ล้างคำตอบ",
+    take_photo: "ถ่ายรูป",
+    choose_photo: "เลือกรูปจากเครื่อง",
+    photo_preview: "รูปที่ถ่ายไว้",
+    photo_saving: "กำลังบันทึกรูป…",
+    photo_failed: "บันทึกรูปไม่ได้",
+    point: "จุดที่",
+    no_points: "ยังไม่มีจุด",
+    add_point: "เพิ่มจุดนี้",
+    add_my_position: "เพิ่มตำแหน่งปัจจุบันของฉัน",
+    remove_point: "ลบจุดที่",
+    move_up: "เลื่อนขึ้น",
+    move_down: "เลื่อนลง",
+    keep_order: "ใช้ลำดับนี้",
+    not_ranked: "ยังไม่ได้เรียงลำดับ กดเลื่อนขึ้นหรือลง หรือกดใช้ลำดับนี้",
     saving: "กำลังบันทึก…",
     try_again: "ลองอีกครั้ง",
     opening: "กำลังเปิด…",
@@ -415,11 +436,28 @@ static ENGLISH: Text = Text {
     form_not_found: "This form was not found",
     select_placeholder: "— choose —",
     search_choices: "Search the choices",
+    choices_cut: "Showing {shown} of {total}. Type in the search box to find the others.",
     latitude: "Latitude",
     longitude: "Longitude",
     use_my_location: "Use my location",
     locating: "Finding the location…",
     location_failed: "The location could not be found; please type it in",
+    not_answered: "Not chosen yet",
+    clear_answer: "Clear the answer",
+    take_photo: "Take a photo",
+    choose_photo: "Choose a photo",
+    photo_preview: "The photo taken",
+    photo_saving: "Saving the photo…",
+    photo_failed: "The photo could not be saved",
+    point: "Point",
+    no_points: "No points yet",
+    add_point: "Add this point",
+    add_my_position: "Add my current position",
+    remove_point: "Remove point",
+    move_up: "Move up",
+    move_down: "Move down",
+    keep_order: "Use this order",
+    not_ranked: "Not ranked yet: move the items up or down, or use this order",
     saving: "Saving…",
     try_again: "Try again",
     opening: "Opening…",
@@ -716,27 +754,3 @@ const EXPORT_ENGLISH: ExportText = ExportText {
     up_too_large: "The file is larger than the intake server accepts. Save the file and send it to the data office another way.",
     up_other: "The intake server did not accept this file. Save the file and tell the data office.",
 };
-
-#[cfg(test)]
-mod tests {
-    use super::Lang;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    fn check(preferences: &[&str], expected: Lang) {
-        assert_eq!(
-            Lang::from_preferences(preferences.iter().copied()),
-            expected,
-            "preferences {preferences:?}"
-        );
-    }
-
-    #[wasm_bindgen_test]
-    fn language_follows_the_browser_and_falls_back_to_thai() {
-        check(&["en-US", "th"], Lang::En);
-        check(&["th-TH", "en"], Lang::Th);
-        check(&["fr-FR", "EN-gb"], Lang::En);
-        check(&["fr-FR", "de"], Lang::Th);
-        check(&[], Lang::Th);
-        check(&["english"], Lang::Th);
-    }
-}

@@ -23,7 +23,7 @@ use gloo_storage::{LocalStorage, Storage as _};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words as _};
 use crate::storage::lock::{Pin, PinProblem, DEFAULT_IDLE_MINUTES, IDLE_CHOICES};
 use crate::storage::settings::{self, TokenProblem};
 use crate::storage::{Storage, StorageError};

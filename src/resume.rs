@@ -10,7 +10,7 @@ use yim_app_core::reopen::{self, Choice, Fallback};
 
 use crate::catalog::Catalog;
 use crate::drafts::Resume;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{self, Storage, StorageError};
 
 /// Why a stored response could not be opened.

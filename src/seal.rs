@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use yim_bundle::{Recipients, Response as Document, SealedResponse, Timestamp};
+use yim_bundle::{Recipients, Response as Document, SealedAttachment, SealedResponse, Timestamp};
 use yim_form::Form;
 
 use crate::i18n::Lang;
@@ -88,6 +88,38 @@ pub fn document(response: &Response, form: &Form) -> Result<Document, SealError>
     })
 }
 
+/// Seals the photos of a response being finalized with `form` to the same
+/// recipients as its answers. Only the photos that the finalized `data`
+/// names are sealed: a photo of a question that relevance hid, or one
+/// replaced before finalizing, is not sent.
+pub fn seal_photos(
+    form: &Form,
+    data: &serde_json::Value,
+    photos: Vec<storage::Photo>,
+) -> Result<Vec<SealedAttachment>, SealError> {
+    if photos.is_empty() || !seals(form) {
+        return Ok(Vec::new());
+    }
+    let named = texts(data);
+    let to = recipients(&form.settings.recipients)?;
+    photos
+        .into_iter()
+        .filter(|photo| named.contains(&photo.name.as_str()))
+        .map(|photo| Ok(yim_bundle::seal_attachment(&photo.name, &photo.bytes, &to)?))
+        .collect()
+}
+
+/// Every text value in answers JSON, at any depth (repeats are arrays of
+/// objects).
+fn texts(data: &serde_json::Value) -> Vec<&str> {
+    match data {
+        serde_json::Value::String(text) => vec![text.as_str()],
+        serde_json::Value::Array(items) => items.iter().flat_map(texts).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(texts).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn seal(response: &Response, form: &Form, to: &Recipients) -> Result<SealedResponse, SealError> {
     Ok(yim_bundle::seal(&document(response, form)?, to)?)
 }
@@ -109,6 +141,8 @@ pub enum SealError {
     },
     /// The bundle format refused the response or the recipients.
     Bundle(yim_bundle::Error),
+    /// The photos to seal could not be read from the phone's storage.
+    Storage(storage::StorageError),
 }
 
 impl fmt::Display for SealError {
@@ -119,6 +153,7 @@ impl fmt::Display for SealError {
                 "response {id}: expected the finalized answers to encrypt, but found none"
             ),
             SealError::Bundle(error) => error.fmt(f),
+            SealError::Storage(error) => error.fmt(f),
         }
     }
 }

@@ -27,7 +27,7 @@ use yim_form::{Diagnostic, Files, Form, MemFiles};
 use crate::catalog::{Catalog, Entry};
 use crate::engine_bridge;
 use crate::form::FormScreen;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// How long typing must pause before the text is checked again. Loading and
 /// compiling a large form takes a few milliseconds; checking on every key

@@ -648,14 +648,28 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     let storage = fresh("yim-test-stranded").await;
     let before = catalog();
     let open_form = form(&before, "t-open");
-    let stranded = finalized(open_form, 4_000, json!({"note": "บ้านเลขที่ 9"}));
+    let stranded = finalized(
+        open_form,
+        4_000,
+        json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"}),
+    );
     // The phone keeps the form a response was started with.
     let arc = std::sync::Arc::new(open_form.clone());
     storage
         .save_form(&storage::FormSource::of(&arc, 4_000))
         .await
         .expect("save_form");
-    storage.put(&stranded).await.expect("put");
+    // The photo its answers name is kept in clear with it, as a form
+    // without recipients keeps everything.
+    let photo = storage::Photo {
+        name: "p1.jpg".to_string(),
+        mime: "image/jpeg".to_string(),
+        bytes: vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3],
+    };
+    storage
+        .put_finalized_with(&stranded, None, None, std::slice::from_ref(&photo))
+        .await
+        .expect("put");
 
     // While the form has no recipients, nothing can be sealed.
     let mut forms = Forms::new(&before);
@@ -683,7 +697,20 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     assert_eq!(stored.data, None);
     let document =
         yim_bundle::unseal(stored.sealed.as_deref().expect("sealed"), &office()).expect("opens");
-    assert_eq!(document.answers, json!({"note": "บ้านเลขที่ 9"}));
+    assert_eq!(
+        document.answers,
+        json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"})
+    );
+    // Its photo was sealed with it, in the same write: none stays in clear.
+    assert_eq!(
+        storage.photos(&stranded.meta.id).await.expect("photos"),
+        vec![]
+    );
+    let sealed_photos = storage
+        .sealed_photos(std::slice::from_ref(&stranded.meta.id))
+        .await
+        .expect("sealed photos");
+    assert_eq!(sealed_photos[0].len(), 1, "{sealed_photos:?}");
     // It names the form it was filled with, keys added, which the phone keeps.
     let hash = stored.meta.form_hash.clone().expect("a hash");
     assert_ne!(Some(&hash), stranded.meta.form_hash.as_ref());
@@ -706,7 +733,20 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     .expect("export");
     assert_eq!(
         open(&built.bytes).1,
-        vec![(stranded.meta.id.clone(), json!({"note": "บ้านเลขที่ 9"}))]
+        vec![(
+            stranded.meta.id.clone(),
+            json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"})
+        )]
+    );
+    let opened = yim_bundle::open(&built.bytes, &office()).expect("opens");
+    assert_eq!(
+        opened
+            .attachments
+            .iter()
+            .map(|a| (a.name.as_str(), a.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+        vec![("p1.jpg", photo.bytes.as_slice())],
+        "the photo comes out byte for byte"
     );
     finish(storage).await;
 }

@@ -10,7 +10,7 @@ use super::dom::dom_id;
 use super::question::render_question;
 use super::Path;
 use crate::engine_bridge::{FormSession, InstanceView, NodeKind, NodeView, Page};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// About how many questions a page builds before it first shows. A longer
 /// page (a form on one page, a draft with 200 household members) builds the

@@ -3,12 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::controls::{acknowledge, choice_list, dropdown, geopoint, text_input, LONG_LIST};
+use super::controls::{
+    acknowledge, choice_list, dropdown, geopoint, image_input, points_control, range_input, rank,
+    text_input, LONG_LIST,
+};
 use super::dom::dom_id;
 use super::state::Question;
 use super::Path;
 use crate::engine_bridge::{FormSession, NodeKind, NodeView};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::thai_date::display_date;
 
 pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
@@ -119,14 +122,35 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             {acknowledge(q, id.clone(), described.clone(), required_mark)}
         }
         .into_any(),
-        NodeKind::Geopoint => view! {
-            <fieldset aria-describedby=described.clone()>
-                <legend>{move || q.label()}{required_mark}</legend>
-                {hint.clone()}
-                {geopoint(q, id.clone())}
-            </fieldset>
+        NodeKind::Range if node.range.is_some() => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {node.range.map(|range| range_input(q, id.clone(), range, described.clone()))}
         }
         .into_any(),
+        NodeKind::Image => view! {
+            {label.clone()()}
+            {hint.clone()}
+            {image_input(q, id.clone(), node.max_pixels.unwrap_or(yim_form::DEFAULT_MAX_PIXELS), described.clone())}
+        }
+        .into_any(),
+        // Controls of several inputs and buttons: the label is the
+        // fieldset's legend, which names them all.
+        NodeKind::Geopoint | NodeKind::Geotrace | NodeKind::Geoshape | NodeKind::Rank => {
+            let inner = match kind {
+                NodeKind::Geopoint => geopoint(q, id.clone()),
+                NodeKind::Rank => rank(q, id.clone()),
+                _ => points_control(q, id.clone(), kind == NodeKind::Geoshape),
+            };
+            view! {
+                <fieldset aria-describedby=described.clone()>
+                    <legend>{move || q.label()}{required_mark}</legend>
+                    {hint.clone()}
+                    {inner}
+                </fieldset>
+            }
+            .into_any()
+        }
         _ => view! {
             {label.clone()()}
             {hint.clone()}

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use yim_app_core::finalize::{self as workflow, Finalizing, Step};
+use yim_bundle::SealedAttachment;
 use yim_form::case::CaseChange;
 use yim_form::Form;
 
@@ -14,9 +15,9 @@ use super::page::render_page;
 use crate::catalog::Catalog;
 use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::engine_bridge::{self, FormSession, Forward, Problem, Turn};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::seal::SealError;
-use crate::storage::{Response, StorageError};
+use crate::storage::{Photo, Response, StorageError};
 
 /// The form screen for the form with this id: a new response, or the
 /// stored one in `resume`, which opens with the form it was started on.
@@ -147,6 +148,8 @@ pub fn FormScreen(
     let current = RwSignal::new(start);
     let new_response = resumed.is_none();
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
+    // The photo questions store their photos under the response's id.
+    provide_context(keeper);
     if let Some(block) = &form.case {
         give_cases(fs, block.list.clone(), case.filter(|_| new_response));
     }
@@ -213,24 +216,53 @@ pub fn FormScreen(
     // The order of finalizing (problems, then the data, the seal and the
     // write) is `yim_app_core::finalize`'s; this closure shows each outcome.
     let finalize = move || {
-        let step =
-            sealing_form.with_value(|form| workflow::finalize(&mut Closing { fs, keeper, form }));
-        attempted.set(true);
-        checked.set(false);
-        match step {
-            Step::Problems(_) => {
-                list_open.set(true);
-                request_animation_frame(|| reveal("problems"));
-            }
-            Step::NotSealed(error) => seal_error.set(Some(error)),
-            Step::Store((response, case)) => {
-                seal_error.set(None);
-                // The screen closes only once the finalized response is on
-                // the phone; a failed write leaves it open with a retry.
-                // The case list gets the response's case change in the same
-                // write.
-                leptos::task::spawn_local(async move {
-                    if keeper.store_finalized(response, case).await.is_ok() {
+        // The photos are read first: reading waits for the phone's storage,
+        // and the workflow itself never waits. They are sealed in it with
+        // the answers, so no photo stays in clear after finalizing.
+        leptos::task::spawn_local(async move {
+            let photos = match keeper.response_id() {
+                Some(id) => crate::storage::Storage::app().photos(&id).await,
+                None => Ok(Vec::new()),
+            };
+            let photos = match photos {
+                // A photo taken since the last write is sealed too: the
+                // finalized answers may name it.
+                Ok(mut photos) => {
+                    photos.extend(keeper.unsaved_photos());
+                    photos
+                }
+                Err(error) => {
+                    seal_error.try_set(Some(SealError::Storage(error)));
+                    return;
+                }
+            };
+            let Some(step) = sealing_form.try_with_value(|form| {
+                workflow::finalize(&mut Closing {
+                    fs,
+                    keeper,
+                    form,
+                    photos,
+                })
+            }) else {
+                return;
+            };
+            attempted.try_set(true);
+            checked.try_set(false);
+            match step {
+                Step::Problems(_) => {
+                    list_open.try_set(true);
+                    request_animation_frame(|| reveal("problems"));
+                }
+                Step::NotSealed(error) => {
+                    seal_error.try_set(Some(error));
+                }
+                Step::Store((response, case), photos) => {
+                    seal_error.try_set(None);
+                    // The screen closes only once the finalized response is
+                    // on the phone; a failed write leaves it open with a
+                    // retry. The case list gets the response's case change,
+                    // and the photos their sealed copies, in the same write.
+                    if keeper.store_finalized(response, case, photos).await.is_ok() {
                         finished.try_set(true);
                         window().scroll_to_with_x_and_y(0.0, 0.0);
                         request_animation_frame(|| {
@@ -239,9 +271,9 @@ pub fn FormScreen(
                             }
                         });
                     }
-                });
+                }
             }
-        }
+        });
     };
     let next = move || match fs.next_page() {
         Turn::Moved(page) => show(page, true),
@@ -478,6 +510,8 @@ struct Closing<'a> {
     fs: FormSession,
     keeper: Keeper,
     form: &'a Form,
+    /// The response's photos not sealed yet, as stored.
+    photos: Vec<Photo>,
 }
 
 impl Finalizing for Closing<'_> {
@@ -485,6 +519,7 @@ impl Finalizing for Closing<'_> {
     /// The response and its case change: sealing takes the change out of
     /// the record with the answers, and the case list still needs it.
     type Record = (Response, Option<CaseChange>);
+    type Attachments = Vec<SealedAttachment>;
     type SealError = SealError;
 
     fn problems(&mut self) -> Vec<Problem> {
@@ -503,6 +538,14 @@ impl Finalizing for Closing<'_> {
         (response, case): (Response, Option<CaseChange>),
     ) -> Result<(Response, Option<CaseChange>), SealError> {
         crate::seal::seal_finalized(self.form, response).map(|sealed| (sealed, case))
+    }
+
+    fn seal_attachments(
+        &mut self,
+        (response, _): &(Response, Option<CaseChange>),
+    ) -> Result<Vec<SealedAttachment>, SealError> {
+        let data = response.data.as_ref().unwrap_or(&serde_json::Value::Null);
+        crate::seal::seal_photos(self.form, data, std::mem::take(&mut self.photos))
     }
 }
 

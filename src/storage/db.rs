@@ -20,6 +20,7 @@ use yim_form::case::CaseChange;
 
 use super::cases::CaseRecord;
 use super::lock::{Cost, DataKey, LockRecord, Pin, LOCK_KEY};
+use super::media::Photo;
 use super::record::{unlock_label, Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
 use super::schema::{self, indexes, stores};
 use super::upload::Upload;
@@ -50,12 +51,14 @@ struct Inner {
     /// were on their way, or another tab changed the PIN), with the id of
     /// their copy: they are written as soon as the tab is unlocked, so that
     /// nothing typed is lost to the lock.
-    parked: RefCell<Vec<(Response, String)>>,
+    /// Drafts refused while locked, with their copy id and the photos
+    /// taken for them that were not stored yet.
+    parked: RefCell<Vec<(Response, String, Vec<Photo>)>>,
 }
 
 /// The data key a tab holds, with the lock it was unwrapped from.
-struct Held {
-    key: DataKey,
+pub(super) struct Held {
+    pub(super) key: DataKey,
     key_id: String,
     version: u64,
 }
@@ -78,7 +81,7 @@ pub struct LockStatus {
 /// when no PIN is set, the held key when it belongs to the stored lock, and
 /// a refusal otherwise, so that no tab writes with a key that no longer
 /// opens, nor in clear while a PIN is set.
-fn key_for_write<'a>(
+pub(super) fn key_for_write<'a>(
     held: &'a Option<Rc<Held>>,
     lock: Option<&LockRecord>,
 ) -> Result<Option<&'a DataKey>, StorageError> {
@@ -384,7 +387,7 @@ impl Storage {
     /// Stores many responses in one transaction: all of them or none, each
     /// checked as [`Storage::put`] checks it.
     pub async fn put_many(&self, responses: &[Response]) -> Result<(), StorageError> {
-        self.write_many(responses, None).await.map(drop)
+        self.write_many(responses, None, None, &[]).await.map(drop)
     }
 
     /// Stores a finalized response as [`Storage::put`] does and, when it
@@ -396,8 +399,24 @@ impl Storage {
         response: &Response,
         case: Option<&CaseChange>,
     ) -> Result<(), StorageError> {
+        self.put_finalized_with(response, case, None, &[]).await
+    }
+
+    /// Stores a finalized response as [`Storage::put_finalized`] does and,
+    /// with `photos`, replaces its photos in the same transaction with
+    /// `photos`, sealed to the data office with it, or else stores `taken`,
+    /// the photos taken since the draft's last write, as they are: the
+    /// response, its case and its photos are all stored, or none is.
+    pub async fn put_finalized_with(
+        &self,
+        response: &Response,
+        case: Option<&CaseChange>,
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+        taken: &[Photo],
+    ) -> Result<(), StorageError> {
         let case = case.map(|change| (change, response.meta.id.as_str(), response.meta.updated_ms));
-        self.write_many(std::slice::from_ref(response), case)
+        let taken = if photos.is_some() { &[][..] } else { taken };
+        self.write_many(std::slice::from_ref(response), case, photos, taken)
             .await
             .map(drop)
     }
@@ -405,11 +424,15 @@ impl Storage {
     /// Does the work of [`Storage::put_many`] and gives back the metadata
     /// as stored, with its new revisions; `case` is a change to fold into
     /// the case list in the same transaction, with the id and time of the
-    /// response that made it.
+    /// response that made it; `photos`, when given, replace the photos of
+    /// the one response given with its sealed photos, and `taken` are new
+    /// photos of that response, both also in the same transaction.
     async fn write_many(
         &self,
         responses: &[Response],
         case: Option<(&CaseChange, &str, u64)>,
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+        taken: &[Photo],
     ) -> Result<Vec<ResponseMeta>, StorageError> {
         // The key is taken once, before the transaction: a lock that comes
         // while this write is on its way does not stop it half-way.
@@ -422,6 +445,9 @@ impl Storage {
                 let mut names = vec![stores::RESPONSES, stores::ANSWERS, stores::SETTINGS];
                 if case.is_some() {
                     names.push(stores::CASES);
+                }
+                if photos.is_some() || !taken.is_empty() {
+                    names.push(stores::MEDIA);
                 }
                 let tx = writing(&db, names)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
@@ -467,6 +493,12 @@ impl Storage {
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
                 }
+                if let (Some(photos), [response]) = (photos, responses) {
+                    super::media::replace_sealed(&tx, &response.meta.id, photos)?;
+                }
+                if let (false, [response]) = (taken.is_empty(), responses) {
+                    super::media::put_all(&tx, &response.meta.id, taken, key)?;
+                }
                 if let (Some(cases), Some(stored), Some((change, response_id, at_ms))) =
                     (&case_store, stored_case, case)
                 {
@@ -503,12 +535,42 @@ impl Storage {
     /// ([`StorageError::Locked`]) is kept in memory and written when the tab
     /// is unlocked ([`Storage::unlock`]).
     pub async fn save(&self, response: &Response, copy_id: &str) -> Result<Written, StorageError> {
-        let because = match self.put(response).await {
+        self.save_with_photos(response, copy_id, &[]).await
+    }
+
+    /// Saves a draft as [`Storage::save`] does, with `photos`, the photos
+    /// taken for it since its last write, in the same transaction: the
+    /// draft that names a photo and the photo are stored together or not
+    /// at all, so a stored draft never names a photo that is not stored,
+    /// and no photo is stored for a draft that was not. A draft kept as a
+    /// copy takes its photos with it.
+    pub async fn save_with_photos(
+        &self,
+        response: &Response,
+        copy_id: &str,
+        photos: &[Photo],
+    ) -> Result<Written, StorageError> {
+        let put = self
+            .write_many(std::slice::from_ref(response), None, None, photos)
+            .await
+            .map(drop);
+        let because = match put {
             Ok(()) => return Ok(Written::InPlace),
             Err(StorageError::Locked) => {
                 let mut parked = self.inner.parked.borrow_mut();
-                parked.retain(|(kept, _)| kept.meta.id != response.meta.id);
-                parked.push((response.clone(), copy_id.to_string()));
+                // An earlier parked write of the same draft gives way, but
+                // its photos stay with the later one, which names them too.
+                let mut kept_photos = Vec::new();
+                parked.retain_mut(|(kept, _, photos)| {
+                    let same = kept.meta.id == response.meta.id;
+                    if same {
+                        kept_photos.append(photos);
+                    }
+                    !same
+                });
+                kept_photos.retain(|kept| !photos.iter().any(|p| p.name == kept.name));
+                kept_photos.extend_from_slice(photos);
+                parked.push((response.clone(), copy_id.to_string(), kept_photos));
                 return Err(StorageError::Locked);
             }
             Err(conflict @ StorageError::Conflict { .. })
@@ -525,7 +587,7 @@ impl Storage {
         copy.data = None;
         copy.sealed = None;
         let meta = self
-            .write_many(std::slice::from_ref(&copy), None)
+            .write_many(std::slice::from_ref(&copy), None, None, photos)
             .await?
             .pop()
             .ok_or_else(|| StorageError::NotFound {
@@ -591,11 +653,27 @@ impl Storage {
         id: &str,
         change: impl Fn(&mut Response),
     ) -> Result<Response, StorageError> {
+        self.update_with_photos(id, change, None).await
+    }
+
+    /// Updates a response as [`Storage::update`] does and, when `change`
+    /// seals a finalized response, replaces its photos with `photos`,
+    /// sealed with it, in the same transaction.
+    pub async fn update_with_photos(
+        &self,
+        id: &str,
+        change: impl Fn(&mut Response),
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+    ) -> Result<Response, StorageError> {
         let held = self.held();
         self.run(|db| {
             let (change, held) = (&change, &held);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let mut names = vec![stores::RESPONSES, stores::ANSWERS, stores::SETTINGS];
+                if photos.is_some() {
+                    names.push(stores::MEDIA);
+                }
+                let tx = writing(&db, names)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
@@ -635,6 +713,10 @@ impl Storage {
                 let (meta, body) = encode(response.meta.clone(), Body::of(&response), key)?;
                 let _meta = idb(metas.put(&meta).serde())?;
                 let _body = idb(bodies.put(&body).serde())?;
+                if let (Some(photos), false, true) = (photos, was_sealed, response.sealed.is_some())
+                {
+                    super::media::replace_sealed(&tx, id, photos)?;
+                }
                 commit(tx).await?;
                 Ok(response)
             }
@@ -642,11 +724,11 @@ impl Storage {
         .await
     }
 
-    /// Deletes a draft and its answers. Finalized and exported responses are
+    /// Deletes a draft, its answers and its photos. Finalized and exported responses are
     /// not deleted here: they are the programme's records.
     pub async fn delete(&self, id: &str) -> Result<(), StorageError> {
         self.run(|db| async move {
-            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::MEDIA])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let bodies = idb(tx.object_store(stores::ANSWERS))?;
             let meta = idb(idb(metas.get::<ResponseMeta, _, _>(id).serde())?.await)?;
@@ -659,6 +741,7 @@ impl Storage {
             }
             let _meta = idb(metas.delete(id).primitive())?;
             let _body = idb(bodies.delete(id).primitive())?;
+            super::media::delete_all(&tx, id)?;
             commit(tx).await
         })
         .await
@@ -896,18 +979,19 @@ impl Storage {
 }
 
 /// The stores that setting, removing and forgetting the PIN change together.
-const PIN_STORES: [&str; 4] = [
+const PIN_STORES: [&str; 5] = [
     stores::RESPONSES,
     stores::ANSWERS,
     stores::SETTINGS,
     stores::CASES,
+    stores::MEDIA,
 ];
 
 /// The PIN lock (see `lock`). Every change of the lock and of the records
 /// it covers happens in one transaction, so a crash or a closed tab leaves
 /// either the old state or the new one, never drafts that no key opens.
 impl Storage {
-    fn held(&self) -> Option<Rc<Held>> {
+    pub(super) fn held(&self) -> Option<Rc<Held>> {
         self.inner.key.borrow().clone()
     }
 
@@ -1009,6 +1093,9 @@ impl Storage {
                 for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
                     let _case = idb(cases.put(&case.lock(key)?).serde())?;
                 }
+                // The photos of drafts are encrypted with their answers, so
+                // that none is readable in clear once a PIN is set.
+                super::media::relock_all(&tx, Some(key)).await?;
                 let _lock = idb(settings.put(lock).serde())?;
                 commit(tx).await
             }
@@ -1093,11 +1180,14 @@ impl Storage {
     /// by `save` itself.
     async fn write_parked(&self) {
         let parked = std::mem::take(&mut *self.inner.parked.borrow_mut());
-        for (response, copy_id) in parked {
-            if let Err(error) = self.save(&response, &copy_id).await {
+        for (response, copy_id, photos) in parked {
+            if let Err(error) = self.save_with_photos(&response, &copy_id, &photos).await {
                 leptos::logging::warn!("a draft kept while locked was not written: {error}");
                 if error != StorageError::Locked {
-                    self.inner.parked.borrow_mut().push((response, copy_id));
+                    self.inner
+                        .parked
+                        .borrow_mut()
+                        .push((response, copy_id, photos));
                 }
             }
         }
@@ -1178,6 +1268,9 @@ impl Storage {
                 for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
                     let _case = idb(cases.put(&case.unlock(Some(key))?).serde())?;
                 }
+                // The photos of drafts are decrypted with their answers, so
+                // that none stays under a key that is about to be dropped.
+                super::media::unlock_all(&tx, key).await?;
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
                 commit(tx).await
             }
@@ -1226,6 +1319,10 @@ impl Storage {
                         let _case = idb(cases.delete(case.id.as_str()).primitive())?;
                     }
                 }
+                // The photos of the deleted records go with them, and any
+                // other photo encrypted with the lost key, which nothing
+                // can open any more; photos sealed for the data office stay.
+                super::media::forget_locked(&tx, &locked).await?;
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
                 commit(tx).await?;
                 Ok(deleted)

@@ -18,6 +18,7 @@ mod db;
 mod error;
 mod ids;
 pub mod lock;
+mod media;
 pub mod offline;
 pub mod quota;
 mod record;
@@ -38,6 +39,7 @@ pub use cases::CaseRecord;
 pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;
+pub use media::{MediaRecord, Photo};
 pub use record::{
     form_hash, load_resolved, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta,
     Status, COPY_MARK,

@@ -219,7 +219,7 @@ impl FormRef {
 /// question, a choice or an expression gives another, even when the author
 /// forgot to change `version:`.
 pub fn form_hash(form: &yim_form::Form) -> String {
-    yim_form::publish::sha256_hex(yim_form::to_yaml(form).as_bytes())
+    yim_form::publish::form_hash(&yim_form::to_yaml(form))
 }
 
 /// A resolved form printed as YAML, and the [`form_hash`] of that text.
@@ -255,7 +255,7 @@ pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
         }
         let yaml = yim_form::to_yaml(form);
         let printed = Rc::new(Printed {
-            hash: yim_form::publish::sha256_hex(yaml.as_bytes()),
+            hash: yim_form::publish::form_hash(&yaml),
             yaml,
         });
         cache.push((Arc::downgrade(form), Rc::clone(&printed)));

@@ -11,7 +11,12 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 6 (current) adds the `cases` store: the phone's case list, one
+//! Version 7 (current) adds the `media` store, keyed by
+//! `[response_id, name]`, which holds the photos of image questions (see
+//! `media::MediaRecord`). Step 7 changes no record: no earlier version
+//! stored a photo.
+//!
+//! Version 6 adds the `cases` store: the phone's case list, one
 //! [`CaseRecord`](super::cases::CaseRecord) per case keyed by `id`, with
 //! the index `list` on the case's list name. Step 6 only creates it: no
 //! earlier version stored what a response did to a case.
@@ -63,7 +68,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// The object stores.
 pub mod stores {
@@ -82,6 +87,9 @@ pub mod stores {
     pub const UPLOADS: &str = "uploads";
     /// The phone's case list (`cases::CaseRecord`), keyed by `id`.
     pub const CASES: &str = "cases";
+    /// Photos kept with drafts (`media::MediaRecord`), keyed by
+    /// `[response_id, name]`.
+    pub const MEDIA: &str = "media";
 }
 
 /// The indexes of `responses`.
@@ -106,6 +114,7 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
             4 => step_4(&db)?,
             5 => step_5(&db)?,
             6 => step_6(&db)?,
+            7 => step_7(&db)?,
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -253,6 +262,14 @@ fn step_6(db: &Database) -> indexed_db_futures::Result<()> {
         .build()?;
     cases
         .create_index(indexes::CASE_LIST, KeyPath::One("list"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 7: the `media` store for photos.
+fn step_7(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::MEDIA)
+        .with_key_path(KeyPath::from(["response_id", "name"]))
         .build()?;
     Ok(())
 }

@@ -7,12 +7,12 @@
 // bundle crate's published TEST ONLY key, which opens everything here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, root, screenshot } from './harness.js';
-import { everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
+import { buildYim, everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
 const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-sealed-visit';
@@ -38,9 +38,7 @@ let app;
 let yim;
 before(async () => {
   app = await start();
-  // The data office's command line, built from this workspace.
-  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
-  yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+  yim = buildYim();
 });
 after(async () => {
   await app?.close();

@@ -4,22 +4,11 @@
 // finalized follow-up changes the case's status on the home page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, scrollsSideways } from './harness.js';
+import { offlinePhone, screenshot, scrollsSideways } from './harness.js';
 
 test('a first visit opens a case that a follow-up from the home page updates, offline', async () => {
-  const { server, url } = await serveDist();
-  const browser = await launchBrowser();
+  const { browser, page } = await offlinePhone();
   try {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, hasTouch: true });
-    const page = await openPage(context, url);
-    // The service worker holds the build and the forms before the network goes.
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    await context.setOffline(true);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await page.reload();
-    await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
     const followed = page.getByRole('region', { name: 'Children I follow' });
     assert.equal(await followed.count(), 0, 'a phone that follows nobody shows no list');
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { start, root } from './harness.js';
 
 let app;
@@ -45,12 +45,15 @@ test('every bundled form opens and can be walked to the finalize step', async ()
   // A follow-up form cannot be walked on a phone that follows no child: its
   // first page asks for one of the phone's cases. It must still open
   // cleanly; cases.test.js walks a follow-up with a case on the phone.
-  const followUps = new Set(
-    files
-      .map((path) => readFileSync(path, 'utf8'))
-      .filter((yaml) => /^\s+pick:\s*\S/m.test(yaml))
-      .map((yaml) => yaml.match(/^\s+id:\s*(\S+)/m)?.[1]),
-  );
+  // A province's follow-up form inherits its picker from the form it
+  // extends, so a file is a follow-up when it names a picker or extends one.
+  const yaml = new Map(files.map((path) => [path, readFileSync(path, 'utf8')]));
+  const picks = (path) => {
+    const text = yaml.get(path) ?? '';
+    const base = text.match(/^extends:\s*(\S+)/m)?.[1];
+    return /^\s+pick:\s*\S/m.test(text) || (base !== undefined && picks(join(dirname(path), base)));
+  };
+  const followUps = new Set(files.filter(picks).map((path) => yaml.get(path).match(/^\s+id:\s*(\S+)/m)?.[1]));
   for (const id of tested) {
     await page.goto(`${app.url}#/form/${encodeURIComponent(id)}`);
     await page.locator(`article.form[data-form="${id}"]`).waitFor();

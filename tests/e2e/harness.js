@@ -88,6 +88,32 @@ export async function openPage(context, url) {
   return page;
 }
 
+/// A phone-sized page of the app in English, in a browser of its own, taken
+/// off the network once the service worker holds the build and the
+/// published forms, with the server stopped and the app reloaded from the
+/// worker's caches: from here on the test runs offline. The caller closes
+/// the browser.
+export async function offlinePhone() {
+  const { server, url } = await serveDist();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, hasTouch: true });
+    const page = await openPage(context, url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await page.reload();
+    await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
+    return { browser, page };
+  } catch (error) {
+    await browser.close();
+    server.close();
+    throw error;
+  }
+}
+
 /// Starts the server and the browser once for a test file and returns a
 /// helper that opens a fresh phone-sized page. Every page records console
 /// errors and Content-Security-Policy violations so that a test can assert

@@ -12,6 +12,10 @@ use crate::doc::{
 use crate::error::{Error, ErrorKind};
 use crate::id::{check_uuid, is_sha256, is_uuid, sha256_hex};
 use crate::keys::{Identities, Recipients};
+use crate::media::{
+    self, unseal_attachment, Attachment, ManifestAttachment, SealedAttachment,
+    MAX_ATTACHMENT_BYTES, MEDIA_FORMAT_VERSION,
+};
 use crate::seal::{unseal, SealedResponse};
 use crate::time::Timestamp;
 
@@ -38,12 +42,10 @@ impl BundleForm {
     }
 }
 
-/// The hash that identifies a resolved form: the SHA-256 of its YAML text
-/// (UTF-8, exactly as printed), in 64 lowercase hexadecimal digits. Responses
-/// record it, and the bundle names the form's file after it.
-pub fn form_hash(resolved_yaml: &str) -> String {
-    sha256_hex(resolved_yaml.as_bytes())
-}
+/// The hash that identifies a resolved form (see
+/// [`yim_form::publish::form_hash`]): responses record it, and the bundle
+/// names the form's file after it.
+pub use yim_form::publish::form_hash;
 
 /// What a bundle says about itself, besides its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +153,16 @@ impl BundleWriter {
     /// Adds a sealed response, as stored: it is not decrypted, so the
     /// exporting phone needs no key.
     pub fn add(&mut self, response: &SealedResponse) -> Result<(), Error> {
+        self.add_with_attachments(response, &[])
+    }
+
+    /// Adds a sealed response and its sealed photos, as stored. A bundle
+    /// that carries any attachment is written as format version 3.
+    pub fn add_with_attachments(
+        &mut self,
+        response: &SealedResponse,
+        attachments: &[SealedAttachment],
+    ) -> Result<(), Error> {
         check_uuid("response id", &response.id)?;
         check_hash("form hash", &response.form_hash)?;
         let known = self.manifest.forms.iter().any(|f| {
@@ -164,6 +176,28 @@ impl BundleWriter {
                 response.id, response.form_id, response.form_version, response.form_hash
             )));
         }
+        let listed: Vec<ManifestAttachment> = attachments
+            .iter()
+            .map(|a| ManifestAttachment {
+                name: a.name.clone(),
+                sha256: sha256_hex(&a.sealed),
+            })
+            .collect();
+        // The same checks a reader makes, so that a bundle this writer
+        // finishes always opens.
+        media::check_listed(MEDIA_FORMAT_VERSION, &response.id, &listed)
+            .map_err(|e| Error::invalid(e.to_string()))?;
+        if let Some(big) = attachments
+            .iter()
+            .find(|a| a.sealed.len() as u64 > MAX_ATTACHMENT_BYTES)
+        {
+            return Err(Error::invalid(format!(
+                "response {}: attachment {}: expected at most {MAX_ATTACHMENT_BYTES} bytes, but found {}",
+                response.id,
+                big.name,
+                big.sealed.len()
+            )));
+        }
         if !self.ids.insert(response.id.clone()) {
             return Err(Error::invalid(format!(
                 "response {} was added to the bundle twice",
@@ -174,12 +208,19 @@ impl BundleWriter {
             &format!("responses/{}.json.age", response.id),
             &response.sealed,
         )?;
+        for a in attachments {
+            self.append(&media::path(&response.id, &a.name), &a.sealed)?;
+        }
+        if !listed.is_empty() {
+            self.manifest.format_version = MEDIA_FORMAT_VERSION;
+        }
         self.manifest.responses.push(ManifestResponse {
             id: response.id.clone(),
             form_id: response.form_id.clone(),
             form_version: response.form_version.clone(),
             form_hash: response.form_hash.clone(),
             sha256: sha256_hex(&response.sealed),
+            attachments: listed,
         });
         Ok(())
     }
@@ -240,6 +281,8 @@ pub struct OpenedBundle {
     pub forms: Vec<BundleForm>,
     /// The responses, decrypted, in the manifest's order.
     pub responses: Vec<Response>,
+    /// The responses' photos, decrypted, in the manifest's order.
+    pub attachments: Vec<Attachment>,
 }
 
 /// At most this many files in a bundle's archive: far more than a phone
@@ -257,7 +300,11 @@ pub const MAX_ENTRY_BYTES: u64 = 96 << 20;
 /// with the responses collected in the manifest's order.
 pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
     let mut responses = Vec::new();
-    let mut opened = open_reader(bundle, with, |r| responses.push(r))?;
+    let mut attachments = Vec::new();
+    let mut opened = open_reader(bundle, with, |part| match part {
+        Part::Response(r) => responses.push(r),
+        Part::Attachment(a) => attachments.push(a),
+    })?;
     let order: HashMap<&str, usize> = opened
         .manifest
         .responses
@@ -266,7 +313,27 @@ pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     responses.sort_by_key(|r| order.get(r.id.as_str()).copied());
+    // An attachment's place: its response's, then its place in the list
+    // under that response. The bundle opened, so every attachment is listed.
+    let places: HashMap<(&str, &str), (usize, usize)> = opened
+        .manifest
+        .responses
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            r.attachments
+                .iter()
+                .enumerate()
+                .map(move |(j, a)| ((r.id.as_str(), a.name.as_str()), (i, j)))
+        })
+        .collect();
+    attachments.sort_by_key(|a| {
+        places
+            .get(&(a.response_id.as_str(), a.name.as_str()))
+            .copied()
+    });
     opened.responses = responses;
+    opened.attachments = attachments;
     Ok(opened)
 }
 
@@ -278,21 +345,22 @@ pub fn open(bundle: &[u8], with: &Identities) -> Result<OpenedBundle, Error> {
 /// the archive must hold `manifest.json` of a known format version and
 /// exactly the files it lists, at most [`MAX_ENTRIES`]; every file's
 /// SHA-256 must match the manifest; every sealed response must open with
-/// `with` and hold the response the manifest names. The first problem
-/// found is returned and nothing else, the same problem that a reading of
-/// the whole bundle before any check would find first.
+/// `with` and hold the response the manifest names, and every sealed
+/// attachment (at most [`MAX_ATTACHMENT_BYTES`]) must open with `with`.
+/// The first problem found is returned and nothing else, the same problem
+/// that a reading of the whole bundle before any check would find first.
 ///
-/// Each response is handed to `each` as soon as it is decrypted, in the
-/// archive's order, *before* the manifest (the archive's last file) is
-/// read: it counts only if this function then returns `Ok`. A caller that
-/// writes responses as they come must be able to take them back when it
-/// returns an error, for a bundle that is cut short or changed near its
-/// end. The returned bundle has the manifest and the forms, and no
-/// responses.
+/// Each response and each attachment is handed to `each` as soon as it is
+/// decrypted, in the archive's order, *before* the manifest (the archive's
+/// last file) is read: it counts only if this function then returns `Ok`.
+/// A caller that writes them as they come must be able to take them back
+/// when it returns an error, for a bundle that is cut short or changed
+/// near its end. The returned bundle has the manifest and the forms, and
+/// no responses or attachments.
 pub fn open_reader(
     bundle: impl Read,
     with: &Identities,
-    mut each: impl FnMut(Response),
+    mut each: impl FnMut(Part),
 ) -> Result<OpenedBundle, Error> {
     let mut bundle = bundle;
     let mut head = Vec::new();
@@ -311,6 +379,19 @@ pub fn open_reader(
     read?.check()
 }
 
+/// What [`open_reader`] hands over as it decrypts the archive's files.
+// A part is made once and moved straight into the caller's function,
+// never kept in bulk, so the size of a response costs nothing here, and a
+// box would cost an allocation for every response.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    /// A response, decrypted.
+    Response(Response),
+    /// A photo of a response, decrypted.
+    Attachment(Attachment),
+}
+
 /// A sealed response as it was read: what the manifest is checked against
 /// once it comes.
 struct Sealed {
@@ -325,14 +406,17 @@ struct Archived {
     manifest: Option<Vec<u8>>,
     forms: BTreeMap<String, Vec<u8>>,
     responses: BTreeMap<String, Sealed>,
+    /// Sealed attachments by path: their SHA-256, and why one did not open.
+    media: BTreeMap<String, (String, Result<(), Error>)>,
 }
 
-/// Reads the archive one file at a time: forms are kept, responses are
-/// decrypted, handed to `each` and remembered by their hash and ids.
+/// Reads the archive one file at a time: forms are kept, responses and
+/// attachments are decrypted, handed to `each` and remembered by their
+/// hash (and a response by its ids).
 fn read_archive(
     plaintext: impl Read,
     with: &Identities,
-    each: &mut impl FnMut(Response),
+    each: &mut impl FnMut(Part),
 ) -> Result<Archived, Error> {
     let damaged =
         |e: io::Error| Error::malformed(format!("the archive inside this bundle is damaged: {e}"));
@@ -340,6 +424,7 @@ fn read_archive(
         manifest: None,
         forms: BTreeMap::new(),
         responses: BTreeMap::new(),
+        media: BTreeMap::new(),
     };
     let mut count = 0;
     let mut archive = tar::Archive::new(plaintext);
@@ -360,7 +445,13 @@ fn read_archive(
         let path = path.strip_prefix("./").unwrap_or(&path).to_string();
         if !is_bundle_path(&path) {
             return Err(Error::malformed(format!(
-                "expected only manifest.json, forms/ and responses/ in this bundle, but found `{path}`"
+                "expected only manifest.json, forms/, responses/ and media/ in this bundle, but found `{path}`"
+            )));
+        }
+        if media::is_path(&path) && entry.size() > MAX_ATTACHMENT_BYTES {
+            return Err(Error::malformed(format!(
+                "expected at most {MAX_ATTACHMENT_BYTES} bytes for the attachment `{path}`, but its header claims {}",
+                entry.size()
             )));
         }
         count += 1;
@@ -398,6 +489,19 @@ fn read_archive(
                 return Err(twice());
             }
             read.forms.insert(path, data);
+        } else if let Some((response_id, name)) = media::split_path(&path) {
+            if read.media.contains_key(&path) {
+                return Err(twice());
+            }
+            let opened = unseal_attachment(&data, with).map(|bytes| {
+                each(Part::Attachment(Attachment {
+                    response_id: response_id.to_owned(),
+                    name: name.to_owned(),
+                    bytes,
+                }));
+            });
+            let sha256 = sha256_hex(&data);
+            read.media.insert(path, (sha256, opened));
         } else {
             if read.responses.contains_key(&path) {
                 return Err(twice());
@@ -409,7 +513,7 @@ fn read_archive(
                     response.form_version.clone(),
                     response.form_hash.clone(),
                 ];
-                each(response);
+                each(Part::Response(response));
                 ids
             });
             let sha256 = sha256_hex(&data);
@@ -473,9 +577,24 @@ impl Archived {
                     ),
                 ));
             }
+            for a in &r.attachments {
+                let path = media::path(&r.id, &a.name);
+                let (sha256, opened) = self.media.remove(&path).ok_or_else(|| not_held(&path))?;
+                check_sha256(&path, &a.sha256, &sha256)?;
+                opened.map_err(|e| {
+                    e.context(format_args!("response {} attachment {}", r.id, a.name))
+                })?;
+            }
         }
-        // Sorted paths, as a reading of the whole archive would list them.
-        if let Some(extra) = self.forms.keys().chain(self.responses.keys()).next() {
+        // Sorted paths, as a reading of the whole archive would list them:
+        // `forms/` before `media/` before `responses/`.
+        if let Some(extra) = self
+            .forms
+            .keys()
+            .chain(self.media.keys())
+            .chain(self.responses.keys())
+            .next()
+        {
             return Err(Error::malformed(format!(
                 "this bundle holds `{extra}`, which manifest.json does not list"
             )));
@@ -484,6 +603,7 @@ impl Archived {
             manifest,
             forms,
             responses: Vec::new(),
+            attachments: Vec::new(),
         })
     }
 }
@@ -499,6 +619,7 @@ fn is_bundle_path(path: &str) -> bool {
             .strip_prefix("responses/")
             .and_then(|p| p.strip_suffix(".json.age"))
             .is_some_and(is_uuid)
+        || media::is_path(path)
 }
 
 fn not_held(path: &str) -> Error {

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use expect_test::expect;
-use yim_bundle::{build, open, open_reader, seal, Response};
+use yim_bundle::{build, open, open_reader, seal, Part, Response};
 
 /// A bundle of 300 responses with long answers: about 450 KB, so seven of
 /// age's 64 KiB chunks, and a cut in its middle falls after many responses.
@@ -33,7 +33,11 @@ fn a_streamed_bundle_hands_over_every_response_in_order() {
     let (bundle, responses) = large();
     assert!(bundle.len() > 6 * 65_536, "{} bytes", bundle.len());
     let mut handed = Vec::new();
-    let opened = open_reader(bundle.as_slice(), &office(), |r| handed.push(r)).unwrap();
+    let opened = open_reader(bundle.as_slice(), &office(), |part| match part {
+        Part::Response(r) => handed.push(r),
+        Part::Attachment(a) => panic!("no attachment was sealed, but {} came", a.name),
+    })
+    .unwrap();
     assert_eq!(&handed, responses);
     assert!(opened.responses.is_empty());
     assert_eq!(opened.manifest.responses.len(), 300);

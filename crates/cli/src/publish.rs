@@ -135,7 +135,7 @@ fn slashed(path: &Path) -> String {
         .join("/")
 }
 
-/// The form files (YAML) and choice lists (CSV) below `dir`, skipping
+/// The form files (YAML) and choice lists (CSV, GeoJSON) below `dir`, skipping
 /// hidden entries such as editor swap files.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
@@ -149,7 +149,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             collect(&path, out)?;
         } else if matches!(
             path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml" | "csv")
+            Some("yaml" | "yml" | "csv" | "geojson")
         ) {
             out.push(path);
         }

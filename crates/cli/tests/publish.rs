@@ -96,6 +96,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Loei",
                 "th": "แบบจังหวัดเลย"
               },
+              "default_language": "th",
               "province": "Loei",
               "path": "loei/variant.yaml",
               "files": [
@@ -116,6 +117,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Core",
                 "th": "แบบหลัก"
               },
+              "default_language": "th",
               "path": "national/core.yaml",
               "files": [
                 "national/core.yaml",
@@ -337,4 +339,40 @@ fn publish_writes_the_intake_address_into_the_index() {
             stderr: yim: --intake: expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `http://example.org/`
         "#]],
     );
+}
+
+#[test]
+fn a_geojson_choice_list_is_published_with_its_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms/places");
+    std::fs::create_dir_all(&forms).unwrap();
+    std::fs::write(
+        forms.join("visit.yaml"),
+        "form: {id: places, version: '1', title: Places}\n\
+         questions:\n  - {name: school, type: select_one schools, label: School}\n\
+         choices:\n  schools: {geojson: schools.geojson}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        forms.join("schools.geojson"),
+        r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": "s1", "properties": {"title": "โรงเรียนบ้านนา"}}]}"#,
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/publish/recipients.txt"),
+        dir.path().join("recipients.txt"),
+    )
+    .unwrap();
+    let out = dir.path().join("site").to_string_lossy().into_owned();
+    common::run(
+        dir.path(),
+        &["publish", "forms", "-r", "recipients.txt", "-o", &out],
+        0,
+    );
+    let index = Index::parse(&std::fs::read_to_string(Path::new(&out).join("index.json")).unwrap())
+        .unwrap();
+    let published: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(published, ["places/schools.geojson", "places/visit.yaml"]);
+    assert!(Path::new(&out).join("places/schools.geojson").exists());
 }

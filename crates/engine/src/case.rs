@@ -15,7 +15,7 @@ use yim_expr::{Program, Value};
 use yim_form::case::{CaseAction, CaseChange, CaseStatus, STATUS_PROPERTY};
 use yim_form::{Diagnostic, Form, QType};
 
-use crate::compile::{cell, compile_one, CompiledForm, ExprScope, Kind, NodeId, KINDS};
+use crate::compile::{compile_one, CompiledForm, ExprScope, Kind, NodeId};
 use crate::session::{AnswerError, Session, ROOT};
 use crate::validate;
 use crate::view::{Changes, ChoiceView};
@@ -216,8 +216,8 @@ impl Session {
         let form = std::sync::Arc::clone(&self.form);
         for (id, node) in form.nodes.iter().enumerate() {
             for f in self.frames_of_scope(node.scope) {
-                for k in 0..KINDS {
-                    self.enqueue(id as NodeId * KINDS + k, f);
+                for c in NodeId::new(id).cells() {
+                    self.enqueue(c, f);
                 }
             }
         }
@@ -303,8 +303,8 @@ impl Session {
             slot.answer = answer;
             slot.raw = raw;
             slot.defaulted = true;
-            self.enqueue(cell(*target, Kind::Value), ROOT);
-            self.enqueue(cell(*target, Kind::Valid), ROOT);
+            self.enqueue(target.cell(Kind::Value), ROOT);
+            self.enqueue(target.cell(Kind::Valid), ROOT);
             self.changed.insert((*target, ROOT));
         }
     }
@@ -321,18 +321,12 @@ impl Session {
         if value.is_empty() {
             return None;
         }
-        let english = self.lang == "en";
+        let words = crate::words::for_code(&self.lang);
         match self.picked_case() {
-            Some(row) if row.status() == Some(CaseStatus::Closed) => Some(if english {
-                "this case is closed; save this visit only if the case needs following again, and set its status".to_owned()
-            } else {
-                "เคสนี้ปิดแล้ว บันทึกการเยี่ยมนี้เฉพาะเมื่อต้องติดตามเด็กอีกครั้ง และเลือกสถานะของเคสใหม่".to_owned()
-            }),
-            None if self.cases.given => Some(if english {
-                "this case is not among the cases on this device".to_owned()
-            } else {
-                "ไม่พบเคสนี้ในเครื่องนี้".to_owned()
-            }),
+            Some(row) if row.status() == Some(CaseStatus::Closed) => {
+                Some(words.case_closed.to_owned())
+            }
+            None if self.cases.given => Some(words.case_missing.to_owned()),
             _ => None,
         }
     }

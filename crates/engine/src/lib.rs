@@ -48,6 +48,7 @@ mod pages;
 mod session;
 mod validate;
 mod view;
+mod words;
 
 pub use answers::LoadReport;
 pub use case::CaseRow;
@@ -56,7 +57,9 @@ pub use email::email_ok;
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};
 pub use validate::{check_message, thai_id_ok};
-pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeKey, NodeKind, NodeView, Problem};
+pub use view::{
+    Changes, ChoiceView, FormView, InstanceView, NodeKey, NodeKind, NodeView, Problem, RangeView,
+};
 pub use yim_expr::{thai, Date, DateTime, Value};
 
 /// Loads and compiles a form in one step, returning every diagnostic from

@@ -8,10 +8,7 @@ use std::sync::Arc;
 use yim_expr::{Date, DateTime, Host, Program, Value};
 use yim_form::{Choice, QType};
 
-use crate::compile::{
-    cell, cell_kind, cell_node, CellId, CompiledForm, Default, Kind, NodeId, ScopeId,
-    CHOICE_COLUMN_BASE, KINDS,
-};
+use crate::compile::{CellId, CompiledForm, Default, Kind, NodeId, ScopeId, CHOICE_COLUMN_BASE};
 use crate::validate::{self, Fault};
 use crate::view::Changes;
 
@@ -205,14 +202,14 @@ const MAX_TRIGGERED: usize = 10_000;
 impl Session {
     /// Starts an empty response: defaults applied, everything computed.
     pub fn new(form: Arc<CompiledForm>, clock: Clock) -> Session {
-        let mut order = vec![0; form.rank.len()];
+        let mut order = vec![CellId::from_dense(0); form.rank.len()];
         for (cell, &rank) in form.rank.iter().enumerate() {
-            order[rank as usize] = cell as CellId;
+            order[rank as usize] = CellId::from_dense(cell);
         }
         let mut rep_index = vec![0u32; form.nodes.len()];
         for scope in &form.scopes {
             for (i, &r) in scope.repeats.iter().enumerate() {
-                rep_index[r as usize] = i as u32;
+                rep_index[r.index()] = i as u32;
             }
         }
         let lang = form.form.default_language.clone();
@@ -262,7 +259,7 @@ impl Session {
         for (id, node) in form.nodes.iter().enumerate() {
             if node.calculation.is_some() {
                 for f in self.frames_of_scope(node.scope) {
-                    self.enqueue(cell(id as NodeId, Kind::Value), f);
+                    self.enqueue(NodeId::new(id).cell(Kind::Value), f);
                 }
             }
         }
@@ -297,7 +294,7 @@ impl Session {
     fn recompute_volatile(&mut self) -> Changes {
         let volatile = self.form.volatile_cells.clone();
         for c in volatile {
-            let scope = self.form.node(cell_node(c)).scope;
+            let scope = self.form.node(c.node).scope;
             for f in self.frames_of_scope(scope) {
                 self.enqueue(c, f);
             }
@@ -323,8 +320,8 @@ impl Session {
         slot.raw = bad;
         slot.touched = true;
         slot.defaulted = true;
-        self.enqueue(cell(node, Kind::Value), frame);
-        self.enqueue(cell(node, Kind::Valid), frame);
+        self.enqueue(node.cell(Kind::Value), frame);
+        self.enqueue(node.cell(Kind::Valid), frame);
         self.changed.insert((node, frame));
         if picked_another {
             self.prefill_from_case(node);
@@ -467,7 +464,7 @@ impl Session {
         while let Some(parent) = self.frames[f].parent {
             let repeat = self.form.scopes[self.frames[f].scope as usize]
                 .repeat
-                .unwrap_or(0);
+                .unwrap_or(NodeId::new(0));
             let list = self.instances(repeat, parent);
             let index = list.iter().position(|&x| x == f).unwrap_or(0) + 1;
             parts.push(format!("{}[{}]/", self.form.node(repeat).name, index));
@@ -507,7 +504,7 @@ impl Session {
     pub(crate) fn instances(&self, node: NodeId, frame: FrameId) -> &[FrameId] {
         let scope = self.form.node(node).scope;
         let f = self.up(frame, scope);
-        &self.frames[f].repeats[self.rep_index[node as usize] as usize]
+        &self.frames[f].repeats[self.rep_index[node.index()] as usize]
     }
 
     fn new_frame(&mut self, scope: ScopeId, parent: Option<FrameId>) -> FrameId {
@@ -537,8 +534,8 @@ impl Session {
         // Every cell of every node in the new frame is computed once.
         let nodes = self.form.scopes[scope as usize].nodes.clone();
         for n in nodes {
-            for k in 0..KINDS {
-                self.enqueue(n * KINDS + k, id);
+            for c in n.cells() {
+                self.enqueue(c, id);
             }
         }
         id
@@ -548,23 +545,23 @@ impl Session {
         let holder = self.up(frame, self.form.node(repeat).scope);
         let inner = self.form.node(repeat).inner.unwrap_or(0);
         let f = self.new_frame(inner, Some(holder));
-        let idx = self.rep_index[repeat as usize] as usize;
+        let idx = self.rep_index[repeat.index()] as usize;
         self.frames[holder].repeats[idx].push(f);
-        self.enqueue(cell(repeat, Kind::Value), holder);
+        self.enqueue(repeat.cell(Kind::Value), holder);
         self.structure.insert((repeat, holder));
         f
     }
 
     fn remove_instance(&mut self, repeat: NodeId, frame: FrameId, index: usize) {
         let holder = self.up(frame, self.form.node(repeat).scope);
-        let idx = self.rep_index[repeat as usize] as usize;
+        let idx = self.rep_index[repeat.index()] as usize;
         let removed = self.frames[holder].repeats[idx].remove(index);
         let shifted = self.frames[holder].repeats[idx][index..].to_vec();
         for f in std::iter::once(removed).chain(shifted) {
             self.mark_moved(f);
         }
         self.kill(removed);
-        self.enqueue(cell(repeat, Kind::Value), holder);
+        self.enqueue(repeat.cell(Kind::Value), holder);
         self.structure.insert((repeat, holder));
         // Entries after the removed one move up, so whatever uses
         // `position()` inside them is computed again.
@@ -574,9 +571,9 @@ impl Session {
             for &c in &volatile {
                 if self
                     .form
-                    .scope_contains(self.frames[f].scope, self.form.node(cell_node(c)).scope)
+                    .scope_contains(self.frames[f].scope, self.form.node(c.node).scope)
                 {
-                    for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
+                    for g in self.frames_below(f, self.form.node(c.node).scope) {
                         self.enqueue(c, g);
                     }
                 }
@@ -632,7 +629,7 @@ impl Session {
         path.reverse();
         let mut frames = vec![top];
         for r in path {
-            let idx = self.rep_index[r as usize] as usize;
+            let idx = self.rep_index[r.index()] as usize;
             frames = frames
                 .iter()
                 .flat_map(|&f| self.frames[f].repeats[idx].iter().copied())
@@ -648,7 +645,7 @@ impl Session {
     // ----- recomputation -----
 
     pub(crate) fn enqueue(&mut self, cell: CellId, frame: FrameId) {
-        self.queue.insert((self.form.rank[cell as usize], frame));
+        self.queue.insert((self.form.rank[cell.dense()], frame));
     }
 
     /// Recomputes every dirty cell and returns what changed.
@@ -692,22 +689,22 @@ impl Session {
             }
             let c = self.order[rank as usize];
             if self.compute(c, frame) {
-                let node = cell_node(c);
+                let node = c.node;
                 self.changed.insert((node, frame));
-                if cell_kind(c) == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
+                if c.kind == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
                     fired += self.fire_triggers(node, frame);
                 }
                 let src_scope = self.form.node(node).scope;
                 let form = Arc::clone(&self.form);
-                for &dep in &form.dependents[c as usize] {
-                    let dep_scope = form.node(cell_node(dep)).scope;
+                for &dep in &form.dependents[c.dense()] {
+                    let dep_scope = form.node(dep.node).scope;
                     if dep_scope == src_scope {
-                        self.queue.insert((form.rank[dep as usize], frame));
+                        self.queue.insert((form.rank[dep.dense()], frame));
                     } else {
                         let common = form.common_scope(dep_scope, src_scope);
                         let top = self.up(frame, common);
                         for f in self.frames_below(top, dep_scope) {
-                            self.queue.insert((form.rank[dep as usize], f));
+                            self.queue.insert((form.rank[dep.dense()], f));
                         }
                     }
                 }
@@ -720,7 +717,7 @@ impl Session {
     /// how many ran.
     fn fire_triggers(&mut self, node: NodeId, frame: FrameId) -> usize {
         let form = Arc::clone(&self.form);
-        let targets = &form.triggered[node as usize];
+        let targets = &form.triggered[node.index()];
         let frame = self.up(frame, form.node(node).scope);
         for &t in targets {
             let n = form.node(t);
@@ -736,15 +733,15 @@ impl Session {
             slot.answer = value;
             slot.raw = None;
             slot.defaulted = true;
-            self.enqueue(cell(t, Kind::Value), frame);
-            self.enqueue(cell(t, Kind::Valid), frame);
+            self.enqueue(t.cell(Kind::Value), frame);
+            self.enqueue(t.cell(Kind::Valid), frame);
         }
         targets.len()
     }
 
     /// Computes one cell in one frame; true when its result changed.
     fn compute(&mut self, c: CellId, frame: FrameId) -> bool {
-        let node = cell_node(c);
+        let node = c.node;
         let form = Arc::clone(&self.form);
         let n = form.node(node);
         let frame = self.up(frame, n.scope);
@@ -754,7 +751,7 @@ impl Session {
             frame,
             choice: None,
         };
-        match cell_kind(c) {
+        match c.kind {
             Kind::Relevant => {
                 let parent = n.parent.is_none_or(|p| self.slot(p, frame).relevant);
                 let own = n.relevant.as_ref().is_none_or(|p| p.eval(&ctx).as_bool());
@@ -941,6 +938,7 @@ impl Host for Ctx<'_> {
         }
         let s = self.s;
         let form = &s.form;
+        let id = NodeId::from_expr(id);
         let target = form.node(id);
         let here = s.frames[self.frame].scope;
         if target.qtype == QType::Repeat {
@@ -1040,7 +1038,7 @@ impl Host for Ctx<'_> {
     }
 
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
-        let list = self.s.form.node(id).list?;
+        let list = self.s.form.node(NodeId::from_expr(id)).list?;
         let c = self
             .s
             .form

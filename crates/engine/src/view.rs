@@ -56,6 +56,17 @@ pub enum NodeKind {
     Acknowledge,
     /// A location.
     Geopoint,
+    /// A number picked on a slider between a start and an end, in steps
+    /// (`RangeView` gives them).
+    Range,
+    /// A photo: the answer is the stored photo's file name.
+    Image,
+    /// A line of locations.
+    Geotrace,
+    /// An area bounded by locations.
+    Geoshape,
+    /// Every choice of a list, in the volunteer's order.
+    Rank,
     /// Questions shown together.
     Group,
     /// Questions filled in once per entry.
@@ -79,6 +90,11 @@ impl NodeKind {
             QType::Calculate => NodeKind::Calculate,
             QType::Acknowledge => NodeKind::Acknowledge,
             QType::Geopoint => NodeKind::Geopoint,
+            QType::Range => NodeKind::Range,
+            QType::Image => NodeKind::Image,
+            QType::Geotrace => NodeKind::Geotrace,
+            QType::Geoshape => NodeKind::Geoshape,
+            QType::Rank { .. } => NodeKind::Rank,
             QType::Group => NodeKind::Group,
             QType::Repeat => NodeKind::Repeat,
         }
@@ -108,6 +124,17 @@ pub struct ChoiceView {
     /// properties, such as the child's name, nickname and village) than
     /// the label shows. `None` for ordinary choices, searched by label.
     pub search: Option<String>,
+}
+
+/// The values a range question's slider offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RangeView {
+    /// The smallest value.
+    pub start: f64,
+    /// The largest value.
+    pub end: f64,
+    /// The distance between neighbouring values.
+    pub step: f64,
 }
 
 /// One entry of a repeat.
@@ -167,6 +194,11 @@ pub struct NodeView {
     /// True when the number of entries is set by `repeat_count`, so the UI
     /// offers no add or remove.
     pub count_fixed: bool,
+    /// For a range question, the slider's values.
+    pub range: Option<RangeView>,
+    /// For an image question, the longest side in pixels that a photo is
+    /// made smaller to before it is stored.
+    pub max_pixels: Option<u32>,
 }
 
 /// A problem that blocks finalizing, pointing at its question.
@@ -213,7 +245,9 @@ impl Session {
     /// A snapshot of the whole response.
     pub fn view(&self) -> FormView {
         let f = &self.form.form;
-        let top: Vec<NodeId> = (0..self.form.nodes.len() as NodeId)
+        let top: Vec<NodeId> = self
+            .form
+            .node_ids()
             .filter(|&n| self.form.node(n).parent.is_none())
             .collect();
         FormView {
@@ -372,6 +406,15 @@ impl Session {
             children,
             instances,
             count_fixed: n.repeat_count.is_some(),
+            range: (n.qtype == QType::Range).then(|| {
+                let r = n.parameters.range();
+                RangeView {
+                    start: r.start,
+                    end: r.end,
+                    step: r.step,
+                }
+            }),
+            max_pixels: (n.qtype == QType::Image).then(|| n.parameters.max_pixels()),
         }
     }
 
@@ -396,7 +439,7 @@ impl Session {
             match after.split_once('}') {
                 Some((name, tail)) => {
                     if let Some(id) = self.form.lookup(name.trim()) {
-                        match yim_expr::Host::get(&ctx, id) {
+                        match yim_expr::Host::get(&ctx, id.expr_id()) {
                             Value::Nodeset(items) => {
                                 let parts: Vec<String> =
                                     items.iter().map(Value::to_odk_string).collect();
@@ -444,7 +487,7 @@ impl Session {
         let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             // Every node of a repeat entry is on the repeat's page.
-            if page.is_some() && self.form.page_of[node as usize] != page {
+            if page.is_some() && self.form.page_of[node.index()] != page {
                 continue;
             }
             let n = self.form.node(node);
@@ -459,7 +502,7 @@ impl Session {
                         .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
                         .unwrap_or_else(|| n.name.clone()),
                     message: validate::message(self, node, fault, slot.raw.as_deref()),
-                    page: self.form.page_of[node as usize].map(|p| p as usize),
+                    page: self.form.page_of[node.index()].map(|p| p as usize),
                     missing: fault == validate::Fault::Required,
                 });
             }
@@ -504,6 +547,11 @@ mod tests {
             QType::Calculate,
             QType::Acknowledge,
             QType::Geopoint,
+            QType::Range,
+            QType::Image,
+            QType::Geotrace,
+            QType::Geoshape,
+            QType::Rank { list: list() },
             QType::Group,
             QType::Repeat,
         ];

@@ -1298,6 +1298,59 @@ questions:
 }
 
 #[test]
+fn a_range_takes_only_its_steps_and_an_image_only_a_safe_file_name() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: pain, type: range, label: Pain, parameters: {{start: 0, end: 10, step: 2}}}}
+  - {{name: half, type: range, label: Half, parameters: {{start: 0, end: 1, step: 0.1}}}}
+  - {{name: photo, type: image, label: Photo}}
+  - {{name: seen, type: note, label: 'Seen: ${{pain}} ${{photo}}'}}
+"
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "4"),
+            Answer("half", "0.3"),
+            Answer("photo", "photo-0190abcd.jpg"),
+        ],
+        expect![[r#"
+            pain = 4
+            half = 0.3
+            photo = photo-0190abcd.jpg
+            seen =
+        "#]],
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "5"),
+            Answer("half", "1.5"),
+            Answer("photo", "../../etc/passwd"),
+        ],
+        expect![[r#"
+            pain = 5 ! expected a number from 0 to 10 in steps of 2, but found '5'
+            half = 1.5 ! expected a number from 0 to 1 in steps of 0.1, but found '1.5'
+            photo = ../../etc/passwd ! expected the file name of a photo, but found '../../etc/passwd'
+            seen =
+        "#]],
+    );
+    // The view tells the app the slider's values and the photo's size.
+    let s = session(&form);
+    let view = s.view();
+    assert_eq!(
+        view.items[0].range,
+        Some(yim_engine::RangeView {
+            start: 0.0,
+            end: 10.0,
+            step: 2.0
+        })
+    );
+    assert_eq!(view.items[2].max_pixels, Some(1280));
+    assert_eq!(view.items[0].max_pixels, None);
+}
+
+#[test]
 fn removing_an_entry_reports_the_entries_that_moved_and_the_one_gone() {
     let mut s = session(
         "\
@@ -1356,4 +1409,108 @@ questions:
     assert_eq!(s.path(gone), None);
     assert_eq!(s.node("people[2]/pname").unwrap().kind, NodeKind::Text);
     assert_eq!(s.node("people").unwrap().kind, NodeKind::Repeat);
+}
+
+#[test]
+fn rank_stores_the_choices_in_order_and_selected_at_reads_them() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: needs, type: rank needs, label: Needs}}
+  - {{name: first, type: calculate, calculation: 'selected-at(${{needs}}, 0)'}}
+  - {{name: second, type: calculate, calculation: 'selected-at(${{needs}}, 1)'}}
+  - {{name: has_food, type: calculate, calculation: 'selected(${{needs}}, \"food\")'}}
+choices:
+  needs:
+    - {{name: food, label: Food}}
+    - {{name: school, label: School}}
+    - {{name: health, label: Health}}
+"
+    );
+    check(
+        &form,
+        &[Answer("needs", "health food school")],
+        expect![[r#"
+            needs = health food school
+            first = health
+            second = food
+            has_food = true
+        "#]],
+    );
+    // A name that is not a choice, or a choice ranked twice, is kept as
+    // typed and reported.
+    check(
+        &form,
+        &[Answer("needs", "health food health")],
+        expect![[r#"
+            needs = health food health ! expected the choices in order, each once, but found 'health food health'
+            first =
+            second =
+            has_food = false
+        "#]],
+    );
+    check(
+        &form,
+        &[Lang("th"), Answer("needs", "food bread")],
+        expect![[r#"
+            needs = food bread ! ต้องเรียงลำดับตัวเลือกที่มีให้ โดยแต่ละตัวเลือกมีครั้งเดียว แต่ได้รับ 'food bread'
+            first =
+            second =
+            has_food = false
+        "#]],
+    );
+}
+
+#[test]
+fn traces_and_shapes_are_stored_as_odk_writes_them() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: road, type: geotrace, label: Road}}
+  - {{name: field, type: geoshape, label: Field}}
+"
+    );
+    // Every point gets its altitude and accuracy; a shape is closed.
+    check(
+        &form,
+        &[
+            Answer("road", "15.1 104.3; 15.2 104.4 120 5"),
+            Answer("field", "15.1 104.3;15.1 104.4;15.2 104.4"),
+        ],
+        expect![[r#"
+            road = 15.1 104.3 0 0;15.2 104.4 120 5
+            field = 15.1 104.3 0 0;15.1 104.4 0 0;15.2 104.4 0 0;15.1 104.3 0 0
+        "#]],
+    );
+    // A shape typed closed is not closed twice; Thai digits are read.
+    check(
+        &form,
+        &[Answer(
+            "field",
+            "๑๕.๑ ๑๐๔.๓;15.1 104.4;15.2 104.4;15.1 104.3",
+        )],
+        expect![[r#"
+            road =
+            field = 15.1 104.3 0 0;15.1 104.4 0 0;15.2 104.4 0 0;15.1 104.3 0 0
+        "#]],
+    );
+    // One point is no line; two distinct points (closed or not) are no
+    // area; a point off the globe is no point.
+    check(
+        &form,
+        &[
+            Answer("road", "15.1 104.3"),
+            Answer("field", "15.1 104.3;15.1 104.4;15.1 104.3"),
+        ],
+        expect![[r#"
+            road = 15.1 104.3 ! expected a line of at least 2 points, each latitude and longitude, separated by ;, but found '15.1 104.3'
+            field = 15.1 104.3;15.1 104.4;15.1 104.3 ! expected an area of at least 3 different points, each latitude and longitude, separated by ;, but found '15.1 104.3;15.1 104.4;15.1 104.3'
+        "#]],
+    );
+    check(
+        &form,
+        &[Answer("road", "95 104.3;15.2 104.4")],
+        expect![[r#"
+            road = 95 104.3;15.2 104.4 ! expected a line of at least 2 points, each latitude and longitude, separated by ;, but found '95 104.3;15.2 104.4'
+            field =
+        "#]],
+    );
 }

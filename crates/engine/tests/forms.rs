@@ -156,6 +156,7 @@ fn every_form_compiles_cleanly_in_thai_and_english() {
         loei/child-loei.yaml: child-loei 2026.2-loei.1, extends child-core for Loei (also in lo), 140 questions, 49 lists, 8710 choices
         national/child-core.yaml: child-core 2026.2, national for every province, 136 questions, 47 lists, 8696 choices
         national/child-follow-up.yaml: child-follow-up 2026.2, national for every province, 42 questions, 7 lists, 35 choices
+        phayao/child-follow-up-phayao.yaml: child-follow-up-phayao 2026.2-phayao.1, extends child-follow-up for Phayao, 45 questions, 8 lists, 41 choices
         phayao/child-phayao.yaml: child-phayao 2026.2-phayao.1, extends child-core for Phayao, 140 questions, 49 lists, 8710 choices
         surin/child-surin.yaml: child-surin 2026.2-surin.1, extends child-core for Surin (also in km), 139 questions, 49 lists, 8706 choices
         trang/child-trang.yaml: child-trang 2026.2-trang.1, extends child-core for Trang, 140 questions, 49 lists, 8709 choices
@@ -1271,11 +1272,16 @@ fn the_new_provinces_start_in_their_province_and_main_district() {
 #[test]
 fn records_are_named_after_the_child_and_the_place() {
     let mut out = String::new();
-    // The follow-up form is named after the case it picks; the case tests
-    // (tests/cases.rs) cover it.
-    let first_visits = form_files()
-        .into_iter()
-        .filter(|f| !f.ends_with("child-follow-up.yaml"));
+    // The follow-up forms (the national one and the provinces' variants of
+    // it) are named after the case they pick; the case tests
+    // (tests/cases.rs) cover them.
+    let first_visits = form_files().into_iter().filter(|f| {
+        !compiled(f)
+            .form
+            .case
+            .as_ref()
+            .is_some_and(|case| case.pick.is_some())
+    });
     for file in first_visits {
         let mut s = session(&file);
         let mut names = vec![s.instance_name()];

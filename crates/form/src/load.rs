@@ -18,8 +18,8 @@ use crate::files::{join, normalize};
 use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
-    csvlist, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Files,
-    Form, Loc, QType, Question, Settings, Text,
+    csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
+    Files, Form, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -71,6 +71,7 @@ pub(crate) const QUESTION_KEYS: &[&str] = &[
     "appearance",
     "repeat_count",
     "checks",
+    "parameters",
     "save_to",
     "questions",
 ];
@@ -88,12 +89,29 @@ const TYPES: &[&str] = &[
     "calculate",
     "acknowledge",
     "geopoint",
+    "range",
+    "image",
     "group",
     "repeat",
 ];
 const CHECKS: &[&str] = &[
     "email", "url", "thai_id", "phone", "length", "range", "regex",
 ];
+const PARAMETERS: &[&str] = &["start", "end", "step", "max-pixels"];
+
+/// The largest `max-pixels` a form may ask for: a photo of this size is
+/// already more than a cheap phone's canvas can hold comfortably.
+const MAX_PIXELS_LIMIT: u32 = 4096;
+
+/// XLSForm's recording types, which the app cannot take yet.
+pub(crate) const UNSUPPORTED_MEDIA: &[&str] = &["audio", "video", "background-audio", "file"];
+
+/// Why a recording type is refused, the same words for YAML forms and
+/// imported workbooks.
+pub(crate) fn unsupported_media(kind: &str) -> String {
+    format!("the type `{kind}` is not supported: the app takes photos (`image`) but no sound, video or other files; ask for a description in a `text` question instead")
+}
+
 const ADD_KEYS: &[&str] = &["after", "before", "inside", "at", "questions"];
 const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 
@@ -769,29 +787,35 @@ impl Loader<'_> {
                 "acknowledge" => QType::Acknowledge,
                 "select_one_case" => QType::SelectOneCase,
                 "geopoint" => QType::Geopoint,
+                "range" => QType::Range,
+                "image" => QType::Image,
+                "geotrace" => QType::Geotrace,
+                "geoshape" => QType::Geoshape,
                 "group" => QType::Group,
                 "repeat" => QType::Repeat,
                 _ => return None,
             })
         };
         let message = match words.as_slice() {
-            [kw @ ("select_one" | "select_multiple"), list] => {
-                return Some(if *kw == "select_one" {
-                    QType::SelectOne { list: list.to_string() }
-                } else {
-                    QType::SelectMultiple { list: list.to_string() }
+            [kw @ ("select_one" | "select_multiple" | "rank"), list] => {
+                let list = list.to_string();
+                return Some(match *kw {
+                    "select_one" => QType::SelectOne { list },
+                    "select_multiple" => QType::SelectMultiple { list },
+                    _ => QType::Rank { list },
                 });
             }
-            [kw @ ("select_one" | "select_multiple")] => {
+            [kw @ ("select_one" | "select_multiple" | "rank")] => {
                 format!("`{kw}` needs the name of a choice list, as in `{kw} provinces`")
             }
-            [kw @ ("select_one" | "select_multiple"), ..] => {
+            [kw @ ("select_one" | "select_multiple" | "rank"), ..] => {
                 format!("expected `{kw} LIST` with one list name, but found `{written}`")
             }
             [w] if simple(w).is_some() => return simple(w),
             [w, ..] if simple(w).is_some() => {
                 format!("the type `{w}` takes no list name, but found `{written}`")
             }
+            [w, ..] if UNSUPPORTED_MEDIA.contains(w) => unsupported_media(w),
             [w, ..] if w.starts_with("begin") || w.starts_with("end") => {
                 "there is no `begin group` or `end group` in YAML forms; write one question with `type: group` (or `repeat`) and list its `questions` inside it".to_string()
             }
@@ -893,6 +917,20 @@ impl Loader<'_> {
                 }
                 true
             }
+            "parameters" => {
+                if is_null {
+                    q.parameters = Parameters::default();
+                    true
+                } else {
+                    match self.parameters(src, value) {
+                        Some(p) => {
+                            q.parameters = p;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            }
             "save_to" => {
                 let name = match value {
                     _ if is_null => None,
@@ -938,6 +976,81 @@ impl Loader<'_> {
         if ok {
             q.prop_locs.insert(k.to_string(), src.loc(value));
         }
+    }
+
+    /// The `parameters` mapping, such as `{start: 0, end: 10, step: 1}` for
+    /// a range or `{max-pixels: 1280}` for an image. Whether they fit the
+    /// question's type is checked with the resolved form, since a variant
+    /// may change the type.
+    fn parameters(&mut self, src: &Source, node: &Node) -> Option<Parameters> {
+        let map = self.mapping(
+            src,
+            node,
+            "a mapping of parameters such as `{start: 0, end: 10, step: 1}`",
+        )?;
+        let mut out = Parameters::default();
+        let mut ok = true;
+        for (key, value) in map.iter() {
+            let k = key.as_str();
+            let text = match value {
+                Node::Scalar(s) => s.as_str().trim().to_string(),
+                other => {
+                    self.err(
+                        src.loc(other),
+                        format!("expected a number for `{k}`, but found {}", describe(other)),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            match k {
+                "start" | "end" | "step" => {
+                    match text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                        Some(v) => {
+                            let slot = match k {
+                                "start" => &mut out.start,
+                                "end" => &mut out.end,
+                                _ => &mut out.step,
+                            };
+                            *slot = Some(v);
+                        }
+                        None => {
+                            self.err(
+                                src.loc(value),
+                                format!("expected a number for `{k}`, but found `{text}`"),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                "max-pixels" | "max_pixels" => match text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|v| (1..=MAX_PIXELS_LIMIT).contains(v))
+                {
+                    Some(v) => out.max_pixels = Some(v),
+                    None => {
+                        self.err(
+                            src.loc(value),
+                            format!("expected a whole number of pixels from 1 to {MAX_PIXELS_LIMIT} for `max-pixels`, but found `{text}`"),
+                        );
+                        ok = false;
+                    }
+                },
+                other => {
+                    let hint = did_you_mean(other, PARAMETERS.iter().copied());
+                    self.err(
+                        src.key_loc(key),
+                        format!(
+                            "unknown parameter `{other}`{hint} (the parameters are {})",
+                            PARAMETERS.join(", ")
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn check(&mut self, src: &Source, node: &Node) -> Option<Check> {
@@ -1108,13 +1221,27 @@ impl Loader<'_> {
         let loc = src.key_loc(key);
         let choices = match node {
             Node::Sequence(items) => items.iter().filter_map(|c| self.choice(src, c)).collect(),
-            Node::Mapping(m) if m.contains_key("csv") => {
-                self.unknown_keys(src, m, &["csv"], "CSV list key");
-                let (_, value) = entry(m, "csv")?;
-                let rel = self.string(src, value, "the path of a CSV file")?;
+            Node::Mapping(m) if m.contains_key("csv") || m.contains_key("geojson") => {
+                // The file is next to the form (or where its relative path
+                // says): a CSV file of rows, or a GeoJSON file of features
+                // as ODK's `select_one_from_file` reads them.
+                let kind = if m.contains_key("csv") {
+                    "csv"
+                } else {
+                    "geojson"
+                };
+                self.unknown_keys(src, m, &[kind], "choice file key");
+                let (_, value) = entry(m, kind)?;
+                let what = if kind == "csv" {
+                    "the path of a CSV file"
+                } else {
+                    "the path of a GeoJSON file"
+                };
+                let rel = self.string(src, value, what)?;
                 let path = join(&src.file, &rel);
                 let choices = match self.files.read(&path) {
-                    Ok(text) => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) if kind == "csv" => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) => geojson::parse(&path, &text, &mut self.diags),
                     Err(e) => {
                         self.err(src.loc(value), format!("cannot read `{path}`: {e}"));
                         None
@@ -1129,7 +1256,7 @@ impl Loader<'_> {
                 self.err(
                     src.loc(other),
                     format!(
-                        "expected a list of choices or `{{csv: FILE}}`, but found {}",
+                        "expected a list of choices, `{{csv: FILE}}` or `{{geojson: FILE}}`, but found {}",
                         describe(other)
                     ),
                 );

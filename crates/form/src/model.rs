@@ -151,6 +151,26 @@ pub enum QType {
     Acknowledge,
     /// `geopoint`: a location.
     Geopoint,
+    /// `range`: a number picked on a slider between `start` and `end` in
+    /// steps of `step` (see [`Parameters`]).
+    Range,
+    /// `image`: a photo taken with the camera or chosen from the phone,
+    /// made smaller on the phone to `max-pixels` (see [`Parameters`]). The
+    /// answer is the photo's file name; the bytes travel beside the answers.
+    Image,
+    /// `geotrace`: a line of two or more locations, stored as ODK stores
+    /// it: points `lat lon alt acc` separated by `;`.
+    Geotrace,
+    /// `geoshape`: an area bounded by three or more distinct locations,
+    /// stored like a trace and closed (the first point again at the end).
+    Geoshape,
+    /// `rank LIST`: every choice of a list, put in order by the volunteer.
+    /// The answer is the choice names in that order, separated by spaces,
+    /// as ODK stores it.
+    Rank {
+        /// The name of the choice list.
+        list: String,
+    },
     /// `group`: questions shown together.
     Group,
     /// `repeat`: questions filled in once per item (a household member, a visit).
@@ -172,7 +192,9 @@ impl QType {
     /// The choice list a select question draws from.
     pub fn list(&self) -> Option<&str> {
         match self {
-            QType::SelectOne { list } | QType::SelectMultiple { list } => Some(list),
+            QType::SelectOne { list } | QType::SelectMultiple { list } | QType::Rank { list } => {
+                Some(list)
+            }
             _ => None,
         }
     }
@@ -182,6 +204,7 @@ impl QType {
         match self {
             QType::SelectOne { list } => format!("select_one {list}"),
             QType::SelectMultiple { list } => format!("select_multiple {list}"),
+            QType::Rank { list } => format!("rank {list}"),
             other => other.keyword().to_string(),
         }
     }
@@ -202,6 +225,11 @@ impl QType {
             QType::Calculate => "calculate",
             QType::Acknowledge => "acknowledge",
             QType::Geopoint => "geopoint",
+            QType::Range => "range",
+            QType::Image => "image",
+            QType::Geotrace => "geotrace",
+            QType::Geoshape => "geoshape",
+            QType::Rank { .. } => "rank",
             QType::Group => "group",
             QType::Repeat => "repeat",
         }
@@ -241,6 +269,106 @@ pub enum Check {
     },
     /// `{regex: PATTERN}`: the whole answer matches this regular expression.
     Regex(String),
+}
+
+/// XLSForm's `parameters` column: settings that only some question types
+/// take. A range reads `start`, `end` and `step`; an image reads
+/// `max-pixels`. Each is `None` when the author left it out, so that a
+/// printed form says only what its author wrote.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parameters {
+    /// A range's smallest value.
+    pub start: Option<f64>,
+    /// A range's largest value.
+    pub end: Option<f64>,
+    /// The distance between two neighbouring values of a range.
+    pub step: Option<f64>,
+    /// The longest side, in pixels, that a photo is made smaller to.
+    pub max_pixels: Option<u32>,
+}
+
+/// A range's limits with XLSForm's defaults filled in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RangeLimits {
+    /// The smallest value (XLSForm's default is 1).
+    pub start: f64,
+    /// The largest value (default 10).
+    pub end: f64,
+    /// The step (default 1).
+    pub step: f64,
+}
+
+impl RangeLimits {
+    /// Whether `value` is one of the range's values: between the limits and
+    /// a whole number of steps from `start`. A small tolerance absorbs the
+    /// rounding of decimal steps such as 0.1, which binary numbers cannot
+    /// hold exactly.
+    pub fn contains(&self, value: f64) -> bool {
+        if !value.is_finite() || self.step <= 0.0 {
+            return false;
+        }
+        let (lo, hi) = if self.start <= self.end {
+            (self.start, self.end)
+        } else {
+            (self.end, self.start)
+        };
+        let slack = self.step * 1e-9;
+        if value < lo - slack || value > hi + slack {
+            return false;
+        }
+        let steps = (value - self.start) / self.step;
+        (steps - steps.round()).abs() < 1e-6
+    }
+
+    /// Whether `end - start` is a whole number of steps, so that the slider
+    /// can reach `end`.
+    pub fn step_divides(&self) -> bool {
+        self.contains(self.end)
+    }
+}
+
+/// The longest side of a photo when the form does not say (XLSForm's
+/// `max-pixels`): large enough to read a document, small enough for a
+/// cheap phone's storage and a bundle sent over a slow line.
+pub const DEFAULT_MAX_PIXELS: u32 = 1280;
+
+impl Parameters {
+    /// Whether no parameter was written.
+    pub fn is_empty(&self) -> bool {
+        *self == Parameters::default()
+    }
+
+    /// The range's limits, with XLSForm's defaults (1 to 10 in steps of 1)
+    /// for those not written.
+    pub fn range(&self) -> RangeLimits {
+        RangeLimits {
+            start: self.start.unwrap_or(1.0),
+            end: self.end.unwrap_or(10.0),
+            step: self.step.unwrap_or(1.0),
+        }
+    }
+
+    /// The longest side of a photo, [`DEFAULT_MAX_PIXELS`] unless written.
+    pub fn max_pixels(&self) -> u32 {
+        self.max_pixels.unwrap_or(DEFAULT_MAX_PIXELS)
+    }
+}
+
+/// The longest file name a photo may have, in bytes.
+pub const MAX_MEDIA_NAME: usize = 100;
+
+/// Whether `name` can name a photo's file on any system the data office
+/// uses: ASCII letters, digits, `-`, `_` and `.`, not starting with a dot,
+/// at most [`MAX_MEDIA_NAME`] bytes. The answer of an image question is
+/// such a name, and the bundle and `yim decrypt` refuse any other, so a
+/// hostile response cannot write outside the folder it is given.
+pub fn is_media_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_MEDIA_NAME
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// One question (or group, or repeat) of a form.
@@ -284,6 +412,8 @@ pub struct Question {
     pub repeat_count: Option<Expr>,
     /// Ready-made validation rules.
     pub checks: Vec<Check>,
+    /// Settings of ranges and images (XLSForm's `parameters`).
+    pub parameters: Parameters,
     /// The case property this question's answer is saved to (ODK Entities'
     /// `save_to`), in a form with a `case:` block. In a follow-up form the
     /// question also starts with the picked case's current value.
@@ -320,6 +450,7 @@ impl Question {
             appearance: None,
             repeat_count: None,
             checks: Vec::new(),
+            parameters: Parameters::default(),
             save_to: None,
             children: Vec::new(),
             loc,

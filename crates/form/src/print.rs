@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use crate::{Check, Choice, Form, Question, Text};
+use crate::{Check, Choice, Form, Parameters, Question, Text};
 
 /// Prints a resolved form in the form file format. Loading the result gives
 /// the same form again, apart from locations.
@@ -159,6 +159,9 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
         if let Some(a) = &q.appearance {
             line(out, inner, "appearance", &scalar(a));
         }
+        if !q.parameters.is_empty() {
+            line(out, inner, "parameters", &parameters(&q.parameters));
+        }
         if let Some(property) = &q.save_to {
             line(out, inner, "save_to", &scalar(property));
         }
@@ -171,6 +174,21 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
             questions(out, inner + 2, &q.children);
         }
     }
+}
+
+/// The parameters as a flow mapping, such as `{start: 0, end: 10, step: 1}`.
+pub(crate) fn parameters(p: &Parameters) -> String {
+    let mut parts = Vec::new();
+    let numbers = [("start", p.start), ("end", p.end), ("step", p.step)];
+    for (key, v) in numbers {
+        if let Some(v) = v {
+            parts.push(format!("{key}: {v}"));
+        }
+    }
+    if let Some(v) = p.max_pixels {
+        parts.push(format!("max-pixels: {v}"));
+    }
+    format!("{{{}}}", parts.join(", "))
 }
 
 fn text(t: &Text) -> String {

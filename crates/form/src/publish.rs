@@ -175,6 +175,11 @@ pub struct IndexForm {
     /// The form's title by language code; `*` holds a title written once
     /// for every language.
     pub title: BTreeMap<String, String>,
+    /// The form's default language, which a title without the reader's
+    /// language or Thai falls back to; with it the app lists a form without
+    /// loading it. Empty in an index written before it was added.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub default_language: String,
     /// `settings.province`, when the form is a province's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
@@ -345,11 +350,12 @@ pub fn publish(
             id: form.id.clone(),
             version: form.version.clone(),
             title: title(&form.title),
+            default_language: form.default_language.clone(),
             province: form.settings.province.clone(),
             path: out.clone(),
             files: form_files,
             recipients: form.settings.recipients.clone(),
-            form_hash: sha256_hex(crate::to_yaml(&form).as_bytes()),
+            form_hash: form_hash(&crate::to_yaml(&form)),
         });
     }
     let mut seen: BTreeMap<&str, &IndexForm> = BTreeMap::new();
@@ -419,8 +425,27 @@ fn title(text: &Text) -> BTreeMap<String, String> {
     }
 }
 
-/// The SHA-256 of `bytes` in lowercase hex: the hash of published files and
-/// of resolved forms.
+/// The hash that identifies a resolved form: the SHA-256 of its YAML text
+/// (UTF-8, exactly as [`crate::to_yaml`] prints it), in 64 lowercase
+/// hexadecimal digits. The published index, the phone's records and the
+/// bundles all name a form by it, so this is the one place that says how it
+/// is computed.
+pub fn form_hash(resolved_yaml: &str) -> String {
+    sha256_hex(resolved_yaml.as_bytes())
+}
+
+/// Whether `text` is a SHA-256 written as 64 lowercase hexadecimal digits,
+/// as [`sha256_hex`] writes it.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, the way `sha256sum` prints it:
+/// the hash of published files, of sealed responses in a bundle and (by
+/// [`form_hash`]) of resolved forms.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -560,10 +585,6 @@ impl IndexFile {
         }
         Ok(())
     }
-}
-
-fn is_sha256(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A published path must stay inside the published folder: relative, with

@@ -68,6 +68,10 @@ fn has(q: &Question, key: &str) -> bool {
     }
 }
 
+/// The most values a range may offer: a phone's slider is a few hundred
+/// pixels wide, so more steps than this cannot be picked one by one.
+const MAX_RANGE_STEPS: f64 = 1000.0;
+
 /// "a group", "a repeat" or "a text question", for messages.
 fn describe_type(t: &QType) -> String {
     let kind = t.keyword();
@@ -283,6 +287,7 @@ impl<'a> Validator<'a> {
             }
         }
         self.applicability(q);
+        self.parameters(q);
         self.checks(q);
         self.questions(&q.children);
     }
@@ -296,7 +301,7 @@ impl<'a> Validator<'a> {
             (
                 "choice_filter",
                 is_select,
-                "select_one and select_multiple questions",
+                "select_one, select_multiple and rank questions",
             ),
             ("required", !container, "questions that take an answer"),
             ("constraint", !container, "questions that take an answer"),
@@ -321,6 +326,75 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// Parameters that the question's type does not read, and range limits
+    /// that no slider can show.
+    fn parameters(&mut self, q: &Question) {
+        let p = &q.parameters;
+        let loc = q.loc_of("parameters");
+        let is_range = q.qtype == QType::Range;
+        let is_image = q.qtype == QType::Image;
+        let written = [
+            ("start", p.start.is_some(), is_range, "range questions"),
+            ("end", p.end.is_some(), is_range, "range questions"),
+            ("step", p.step.is_some(), is_range, "range questions"),
+            (
+                "max-pixels",
+                p.max_pixels.is_some(),
+                is_image,
+                "image questions",
+            ),
+        ];
+        for (key, present, allowed, applies_to) in written {
+            if present && !allowed {
+                self.err(
+                    loc,
+                    format!(
+                        "the parameter `{key}` only applies to {applies_to}, but `{}` is {}",
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+            }
+        }
+        if !is_range {
+            return;
+        }
+        let r = p.range();
+        if r.start >= r.end {
+            self.err(
+                loc,
+                format!(
+                    "the range `{}` must start below its end, but starts at {} and ends at {}",
+                    q.name, r.start, r.end
+                ),
+            );
+        } else if r.step <= 0.0 {
+            self.err(
+                loc,
+                format!(
+                    "the step of the range `{}` must be above 0, but is {}",
+                    q.name, r.step
+                ),
+            );
+        } else if !r.step_divides() {
+            self.err(
+                loc,
+                format!(
+                    "the step {} of the range `{}` does not divide the distance from {} to {}, so the slider could not reach its end",
+                    r.step, q.name, r.start, r.end
+                ),
+            );
+        } else if (r.end - r.start) / r.step > MAX_RANGE_STEPS {
+            self.err(
+                loc,
+                format!(
+                    "the range `{}` has more than {MAX_RANGE_STEPS} steps, too many to pick on a slider; use an integer or decimal question",
+                    q.name
+                ),
+            );
         }
     }
 

@@ -31,7 +31,7 @@ use crate::tokens::{Role, Tokens};
 /// The Content-Security-Policy of the app (the `<meta>` in `index.html`),
 /// sent as a header with everything the server answers. A test keeps the two
 /// the same.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// The default cap on a bundle: far above what a coordinator's export of a
 /// few thousand responses weighs, far below what would strain the server.

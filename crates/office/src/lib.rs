@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod cases;
+mod media;
 mod names;
 mod report;
 mod schema;
@@ -33,7 +34,7 @@ mod spill;
 mod staging;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -143,26 +144,45 @@ pub fn decrypt(
     let mut merger = Merger::new();
     let mut failed: Vec<(usize, String)> = Vec::new();
     let mut spill_error = None;
-    spill::open_all(bundles, identities, |i, opened| match opened {
-        spill::Opened::Response(response) => {
-            if spill_error.is_none() {
-                if let Err(e) = index.spill(i, response) {
-                    spill_error = Some(e);
+    let mut photos = media::Media::default();
+    // Photos wait here until their bundle has opened: one that fails
+    // after some of its photos were decrypted leaves none in the output.
+    let pending_dir = staging.path().join(media::PENDING);
+    std::fs::create_dir(&pending_dir).map_err(fail)?;
+    let mut pending: HashMap<usize, Vec<media::Pending>> = HashMap::new();
+    spill::open_all(
+        bundles,
+        identities,
+        &pending_dir,
+        |i, opened| match opened {
+            spill::Opened::Response(response) => {
+                if spill_error.is_none() {
+                    if let Err(e) = index.spill(i, response) {
+                        spill_error = Some(e);
+                    }
                 }
             }
-        }
-        spill::Opened::Bundle(Ok(bundle)) => {
-            if spill_error.is_none() {
-                if let Err(e) = index.commit(i, bundle, &mut merger) {
-                    spill_error = Some(e);
+            spill::Opened::Photo(photo) => pending.entry(i).or_default().push(photo),
+            spill::Opened::Bundle(Ok(bundle)) => {
+                let waiting = pending.remove(&i).unwrap_or_default();
+                if spill_error.is_none() {
+                    let placed = photos
+                        .place(staging.path(), waiting)
+                        .and_then(|()| index.commit(i, bundle, &mut merger));
+                    if let Err(e) = placed {
+                        spill_error = Some(e);
+                    }
+                } else {
+                    media::discard(waiting);
                 }
             }
-        }
-        spill::Opened::Bundle(Err(message)) => {
-            index.discard(i);
-            failed.push((i, message));
-        }
-    });
+            spill::Opened::Bundle(Err(message)) => {
+                media::discard(pending.remove(&i).unwrap_or_default());
+                index.discard(i);
+                failed.push((i, message));
+            }
+        },
+    );
     if !failed.is_empty() {
         failed.sort();
         let mut e = Error::new(format!(
@@ -184,6 +204,7 @@ pub fn decrypt(
     let decided = index.decide().map_err(fail)?;
     let mut complete = decided.conflicts.is_empty()
         && decided.warnings.is_empty()
+        && photos.notes.is_empty()
         && merged
             .devices
             .iter()
@@ -214,6 +235,7 @@ pub fn decrypt(
     report.extend(merged.devices.iter().map(ToString::to_string));
     report.extend(decided.warnings.iter().map(ToString::to_string));
     report.extend(decided.conflicts.iter().map(ToString::to_string));
+    report.extend(photos.notes.iter().cloned());
 
     let (mut files, readable) = render(
         &index,
@@ -229,7 +251,14 @@ pub fn decrypt(
         std::fs::write(staging.path().join(&name), data).map_err(fail)?;
         files.push((name, what));
     }
+    if photos.written > 0 {
+        files.push((
+            format!("{}/", media::FOLDER),
+            count(photos.written, "photo"),
+        ));
+    }
     index.remove().map_err(fail)?;
+    std::fs::remove_dir_all(&pending_dir).map_err(fail)?;
     staging.place(out)?;
     for (name, what) in &files {
         report.push(format!("wrote {} ({what})", out.join(name).display()));

@@ -30,7 +30,7 @@ impl Kind {
     fn of(qtype: &QType) -> Kind {
         match qtype {
             QType::Integer => Kind::Integer,
-            QType::Decimal => Kind::Decimal,
+            QType::Decimal | QType::Range => Kind::Decimal,
             QType::Date => Kind::Date,
             QType::DateTime => Kind::DateTime,
             _ => Kind::Text,

@@ -11,8 +11,11 @@ use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 use yim_bundle::{
-    Conflict, Identities, Manifest, Merger, OpenedBundle, Origin, Response, Timestamp, Warning,
+    Conflict, Identities, Manifest, Merger, OpenedBundle, Origin, Part, Response, Timestamp,
+    Warning,
 };
+
+use crate::media;
 
 /// The spill file's name inside the staging folder. It starts with a dot
 /// and is removed before the folder is renamed into place.
@@ -61,16 +64,21 @@ impl Spilled {
 pub(crate) enum Opened {
     /// One response, decrypted, which counts only if the bundle then opens.
     Response(Spilled),
+    /// One photo, decrypted and waiting in a file, which counts only if
+    /// the bundle then opens.
+    Photo(media::Pending),
     /// The bundle's end: its manifest and forms, or why it did not open.
     Bundle(Result<OpenedBundle, String>),
 }
 
 /// Reads and opens every bundle file, several at a time, each as a stream,
 /// and hands what comes to `each` on the calling thread, with the file's
-/// position in `paths`.
+/// position in `paths`. Photos are written by the workers into `photos`,
+/// an existing private folder, so that the queue holds only their names.
 pub(crate) fn open_all(
     paths: &[String],
     identities: &Identities,
+    photos: &Path,
     mut each: impl FnMut(usize, Opened),
 ) {
     let workers = std::thread::available_parallelism()
@@ -89,15 +97,35 @@ pub(crate) fn open_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
                 let mut broken = None;
+                let mut count = 0usize;
                 let result = File::open(path)
                     .map_err(|e| crate::io_message(&e))
                     .and_then(|file| {
-                        yim_bundle::open_reader(file, identities, |response| {
-                            match Spilled::new(&response) {
-                                Ok(s) => {
+                        yim_bundle::open_reader(file, identities, |part| {
+                            let opened = match part {
+                                Part::Response(response) => Spilled::new(&response)
+                                    .map(Opened::Response)
+                                    .map_err(|e| format!("a response could not be written: {e}")),
+                                Part::Attachment(a) => {
+                                    // Named by the bundle's position and a
+                                    // count, unique in the run whatever the
+                                    // photo's own name.
+                                    count += 1;
+                                    media::Pending::write(a, photos.join(format!("{i}-{count}")))
+                                        .map(Opened::Photo)
+                                        .map_err(|e| {
+                                            format!(
+                                                "a photo could not be written: {}",
+                                                crate::io_message(&e)
+                                            )
+                                        })
+                                }
+                            };
+                            match opened {
+                                Ok(o) => {
                                     // A closed channel means the run is
                                     // over; the bundle's end says nothing.
-                                    let _ = tx.send((i, Opened::Response(s)));
+                                    let _ = tx.send((i, o));
                                 }
                                 Err(e) => broken = broken.take().or(Some(e)),
                             }
@@ -106,7 +134,7 @@ pub(crate) fn open_all(
                     })
                     .and_then(|bundle| match broken.take() {
                         None => Ok(bundle),
-                        Some(e) => Err(format!("a response could not be written: {e}")),
+                        Some(e) => Err(e),
                     });
                 if tx.send((i, Opened::Bundle(result))).is_err() {
                     break;
@@ -286,6 +314,7 @@ impl Index {
             manifest,
             forms: opened.forms,
             responses: Vec::new(),
+            attachments: Vec::new(),
         });
         for p in self.pending.remove(&bundle).unwrap_or_default() {
             self.warnings.extend(Warning::about_fields(
@@ -397,6 +426,7 @@ impl Index {
                     manifest: self.origins[o as usize].1.clone(),
                     forms: Vec::new(),
                     responses: vec![response.clone()],
+                    attachments: Vec::new(),
                 });
             }
             read.push((at, response));

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use yim_expr::ExprKind;
-use yim_form::{CaseBlock, Check, Expr, Form, QType, Question, Text};
+use yim_form::{CaseBlock, Check, Expr, Form, Parameters, QType, Question, Text};
 
 use crate::columns::READ_TEXTS;
 use crate::entities::{prefill_lookup, prefilled};
@@ -155,11 +155,10 @@ impl Exporter {
     }
 
     /// The survey columns in the order the import reads them, texts with
-    /// their columns per language; `parameters` only serves `range`, which
-    /// a Yim form does not have.
+    /// their columns per language.
     fn survey_headers(&self) -> Vec<String> {
         let mut h = Vec::new();
-        for key in SURVEY_KEYS.iter().filter(|k| **k != "parameters") {
+        for key in SURVEY_KEYS {
             if READ_TEXTS.contains(key) {
                 h.extend(self.text_headers(key));
             } else {
@@ -359,6 +358,9 @@ impl Exporter {
         if let Some(a) = &mut q.appearance {
             *a = a.trim().to_owned();
             s.set("appearance", a);
+        }
+        if let Some(p) = parameters(&q.parameters) {
+            s.set("parameters", &p);
         }
         if q.qtype.is_container() {
             self.questions(s, &mut q.children);
@@ -790,4 +792,20 @@ impl Sheet {
         }
         Ok(())
     }
+}
+
+/// A range's and an image's settings in XLSForm's `parameters` column
+/// (`start=0 end=10 step=2`, `max-pixels=1280`), which pyxform and the
+/// import both read; `None` when the form gives none.
+fn parameters(p: &Parameters) -> Option<String> {
+    let parts: Vec<String> = [
+        p.start.map(|n| format!("start={n}")),
+        p.end.map(|n| format!("end={n}")),
+        p.step.map(|n| format!("step={n}")),
+        p.max_pixels.map(|n| format!("max-pixels={n}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }

@@ -224,6 +224,7 @@ fn every_deployed_form_comes_back_as_exported() {
         child-loei.yaml: 174 notes
         child-core.yaml: 9 notes
         child-follow-up.yaml: 0 notes
+        child-follow-up-phayao.yaml: 1 notes
         child-phayao.yaml: 10 notes
         child-surin.yaml: 174 notes
         child-trang.yaml: 10 notes

@@ -426,14 +426,9 @@ fn types_yim_does_not_have() {
             survey!3: metadata type 'end' is imported as a calculate question with `property('end')`, which the app fills in
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
             survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
-            survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
-            survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
-            survey!9: unsupported type 'image' (pictures); the question `photo` is left out
-            survey!10: the relevant `${photo} != ''` is left out: it refers to `${photo}`, which is left out (survey!9)
-            survey!11: unsupported type 'geotrace' (lines and shapes on a map); the question `path` is left out
-            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file); the question `village` is left out
-            survey!13: unsupported type 'rank opt' (ordering choices); the question `order` is left out
+            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file that the workbook does not hold); the question `village` is left out. Put villages.csv next to the form, declare it under `choices` as `villages: {csv: villages.csv}` and add the question as `select_one villages`
+            survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
             survey!15: left out with the loop begun on row 14
             survey!17: unknown type 'hologram'; the question `holo` is left out
@@ -457,19 +452,27 @@ fn types_yim_does_not_have() {
                 type: calculate
                 calculation: property('deviceid')
               - name: stars
-                type: integer
+                type: range
                 label: Stars
-                checks: [{range: {min: 0, max: 5}}]
+                parameters: {start: 0, end: 5, step: 1}
               - name: temp
-                type: decimal
+                type: range
                 label: Temperature
-                checks: [{range: {min: 35.5, max: 42}}]
+                parameters: {start: 35.5, end: 42, step: 0.5}
               - name: code
                 type: text
                 label: Code
+              - name: photo
+                type: image
+                label: Photo
+                parameters: {max-pixels: 1024}
               - name: caption
                 type: text
                 label: Caption
+                relevant: "${photo} != ''"
+              - name: path
+                type: geotrace
+                label: Path
               - name: t
                 type: text
                 label: Text

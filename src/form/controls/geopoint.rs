@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::mirror;
 use crate::form::state::Question;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// Latitude and longitude typed in, or filled from the device's location.
 /// The answer is ODK's `lat lon [alt [accuracy]]` text.

@@ -6,16 +6,24 @@ mod acknowledge;
 mod choice;
 mod dropdown;
 mod geopoint;
+mod image;
+mod points;
+mod range;
+mod rank;
 mod text;
 
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
+pub(super) use image::image_input;
+pub(super) use points::points_control;
+pub(super) use range::range_input;
+pub(super) use rank::rank;
 pub(super) use text::text_input;
 
 /// Choice lists longer than this become a dropdown with a search box rather

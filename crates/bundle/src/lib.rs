@@ -64,7 +64,10 @@ mod merge;
 mod seal;
 mod time;
 
-pub use bundle::{build, form_hash, open, BundleForm, BundleHeader, BundleWriter, OpenedBundle};
+pub use bundle::{
+    build, form_hash, open, open_reader, BundleForm, BundleHeader, BundleWriter, OpenedBundle,
+    Part, MAX_ENTRIES, MAX_ENTRY_BYTES,
+};
 pub use doc::{
     Manifest, ManifestForm, ManifestResponse, Response, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
 };

@@ -146,8 +146,14 @@ pub(crate) fn check_listed(
 
 /// Whether `path` names an attachment: `media/<uuid>/<safe name>.age`.
 pub(crate) fn is_path(path: &str) -> bool {
+    split_path(path).is_some()
+}
+
+/// The response id and file name of an attachment's path, if `path` names
+/// one.
+pub(crate) fn split_path(path: &str) -> Option<(&str, &str)> {
     path.strip_prefix("media/")
         .and_then(|p| p.strip_suffix(".age"))
         .and_then(|p| p.split_once('/'))
-        .is_some_and(|(id, name)| crate::id::is_uuid(id) && yim_form::is_media_name(name))
+        .filter(|(id, name)| crate::id::is_uuid(id) && yim_form::is_media_name(name))
 }

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use yim_bundle::{
-    open, seal, seal_attachment, BundleWriter, ErrorKind, SealedAttachment, MAX_ATTACHMENTS,
-    MAX_ATTACHMENT_BYTES,
+    open, open_reader, seal, seal_attachment, BundleWriter, ErrorKind, Part, SealedAttachment,
+    MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
 };
 
 /// Bytes that start like a JPEG; the format carries any bytes.
@@ -213,4 +213,66 @@ fn an_attachment_entry_claiming_more_than_the_limit_is_refused_before_reading() 
         message.contains("expected at most 16777216 bytes for the attachment"),
         "{message}"
     );
+}
+
+/// What a streamed opening handed over, as `response <id>` and
+/// `photo <response id>/<name> <byte count>` lines in the archive's order.
+fn streamed(bundle: &[u8]) -> (Result<(), String>, Vec<String>) {
+    let mut handed = Vec::new();
+    let result = open_reader(bundle, &office(), |part| {
+        handed.push(match part {
+            Part::Response(r) => format!("response {}", r.id),
+            Part::Attachment(a) => {
+                format!("photo {}/{} {}", a.response_id, a.name, a.bytes.len())
+            }
+        })
+    });
+    (result.map(|_| ()).map_err(|e| e.to_string()), handed)
+}
+
+#[test]
+fn a_streamed_bundle_hands_over_each_photo_as_it_is_decrypted() {
+    let bundle = with_photos(&[sealed_photo("face.jpg", 1), sealed_photo("home-2.jpg", 2)]);
+    let (result, handed) = streamed(&bundle);
+    assert_eq!(result, Ok(()));
+    let [first, second] = [&responses()[0].id, &responses()[1].id];
+    let size = photo(1).len();
+    let mut expected = vec![
+        format!("response {first}"),
+        format!("response {second}"),
+        format!("photo {second}/face.jpg {size}"),
+        format!("photo {second}/home-2.jpg {size}"),
+    ];
+    let mut got = handed.clone();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    // What `open_reader` returns has no photos: they were handed over.
+    let opened = open_reader(bundle.as_slice(), &office(), |_| ()).unwrap();
+    assert!(opened.attachments.is_empty());
+    assert_eq!(opened.manifest.responses[1].attachments.len(), 2);
+}
+
+#[test]
+fn a_streamed_bundle_changed_after_its_photos_does_not_open() {
+    // Two photos of this size end the archive but for the manifest and
+    // the archive's end, all in age's last 64 KiB chunk (the bundle is
+    // about 133 KB): changing a byte of that chunk fails the bundle only
+    // after both photos were decrypted and handed over.
+    let big = |name: &str| {
+        let bytes: Vec<u8> = (0..61_375u32).map(|i| (i % 253) as u8).collect();
+        seal_attachment(name, &bytes, &to(TEST_KEY)).unwrap()
+    };
+    let bundle = with_photos(&[big("face.jpg"), big("home-2.jpg")]);
+    assert_eq!(streamed(&bundle).0, Ok(()));
+    let mut changed = bundle.clone();
+    let at = changed.len() - 20;
+    changed[at] ^= 1;
+    let (result, handed) = streamed(&changed);
+    assert_eq!(
+        result,
+        Err("this bundle was changed or cut short after it was made (part of its content fails authentication)".to_string())
+    );
+    let photos = handed.iter().filter(|h| h.starts_with("photo ")).count();
+    assert_eq!(photos, 2, "{handed:?}");
 }

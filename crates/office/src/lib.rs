@@ -6,9 +6,10 @@
 //! the same columns typed, or as JSON documents. [`Schema`] is the layout
 //! itself, as plain data, for anyone else who lays out answers.
 //!
-//! **Bounded memory.** Bundles are opened one at a time (one per worker
-//! thread) and each response is written to a spill file in the private
-//! staging folder as soon as it is decrypted. Memory holds, per response
+//! **Bounded memory.** Bundles are read as streams, one archive file at a
+//! time (one bundle per worker thread), and each response is written to a
+//! spill file in the private staging folder as soon as it is decrypted; it
+//! counts once its whole bundle has opened. Memory holds, per response
 //! id, only what the merge needs to pick a copy: a digest, the time it was
 //! updated and where it lies in the spill file (about 200 bytes). Copies
 //! that disagree are read back when the merge is decided; rows are written
@@ -33,7 +34,7 @@ mod spill;
 mod staging;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -144,19 +145,44 @@ pub fn decrypt(
     let mut failed: Vec<(usize, String)> = Vec::new();
     let mut spill_error = None;
     let mut photos = media::Media::default();
-    spill::open_all(bundles, identities, |i, opened| match opened {
-        Ok(bundle) => {
-            if spill_error.is_none() {
-                let written = photos
-                    .write(staging.path(), &bundle.attachments)
-                    .and_then(|()| index.add(bundle, &mut merger));
-                if let Err(e) = written {
-                    spill_error = Some(e);
+    // Photos wait here until their bundle has opened: one that fails
+    // after some of its photos were decrypted leaves none in the output.
+    let pending_dir = staging.path().join(media::PENDING);
+    std::fs::create_dir(&pending_dir).map_err(fail)?;
+    let mut pending: HashMap<usize, Vec<media::Pending>> = HashMap::new();
+    spill::open_all(
+        bundles,
+        identities,
+        &pending_dir,
+        |i, opened| match opened {
+            spill::Opened::Response(response) => {
+                if spill_error.is_none() {
+                    if let Err(e) = index.spill(i, response) {
+                        spill_error = Some(e);
+                    }
                 }
             }
-        }
-        Err(message) => failed.push((i, message)),
-    });
+            spill::Opened::Photo(photo) => pending.entry(i).or_default().push(photo),
+            spill::Opened::Bundle(Ok(bundle)) => {
+                let waiting = pending.remove(&i).unwrap_or_default();
+                if spill_error.is_none() {
+                    let placed = photos
+                        .place(staging.path(), waiting)
+                        .and_then(|()| index.commit(i, bundle, &mut merger));
+                    if let Err(e) = placed {
+                        spill_error = Some(e);
+                    }
+                } else {
+                    media::discard(waiting);
+                }
+            }
+            spill::Opened::Bundle(Err(message)) => {
+                media::discard(pending.remove(&i).unwrap_or_default());
+                index.discard(i);
+                failed.push((i, message));
+            }
+        },
+    );
     if !failed.is_empty() {
         failed.sort();
         let mut e = Error::new(format!(
@@ -232,6 +258,7 @@ pub fn decrypt(
         ));
     }
     index.remove().map_err(fail)?;
+    std::fs::remove_dir_all(&pending_dir).map_err(fail)?;
     staging.place(out)?;
     for (name, what) in &files {
         report.push(format!("wrote {} ({what})", out.join(name).display()));

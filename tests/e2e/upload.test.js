@@ -63,7 +63,13 @@ function serve(site, port = 0) {
     'serve', '--app', dist, '--forms', site.forms, '--store', site.store,
     '--tokens', site.tokens, '--listen', `127.0.0.1:${port}`,
   ]);
-  server.stderr.on('data', (chunk) => site.log.push(...String(chunk).split('\n').filter(Boolean)));
+  // A chunk may end in the middle of a line: the rest comes with the next.
+  let partial = '';
+  server.stderr.on('data', (chunk) => {
+    const lines = (partial + String(chunk)).split('\n');
+    partial = lines.pop();
+    site.log.push(...lines.filter(Boolean));
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {

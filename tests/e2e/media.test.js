@@ -12,10 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, root, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
-import { buildYim, exportBundle, readCsv } from './office.js';
+import { start, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
+import { TEST_KEY, buildYim, exportBundle, readCsv } from './office.js';
 
-const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-media-visit';
 const FORM_TITLE = 'Photo and slider test form';
 
@@ -151,7 +150,7 @@ test('a slider moved with the keyboard and a photo reach the data office intact'
   const bundle = await exportBundle(page, dir, () => page.getByRole('button', { name: 'Export', exact: true }).click());
 
   const out = join(dir, 'csv');
-  const run = spawnSync(yim, ['decrypt', '-i', KEY, '-o', out, bundle.path], { encoding: 'utf8' });
+  const run = spawnSync(yim, ['decrypt', '-i', TEST_KEY, '-o', out, bundle.path], { encoding: 'utf8' });
   assert.equal(run.status, 0, `yim decrypt failed:\n${run.stderr}\n${run.stdout}`);
   const rows = await readCsv(join(out, `${FORM_ID}.csv`));
   assert.equal(rows.length, 1);

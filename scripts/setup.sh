@@ -29,11 +29,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # 2. Debian packages: Chromium and its driver for the browser tests, age for
-#    the encrypted bundles.
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age ]]; then
-    say "installing chromium, chromium-driver and age"
+#    the encrypted bundles, and GNU time, with which the data office's
+#    benchmark reads each run's peak memory.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age || ! -x /usr/bin/time ]]; then
+    say "installing chromium, chromium-driver, age and time"
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age time
 fi
 
 # 2a. A Thai system font: `yim report` writes a page that uses the system's

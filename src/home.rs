@@ -204,7 +204,7 @@ pub fn republished_section(lang: Lang) -> impl IntoView {
         <section class="republished" role="alert">
             <h2>{t.republished_heading}</h2>
             <p>{t.republished_body}</p>
-            <button type="button" on:click=|_| {
+            <button type="button" class="btn primary" on:click=|_| {
                 let _ = window().location().reload();
             }>{t.reload}</button>
         </section>

@@ -101,7 +101,8 @@ pub fn App(
 /// The form screen of the form `id`, once the files it needs are fetched
 /// and checked against the published index; when one of them was refused,
 /// the reason instead, so that nothing is loaded from a file that does not
-/// match. A form opened before in this visit opens at once.
+/// match, or the offer to reload when the forms were published again
+/// since the page started. A form opened before in this visit opens at once.
 #[component]
 fn OpenForm(id: String, #[prop(optional)] case: Option<String>) -> impl IntoView {
     let catalog = expect_context::<Arc<Catalog>>();
@@ -114,9 +115,14 @@ fn OpenForm(id: String, #[prop(optional)] case: Option<String>) -> impl IntoView
                     .map(|listing| listing.title(lang.get_untracked().code()).to_string())
                     .unwrap_or_else(|| id.clone());
                 let lang = lang.get_untracked();
+                let why = if catalog.republished() {
+                    crate::home::republished_section(lang).into_any()
+                } else {
+                    crate::home::broken_section(&[broken], lang).into_any()
+                };
                 view! {
                     <h1>{title}</h1>
-                    {crate::home::broken_section(&[broken], lang)}
+                    {why}
                     <p><a href="#/">{lang.text().all_forms}</a></p>
                 }
                 .into_any()

@@ -17,6 +17,7 @@
 //! loaded, and a form with a refused file is broken with the reason.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use yim_form::publish::{Index, IndexFile, IndexForm};
@@ -142,6 +143,12 @@ pub struct Catalog {
     published: Vec<IndexFile>,
     /// The published files that were fetched and refused, with why.
     refused: Mutex<BTreeMap<String, String>>,
+    /// The index the page started with, against which every file is
+    /// checked; `None` for a catalog not read from an index.
+    started_on: Option<Index>,
+    /// Whether the host now serves another index than `started_on`: the
+    /// forms were published again while the page was open.
+    republished: AtomicBool,
     /// The files loaded so far. The province variants extend the national
     /// form, so without it each would parse the national form's YAML and
     /// its address CSVs again when the home page lists them all.
@@ -197,6 +204,7 @@ impl Catalog {
             deployment_keys: index.recipients.clone(),
             intake: index.intake.clone(),
             published: index.files.clone(),
+            started_on: Some(index.clone()),
             slots,
             ..Catalog::default()
         }
@@ -277,6 +285,28 @@ impl Catalog {
                 }));
             }
         }
+    }
+
+    /// Compares the index the host serves now, read again after a file was
+    /// refused, with the one the page started with. When they differ, the
+    /// forms were published again while the page was open: the refused
+    /// file is most likely the new version of a file, not one changed by
+    /// hand, and [`Catalog::republished`] says so from then on. Nothing of
+    /// the new index is loaded: its files are checked only after a reload.
+    pub fn compare_index(&self, now: &Index) {
+        if self
+            .started_on
+            .as_ref()
+            .is_some_and(|started| started != now)
+        {
+            self.republished.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the forms were published again since the page started, so
+    /// that a refused file calls for a reload rather than for alarm.
+    pub fn republished(&self) -> bool {
+        self.republished.load(Ordering::Relaxed)
     }
 
     /// Why the form `id` cannot be opened, when a file it needs was refused.
@@ -700,6 +730,49 @@ mod tests {
             ("2", 1)
         );
         assert_eq!(loaded(&catalog), ["v.yaml"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_refused_file_is_tampered_under_the_same_index_and_republished_under_a_new_one() {
+        let index = Index {
+            format: yim_form::publish::INDEX_FORMAT,
+            recipients: Vec::new(),
+            forms: vec![index_form("a", &[("*", "A")], "", None)],
+            files: vec![index_file("a")],
+            intake: None,
+        };
+        let refuse = |catalog: &Catalog| {
+            catalog.receive(vec![(
+                "a.yaml".to_string(),
+                Err("a.yaml: the file was changed after it was published".to_string()),
+            )]);
+        };
+
+        // The host still serves the index the page started with: the file
+        // really changed after publishing, and the refusal stands.
+        let catalog = Catalog::published(&index);
+        refuse(&catalog);
+        catalog.compare_index(&index.clone());
+        assert!(!catalog.republished());
+        assert!(catalog.refusal("a").is_some());
+
+        // The host serves a new index, with another hash for the file: the
+        // forms were published again, yet the file is still not loaded.
+        let mut now = index.clone();
+        now.files[0].sha256 = "1".repeat(64);
+        now.forms[0].version = "2".to_string();
+        let catalog = Catalog::published(&index);
+        refuse(&catalog);
+        catalog.compare_index(&now);
+        assert!(catalog.republished());
+        assert!(catalog.refusal("a").is_some());
+        assert!(catalog.by_id("a").is_none());
+        assert!(!catalog.files().0.contains_key("a.yaml"));
+
+        // A catalog read from no index has nothing to compare.
+        let catalog = Catalog::load(&[]);
+        catalog.compare_index(&now);
+        assert!(!catalog.republished());
     }
 
     #[wasm_bindgen_test]

@@ -96,7 +96,16 @@ pub fn Home() -> impl IntoView {
             })
             .collect_view();
         let broken = catalog.broken();
-        let broken = (!broken.is_empty()).then(|| broken_section(&broken, lang));
+        // A form refused because the forms were published again is not
+        // broken: after a reload it opens in its new version, so the
+        // notice with the reload button replaces the list of problems.
+        let broken = (!broken.is_empty()).then(|| {
+            if catalog.republished() {
+                republished_section(lang).into_any()
+            } else {
+                broken_section(&broken, lang).into_any()
+            }
+        });
         let unavailable = catalog.problem.clone().map(|why| {
             view! { <p class="error" role="alert">{format!("{} {why}", t.forms_unavailable)}</p> }
         });
@@ -182,6 +191,22 @@ pub fn broken_section(broken: &[&Broken], lang: Lang) -> impl IntoView {
         <section class="broken">
             <h2>{lang.text().broken_forms_heading}</h2>
             <ul>{items}</ul>
+        </section>
+    }
+}
+
+/// Says that the forms were published again while the page was open, with
+/// a button that reloads the page. Only screens without an open form show
+/// it, and drafts live in IndexedDB, so the reload loses nothing typed.
+pub fn republished_section(lang: Lang) -> impl IntoView {
+    let t = lang.text();
+    view! {
+        <section class="republished" role="alert">
+            <h2>{t.republished_heading}</h2>
+            <p>{t.republished_body}</p>
+            <button type="button" class="btn primary" on:click=|_| {
+                let _ = window().location().reload();
+            }>{t.reload}</button>
         </section>
     }
 }

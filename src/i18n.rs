@@ -75,6 +75,11 @@ pub struct Text {
     pub finalized: &'static str,
     pub no_forms: &'static str,
     pub broken_forms_heading: &'static str,
+    /// Shown instead of a refusal when the forms were published again
+    /// while the page was open, with the button that reloads the page.
+    pub republished_heading: &'static str,
+    pub republished_body: &'static str,
+    pub reload: &'static str,
     /// Said when the published forms could not be read at all, before the
     /// technical reason.
     pub forms_unavailable: &'static str,
@@ -250,6 +255,9 @@ static THAI: Text = Text {
     finalized: "เสร็จสมบูรณ์",
     no_forms: "ยังไม่มีแบบฟอร์มในแอปนี้",
     broken_forms_heading: "แบบฟอร์มที่เปิดไม่ได้",
+    republished_heading: "มีแบบฟอร์มเวอร์ชันใหม่",
+    republished_body: "มีการเผยแพร่แบบฟอร์มเวอร์ชันใหม่ระหว่างที่เปิดแอปอยู่ กรุณาโหลดหน้าใหม่เพื่อใช้เวอร์ชันใหม่ ฉบับร่างที่บันทึกไว้ในเครื่องจะไม่หายไป",
+    reload: "โหลดหน้าใหม่",
     forms_unavailable: "โหลดรายการแบบฟอร์มไม่ได้ ฉบับร่างที่บันทึกไว้ในเครื่องยังเปิดได้ตามปกติ กรุณาเชื่อมต่ออินเทอร์เน็ตแล้วเปิดแอปใหม่ หากยังไม่ได้ ให้แจ้งข้อความนี้แก่ผู้ประสานงาน:",
     language: "ภาษา",
     all_forms: "แบบฟอร์มทั้งหมด",
@@ -405,6 +413,9 @@ static ENGLISH: Text = Text {
     finalized: "Finalized",
     no_forms: "There are no forms in this app yet",
     broken_forms_heading: "Forms that cannot be opened",
+    republished_heading: "New versions of the forms",
+    republished_body: "New versions of the forms were published while the app was open. Reload the page to use them. Drafts saved on this phone are kept.",
+    reload: "Reload",
     forms_unavailable: "The list of forms could not be loaded. Drafts saved on this phone still open as usual. Connect to the internet and open the app again; if that does not help, show this message to your coordinator:",
     language: "Language",
     all_forms: "All forms",

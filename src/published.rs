@@ -18,7 +18,9 @@
 //!
 //! **Invariant:** a file that does not match the index is never loaded. A
 //! form that needs it is refused with the reason when it is opened, and
-//! listed as broken from then on; the others load.
+//! listed as broken from then on; the others load. When the index itself
+//! changed since the page started (the forms were published again), the
+//! refusal asks for a reload instead of reporting a changed file.
 
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -75,7 +77,7 @@ async fn fetch_into(catalog: &Catalog, files: Vec<IndexFile>) {
             (file, fetch(&url, RequestCache::Default))
         })
         .collect();
-    let mut fetched = Vec::with_capacity(requests.len());
+    let mut fetched: Vec<(String, Result<String, String>)> = Vec::with_capacity(requests.len());
     for (file, request) in requests {
         let checked = match request {
             Ok(promise) => bytes(promise).await.and_then(|bytes| {
@@ -88,7 +90,18 @@ async fn fetch_into(catalog: &Catalog, files: Vec<IndexFile>) {
         };
         fetched.push((file.path.clone(), checked));
     }
+    let refused = fetched.iter().any(|(_, checked)| checked.is_err());
     catalog.receive(fetched);
+    // A file that does not match the index the page started with, or is no
+    // longer there, is most often the new version of a form published
+    // while the page was open. The index is read again to tell that apart
+    // from a file changed by hand; the refused file stays refused either
+    // way, since it matches no index the page has checked it against.
+    if refused && !catalog.republished() {
+        if let Ok(now) = fetch_index().await {
+            catalog.compare_index(&now);
+        }
+    }
 }
 
 async fn fetch_index() -> Result<Index, String> {

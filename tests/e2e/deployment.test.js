@@ -13,6 +13,10 @@
 // 3. A published file that does not match the index is refused with a
 //    clear message when its form is opened (the home page lists it from
 //    the index, fetching no form file), and the other forms still open.
+// 4. Forms published again while the page is open, with the service
+//    worker not answering the old file: opening the changed form offers a
+//    reload instead of reporting a changed file, and after it the new
+//    version opens and drafts are still there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -220,6 +224,55 @@ test('a published file that does not match the index is refused, and the other f
     assert.equal(await card(page, 'child-phayao').count(), 0);
     await card(page, 'child-core').getByRole('link').first().click();
     await page.locator('article.form[data-form="child-core"]').waitFor();
+  } finally {
+    await browser.close();
+    await site.stop();
+    await site.remove();
+  }
+});
+
+test('forms published again while the page is open ask for a reload, not report a changed file, and the new version opens after it', async () => {
+  const site = await serveCopy();
+  const browser = await launchBrowser();
+  try {
+    // Without the service worker, which would otherwise answer the old
+    // file from its cache, the page asks the host, which has only the new.
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
+    const page = await openPage(context, site.url);
+    const phayao = card(page, 'child-phayao');
+    const oldVersion = (await phayao.locator('.meta').first().innerText()).replace('Version ', '');
+
+    // A draft of another form, to show that the reload keeps it.
+    await card(page, 'child-core').getByRole('link').first().click();
+    await page.getByLabel('Name of the person recording').fill('Draft before the reload');
+    await page.getByRole('status').getByText('Draft kept on this phone').waitFor();
+    await page.getByRole('link', { name: 'Yim' }).click();
+    await phayao.getByText(`Version ${oldVersion}`).waitFor();
+
+    // The province publishes a change; the page still has the old index.
+    const { next } = await publishChangedPhayao(site);
+    await phayao.getByRole('link').first().click();
+    const notice = page.locator('section.republished');
+    await notice.getByRole('heading', { name: 'New versions of the forms' }).waitFor();
+    await notice.getByText('Reload the page to use them. Drafts saved on this phone are kept.').waitFor();
+    assert.equal(await page.locator('section.broken').count(), 0, 'not reported as a changed file');
+    assert.equal(await page.locator('article.form').count(), 0, 'the file that does not match is not loaded');
+    await screenshot(page, 'deployment-republished-en-360');
+
+    // The home page offers the reload too, instead of listing it as broken.
+    await page.getByRole('link', { name: 'All forms' }).click();
+    await notice.getByRole('button', { name: 'Reload' }).waitFor();
+    assert.equal(await page.locator('section.broken').count(), 0);
+
+    // Reloading from the form's screen opens the new version.
+    await page.goto(`${site.url}#/form/child-phayao`);
+    await notice.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('article.form[data-form="child-phayao"]').waitFor({ timeout: 30_000 });
+    assert.equal(await notice.count(), 0);
+    await page.getByRole('link', { name: 'Yim' }).click();
+    await phayao.getByText(`Version ${next}`).waitFor();
+    await card(page, 'child-core').locator('li.draft').first().waitFor();
+    assert.equal(await page.locator('section.broken').count(), 0);
   } finally {
     await browser.close();
     await site.stop();

@@ -16,6 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BUNDLES="${BUNDLES:-1000}"
+# Which outputs `yim decrypt` writes, and whether the pulls are timed.
+FORMATS="${FORMATS:-csv parquet}"
+PULL="${PULL:-yes}"
 PER_BUNDLE="${PER_BUNDLE:-1000}"
 PROFILE=native-bench
 WORK=target/office-bench-data
@@ -116,10 +119,12 @@ PY
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 one="$(make_set 1 10000)"
 many="$(make_set "$BUNDLES" "$PER_BUNDLE")"
-for format in csv parquet; do
+for format in $FORMATS; do
     measure "$one" "$format" "10,000 responses in 1 bundle"
     measure "$many" "$format" "$((BUNDLES * PER_BUNDLE)) responses in $BUNDLES bundles"
 done
+
+[[ "$PULL" == yes ]] || exit 0
 
 # The pulls. The folder store is staged once and kept; the bucket lives in
 # moto's memory, so it is staged on every run.

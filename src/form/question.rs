@@ -201,11 +201,9 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
 
     let (invalid, hidden) = q.untracked(|s| (s.error.is_some(), !s.relevant));
     // Only a case picker warns (a picked case that is closed or gone).
-    let warning = (kind == NodeKind::SelectOneCase).then(|| {
-        move || {
-            q.warning()
-                .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
-        }
+    let warning = (kind == NodeKind::SelectOneCase).then_some(move || {
+        q.warning()
+            .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
     });
     view! {
         <div

@@ -51,28 +51,30 @@ pub(super) fn render_question(fs: FormSession, node: NodeView) -> AnyView {
             view! { <p class="hint" id=hint_id.clone()>{q.untracked(|s| s.hint.clone())}</p> }
         })
     };
-    let label_text =
-        move || view! { <span class="label-text">{q.untracked(|s| s.label.clone())}</span> };
+    // The element of class `label-text` holds the label as its first
+    // child, a text node, and the required mark after it while the
+    // question is required (see `paint`).
+    let label_text = move || q.untracked(|s| s.label.clone());
     let mark = move || {
-        view! {
-            <span class="mark" hidden=!q.untracked(|s| s.required)>
+        q.untracked(|s| s.required).then(|| {
+            view! {
                 <span class="required-mark" aria-hidden="true">"*"</span>
                 <span class="sr-only">{required_word(lang)}</span>
-            </span>
-        }
+            }
+        })
     };
     let label = {
         let id = id.clone();
-        move || view! { <label for=id.clone()>{label_text()}{mark()}</label> }
+        move || view! { <label for=id.clone() class="label-text">{label_text()}{mark()}</label> }
     };
-    let legend = move || view! { <legend>{label_text()}{mark()}</legend> };
+    let legend = move || view! { <legend class="label-text">{label_text()}{mark()}</legend> };
 
     let control = match kind {
         NodeKind::Note => {
             let hidden = !q.untracked(|s| s.relevant);
             return view! {
                 <div class="field note" data-field=path.get() hidden=hidden node_ref=field>
-                    <p class="label">{label_text()}</p>
+                    <p class="label label-text">{label_text()}</p>
                     {hint()}
                     {move || Some(q.text()).filter(|t| !t.is_empty()).map(|t| view! { <p class="calc-value">{fs.shown(&t)}</p> })}
                 </div>
@@ -268,15 +270,13 @@ fn paint(
         let _ = field
             .class_list()
             .toggle_with_force("invalid", s.error.is_some());
-        set_text(&field, ".label-text", &s.label);
+        if let Ok(Some(label)) = field.query_selector(".label-text") {
+            label_and_mark(&label, &s.label, s.required.then(|| required_word(lang)));
+        }
         if let Some(hint) = &s.hint {
             set_text(&field, "p.hint", hint);
         }
         set_text(&field, "p.error", s.error.as_deref().unwrap_or_default());
-        if let Ok(Some(mark)) = field.query_selector(".mark") {
-            set_attribute(&mark, "hidden", (!s.required).then_some(""));
-            set_text(&mark, ".sr-only", &required_word(lang));
-        }
         if let Ok(Some(control)) = field.query_selector("[data-described]") {
             let described = described_ids(&id, kind, s);
             set_attribute(&control, "aria-describedby", described.as_deref());
@@ -290,6 +290,57 @@ fn paint(
                 );
                 set_attribute(&control, "aria-required", s.required.then_some("true"));
                 set_attribute(&control, "readonly", s.read_only.then_some(""));
+            }
+        }
+    }
+}
+
+/// Sets the label's text, its first child, and adds or removes the
+/// required mark after it: a star for the eye and `word` for screen
+/// readers. Most questions are never required, so they carry no mark at
+/// all rather than a hidden one.
+fn label_and_mark(label: &web_sys::Element, text: &str, word: Option<String>) {
+    match label.first_child() {
+        Some(node) if node.node_type() == web_sys::Node::TEXT_NODE => {
+            if node.node_value().as_deref() != Some(text) {
+                node.set_node_value(Some(text));
+            }
+        }
+        first => {
+            let node = document().create_text_node(text);
+            let _ = label.insert_before(&node, first.as_ref());
+        }
+    }
+    let star = label
+        .query_selector(":scope > .required-mark")
+        .ok()
+        .flatten();
+    let spoken = label.query_selector(":scope > .sr-only").ok().flatten();
+    match (word, star, spoken) {
+        (Some(word), Some(_), Some(spoken)) => {
+            if spoken.text_content().as_deref() != Some(word.as_str()) {
+                spoken.set_text_content(Some(&word));
+            }
+        }
+        (Some(word), star, spoken) => {
+            for old in [star, spoken].into_iter().flatten() {
+                old.remove();
+            }
+            let star = document().create_element("span");
+            let spoken = document().create_element("span");
+            if let (Ok(star), Ok(spoken)) = (star, spoken) {
+                star.set_class_name("required-mark");
+                let _ = star.set_attribute("aria-hidden", "true");
+                star.set_text_content(Some("*"));
+                spoken.set_class_name("sr-only");
+                spoken.set_text_content(Some(&word));
+                let _ = label.append_child(&star);
+                let _ = label.append_child(&spoken);
+            }
+        }
+        (None, star, spoken) => {
+            for old in [star, spoken].into_iter().flatten() {
+                old.remove();
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Prints how much memory the engine itself holds for a household repeat of
-//! 200 entries of 20 questions, the shape of the browser benchmark's
-//! `bench-repeat` form (docs/performance.md): what a `Session` keeps, the
+//! 200 entries of 20 questions, the browser benchmark's `bench-repeat` form
+//! (docs/performance.md): what a `Session` keeps, the
 //! high-water mark while the entries are added, and what the views of one
 //! entry cost while they are handed to the app. Run with
 //! `cargo bench -p yim-engine --bench memory`.
@@ -65,56 +65,10 @@ fn peak() -> usize {
     PEAK.load(Ordering::Relaxed)
 }
 
-/// Twenty questions per entry, as in the browser benchmark's form: text,
-/// numbers, a date, choices, relevance that reads other answers of the
-/// entry, a calculation, and totals outside the repeat that read every
-/// entry.
-const FORM: &str = "\
-form: {id: rep, version: '1', title: {th: ครัวเรือน, en: Household}, languages: [th, en]}
-questions:
-  - name: people
-    type: repeat
-    label: {th: สมาชิก, en: Member}
-    questions:
-      - {name: m_name, type: text, label: {th: ชื่อ, en: Name}}
-      - {name: m_sex, type: select_one sex, label: {th: เพศ, en: Sex}}
-      - {name: m_age, type: integer, label: {th: อายุ, en: Age}, constraint: '. >= 0 and . <= 120'}
-      - {name: m_birth, type: date, label: {th: วันเกิด, en: Date of birth}}
-      - {name: m_relation, type: select_one relation, label: {th: ความสัมพันธ์, en: Relation}}
-      - {name: m_school, type: select_one yesno, label: {th: กำลังเรียน, en: In school}, relevant: '${m_age} >= 6'}
-      - {name: m_school_name, type: text, label: {th: โรงเรียน, en: School}, relevant: \"${m_school} = 'yes'\"}
-      - {name: m_grade, type: integer, label: {th: ชั้น, en: Grade}, relevant: \"${m_school} = 'yes'\"}
-      - {name: m_work, type: select_one yesno, label: {th: ทำงาน, en: Works}, relevant: '${m_age} >= 15'}
-      - {name: m_income, type: integer, label: {th: รายได้, en: Income}, relevant: \"${m_work} = 'yes'\"}
-      - {name: m_phone, type: text, label: {th: โทรศัพท์, en: Phone}}
-      - {name: m_disability, type: select_multiple disability, label: {th: ความพิการ, en: Disability}}
-      - {name: m_health, type: text, label: {th: สุขภาพ, en: Health}}
-      - {name: m_idcard, type: text, label: {th: เลขบัตร, en: ID card}}
-      - {name: m_notes, type: text, appearance: multiline, label: {th: หมายเหตุ, en: Notes}}
-      - {name: m_weight, type: decimal, label: {th: น้ำหนัก, en: Weight}}
-      - {name: m_height, type: decimal, label: {th: ส่วนสูง, en: Height}}
-      - {name: m_bmi, type: decimal, label: {th: ดัชนีมวลกาย, en: BMI}, calculation: 'round(${m_weight} div ((${m_height} div 100) * (${m_height} div 100)), 1)'}
-      - {name: m_adult, type: calculate, calculation: 'if(${m_age} >= 18, 1, 0)'}
-      - {name: m_consent, type: acknowledge, label: {th: ยินยอม, en: Consent}}
-  - {name: total_income, type: calculate, calculation: 'sum(${m_income})'}
-  - {name: adults, type: calculate, calculation: 'sum(${m_adult})'}
-choices:
-  sex: [{name: m, label: {th: ชาย, en: Male}}, {name: f, label: {th: หญิง, en: Female}}]
-  yesno: [{name: 'yes', label: {th: ใช่, en: 'Yes'}}, {name: 'no', label: {th: ไม่ใช่, en: 'No'}}]
-  relation:
-    - {name: head, label: {th: หัวหน้า, en: Head}}
-    - {name: spouse, label: {th: คู่สมรส, en: Spouse}}
-    - {name: child, label: {th: บุตร, en: Child}}
-    - {name: grandchild, label: {th: หลาน, en: Grandchild}}
-    - {name: parent, label: {th: บิดามารดา, en: Parent}}
-    - {name: other, label: {th: อื่น ๆ, en: Other}}
-  disability:
-    - {name: seeing, label: {th: การมองเห็น, en: Seeing}}
-    - {name: hearing, label: {th: การได้ยิน, en: Hearing}}
-    - {name: moving, label: {th: การเคลื่อนไหว, en: Moving}}
-    - {name: learning, label: {th: การเรียนรู้, en: Learning}}
-    - {name: none, label: {th: ไม่มี, en: None}}
-";
+/// The browser benchmark's repeat form, which `scripts/bench/forms.mjs`
+/// writes (`make bench-dist` runs it): reading the same file keeps the two
+/// figures about the same form.
+const FORM: &str = "target/bench-forms/bench-repeat.yaml";
 
 const ENTRIES: usize = 200;
 
@@ -123,7 +77,12 @@ fn kb(bytes: usize) -> String {
 }
 
 fn main() {
-    let (form, diags) = load("rep.yaml", &MemFiles::new().with("rep.yaml", FORM));
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let Ok(text) = std::fs::read_to_string(format!("{root}/{FORM}")) else {
+        eprintln!("{FORM} is missing: run `node scripts/bench/forms.mjs target/bench-forms` first");
+        std::process::exit(2);
+    };
+    let (form, diags) = load("rep.yaml", &MemFiles::new().with("rep.yaml", &text));
     assert!(diags.is_empty(), "{diags:?}");
     let (compiled, diags) = compile(&form.expect("the form loads"));
     assert!(diags.is_empty(), "{diags:?}");
@@ -164,27 +123,22 @@ fn main() {
     drop(node);
 
     println!("engine memory, {ENTRIES} entries of 20 questions (counted allocations)");
-    println!("{:<52} {:>12}", "session with no entry", kb(empty));
-    println!(
-        "{:<52} {:>12}",
-        format!("held by {ENTRIES} entries"),
-        kb(entries)
-    );
-    println!("{:<52} {:>12}", "per entry", kb(entries / ENTRIES));
-    println!("{:<52} {:>12}", "per question", kb(entries / ENTRIES / 20));
-    println!(
-        "{:<52} {:>12}",
-        "most held above the start while adding",
-        kb(adds_peak)
-    );
-    println!(
-        "{:<52} {:>12}",
-        "views of one entry (Session::entry)",
-        kb(entry_view)
-    );
-    println!(
-        "{:<52} {:>12}",
-        "view of one select question (Session::node)",
-        kb(node_view)
-    );
+    let rows = [
+        ("session with no entry".to_owned(), empty),
+        (format!("held by {ENTRIES} entries"), entries),
+        ("per entry".to_owned(), entries / ENTRIES),
+        ("per question".to_owned(), entries / ENTRIES / 20),
+        (
+            "most held above the start while adding".to_owned(),
+            adds_peak,
+        ),
+        ("views of one entry (Session::entry)".to_owned(), entry_view),
+        (
+            "view of one select question (Session::node)".to_owned(),
+            node_view,
+        ),
+    ];
+    for (measure, bytes) in rows {
+        println!("{measure:<52} {:>12}", kb(bytes));
+    }
 }

@@ -29,7 +29,7 @@ pub(in crate::form) fn acknowledge(
                 on:change=move |ev| fs.answer(&path.get(), if event_target_checked(&ev) { "OK" } else { "" })
                 on:blur=move |_| fs.touch(&path.get())
             />
-            <span>{label}</span>
+            <span class="label-text">{label}</span>
         </label>
     }
     .into_any()

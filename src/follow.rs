@@ -152,9 +152,22 @@ pub fn FollowedCases() -> impl IntoView {
     let saved = expect_context::<Saved>();
     let show_closed = RwSignal::new(false);
     let limit = RwSignal::new(PAGE);
-    let stored = LocalResource::new(move || {
-        saved.track();
-        async move { Storage::app().cases(None).await }
+    let stored = LocalResource::new({
+        let catalog = catalog.clone();
+        move || {
+            saved.track();
+            let catalog = catalog.clone();
+            async move {
+                let cases = Storage::app().cases(None).await;
+                // A case links to its follow-up form, which may be any form,
+                // so every form's files are needed; a phone that follows
+                // nobody fetches none.
+                if cases.as_ref().is_ok_and(|cases| !cases.is_empty()) {
+                    crate::published::ready_all(&catalog).await;
+                }
+                cases
+            }
+        }
     });
     move || {
         let lang = lang.get();

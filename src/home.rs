@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::catalog::{province_name, Catalog};
+use crate::catalog::{province_name, Broken, Catalog};
 use leptos::task::spawn_local;
 
 use crate::drafts::Saved;
@@ -96,30 +96,7 @@ pub fn Home() -> impl IntoView {
             })
             .collect_view();
         let broken = catalog.broken();
-        let broken = (!broken.is_empty()).then(|| {
-            let items = broken
-                .iter()
-                .map(|broken| {
-                    let problems = broken
-                        .diagnostics
-                        .iter()
-                        .map(|d| view! { <li>{d.to_string()}</li> })
-                        .collect_view();
-                    view! {
-                        <li>
-                            <code>{broken.path.clone()}</code>
-                            <ul>{problems}</ul>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <section class="broken">
-                    <h2>{t.broken_forms_heading}</h2>
-                    <ul>{items}</ul>
-                </section>
-            }
-        });
+        let broken = (!broken.is_empty()).then(|| broken_section(&broken, lang));
         let unavailable = catalog.problem.clone().map(|why| {
             view! { <p class="error" role="alert">{format!("{} {why}", t.forms_unavailable)}</p> }
         });
@@ -180,6 +157,33 @@ pub struct Overview {
     pub counts: std::collections::HashMap<String, storage::Counts>,
     /// Every draft, most recently changed first.
     pub drafts: Vec<ResponseMeta>,
+}
+
+/// The forms that cannot be opened, each file with its problems, so that
+/// authors see them instead of the forms silently disappearing.
+pub fn broken_section(broken: &[&Broken], lang: Lang) -> impl IntoView {
+    let items = broken
+        .iter()
+        .map(|broken| {
+            let problems = broken
+                .diagnostics
+                .iter()
+                .map(|d| view! { <li>{d.to_string()}</li> })
+                .collect_view();
+            view! {
+                <li>
+                    <code>{broken.path.clone()}</code>
+                    <ul>{problems}</ul>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="broken">
+            <h2>{lang.text().broken_forms_heading}</h2>
+            <ul>{items}</ul>
+        </section>
+    }
 }
 
 /// Reads the counts of the catalog's forms and every draft.

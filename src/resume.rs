@@ -38,6 +38,7 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
         return Err(ResumeError::Sealed);
     }
     let meta = &response.meta;
+    crate::published::ready_form(catalog, &meta.form_id).await;
     let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
     let started = reopen::Started {
         version: meta.form_version.clone(),

@@ -210,7 +210,7 @@ pub fn Studio() -> impl IntoView {
     let settled = RwSignal::new(first_text);
     let checked = {
         let catalog = app_catalog.clone();
-        Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t, catalog.files()))))
+        Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t, &catalog.files()))))
     };
     let message = RwSignal::new(None::<&'static str>);
 

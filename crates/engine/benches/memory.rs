@@ -72,6 +72,15 @@ const FORM: &str = "target/bench-forms/bench-repeat.yaml";
 
 const ENTRIES: usize = 200;
 
+/// The bytes that what `make` returns holds while it is alive.
+fn held_by<T>(make: impl FnOnce() -> Option<T>) -> usize {
+    let base = held();
+    let made = make().expect("the last entry and its questions exist");
+    let bytes = held() - base;
+    drop(made);
+    bytes
+}
+
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
@@ -108,19 +117,8 @@ fn main() {
     // What one entry's views cost while the app holds them (a new entry is
     // rendered from `Session::entry`), and what the view of the last
     // question of an entry costs, as the app asks for it after each change.
-    reset_peak();
-    let base = held();
-    let entry = session
-        .entry(&format!("people[{ENTRIES}]"))
-        .expect("the last entry");
-    let entry_view = held() - base;
-    drop(entry);
-    let base = held();
-    let node = session
-        .node(&format!("people[{ENTRIES}]/m_relation"))
-        .expect("a question of the last entry");
-    let node_view = held() - base;
-    drop(node);
+    let entry_view = held_by(|| session.entry(&format!("people[{ENTRIES}]")));
+    let node_view = held_by(|| session.node(&format!("people[{ENTRIES}]/m_relation")));
 
     println!("engine memory, {ENTRIES} entries of 20 questions (counted allocations)");
     let rows = [

@@ -88,8 +88,10 @@ fn kb(bytes: usize) -> String {
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let Ok(text) = std::fs::read_to_string(format!("{root}/{FORM}")) else {
-        eprintln!("{FORM} is missing: run `node scripts/bench/forms.mjs target/bench-forms` first");
-        std::process::exit(2);
+        // `cargo bench -p yim-engine` runs this with the timings; on a
+        // clean clone it says what to run rather than failing them.
+        println!("engine memory: not measured, {FORM} is missing (run `node scripts/bench/forms.mjs target/bench-forms` first)");
+        return;
     };
     let (form, diags) = load("rep.yaml", &MemFiles::new().with("rep.yaml", &text));
     assert!(diags.is_empty(), "{diags:?}");

@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use crate::form::state::Question;
 
 /// A checkbox that answers `OK` when ticked and nothing when not, labelled
-/// with the question's own label (and `mark`, the required mark after it).
+/// with `label`, the question's own label and required mark, which the
+/// question keeps up to date, as it does the box's `aria-describedby`
+/// (`described` is what it starts with).
 pub(in crate::form) fn acknowledge(
     q: Question,
     id: String,
-    described: impl Fn() -> Option<String> + Send + Sync + 'static,
-    mark: impl IntoView + 'static,
+    described: Option<String>,
+    label: impl IntoView + 'static,
 ) -> AnyView {
     let fs = q.fs;
     let path = q.path;
@@ -19,6 +21,7 @@ pub(in crate::form) fn acknowledge(
             <input
                 type="checkbox"
                 id=id.clone()
+                data-described=""
                 aria-describedby=described
                 aria-invalid=move || q.error().is_some().then_some("true")
                 disabled=move || q.read_only()
@@ -26,7 +29,7 @@ pub(in crate::form) fn acknowledge(
                 on:change=move |ev| fs.answer(&path.get(), if event_target_checked(&ev) { "OK" } else { "" })
                 on:blur=move |_| fs.touch(&path.get())
             />
-            <span>{move || q.label()}{mark}</span>
+            <span class="label-text">{label}</span>
         </label>
     }
     .into_any()

@@ -33,7 +33,7 @@ pub(in crate::form) fn dropdown(
     // search by than their label (the child's nickname and village), and a
     // volunteer may have 2,000 of them.
     let keys = Memo::new(move |_| {
-        q.choices.with(|choices| {
+        q.with_choices(|choices| {
             choices
                 .iter()
                 .map(|c| search_key(c.search.as_deref().unwrap_or(&c.label)))
@@ -46,7 +46,7 @@ pub(in crate::form) fn dropdown(
         let f = filter.get();
         let v = value.get();
         keys.with(|keys| {
-            q.choices.with(|choices| {
+            q.with_choices(|choices| {
                 let mut shown = Vec::new();
                 let mut total = 0;
                 for (choice, key) in choices.iter().zip(keys) {

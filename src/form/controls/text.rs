@@ -11,12 +11,17 @@ use crate::form::state::Question;
 /// that what the person typed reaches the engine unchanged and a wrong entry
 /// gets the form's own message rather than being silently cleared by the
 /// browser.
+///
+/// The input starts with the question's state as it is now (`described`
+/// names what describes it); the question's `paint` keeps its
+/// `aria-describedby`, `aria-invalid`, `aria-required` and `readonly` up to
+/// date, which is why it carries `data-described`.
 pub(in crate::form) fn text_input(
     q: Question,
     kind: NodeKind,
     appearance: Option<&str>,
     id: String,
-    described: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+    described: Option<String>,
 ) -> AnyView {
     let fs = q.fs;
     let path = q.path;
@@ -44,6 +49,8 @@ pub(in crate::form) fn text_input(
             _ => value,
         }
     };
+    let (invalid, required, read_only) =
+        q.untracked(|s| (s.error.is_some(), s.required, s.read_only));
     let multiline = kind == NodeKind::Text
         && appearance.is_some_and(|a| a.split_whitespace().any(|w| w == "multiline"));
     if multiline {
@@ -60,10 +67,11 @@ pub(in crate::form) fn text_input(
             <textarea
                 id=id
                 node_ref=area
+                data-described=""
                 aria-describedby=described
-                aria-invalid=move || q.error().is_some().then_some("true")
-                aria-required=move || q.required().then_some("true")
-                readonly=move || q.read_only()
+                aria-invalid=invalid.then_some("true")
+                aria-required=required.then_some("true")
+                readonly=read_only
                 on:input=move |ev| fs.answer(&path.get(), &event_target_value(&ev))
                 on:blur=move |_| fs.touch(&path.get())
             ></textarea>
@@ -87,10 +95,11 @@ pub(in crate::form) fn text_input(
             node_ref=input
             inputmode=inputmode
             autocomplete="off"
+            data-described=""
             aria-describedby=described
-            aria-invalid=move || q.error().is_some().then_some("true")
-            aria-required=move || q.required().then_some("true")
-            readonly=move || q.read_only()
+            aria-invalid=invalid.then_some("true")
+            aria-required=required.then_some("true")
+            readonly=read_only
             on:input=move |ev| fs.answer(&path.get(), &from_input(event_target_value(&ev)))
             on:blur=move |_| {
                 fs.touch(&path.get());

@@ -272,7 +272,9 @@ async function storeBuild(indexResponse, name) {
   const cache = await caches.open(name);
   try {
     const seen = new Set();
-    const queue = linksOf(html, indexUrl(), /(?:src|href|data-js|data-wasm)="([^"]+)"/g);
+    // A release build's index.html is minified, which leaves attribute
+    // values without quotes (`src=/boot.js`), so both forms are read.
+    const queue = linksOf(html, indexUrl(), /(?:src|href|data-js|data-wasm)=(?:"([^"]+)"|([^\s"'=<>`]+))/g);
     queue.push(...(await guideFiles()));
     while (queue.length > 0) {
       const url = queue.shift();
@@ -320,8 +322,10 @@ async function guideFiles() {
 function linksOf(text, base, pattern) {
   const urls = [];
   for (const match of text.matchAll(pattern)) {
-    if (match[1].startsWith('data:') || match[1].startsWith('#')) continue;
-    const url = new URL(match[1], base);
+    // The link is whichever of the pattern's groups matched.
+    const link = match.slice(1).find((group) => group !== undefined);
+    if (link.startsWith('data:') || link.startsWith('#')) continue;
+    const url = new URL(link, base);
     if (url.origin !== self.location.origin) continue;
     url.hash = '';
     if (url.pathname.endsWith('/sw.js')) continue;

@@ -272,9 +272,9 @@ async function storeBuild(indexResponse, name) {
   const cache = await caches.open(name);
   try {
     const seen = new Set();
-    // A release build's index.html is minified, which leaves attribute
-    // values without quotes (`src=/boot.js`), so both forms are read.
-    const queue = linksOf(html, indexUrl(), /(?:src|href|data-js|data-wasm)=(?:"([^"]+)"|([^\s"'=<>`]+))/g);
+    // The release build minifies index.html, which drops the quotes around
+    // attribute values (`src=/boot.js`), so both forms are read.
+    const queue = linksOf(html, indexUrl(), /(?:src|href|data-js|data-wasm)=(?:"([^"]+)"|'([^']+)'|([^\s"'`=<>]+))/g);
     queue.push(...(await guideFiles()));
     while (queue.length > 0) {
       const url = queue.shift();
@@ -322,7 +322,7 @@ async function guideFiles() {
 function linksOf(text, base, pattern) {
   const urls = [];
   for (const match of text.matchAll(pattern)) {
-    // The link is whichever of the pattern's groups matched.
+    // The pattern's first group that matched holds the link.
     const link = match.slice(1).find((group) => group !== undefined);
     if (link.startsWith('data:') || link.startsWith('#')) continue;
     const url = new URL(link, base);

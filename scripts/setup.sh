@@ -36,6 +36,15 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/age 
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver age
 fi
 
+# 2a. A Thai system font: `yim report` writes a page that uses the system's
+#    fonts (it carries none of its own), and its screenshots
+#    (tests/e2e/report.test.js) show Thai only when the machine has one.
+if [[ ! -d /usr/share/fonts/truetype/tlwg ]]; then
+    say "installing fonts-thai-tlwg"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-thai-tlwg
+fi
+
 # 2b. The other two browser engines of the cross-browser route
 #    (tests/browsers): Firefox ESR, and WebKitGTK's WebDriver (which brings
 #    WebKitGTK and its MiniBrowser) with Xvfb, because WebKitGTK has no
@@ -117,6 +126,17 @@ DUCKDB_VERSION=2.0.0
 if [[ "$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)" != "$DUCKDB_VERSION" ]]; then
     say "installing duckdb $DUCKDB_VERSION for python3"
     python3 -m pip install --quiet "duckdb==$DUCKDB_VERSION"
+fi
+
+# 7b. pyxform, the reference XLSForm converter that ODK and KoboToolbox use:
+#     the export tests (crates/xlsform/tests/export.rs) run its xls2xform on
+#     every workbook `yim export-xlsform` writes. Pinned, so that a new
+#     pyxform release cannot change what the tests accept.
+PYXFORM_VERSION=4.5.0
+if ! command -v xls2xform >/dev/null 2>&1 \
+    || [[ "$(python3 -c 'import pyxform; print(pyxform.__version__)' 2>/dev/null || true)" != "$PYXFORM_VERSION" ]]; then
+    say "installing pyxform $PYXFORM_VERSION for python3"
+    python3 -m pip install --quiet "pyxform==$PYXFORM_VERSION"
 fi
 
 # 8. A data-office key for this machine, so that `make serve` seals records

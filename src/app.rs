@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::drafts::Saved;
 use crate::form::FormScreen;
 use crate::home::Home;
-use crate::i18n::{initial_language, remember_language, Lang};
+use crate::i18n::{initial_language, remember_language, Lang, Words as _};
 use crate::lock::{Gate, LockGate, PinScreen, Settings};
 use crate::resume::ResumeScreen;
 use crate::route::{current_route, Route};
@@ -22,6 +22,12 @@ pub fn App(
 ) -> impl IntoView {
     let lang = RwSignal::new(initial_language());
     provide_context(lang);
+    let tick = RwSignal::new(0u64);
+    provide_context(crate::upload::UploadTick(tick));
+    crate::upload::start(catalog.intake.clone(), tick);
+    // Back online, every bundle that waits goes at once.
+    let online = window_event_listener(leptos::ev::online, move |_| crate::upload::kick(true));
+    on_cleanup(move || online.remove());
     provide_context(catalog);
     provide_context(Saved::new());
     let gate = LockGate::provide();
@@ -76,15 +82,85 @@ pub fn App(
             <Show when=move || showing.get()>
                 {move || match route.get() {
                     Route::Home => view! { <Home/> }.into_any(),
-                    Route::Form(id) => view! { <FormScreen id=id/> }.into_any(),
+                    Route::Form(id) => view! { <OpenForm id=id/> }.into_any(),
+                    Route::FollowUp { form, case } => {
+                        view! { <OpenForm id=form case=case/> }.into_any()
+                    }
                     Route::Response(id) => view! { <ResumeScreen id=id/> }.into_any(),
-                    Route::Studio => view! { <Studio/> }.into_any(),
-                    Route::Export => view! { <crate::export::ExportScreen/> }.into_any(),
+                    Route::Studio => view! { <EveryForm><Studio/></EveryForm> }.into_any(),
+                    Route::Export => {
+                        view! { <EveryForm><crate::export::ExportScreen/></EveryForm> }.into_any()
+                    }
                     Route::Settings => view! { <Settings/> }.into_any(),
                 }}
             </Show>
         </main>
     }
+}
+
+/// The form screen of the form `id`, once the files it needs are fetched
+/// and checked against the published index; when one of them was refused,
+/// the reason instead, so that nothing is loaded from a file that does not
+/// match. A form opened before in this visit opens at once.
+#[component]
+fn OpenForm(id: String, #[prop(optional)] case: Option<String>) -> impl IntoView {
+    let catalog = expect_context::<Arc<Catalog>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let screen =
+        move |catalog: &Catalog, id: String, case: Option<String>| match catalog.refusal(&id) {
+            Some(broken) => {
+                let title = catalog
+                    .indexed(&id)
+                    .map(|listing| listing.title(lang.get_untracked().code()).to_string())
+                    .unwrap_or_else(|| id.clone());
+                let lang = lang.get_untracked();
+                view! {
+                    <h1>{title}</h1>
+                    {crate::home::broken_section(&[broken], lang)}
+                    <p><a href="#/">{lang.text().all_forms}</a></p>
+                }
+                .into_any()
+            }
+            None => match case {
+                Some(case) => view! { <FormScreen id=id case=case/> }.into_any(),
+                None => view! { <FormScreen id=id/> }.into_any(),
+            },
+        };
+    if catalog.wanted_by(&id).is_empty() {
+        return screen(&catalog, id, case);
+    }
+    let fetched = LocalResource::new({
+        let (catalog, id) = (catalog.clone(), id.clone());
+        move || {
+            let (catalog, id) = (catalog.clone(), id.clone());
+            async move { crate::published::ready_form(&catalog, &id).await }
+        }
+    });
+    (move || match fetched.get() {
+        Some(()) => screen(&catalog, id.clone(), case.clone()),
+        None => view! { <p class="boot">{lang.get_untracked().text().opening}</p> }.into_any(),
+    })
+    .into_any()
+}
+
+/// A screen that loads every form (the studio, the export page), once
+/// every published file is fetched and checked.
+#[component]
+fn EveryForm(children: ChildrenFn) -> impl IntoView {
+    let catalog = expect_context::<Arc<Catalog>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    if catalog.wanted_all().is_empty() {
+        return children().into_any();
+    }
+    let fetched = LocalResource::new(move || {
+        let catalog = catalog.clone();
+        async move { crate::published::ready_all(&catalog).await }
+    });
+    (move || match fetched.get() {
+        Some(()) => children().into_any(),
+        None => view! { <p class="boot">{lang.get_untracked().text().opening}</p> }.into_any(),
+    })
+    .into_any()
 }
 
 /// How many frames [`arrive`] waits for a screen's heading: screens that

@@ -15,9 +15,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine_bridge::FormSession;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{
-    self, quota, FormRef, FormSource, Response, ResponseMeta, Status, Storage, StorageError,
+    self, quota, FormRef, FormSource, Photo, Response, ResponseMeta, Status, Storage, StorageError,
     Written,
 };
 
@@ -81,21 +81,9 @@ pub struct Resume {
     pub note: Option<VersionNote>,
 }
 
-/// Why a response opens with another form than the bundled one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VersionNote {
-    /// It opens with the older version it was started on.
-    Older {
-        /// That version.
-        version: String,
-    },
-    /// The version it was started on was not kept, so it opens with the
-    /// bundled one; answers to questions that no longer exist stay stored.
-    Current {
-        /// The version it was started on.
-        started: String,
-    },
-}
+/// Why a response opens with another form than the bundled one; the rules
+/// that choose the form are `yim_app_core::reopen`'s.
+pub use yim_app_core::reopen::VersionNote;
 
 /// The autosave of one response on the form screen. It is `Copy`; its state
 /// lives with the screen.
@@ -105,6 +93,9 @@ pub struct Keeper {
     /// What the save line shows.
     pub state: RwSignal<SaveState>,
     saved: Saved,
+    /// Photos being made smaller: their answers are not set yet, so
+    /// finalizing now would seal the response without them.
+    pub shrinking: RwSignal<u32>,
 }
 
 struct Inner {
@@ -130,7 +121,15 @@ struct Inner {
     /// Where this screen's answers go if another tab changed the response
     /// meanwhile (`Storage::save`); a new one once it is used.
     copy_id: String,
+    /// Photos taken on this screen and not written yet: the next write of
+    /// the draft stores them in its own transaction.
+    photos: Vec<Photo>,
 }
+
+/// A write the autosave prepared: its number, the response, the form's
+/// source when it is not kept yet, and the photos taken since the last
+/// write.
+type Prepared = (u64, Response, Option<FormSource>, Vec<Photo>);
 
 thread_local! {
     /// The keeper of the form screen that is open, for the lock to flush
@@ -202,11 +201,19 @@ impl Keeper {
         };
         // This screen's writes are told apart from another tab's by this id.
         response.meta.writer = Some(storage::new_id());
+        // A form that opens cases gives its case an id when the response is
+        // started; it is stored with the draft, so a reload keeps the case.
+        let opens_case = form.case.as_ref().is_some_and(|case| case.pick.is_none());
+        if opens_case && response.meta.status == Status::Draft {
+            let id = response.meta.case_id.get_or_insert_with(storage::new_id);
+            fs.set_new_case_id(id);
+        }
         let closed = response.meta.status != Status::Draft;
         // What the screen shows right after opening counts as written: only
         // a change makes a write.
         let sent = Some((fs.draft_json(), page.get_untracked()));
         let keeper = Keeper {
+            shrinking: RwSignal::new(0),
             inner: StoredValue::new_local(Inner {
                 fs,
                 page,
@@ -219,6 +226,7 @@ impl Keeper {
                 writes: 0,
                 closed,
                 copy_id: storage::new_id(),
+                photos: Vec::new(),
             }),
             state: RwSignal::new(SaveState::Quiet),
             saved: expect_context::<Saved>(),
@@ -284,7 +292,7 @@ impl Keeper {
     }
 
     /// Takes what the screen shows now as the next write, if there is one.
-    fn prepare(inner: &mut Inner, force: bool) -> Option<(u64, Response, Option<FormSource>)> {
+    fn prepare(inner: &mut Inner, force: bool) -> Option<Prepared> {
         if let Some(timer) = inner.timer.take() {
             timer.clear();
         }
@@ -297,7 +305,7 @@ impl Keeper {
             .sent
             .as_ref()
             .is_some_and(|(a, p)| *a == answers && *p == page);
-        if unchanged && !force {
+        if unchanged && !force && inner.photos.is_empty() {
             return None;
         }
         inner.response.answers = answers.clone();
@@ -309,7 +317,35 @@ impl Keeper {
         inner.stored = true;
         inner.writes += 1;
         let source = Keeper::source_to_keep(inner);
-        Some((inner.writes, inner.response.clone(), source))
+        let photos = std::mem::take(&mut inner.photos);
+        Some((inner.writes, inner.response.clone(), source, photos))
+    }
+
+    /// Keeps `photo`, just taken, for the next write of the draft, which
+    /// the caller starts by naming it in the question's answer: the photo
+    /// and the draft naming it are then written in one transaction.
+    pub fn take_photo(self, photo: Photo) {
+        self.inner.try_update_value(|inner| {
+            inner.photos.retain(|kept| kept.name != photo.name);
+            inner.photos.push(photo);
+        });
+    }
+
+    /// The photos taken on this screen that no write has stored yet.
+    pub fn unsaved_photos(self) -> Vec<Photo> {
+        self.inner
+            .try_with_value(|inner| inner.photos.clone())
+            .unwrap_or_default()
+    }
+
+    /// Gives back photos whose write failed, for the next write to try
+    /// again; any taken since stay after them.
+    fn keep_unsaved(self, mut photos: Vec<Photo>) {
+        self.inner.try_update_value(|inner| {
+            photos.retain(|p| !inner.photos.iter().any(|kept| kept.name == p.name));
+            photos.append(&mut inner.photos);
+            inner.photos = photos;
+        });
     }
 
     /// Gives a new draft the hash of its form, before it is first written.
@@ -342,11 +378,7 @@ impl Keeper {
     /// Starts a write. Writes start in the order they were prepared, and
     /// IndexedDB runs transactions on the same store in the order they
     /// began, so the latest state always lands last.
-    fn write(
-        self,
-        (number, response, source): (u64, Response, Option<FormSource>),
-        then: Option<Box<dyn FnOnce()>>,
-    ) {
+    fn write(self, (number, response, source, photos): Prepared, then: Option<Box<dyn FnOnce()>>) {
         if !self.told_of_copy() {
             self.state.try_set(SaveState::Saving);
         }
@@ -366,7 +398,7 @@ impl Keeper {
         let saved = self.saved;
         let copy_id = self.inner.with_value(|inner| inner.copy_id.clone());
         spawn_local(async move {
-            let result = storage.save(&response, &copy_id).await;
+            let result = storage.save_with_photos(&response, &copy_id, &photos).await;
             saved.bump();
             let latest = self
                 .inner
@@ -392,6 +424,10 @@ impl Keeper {
                     // this write for the unlock, and the app locks.
                     if error == StorageError::Locked {
                         lock_refused();
+                    } else {
+                        // Storage kept nothing: the photos wait for the next
+                        // write, which names them too.
+                        self.keep_unsaved(photos);
                     }
                     self.inner.try_update_value(|inner| {
                         inner.sent = None;
@@ -413,7 +449,11 @@ impl Keeper {
     /// response once it is stored, so that a reload (or unlocking after one)
     /// reopens this draft rather than a blank form.
     fn name_in_address(self) {
-        if !lock_is_on() || !matches!(crate::route::current_route(), crate::route::Route::Form(_)) {
+        let new_draft = matches!(
+            crate::route::current_route(),
+            crate::route::Route::Form(_) | crate::route::Route::FollowUp { .. }
+        );
+        if !lock_is_on() || !new_draft {
             return;
         }
         if let Some(id) = self
@@ -469,14 +509,28 @@ impl Keeper {
             response.meta.status = Status::Finalized;
             response.meta.updated_ms = storage::now_ms();
             response.data = Some(data);
+            response.case = inner.fs.case_change();
             response
         })
     }
 
-    /// Writes the finalized response; from then on nothing else is written.
-    /// On failure the screen stays open with its answers, and the error
-    /// says why.
-    pub async fn store_finalized(self, response: Response) -> Result<(), StorageError> {
+    /// The id of the response this screen fills in.
+    pub fn response_id(self) -> Option<String> {
+        self.inner
+            .try_with_value(|inner| inner.response.meta.id.clone())
+    }
+
+    /// Writes the finalized response, and in the same transaction folds
+    /// what it did to its case (`case`) into the phone's case list and,
+    /// when it is sealed, replaces its photos with `photos`, sealed with
+    /// it; from then on nothing else is written. On failure the screen
+    /// stays open with its answers and photos, and the error says why.
+    pub async fn store_finalized(
+        self,
+        response: Response,
+        case: Option<yim_form::case::CaseChange>,
+        photos: Vec<yim_bundle::SealedAttachment>,
+    ) -> Result<(), StorageError> {
         // No autosave may start after this point.
         let source = self
             .inner
@@ -495,7 +549,17 @@ impl Keeper {
                 leptos::logging::warn!("the form's source was not kept: {error}");
             }
         }
-        let result = storage.put(&response).await;
+        // A response sealed with photos loses its photos in clear in the
+        // write that stores it; one that is not sealed keeps them as they
+        // are, like its answers, with those taken since the last write.
+        let sealed = response.sealed.is_some().then_some(photos.as_slice());
+        let taken = self.unsaved_photos();
+        let result = storage
+            .put_finalized_with(&response, case.as_ref(), sealed, &taken)
+            .await;
+        if result.is_ok() {
+            self.inner.try_update_value(|inner| inner.photos.clear());
+        }
         self.saved.bump();
         match &result {
             Ok(()) => {
@@ -522,19 +586,12 @@ impl Keeper {
     }
 }
 
-/// The longest record name a list shows, in characters.
-const LABEL_CHARS: usize = 80;
-
 /// A short text that tells drafts apart in a list: the record's name as the
 /// form defines it (`settings.instance_name`, such as the child's name and
-/// place), or else its first text answer outside repeats.
+/// place), cut to a list's width by `yim_app_core::label`.
 fn label(fs: FormSession) -> Option<String> {
     // The name is only ever shown, so it takes the form's digits.
-    let name = fs.shown(&fs.record_name()?);
-    Some(match name.char_indices().nth(LABEL_CHARS) {
-        Some((end, _)) => format!("{}…", &name[..end]),
-        None => name,
-    })
+    yim_app_core::label::draft_label(fs.record_name().map(|name| fs.shown(&name)))
 }
 
 /// Writes what the open form screen shows, if it differs from what was last
@@ -580,6 +637,6 @@ pub fn save_state_text(state: &SaveState, lang: Lang) -> String {
         SaveState::Quiet => String::new(),
         SaveState::Saving => t.saving.to_string(),
         SaveState::Saved => t.draft_saved.to_string(),
-        SaveState::Failed(error) => error.user_message(lang.code()).to_string(),
+        SaveState::Failed(error) => error.user_message(lang).to_string(),
     }
 }

@@ -1,9 +1,11 @@
 //! The one place where the app meets `yim-engine`.
 //!
 //! The engine is plain Rust with no notion of signals: a `Session` takes
-//! commands and returns the paths whose view changed. This module keeps the
-//! session in a `StoredValue` and keeps one trigger per path, so that a
-//! command re-renders only the questions it changed, however long the form.
+//! commands and returns the keys of the nodes whose view changed. This
+//! module keeps the session in a `StoredValue` and keeps one trigger per
+//! key, so that a command re-renders only the questions it changed, however
+//! long the form. Removing an entry is no exception: the engine names every
+//! node of the entries that moved or went, so no path is searched here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +14,9 @@ use leptos::prelude::*;
 use yim_engine::{Changes, Clock, CompiledForm, Date, DateTime, Pager, Properties, Session};
 use yim_form::{Diagnostic, Form};
 
-pub use yim_engine::{ChoiceView, Forward, InstanceView, NodeView, Page, Problem, Turn};
+pub use yim_engine::{
+    ChoiceView, Forward, InstanceView, NodeKey, NodeKind, NodeView, Page, Problem, Turn,
+};
 
 /// Compiles a form for filling. `None` means the form has errors that stop
 /// it from being filled; the diagnostics say which.
@@ -72,10 +76,10 @@ pub fn local_offset() -> String {
 #[derive(Clone, Copy)]
 pub struct FormSession {
     session: StoredValue<Session, LocalStorage>,
-    /// Fires when the node at a path may look different.
-    nodes: StoredValue<HashMap<String, ArcTrigger>>,
-    /// Fires when the list of entries of the repeat at a path changed.
-    repeats: StoredValue<HashMap<String, ArcTrigger>>,
+    /// Fires when the node with a key may look different.
+    nodes: StoredValue<HashMap<NodeKey, ArcTrigger>>,
+    /// Fires when the list of entries of the repeat with a key changed.
+    repeats: StoredValue<HashMap<NodeKey, ArcTrigger>>,
     /// Fires after every command, for views of the whole response (the list
     /// of problems that block finalizing).
     revision: StoredValue<ArcTrigger>,
@@ -228,34 +232,34 @@ impl FormSession {
         self.session.try_with_value(|s| s.instance_name()).flatten()
     }
 
-    fn trigger(map: StoredValue<HashMap<String, ArcTrigger>>, path: &str) -> ArcTrigger {
-        if let Some(trigger) = map.with_value(|m| m.get(path).cloned()) {
-            return trigger;
-        }
-        let trigger = ArcTrigger::new();
-        map.update_value(|m| {
-            m.insert(path.to_string(), trigger.clone());
+    /// Subscribes the current reactive scope to the trigger of `key` in
+    /// `map`, made on first use.
+    fn track_key(map: StoredValue<HashMap<NodeKey, ArcTrigger>>, key: NodeKey) {
+        let trigger = map.with_value(|m| m.get(&key).cloned());
+        let trigger = trigger.unwrap_or_else(|| {
+            let trigger = ArcTrigger::new();
+            map.update_value(|m| {
+                m.insert(key, trigger.clone());
+            });
+            trigger
         });
-        trigger
-    }
-
-    /// Subscribes the current reactive scope to changes of the node at
-    /// `path`.
-    pub fn track(self, path: &str) {
-        FormSession::trigger(self.nodes, path).track();
+        trigger.track();
     }
 
     /// Subscribes the current reactive scope to entries being added to or
-    /// removed from the repeat at `path`.
+    /// removed from the repeat at `path`, and to the entry holding it
+    /// moving or going.
     pub fn track_entries(self, path: &str) {
-        FormSession::trigger(self.repeats, path).track();
+        if let Some(key) = self.session.with_value(|s| s.key(path)) {
+            FormSession::track_key(self.repeats, key);
+        }
     }
 
     /// Wakes exactly the components whose view a command changed.
     fn apply(self, changes: Changes) {
-        let notify = |map: StoredValue<HashMap<String, ArcTrigger>>, paths: &[String]| {
+        let notify = |map: StoredValue<HashMap<NodeKey, ArcTrigger>>, keys: &[NodeKey]| {
             let triggers: Vec<ArcTrigger> =
-                map.with_value(|m| paths.iter().filter_map(|p| m.get(p).cloned()).collect());
+                map.with_value(|m| keys.iter().filter_map(|k| m.get(k).cloned()).collect());
             for trigger in triggers {
                 trigger.notify();
             }
@@ -277,8 +281,9 @@ impl FormSession {
     /// The current view of the node at `path`, reading the trigger so that
     /// the caller re-runs when it changes.
     pub fn node(self, path: &str) -> Option<NodeView> {
-        self.track(path);
-        self.session.with_value(|s| s.node(path))
+        let view = self.session.with_value(|s| s.node(path))?;
+        FormSession::track_key(self.nodes, view.key);
+        Some(view)
     }
 
     /// The current view of a node without subscribing to it; `None` also
@@ -291,8 +296,9 @@ impl FormSession {
     /// entries, reading the trigger so that the caller re-runs when it
     /// changes. Its cost does not grow with what the node holds.
     pub fn node_shallow(self, path: &str) -> Option<NodeView> {
-        self.track(path);
-        self.session.with_value(|s| s.node_shallow(path))
+        let view = self.session.with_value(|s| s.node_shallow(path))?;
+        FormSession::track_key(self.nodes, view.key);
+        Some(view)
     }
 
     /// The number of entries of the repeat at `path`, without subscribing
@@ -341,27 +347,12 @@ impl FormSession {
     ///
     /// The entries after it move up one place, so the path of each of their
     /// questions now names another entry. The views of a repeat's entries
-    /// are kept by path, so every question and nested repeat below the
-    /// repeat is woken to show the entry that moved into its place.
+    /// are kept by path; the engine names the nodes of the removed entry and
+    /// of those that moved, which wakes exactly the views that now show
+    /// another entry (or none).
     pub fn remove_entry(self, path: &str) {
         let result = self.session.try_update_value(|s| s.remove_repeat(path));
         self.finish(result);
-        if let Some((repeat, _)) = path.rsplit_once('[') {
-            let below = format!("{repeat}[");
-            let notify = |map: StoredValue<HashMap<String, ArcTrigger>>| {
-                let triggers: Vec<ArcTrigger> = map.with_value(|m| {
-                    m.iter()
-                        .filter(|(p, _)| p.starts_with(&below))
-                        .map(|(_, t)| t.clone())
-                        .collect()
-                });
-                for trigger in triggers {
-                    trigger.notify();
-                }
-            };
-            notify(self.nodes);
-            notify(self.repeats);
-        }
     }
 
     fn finish(self, result: Option<Result<Changes, yim_engine::AnswerError>>) {
@@ -437,6 +428,36 @@ impl FormSession {
         self.session.with_value(|s| s.answers_json())
     }
 
+    /// Gives the session the device's cases of its form's case list.
+    pub fn set_cases(self, rows: Vec<yim_engine::CaseRow>) {
+        // The cases are read after the screen opens; a screen closed
+        // meanwhile simply has nobody to give them to.
+        if let Some(changes) = self.session.try_update_value(|s| s.set_cases(rows)) {
+            self.apply(changes);
+        }
+    }
+
+    /// Picks the case `id`, as the home page does when a case is tapped:
+    /// the questions that save to its properties start with their values.
+    pub fn pick_case(self, id: &str) {
+        match self.session.try_update_value(|s| s.pick_case(id)) {
+            Some(Ok(changes)) => self.apply(changes),
+            Some(Err(error)) => leptos::logging::error!("{error}"),
+            None => {}
+        }
+    }
+
+    /// Sets the id of the case this response opens (a form that opens
+    /// cases).
+    pub fn set_new_case_id(self, id: &str) {
+        self.session.try_update_value(|s| s.set_new_case_id(id));
+    }
+
+    /// What this response does to its case, at finalize.
+    pub fn case_change(self) -> Option<yim_form::case::CaseChange> {
+        self.session.with_value(|s| s.case_change())
+    }
+
     /// Everything typed so far, for a draft.
     pub fn draft_json(self) -> serde_json::Value {
         self.session.with_value(|s| s.draft_json())
@@ -473,14 +494,21 @@ questions:
 
     /// Runs `command` on a fresh session after subscribing one memo per
     /// question, and checks which memos ran again.
-    fn check(command: impl FnOnce(FormSession), expected_reruns: &[&str]) {
+    /// A session of the form `text` in English, in a fresh reactive owner,
+    /// which the caller keeps for as long as it uses the session.
+    fn open(text: &str) -> (Owner, FormSession) {
         let owner = Owner::new();
         owner.set();
-        let (form, diagnostics) = yim_form::load("t.yaml", &MemFiles::new().with("t.yaml", FORM));
+        let (form, diagnostics) = yim_form::load("t.yaml", &MemFiles::new().with("t.yaml", text));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        (owner, fs)
+    }
+
+    fn check(command: impl FnOnce(FormSession), expected_reruns: &[&str]) {
+        let (_owner, fs) = open(FORM);
         let mut runs = BTreeMap::new();
         let mut memos = Vec::new();
         for path in ["age", "school", "other"] {
@@ -514,8 +542,6 @@ questions:
 
     #[wasm_bindgen_test]
     fn odk_metadata_reads_this_phone_and_the_time_of_finalizing() {
-        let owner = Owner::new();
-        owner.set();
         let text = "\
 form: {id: meta, version: '1', title: M}
 questions:
@@ -524,11 +550,7 @@ questions:
   - {name: finished, type: calculate, calculation: \"property('end')\"}
 ";
         crate::storage::settings::set_volunteer_name("Malee");
-        let (form, diagnostics) = yim_form::load("m.yaml", &MemFiles::new().with("m.yaml", text));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let (compiled, diagnostics) = super::compile(&form.expect("the test form loads"));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let fs = FormSession::new(compiled.expect("the test form compiles"), "en");
+        let (_owner, fs) = open(text);
         let answers = fs.answers_json();
         assert_eq!(
             answers["device"],
@@ -544,6 +566,57 @@ questions:
         // An ISO date and time, as `now()` gives it.
         assert!(end.len() >= 19 && end.as_bytes()[10] == b'T', "{end}");
         crate::storage::settings::set_volunteer_name("");
+    }
+
+    #[wasm_bindgen_test]
+    fn removing_an_entry_wakes_the_views_that_now_show_another_entry() {
+        let text = "\
+form: {id: r, version: '1', title: R}
+questions:
+  - {name: head, type: text, label: Head}
+  - name: people
+    type: repeat
+    label: People
+    questions:
+      - {name: pname, type: text, label: Name}
+";
+        let (_owner, fs) = open(text);
+        for (i, name) in ["Dao", "Fah", "Nid"].into_iter().enumerate() {
+            fs.add_entry("people");
+            fs.answer(&format!("people[{}]/pname", i + 1), name);
+        }
+        // One memo per path, as the views of a repeat's entries are kept.
+        let paths = [
+            "head",
+            "people[1]/pname",
+            "people[2]/pname",
+            "people[3]/pname",
+        ];
+        let runs: Vec<Arc<AtomicUsize>> = paths.iter().map(|_| Arc::default()).collect();
+        let memos: Vec<Memo<Option<String>>> = paths
+            .iter()
+            .zip(&runs)
+            .map(|(&path, count)| {
+                let count = Arc::clone(count);
+                Memo::new(move |_| {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    fs.node(path).map(|n| n.text)
+                })
+            })
+            .collect();
+        let shown: Vec<Option<String>> = memos.iter().map(|m| m.get()).collect();
+        assert_eq!(shown[2].as_deref(), Some("Fah"));
+        fs.remove_entry("people[2]");
+        let shown: Vec<Option<String>> = memos.iter().map(|m| m.get()).collect();
+        let reran: Vec<&str> = paths
+            .iter()
+            .zip(&runs)
+            .filter(|(_, count)| count.load(Ordering::SeqCst) > 1)
+            .map(|(path, _)| *path)
+            .collect();
+        assert_eq!(reran, ["people[2]/pname", "people[3]/pname"]);
+        assert_eq!(shown[2].as_deref(), Some("Nid"));
+        assert_eq!(shown[3], None);
     }
 
     #[wasm_bindgen_test]

@@ -28,9 +28,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use yim_bundle::{BundleForm, BundleHeader, BundleWriter, Recipients, SealedResponse};
 
 use crate::catalog::Catalog;
-use crate::i18n::Lang;
+use crate::i18n::{ExportText, Lang, Words as _};
 use crate::seal;
+use crate::storage::upload::{Problem, Upload, UploadState};
 use crate::storage::{self, ExportRecord, ResponseMeta, Status, Storage, StorageError};
+use crate::upload::{self as uploader, UploadTick};
 
 /// How long one slice of export work may keep the browser busy, in
 /// milliseconds. A frame is 16 ms; a little more than one keeps the
@@ -230,16 +232,28 @@ async fn seal_one(
         return Ok(());
     }
     response.meta.form_hash = Some(new_hash);
-    let sealed = seal::seal_finalized(&form, response).map_err(|error| match error {
+    let why = |error| match error {
         seal::SealError::Bundle(error) => ExportError::Bundle(error),
         seal::SealError::NoData { id } => ExportError::NotSealed { id },
-    })?;
+        seal::SealError::Storage(error) => ExportError::Storage(error),
+    };
+    // The photos the finalized answers name are sealed as finalizing
+    // seals them, and replace the photos kept in clear in the write that
+    // seals the answers, so that no photo stays readable on the phone.
+    let photos = storage.photos(&meta.id).await?;
+    let data = response.data.clone().unwrap_or_default();
+    let photos = seal::seal_photos(&form, &data, photos).map_err(why)?;
+    let sealed = seal::seal_finalized(&form, response).map_err(why)?;
     storage
-        .update(&meta.id, |stored| {
-            if stored.sealed.is_none() && stored.meta.status == Status::Finalized {
-                *stored = sealed.clone();
-            }
-        })
+        .update_with_photos(
+            &meta.id,
+            |stored| {
+                if stored.sealed.is_none() && stored.meta.status == Status::Finalized {
+                    *stored = sealed.clone();
+                }
+            },
+            Some(&photos),
+        )
         .await?;
     Ok(())
 }
@@ -358,17 +372,21 @@ pub async fn build(
             StorageError::NotFound { id } => ExportError::Missing { id },
             other => ExportError::Storage(other),
         })?;
-        for (meta, stored) in batch.iter().zip(stored) {
+        let photos = storage.sealed_photos(&ids).await?;
+        for ((meta, stored), photos) in batch.iter().zip(stored).zip(photos) {
             let sealed = stored.sealed.ok_or_else(|| ExportError::NotSealed {
                 id: meta.id.clone(),
             })?;
-            writer.add(&SealedResponse {
-                id: stored.meta.id,
-                form_id: stored.meta.form_id,
-                form_version: stored.meta.form_version,
-                form_hash: stored.meta.form_hash.unwrap_or_default(),
-                sealed,
-            })?;
+            writer.add_with_attachments(
+                &SealedResponse {
+                    id: stored.meta.id,
+                    form_id: stored.meta.form_id,
+                    form_version: stored.meta.form_version,
+                    form_hash: stored.meta.form_hash.unwrap_or_default(),
+                    sealed,
+                },
+                &photos,
+            )?;
         }
         done += batch.len();
         if now() - slice_start >= SLICE_MS {
@@ -408,17 +426,31 @@ const EXPORT_TRIES: usize = 3;
 /// number is taken and nothing was marked; the export starts again with
 /// what is still waiting and the next number (or finds that the other tab
 /// exported everything: [`ExportError::Nothing`]).
+///
+/// With `queue` (the deployment has an intake), the bundle's bytes go into
+/// the upload queue in the same transaction (`storage::upload`).
 pub async fn export_new(
     storage: &Storage,
     forms: &mut Forms,
     form_id: Option<&str>,
     device_id: &str,
     now_ms: u64,
+    queue: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Built, ExportError> {
     let mut tries = 1;
     loop {
-        match export_once(storage, forms, form_id, device_id, now_ms, &mut progress).await {
+        match export_once(
+            storage,
+            forms,
+            form_id,
+            device_id,
+            now_ms,
+            queue,
+            &mut progress,
+        )
+        .await
+        {
             Err(ExportError::Storage(StorageError::SequenceTaken { .. }))
                 if tries < EXPORT_TRIES =>
             {
@@ -436,6 +468,7 @@ async fn export_once(
     form_id: Option<&str>,
     device_id: &str,
     now_ms: u64,
+    queue: bool,
     progress: impl FnMut(usize, usize),
 ) -> Result<Built, ExportError> {
     let mut responses: Vec<ResponseMeta> = pending(storage, forms)
@@ -478,7 +511,10 @@ async fn export_once(
         sequence,
         form_ids,
     };
-    storage.record_export(&record).await?;
+    let upload = queue.then(|| Upload::new(&record, bytes.clone()));
+    storage
+        .record_export_queued(&record, upload.as_ref())
+        .await?;
     Ok(Built { record, bytes })
 }
 
@@ -673,104 +709,6 @@ impl Drop for BundleFile {
 
 // --- the page ------------------------------------------------------------------
 
-/// The page's own words.
-struct Words {
-    link: &'static str,
-    link_hint: &'static str,
-    heading: &'static str,
-    intro: &'static str,
-    loading: &'static str,
-    choose: &'static str,
-    all_forms: &'static str,
-    waiting: &'static str,
-    exported_total: &'static str,
-    no_recipients_before: &'static str,
-    no_recipients_after: &'static str,
-    keygen_advice: &'static str,
-    sealed_item: &'static str,
-    more: &'static str,
-    export: &'static str,
-    exporting: &'static str,
-    nothing: &'static str,
-    ready: &'static str,
-    save: &'static str,
-    share: &'static str,
-    log_heading: &'static str,
-    log_empty: &'static str,
-    sequence: &'static str,
-    responses: &'static str,
-    again: &'static str,
-    failed: &'static str,
-    back: &'static str,
-}
-
-static THAI: Words = Words {
-    link: "ส่งออกข้อมูล",
-    link_hint: "สำหรับผู้ประสานงาน: รวมแบบบันทึกฉบับสมบูรณ์เป็นไฟล์เดียว เพื่อส่งให้สำนักงานข้อมูล",
-    heading: "ส่งออกข้อมูล",
-    intro: "แบบบันทึกฉบับสมบูรณ์ของแบบฟอร์มที่มีกุญแจของสำนักงานข้อมูลจะเข้ารหัสไว้ มีเพียงสำนักงานข้อมูลที่เปิดอ่านได้ หน้านี้รวมแบบบันทึกเหล่านั้นเป็นไฟล์เดียว ให้บันทึกไฟล์หรือแชร์ไฟล์ส่งให้สำนักงานข้อมูล",
-    loading: "กำลังนับแบบบันทึก…",
-    choose: "ส่งออกแบบฟอร์มใด",
-    all_forms: "ทุกแบบฟอร์ม",
-    waiting: "รอส่งออก",
-    exported_total: "ส่งออกแล้ว",
-    no_recipients_before: "มีแบบบันทึก ",
-    no_recipients_after: " ฉบับที่ยังไม่ได้เข้ารหัส เพราะแบบฟอร์มนี้ยังไม่มีกุญแจของสำนักงานข้อมูล จึงเก็บไว้ในเครื่องนี้และยังส่งออกไม่ได้",
-    keygen_advice: "โปรดแจ้งสำนักงานข้อมูลให้เพิ่มกุญแจในแบบฟอร์มนี้ แบบบันทึกที่ทำหลังจากนั้นจะส่งออกได้",
-    sealed_item: "บันทึกฉบับสมบูรณ์และเข้ารหัสแล้ว",
-    more: "และอีก",
-    export: "ส่งออก",
-    exporting: "กำลังส่งออก",
-    nothing: "ไม่มีแบบบันทึกที่รอส่งออก",
-    ready: "ไฟล์พร้อมแล้ว",
-    save: "บันทึกไฟล์",
-    share: "แชร์ไฟล์ (LINE, อีเมล)",
-    log_heading: "ประวัติการส่งออก",
-    log_empty: "ยังไม่เคยส่งออก",
-    sequence: "ครั้งที่",
-    responses: "แบบบันทึก",
-    again: "สร้างไฟล์นี้อีกครั้ง",
-    failed: "ส่งออกไม่สำเร็จ แบบบันทึกทั้งหมดยังอยู่ครบในเครื่องนี้",
-    back: "กลับไปที่แบบฟอร์มทั้งหมด",
-};
-
-static ENGLISH: Words = Words {
-    link: "Export",
-    link_hint: "For coordinators: put the finalized records into one file for the data office",
-    heading: "Export",
-    intro: "Finalized records of forms that have the data office's key are sealed: only the data office can read them. This page puts them into one file for you to save or share with the data office.",
-    loading: "Counting records…",
-    choose: "Which form to export",
-    all_forms: "All forms",
-    waiting: "waiting for export",
-    exported_total: "exported",
-    no_recipients_before: "Records not sealed yet: ",
-    no_recipients_after: ". This form does not have the data office's key, so they stay on this phone and cannot be exported yet.",
-    keygen_advice: "Ask the data office to add its key to this form. Records finalized after that can be exported.",
-    sealed_item: "finalized, sealed",
-    more: "and more:",
-    export: "Export",
-    exporting: "Exporting",
-    nothing: "No records are waiting for export.",
-    ready: "The file is ready",
-    save: "Save the file",
-    share: "Share the file (LINE, e-mail)",
-    log_heading: "Export log",
-    log_empty: "Nothing was exported yet.",
-    sequence: "No.",
-    responses: "records",
-    again: "Make this file again",
-    failed: "The export failed. Every record is still on this phone.",
-    back: "Back to all forms",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Th => &THAI,
-        Lang::En => &ENGLISH,
-    }
-}
-
 /// A time stored in milliseconds, as local date and time in the language's
 /// usual way (Thai shows the Buddhist era).
 fn local_time(ms: u64, lang: Lang) -> String {
@@ -791,6 +729,8 @@ struct Overview {
     pending: Vec<Pending>,
     exported: HashMap<String, u32>,
     log: Vec<ExportRecord>,
+    /// The upload queue by bundle id, without the bundles' bytes.
+    uploads: HashMap<String, Upload>,
 }
 
 async fn overview(storage: &Storage, catalog: &Catalog) -> Result<Overview, StorageError> {
@@ -837,11 +777,109 @@ async fn overview(storage: &Storage, catalog: &Catalog) -> Result<Overview, Stor
             .cmp(&a.sequence)
             .then(b.created_ms.cmp(&a.created_ms))
     });
+    let uploads = storage
+        .uploads()
+        .await?
+        .into_iter()
+        .map(|mut upload| {
+            // The page shows where a bundle stands; its bytes stay in the
+            // database.
+            upload.bytes = Vec::new();
+            (upload.id.clone(), upload)
+        })
+        .collect();
     Ok(Overview {
         pending,
         exported,
         log,
+        uploads,
     })
+}
+
+/// Where a bundle's upload stands, in words, with the receipt once it was
+/// received. `data-upload` names the state for tests and styles.
+fn upload_line(upload: &Upload, w: &'static ExportText, lang: Lang, online: bool) -> impl IntoView {
+    let now = storage::now_ms();
+    let problem_words = |problem: &Problem| -> String {
+        match problem {
+            Problem::Network => w.up_network.to_string(),
+            Problem::Busy { status } => format!("{} (HTTP {status})", w.up_busy),
+            Problem::BadReceipt => w.up_bad_receipt.to_string(),
+            Problem::Refused { .. } => w.up_refused.to_string(),
+            Problem::TooLarge => w.up_too_large.to_string(),
+            Problem::Other { status } => format!("{} (HTTP {status})", w.up_other),
+        }
+    };
+    let waiting_note = || {
+        if storage::settings::upload_token().is_none() {
+            Some(w.up_no_code)
+        } else if !online {
+            Some(w.up_offline)
+        } else {
+            None
+        }
+    };
+    let (kind, lines): (&str, Vec<String>) = match &upload.state {
+        UploadState::Received { receipt } => {
+            let when = receipt_time(&receipt.received, lang);
+            (
+                "received",
+                vec![
+                    w.up_received.to_string(),
+                    format!(
+                        "{}: {when} · {} KB",
+                        w.up_receipt,
+                        receipt.size.div_ceil(1024)
+                    ),
+                    // On a line of its own, so that the long hash wraps
+                    // and its name does not.
+                    format!("SHA-256: {}", receipt.sha256),
+                ],
+            )
+        }
+        _ if upload.uploading(now) => ("uploading", vec![w.up_uploading.to_string()]),
+        UploadState::Waiting => {
+            let mut lines = vec![w.up_waiting.to_string()];
+            lines.extend(waiting_note().map(str::to_string));
+            ("waiting", lines)
+        }
+        UploadState::Failed { problem } => {
+            let mut lines = vec![format!("{}: {}", w.up_failed, problem_words(problem))];
+            match waiting_note() {
+                Some(note) => lines.push(note.to_string()),
+                None => lines.push(format!(
+                    "{} {}",
+                    w.up_retry_at,
+                    local_time(upload.next_ms, lang)
+                )),
+            }
+            ("failed", lines)
+        }
+        UploadState::Rejected { problem } => ("rejected", vec![problem_words(problem)]),
+    };
+    let alert = matches!(kind, "failed" | "rejected");
+    let retry = (kind == "failed").then(|| {
+        view! {
+            <button type="button" class="btn" on:click=move |_| uploader::kick(true)>{w.up_retry_now}</button>
+        }
+    });
+    view! {
+        <div class="upload" data-upload=kind role=if alert { "alert" } else { "status" }>
+            {lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            {retry}
+        </div>
+    }
+}
+
+/// The receipt's time (RFC 3339, UTC) in local time, or as written when
+/// the browser cannot read it.
+fn receipt_time(received: &str, lang: Lang) -> String {
+    let ms = js_sys::Date::parse(received);
+    if ms.is_finite() && ms >= 0.0 {
+        local_time(ms as u64, lang)
+    } else {
+        received.to_string()
+    }
 }
 
 /// Where an export stands.
@@ -858,8 +896,8 @@ pub fn ExportLink() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     view! {
         <p class="export-link">
-            <a href="#/export">{move || words(lang.get()).link}</a>
-            <span class="meta">{move || words(lang.get()).link_hint}</span>
+            <a href="#/export">{move || lang.get().export().link}</a>
+            <span class="meta">{move || lang.get().export().link_hint}</span>
         </p>
     }
 }
@@ -884,11 +922,32 @@ pub fn ExportScreen() -> impl IntoView {
         move || {
             let catalog = catalog.clone();
             spawn_local(async move {
-                state.set(Some(overview(&Storage::app(), &catalog).await));
+                let read = overview(&Storage::app(), &catalog).await;
+                state.try_set(Some(read));
             });
         }
     };
-    reload();
+    // The page is read again whenever the uploads change the queue, and
+    // when the phone goes online or offline (which the waiting bundles'
+    // lines tell).
+    let tick = expect_context::<UploadTick>().0;
+    let online = RwSignal::new(window().navigator().on_line());
+    let watch = [
+        window_event_listener(leptos::ev::online, move |_| online.set(true)),
+        window_event_listener(leptos::ev::offline, move |_| online.set(false)),
+    ];
+    on_cleanup(move || {
+        for handle in watch {
+            handle.remove();
+        }
+    });
+    Effect::new({
+        let reload = reload.clone();
+        move |_| {
+            tick.track();
+            reload();
+        }
+    });
 
     let finish = {
         let reload = reload.clone();
@@ -909,7 +968,7 @@ pub fn ExportScreen() -> impl IntoView {
                     Err(error) => job.set(Job::Failed(format!("{error:?}"))),
                 },
                 Err(ExportError::Storage(error)) => job.set(Job::Failed(
-                    error.user_message(lang.get_untracked().code()).to_string(),
+                    error.user_message(lang.get_untracked()).to_string(),
                 )),
                 Err(error) => job.set(Job::Failed(error.to_string())),
             }
@@ -940,10 +999,15 @@ pub fn ExportScreen() -> impl IntoView {
                     form_id,
                     &device,
                     storage::now_ms(),
+                    uploader::has_intake(),
                     |done, total| job.set(Job::Running { done, total }),
                 )
                 .await;
+                let made = result.is_ok();
                 finish(result);
+                if made {
+                    uploader::kick(false);
+                }
             });
         }
     };
@@ -1005,14 +1069,15 @@ pub fn ExportScreen() -> impl IntoView {
 
     let body = move || {
         let lang = lang.get();
-        let w = words(lang);
+        let w = lang.export();
         let Some(state) = state.get() else {
             return view! { <p role="status">{w.loading}</p> }.into_any();
         };
         let overview = match state {
             Ok(overview) => overview,
             Err(error) => {
-                return view! { <p class="failed" role="alert">{error.user_message(lang.code())}</p> }.into_any();
+                return view! { <p class="failed" role="alert">{error.user_message(lang)}</p> }
+                    .into_any();
             }
         };
         let running = matches!(job.get(), Job::Running { .. });
@@ -1100,10 +1165,15 @@ pub fn ExportScreen() -> impl IntoView {
                     let start_again = start_again.clone();
                     move |_| start_again(record.clone())
                 };
+                let upload = overview
+                    .uploads
+                    .get(&record.id)
+                    .map(|upload| upload_line(upload, w, lang, online.get() && window().navigator().on_line()));
                 view! {
                     <li class="card" data-bundle=record.id.clone() data-sequence=record.sequence.to_string()>
                         <span>{line}</span>
                         <span class="meta"><code>{record.file_name.clone()}</code></span>
+                        {upload}
                         <button type="button" class="btn" disabled=running on:click=again>{w.again}</button>
                     </li>
                 }
@@ -1145,7 +1215,7 @@ pub fn ExportScreen() -> impl IntoView {
     };
 
     let status = move || {
-        let w = words(lang.get());
+        let w = lang.get().export();
         match job.get() {
             Job::Idle => None,
             Job::Running { done, total } => Some(
@@ -1170,7 +1240,7 @@ pub fn ExportScreen() -> impl IntoView {
     };
 
     let result = move || {
-        let w = words(lang.get());
+        let w = lang.get().export();
         ready.get().map(|(name, size, url, shareable)| {
             let share_button = shareable.then(|| {
                 view! { <button type="button" class="btn" on:click=share>{w.share}</button> }
@@ -1189,12 +1259,12 @@ pub fn ExportScreen() -> impl IntoView {
 
     view! {
         <article class="export">
-            <h1>{move || words(lang.get()).heading}</h1>
-            <p>{move || words(lang.get()).intro}</p>
+            <h1>{move || lang.get().export().heading}</h1>
+            <p>{move || lang.get().export().intro}</p>
             {status}
             {result}
             {body}
-            <p><a href="#/">{move || words(lang.get()).back}</a></p>
+            <p><a href="#/">{move || lang.get().export().back}</a></p>
         </article>
     }
 }

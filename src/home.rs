@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::catalog::{province_name, Catalog};
+use crate::catalog::{province_name, Broken, Catalog};
 use leptos::task::spawn_local;
 
 use crate::drafts::Saved;
 use crate::export::ExportLink;
-use crate::i18n::Lang;
+use crate::follow::FollowedCases;
+use crate::i18n::{Lang, Words as _};
 use crate::route::Route;
 use crate::storage::{self, quota, ResponseMeta, Status, Storage, StorageError};
 use crate::studio::StudioLink;
@@ -42,9 +43,8 @@ pub fn Home() -> impl IntoView {
             Ok(overview) => (overview, None),
             Err(error) => (Overview::default(), Some(error)),
         };
-        let failure = failure.map(
-            |error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> },
-        );
+        let failure = failure
+            .map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> });
         let drafts_of = |form_id: &str| -> Vec<_> {
             overview
                 .drafts
@@ -56,13 +56,15 @@ pub fn Home() -> impl IntoView {
         let groups = catalog
             .by_province()
             .into_iter()
-            .map(|(province, entries)| {
-                let heading = province.map_or(t.national, |p| province_name(p, lang)).to_string();
-                let items = entries
+            .map(|(province, listings)| {
+                let heading = province
+                    .as_deref()
+                    .map_or(t.national, |p| province_name(p, lang))
+                    .to_string();
+                let items = listings
                     .into_iter()
-                    .map(|entry| {
-                        let form = &entry.form;
-                        let title = form.title.get(lang.code(), &form.default_language).to_string();
+                    .map(|form| {
+                        let title = form.title(lang.code()).to_string();
                         let href = Route::Form(form.id.clone()).to_hash();
                         let stored = overview.counts.get(&form.id).copied().unwrap_or_default();
                         // Exported responses are finalized ones that also left the phone in a bundle.
@@ -94,41 +96,18 @@ pub fn Home() -> impl IntoView {
             })
             .collect_view();
         let broken = catalog.broken();
-        let broken = (!broken.is_empty()).then(|| {
-            let items = broken
-                .iter()
-                .map(|broken| {
-                    let problems = broken
-                        .diagnostics
-                        .iter()
-                        .map(|d| view! { <li>{d.to_string()}</li> })
-                        .collect_view();
-                    view! {
-                        <li>
-                            <code>{broken.path.clone()}</code>
-                            <ul>{problems}</ul>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <section class="broken">
-                    <h2>{t.broken_forms_heading}</h2>
-                    <ul>{items}</ul>
-                </section>
-            }
-        });
+        let broken = (!broken.is_empty()).then(|| broken_section(&broken, lang));
         let unavailable = catalog.problem.clone().map(|why| {
             view! { <p class="error" role="alert">{format!("{} {why}", t.forms_unavailable)}</p> }
         });
-        let empty = (catalog.problem.is_none() && catalog.entries().is_empty())
+        let empty = (catalog.problem.is_none() && catalog.listings().is_empty())
             .then(|| view! { <p>{t.no_forms}</p> });
         // Drafts whose form the app no longer bundles still open, with the
         // form source kept when they were started.
         let orphans: Vec<_> = overview
             .drafts
             .iter()
-            .filter(|meta| catalog.by_id(&meta.form_id).is_none())
+            .filter(|meta| !catalog.lists(&meta.form_id))
             .cloned()
             .collect();
         let orphans = (!orphans.is_empty()).then(|| {
@@ -142,6 +121,7 @@ pub fn Home() -> impl IntoView {
         view! {
             <h1>{t.forms_heading}</h1>
             <GuidesLink/>
+            <FollowedCases/>
             {failure}
             {unavailable}
             {empty}
@@ -179,14 +159,38 @@ pub struct Overview {
     pub drafts: Vec<ResponseMeta>,
 }
 
+/// The forms that cannot be opened, each file with its problems, so that
+/// authors see them instead of the forms silently disappearing.
+pub fn broken_section(broken: &[&Broken], lang: Lang) -> impl IntoView {
+    let items = broken
+        .iter()
+        .map(|broken| {
+            let problems = broken
+                .diagnostics
+                .iter()
+                .map(|d| view! { <li>{d.to_string()}</li> })
+                .collect_view();
+            view! {
+                <li>
+                    <code>{broken.path.clone()}</code>
+                    <ul>{problems}</ul>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="broken">
+            <h2>{lang.text().broken_forms_heading}</h2>
+            <ul>{items}</ul>
+        </section>
+    }
+}
+
 /// Reads the counts of the catalog's forms and every draft.
 pub async fn overview(catalog: &Catalog) -> Result<Overview, StorageError> {
     let storage = Storage::app();
-    let ids: Vec<&str> = catalog
-        .entries()
-        .iter()
-        .map(|entry| entry.form.id.as_str())
-        .collect();
+    let listings = catalog.listings();
+    let ids: Vec<&str> = listings.iter().map(|listing| listing.id.as_str()).collect();
     let counts = storage.counts(&ids).await?;
     let mut drafts = storage.list_status(Status::Draft).await?;
     drafts.reverse();
@@ -243,7 +247,7 @@ pub fn draft_list(drafts: Vec<ResponseMeta>, lang: Lang) -> impl IntoView {
                             <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t.cancel}</button>
                         </div>
                     </Show>
-                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang.code())}</p> })}
+                    {move || failed.get().map(|error| view! { <p class="error" role="alert">{error.user_message(lang)}</p> })}
                 </li>
             }
         })

@@ -16,6 +16,7 @@ mod catalog;
 mod drafts;
 mod engine_bridge;
 mod export;
+mod follow;
 mod form;
 mod geo;
 mod home;
@@ -28,6 +29,7 @@ mod seal;
 pub mod storage;
 mod studio;
 mod thai_date;
+mod upload;
 
 pub use app::App;
 

@@ -23,9 +23,11 @@ use gloo_storage::{LocalStorage, Storage as _};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words as _};
 use crate::storage::lock::{Pin, PinProblem, DEFAULT_IDLE_MINUTES, IDLE_CHOICES};
+use crate::storage::settings::{self, TokenProblem};
 use crate::storage::{Storage, StorageError};
+use crate::upload;
 
 /// The localStorage key a tab writes after changing the lock, so that the
 /// other tabs look at it again.
@@ -208,27 +210,40 @@ fn error_text(error: &StorageError, lang: Lang) -> String {
     match error {
         StorageError::WrongPin { wait_ms } if *wait_ms > 0 => format!(
             "{} {} {} {}",
-            error.user_message(lang.code()),
+            error.user_message(lang),
             t.wait_before,
             wait_ms.div_ceil(1000),
             t.seconds
         ),
-        _ => error.user_message(lang.code()).to_string(),
+        _ => error.user_message(lang).to_string(),
     }
 }
 
 /// A PIN field: digits on a phone's number pad, never shown, never
 /// remembered by the browser.
 fn pin_field(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    secret_field(id, label, value, true)
+}
+
+/// A labelled field for a secret that is typed or pasted: a PIN (`digits`,
+/// on the number pad) or the intake's upload code.
+fn secret_field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    digits: bool,
+) -> impl IntoView {
     view! {
         <div class="pin-field">
             <label for=id>{label}</label>
             <input
                 id=id
                 type="password"
-                inputmode="numeric"
+                inputmode=digits.then_some("numeric")
                 autocomplete="off"
-                maxlength="24"
+                autocapitalize="off"
+                spellcheck="false"
+                maxlength=if digits { "24" } else { "256" }
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
@@ -513,7 +528,87 @@ pub fn Settings() -> impl IntoView {
                     .into_any()
                 }
             }}
+            <UploadCode/>
             <p><a href="#/">{move || lang.get().text().all_forms}</a></p>
         </section>
+    }
+}
+
+/// The settings' section for the upload code, shown when the deployment
+/// has an intake. The field is emptied as soon as the code is saved, so the
+/// code stays in the page only while it is typed; the page then says only
+/// whether a code is kept, never which.
+#[component]
+fn UploadCode() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let typed = RwSignal::new(String::new());
+    let have = RwSignal::new(settings::upload_token().is_some());
+    let message = RwSignal::new(None::<&'static str>);
+    let error = RwSignal::new(None::<&'static str>);
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = lang.get_untracked().text();
+        message.set(None);
+        match settings::set_upload_token(&typed.get_untracked()) {
+            Ok(()) => {
+                typed.set(String::new());
+                have.set(true);
+                error.set(None);
+                message.set(Some(t.upload_saved));
+                // A bundle refused for its code is sent again with the new
+                // one, and everything that waits goes now.
+                spawn_local(async move {
+                    if let Err(failure) = Storage::app()
+                        .requeue_rejected(crate::storage::now_ms())
+                        .await
+                    {
+                        web_sys::console::warn_1(
+                            &format!("putting refused uploads back: {failure}").into(),
+                        );
+                    }
+                    upload::kick(true);
+                });
+            }
+            Err(problem) => error.set(Some(match problem {
+                TokenProblem::Empty => t.upload_empty,
+                TokenProblem::Malformed => t.upload_malformed,
+                TokenProblem::NotStored => t.upload_not_stored,
+            })),
+        }
+    };
+    let forget = move |_| {
+        settings::forget_upload_token();
+        have.set(false);
+        error.set(None);
+        message.set(Some(lang.get_untracked().text().upload_forgotten));
+    };
+
+    view! {
+        <Show when=upload::has_intake>
+            <section class="upload-code">
+                <h2>{move || lang.get().text().upload_heading}</h2>
+                <p>{move || lang.get().text().upload_intro}</p>
+                {move || message.get().map(|text| view! { <p class="done-note" role="status">{text}</p> })}
+                {move || error.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <p class="meta">
+                    {move || {
+                        let t = lang.get().text();
+                        if have.get() { t.upload_have } else { t.upload_none }
+                    }}
+                </p>
+                <form class="pin-form" on:submit=save>
+                    {move || secret_field("upload-token", lang.get().text().upload_label, typed, false)}
+                    <button type="submit" class="btn primary">{move || lang.get().text().upload_save}</button>
+                </form>
+                <Show when=move || have.get()>
+                    <p>
+                        <button type="button" class="btn" on:click=forget>
+                            {move || lang.get().text().upload_forget}
+                        </button>
+                    </p>
+                </Show>
+            </section>
+        </Show>
     }
 }

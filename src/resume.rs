@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use yim_app_core::reopen::{self, Choice, Fallback};
+
 use crate::catalog::Catalog;
-use crate::drafts::{Resume, VersionNote};
-use crate::i18n::Lang;
+use crate::drafts::Resume;
+use crate::i18n::{Lang, Words as _};
 use crate::storage::{self, Storage, StorageError};
 
 /// Why a stored response could not be opened.
@@ -25,7 +27,8 @@ pub enum ResumeError {
     Sealed,
 }
 
-/// Reads the stored response `id` and finds the form to open it with.
+/// Reads the stored response `id` and finds the form to open it with, by
+/// the rules of `yim_app_core::reopen`.
 pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeError> {
     let storage = Storage::app();
     let response = storage.get(id).await.map_err(ResumeError::Storage)?;
@@ -35,60 +38,52 @@ pub async fn open_stored(catalog: &Catalog, id: &str) -> Result<Resume, ResumeEr
         return Err(ResumeError::Sealed);
     }
     let meta = &response.meta;
+    crate::published::ready_form(catalog, &meta.form_id).await;
     let bundled = catalog.by_id(&meta.form_id).map(|entry| entry.form.clone());
-    if let Some(form) = &bundled {
-        if meta
-            .form_hash
-            .as_deref()
-            .is_none_or(|hash| hash == storage::printed(form).hash)
-        {
-            // The same form, or a response from before hashes were kept
-            // whose form is still bundled.
-            let note = (meta.form_hash.is_none() && meta.form_version != form.version).then(|| {
-                VersionNote::Current {
-                    started: meta.form_version.clone(),
-                }
-            });
+    let started = reopen::Started {
+        version: meta.form_version.clone(),
+        hash: meta.form_hash.clone(),
+    };
+    let published = bundled.as_ref().map(|form| reopen::Published {
+        version: &form.version,
+        hash: || storage::printed(form).hash.clone(),
+    });
+    let (hash, otherwise) = match reopen::choose(&started, published) {
+        Choice::Published { note } => {
+            let form = bundled.ok_or(ResumeError::FormGone)?;
             return Ok(Resume {
-                form: form.clone(),
-                note,
-                response,
-            });
-        }
-    }
-    if let Some(hash) = &meta.form_hash {
-        if let Some(source) = storage.form(hash).await.map_err(ResumeError::Storage)? {
-            let (form, diagnostics) = source.load();
-            return match form {
-                Some(form) => Ok(Resume {
-                    form: Arc::new(form),
-                    note: Some(VersionNote::Older {
-                        version: source.version,
-                    }),
-                    response,
-                }),
-                None => Err(ResumeError::FormBroken(
-                    diagnostics
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )),
-            };
-        }
-    }
-    match bundled {
-        Some(form) => {
-            let note = Some(VersionNote::Current {
-                started: meta.form_version.clone(),
-            });
-            Ok(Resume {
                 form,
                 note,
                 response,
-            })
+            });
         }
-        None => Err(ResumeError::FormGone),
+        Choice::Kept { hash, otherwise } => (hash, otherwise),
+        Choice::Gone => return Err(ResumeError::FormGone),
+    };
+    if let Some(source) = storage.form(&hash).await.map_err(ResumeError::Storage)? {
+        let (form, diagnostics) = source.load();
+        return match form {
+            Some(form) => Ok(Resume {
+                form: Arc::new(form),
+                note: Some(reopen::older(&source.version)),
+                response,
+            }),
+            None => Err(ResumeError::FormBroken(
+                diagnostics
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )),
+        };
+    }
+    match (otherwise, bundled) {
+        (Fallback::Published(note), Some(form)) => Ok(Resume {
+            form,
+            note: Some(note),
+            response,
+        }),
+        _ => Err(ResumeError::FormGone),
     }
 }
 
@@ -123,7 +118,7 @@ pub fn ResumeScreen(id: String) -> impl IntoView {
 fn resume_error_text(error: &ResumeError, lang: Lang) -> String {
     let t = lang.text();
     match error {
-        ResumeError::Storage(error) => error.user_message(lang.code()).to_string(),
+        ResumeError::Storage(error) => error.user_message(lang).to_string(),
         ResumeError::FormGone => t.form_gone.to_string(),
         ResumeError::FormBroken(problems) => format!("{}: {problems}", t.form_gone),
         ResumeError::Sealed => t.response_sealed.to_string(),

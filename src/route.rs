@@ -13,6 +13,14 @@ pub enum Route {
     Home,
     /// Filling in the form with this id.
     Form(String),
+    /// Filling in the follow-up form `form` for the case `case`, which the
+    /// home page's "children I follow" picked (`#/form/ID?case=CASE`).
+    FollowUp {
+        /// The follow-up form's id.
+        form: String,
+        /// The case's id.
+        case: String,
+    },
     /// Continuing (or, once finalized, reading) the stored response with
     /// this id.
     Response(String),
@@ -29,7 +37,13 @@ impl Route {
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.strip_prefix("form/") {
-            Some(id) if !id.is_empty() => Route::Form(decode_component(id)),
+            Some(rest) if !rest.is_empty() => match rest.split_once("?case=") {
+                Some((form, case)) if !form.is_empty() && !case.is_empty() => Route::FollowUp {
+                    form: decode_component(form),
+                    case: decode_component(case),
+                },
+                _ => Route::Form(decode_component(rest)),
+            },
             _ if path.starts_with("response/") && path.len() > "response/".len() => {
                 Route::Response(decode_component(&path["response/".len()..]))
             }
@@ -44,16 +58,22 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Home => "#/".to_string(),
-            Route::Form(id) => format!("#/form/{}", String::from(js_sys::encode_uri_component(id))),
-            Route::Response(id) => format!(
-                "#/response/{}",
-                String::from(js_sys::encode_uri_component(id))
+            Route::Form(id) => format!("#/form/{}", encode_component(id)),
+            Route::FollowUp { form, case } => format!(
+                "#/form/{}?case={}",
+                encode_component(form),
+                encode_component(case)
             ),
+            Route::Response(id) => format!("#/response/{}", encode_component(id)),
             Route::Studio => "#/studio".to_string(),
             Route::Export => "#/export".to_string(),
             Route::Settings => "#/settings".to_string(),
         }
     }
+}
+
+fn encode_component(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
 }
 
 fn decode_component(text: &str) -> String {
@@ -87,5 +107,32 @@ pub fn replace_url(hash: &str) {
             &JsValue::from_str(""),
             &JsValue::from_str(hash),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn check(hash: &str, route: Route) {
+        assert_eq!(Route::from_hash(hash), route, "reading {hash}");
+        assert_eq!(Route::from_hash(&route.to_hash()), route, "writing {hash}");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_follow_up_names_its_form_and_its_case() {
+        check("#/form/child-core", Route::Form("child-core".into()));
+        check(
+            "#/form/child-follow-up?case=01890a5d-ac96-774b-bcce-b302099a8057",
+            Route::FollowUp {
+                form: "child-follow-up".into(),
+                case: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
+            },
+        );
+        // Without a case, the text after the form's id is part of the id,
+        // as it always was.
+        check("#/form/a?case=", Route::Form("a?case=".into()));
+        check("#/", Route::Home);
     }
 }

@@ -15,9 +15,10 @@
 
 use std::fmt;
 
-use yim_bundle::{Recipients, Response as Document, SealedResponse, Timestamp};
+use yim_bundle::{Recipients, Response as Document, SealedAttachment, SealedResponse, Timestamp};
 use yim_form::Form;
 
+use crate::i18n::Lang;
 use crate::storage::{self, Response, Status};
 
 /// Whether finalized responses of `form` are sealed: it lists at least one
@@ -36,7 +37,7 @@ pub fn recipients(keys: &[String]) -> Result<Recipients, yim_bundle::Error> {
 ///
 /// The sealed document holds the finalized data (the engine's answers at the
 /// moment of finalizing, repeats as arrays of entries). The returned record
-/// keeps no answer: `answers` is an empty object, `data` and `label` are
+/// keeps no answer: `answers` is an empty object, `data`, `label` and `case` are
 /// gone, and `sealed` holds the age file. When sealing fails, nothing should
 /// be stored: the caller keeps the answers on screen and reports the error.
 pub fn seal_finalized(form: &Form, mut response: Response) -> Result<Response, SealError> {
@@ -52,6 +53,9 @@ pub fn seal_finalized(form: &Form, mut response: Response) -> Result<Response, S
     response.meta.page = 0;
     response.answers = serde_json::Value::Object(serde_json::Map::new());
     response.data = None;
+    // The case change names the child; the sealed copy carries it, and the
+    // case list keeps the case, so the record keeps no copy in clear.
+    response.case = None;
     response.sealed = Some(sealed.sealed);
     Ok(response)
 }
@@ -80,8 +84,40 @@ pub fn document(response: &Response, form: &Form) -> Result<Document, SealError>
         device_id: meta.device_id.clone(),
         status: Status::Finalized.as_str().to_string(),
         answers: data,
-        case: None,
+        case: response.case.clone(),
     })
+}
+
+/// Seals the photos of a response being finalized with `form` to the same
+/// recipients as its answers. Only the photos that the finalized `data`
+/// names are sealed: a photo of a question that relevance hid, or one
+/// replaced before finalizing, is not sent.
+pub fn seal_photos(
+    form: &Form,
+    data: &serde_json::Value,
+    photos: Vec<storage::Photo>,
+) -> Result<Vec<SealedAttachment>, SealError> {
+    if photos.is_empty() || !seals(form) {
+        return Ok(Vec::new());
+    }
+    let named = texts(data);
+    let to = recipients(&form.settings.recipients)?;
+    photos
+        .into_iter()
+        .filter(|photo| named.contains(&photo.name.as_str()))
+        .map(|photo| Ok(yim_bundle::seal_attachment(&photo.name, &photo.bytes, &to)?))
+        .collect()
+}
+
+/// Every text value in answers JSON, at any depth (repeats are arrays of
+/// objects).
+fn texts(data: &serde_json::Value) -> Vec<&str> {
+    match data {
+        serde_json::Value::String(text) => vec![text.as_str()],
+        serde_json::Value::Array(items) => items.iter().flat_map(texts).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(texts).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn seal(response: &Response, form: &Form, to: &Recipients) -> Result<SealedResponse, SealError> {
@@ -105,6 +141,8 @@ pub enum SealError {
     },
     /// The bundle format refused the response or the recipients.
     Bundle(yim_bundle::Error),
+    /// The photos to seal could not be read from the phone's storage.
+    Storage(storage::StorageError),
 }
 
 impl fmt::Display for SealError {
@@ -115,16 +153,16 @@ impl fmt::Display for SealError {
                 "response {id}: expected the finalized answers to encrypt, but found none"
             ),
             SealError::Bundle(error) => error.fmt(f),
+            SealError::Storage(error) => error.fmt(f),
         }
     }
 }
 
 impl SealError {
-    /// What the volunteer reads, in the language with this code (`th` or
-    /// `en`; anything else gets Thai), followed by the technical reason for
-    /// whoever supports them.
-    pub fn user_message(&self, lang: &str) -> String {
-        let what = if lang.eq_ignore_ascii_case("en") {
+    /// What the volunteer reads, in `lang`, followed by the technical
+    /// reason for whoever supports them.
+    pub fn user_message(&self, lang: Lang) -> String {
+        let what = if lang == Lang::En {
             "The answers could not be encrypted, so the form was not finalized. Your answers are still on screen and saved as a draft. Show this message to your coordinator:"
         } else {
             "เข้ารหัสคำตอบไม่สำเร็จ จึงยังไม่ได้ยืนยันแบบฟอร์ม คำตอบยังอยู่บนหน้าจอและเก็บเป็นฉบับร่างแล้ว กรุณาแจ้งข้อความนี้แก่ผู้ประสานงาน:"

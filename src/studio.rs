@@ -27,7 +27,7 @@ use yim_form::{Diagnostic, Files, Form, MemFiles};
 use crate::catalog::{Catalog, Entry};
 use crate::engine_bridge;
 use crate::form::FormScreen;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words as _};
 
 /// How long typing must pause before the text is checked again. Loading and
 /// compiling a large form takes a few milliseconds; checking on every key
@@ -64,94 +64,14 @@ questions:
     label: {th: ชื่อเด็ก, en: Child's name}
 ";
 
-/// The studio's own words.
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    open_file: &'static str,
-    drop_hint: &'static str,
-    start_from: &'static str,
-    choose: &'static str,
-    new_form: &'static str,
-    download: &'static str,
-    editor_label: &'static str,
-    problems: &'static str,
-    no_problems: &'static str,
-    preview: &'static str,
-    no_preview: &'static str,
-    replace: &'static str,
-    same_id: &'static str,
-    not_read: &'static str,
-    link: &'static str,
-    link_hint: &'static str,
-    publish: &'static str,
-    published: &'static str,
-    not_published: &'static str,
-}
-
-const THAI: Words = Words {
-    title: "สตูดิโอแบบฟอร์ม",
-    intro: "เขียนหรือแก้แบบฟอร์ม YAML แล้วดูผลทันที ข้อความอยู่ในเครื่องนี้เท่านั้น ไม่ส่งไปที่ใด",
-    open_file: "เปิดไฟล์ YAML",
-    drop_hint: "หรือลากไฟล์ .yaml มาวางในช่องแก้ไข",
-    start_from: "เริ่มจาก",
-    choose: "— เลือกแบบฟอร์ม —",
-    new_form: "แบบฟอร์มใหม่",
-    download: "ดาวน์โหลด YAML",
-    editor_label: "ข้อความ YAML ของแบบฟอร์ม",
-    problems: "ปัญหา",
-    no_problems: "ไม่พบปัญหา",
-    preview: "ตัวอย่าง",
-    no_preview: "ยังแสดงตัวอย่างไม่ได้ แก้ปัญหาด้านบนก่อน",
-    replace: "แทนที่ข้อความที่แก้ไว้หรือไม่",
-    same_id: "รหัสของแบบฟอร์มนี้ซ้ำกับแบบฟอร์มในแอป ฉบับร่างของทั้งสองจะใช้ร่วมกัน",
-    not_read: "อ่านไฟล์นี้ไม่ได้",
-    link: "สตูดิโอแบบฟอร์ม",
-    link_hint: "สำหรับผู้ออกแบบแบบฟอร์ม: ลองแบบฟอร์มใหม่ก่อนเผยแพร่",
-    publish: "ไฟล์สำหรับเผยแพร่",
-    published: "ดาวน์โหลดแล้ว 2 ไฟล์: คัดลอก index.json และไฟล์แบบฟอร์มไปไว้ในโฟลเดอร์ forms บนเว็บเซิร์ฟเวอร์ ไฟล์แบบฟอร์มอยู่ที่ ",
-    not_published: "ยังเผยแพร่ไม่ได้ แก้ปัญหาเหล่านี้ก่อน:",
-};
-
-const ENGLISH: Words = Words {
-    title: "Form studio",
-    intro: "Write or edit a YAML form and see it at once. The text stays on this device; nothing is sent anywhere.",
-    open_file: "Open a YAML file",
-    drop_hint: "or drop a .yaml file on the editor",
-    start_from: "Start from",
-    choose: "— choose a form —",
-    new_form: "A new form",
-    download: "Download YAML",
-    editor_label: "The form's YAML text",
-    problems: "Problems",
-    no_problems: "No problems found",
-    preview: "Preview",
-    no_preview: "No preview yet: fix the problems above first",
-    replace: "Replace the text you have edited?",
-    same_id: "This form has the id of a form in the app; the two share their drafts",
-    not_read: "This file could not be read",
-    link: "Form studio",
-    link_hint: "For form authors: try a new form before publishing it",
-    publish: "Files to publish",
-    published: "Two files were downloaded: copy index.json and the form file into the forms folder on the web host. The form file goes to ",
-    not_published: "This form cannot be published yet. Fix these problems first:",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Th => &THAI,
-        Lang::En => &ENGLISH,
-    }
-}
-
 /// The link to the studio, for the home screen.
 #[component]
 pub fn StudioLink() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     view! {
         <p class="studio-link">
-            <a href="#/studio">{move || words(lang.get()).link}</a>
-            <span class="meta">{move || words(lang.get()).link_hint}</span>
+            <a href="#/studio">{move || lang.get().studio().link}</a>
+            <span class="meta">{move || lang.get().studio().link_hint}</span>
         </p>
     }
 }
@@ -233,7 +153,12 @@ fn publication(path: &str, text: &str, catalog: &Catalog) -> Result<Publication,
         .collect();
     let check = |form: &Form| engine_bridge::compile(form).1;
     match yim_form::publish::publish(&files, &sources, &keys, &check) {
-        (Some(publication), problems) if problems.is_empty() => Ok(publication),
+        (Some(mut publication), problems) if problems.is_empty() => {
+            // The new index replaces the deployment's, so it keeps the
+            // deployment's intake address.
+            publication.index.intake = catalog.intake.clone();
+            Ok(publication)
+        }
         (_, problems) => Err(problems),
     }
 }
@@ -285,7 +210,7 @@ pub fn Studio() -> impl IntoView {
     let settled = RwSignal::new(first_text);
     let checked = {
         let catalog = app_catalog.clone();
-        Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t, catalog.files()))))
+        Memo::new(move |_| settled.with(|t| path.with(|p| check(p, t, &catalog.files()))))
     };
     let message = RwSignal::new(None::<&'static str>);
 
@@ -305,7 +230,7 @@ pub fn Studio() -> impl IntoView {
         let edited = loaded.with_value(|l| text.with_untracked(|t| t != l));
         if edited
             && !window()
-                .confirm_with_message(words(lang.get_untracked()).replace)
+                .confirm_with_message(lang.get_untracked().studio().replace)
                 .unwrap_or(false)
         {
             return;
@@ -382,7 +307,7 @@ pub fn Studio() -> impl IntoView {
                     let body = value.as_string().unwrap_or_default();
                     replace(format!("studio/{}", name.replace(['/', '\\'], "_")), body);
                 }
-                Err(_) => message.set(Some(words(lang.get_untracked()).not_read)),
+                Err(_) => message.set(Some(lang.get_untracked().studio().not_read)),
             }
         });
     };
@@ -456,7 +381,7 @@ pub fn Studio() -> impl IntoView {
         }
     };
     let publish_report = move || {
-        let w = words(lang.get());
+        let w = lang.get().studio();
         publish_problems.get().map(|problems| {
             if problems.is_empty() {
                 view! { <p class="studio-ok" role="status">{w.published}<code>{path.get()}</code></p> }
@@ -499,7 +424,7 @@ pub fn Studio() -> impl IntoView {
     };
 
     let problems = move || {
-        let w = words(lang.get());
+        let w = lang.get().studio();
         let p = path.get();
         let list = checked.with(|c| c.problems.clone());
         if list.is_empty() {
@@ -532,7 +457,8 @@ pub fn Studio() -> impl IntoView {
 
     let preview_view = move || {
         let Some(form) = preview.get() else {
-            return view! { <p class="meta">{move || words(lang.get()).no_preview}</p> }.into_any();
+            return view! { <p class="meta">{move || lang.get().studio().no_preview}</p> }
+                .into_any();
         };
         let same_id = app_catalog.by_id(&form.id).is_some();
         // The form screen finds forms in the catalog of its context; this
@@ -544,7 +470,7 @@ pub fn Studio() -> impl IntoView {
         }])));
         let id = form.id.clone();
         view! {
-            {same_id.then(|| view! { <p class="studio-warning">{move || words(lang.get()).same_id}</p> })}
+            {same_id.then(|| view! { <p class="studio-warning">{move || lang.get().studio().same_id}</p> })}
             <FormScreen id=id/>
         }
         .into_any()
@@ -552,26 +478,26 @@ pub fn Studio() -> impl IntoView {
 
     view! {
         <section class="studio">
-            <h1>{move || words(lang.get()).title}</h1>
-            <p class="meta">{move || words(lang.get()).intro}</p>
+            <h1>{move || lang.get().studio().title}</h1>
+            <p class="meta">{move || lang.get().studio().intro}</p>
             <div class="studio-tools">
                 <label class="btn studio-open">
-                    {move || words(lang.get()).open_file}
+                    {move || lang.get().studio().open_file}
                     <input type="file" class="sr-only" accept=".yaml,.yml,text/yaml,application/yaml" on:change=on_pick/>
                 </label>
                 <label class="studio-start">
-                    <span>{move || words(lang.get()).start_from}</span>
+                    <span>{move || lang.get().studio().start_from}</span>
                     <select on:change=start_from>
-                        <option value="">{move || words(lang.get()).choose}</option>
-                        <option value="new">{move || words(lang.get()).new_form}</option>
+                        <option value="">{move || lang.get().studio().choose}</option>
+                        <option value="new">{move || lang.get().studio().new_form}</option>
                         {bundled_options}
                     </select>
                 </label>
-                <button type="button" class="btn" on:click=download>{move || words(lang.get()).download}</button>
-                <button type="button" class="btn" on:click=publish>{move || words(lang.get()).publish}</button>
+                <button type="button" class="btn" on:click=download>{move || lang.get().studio().download}</button>
+                <button type="button" class="btn" on:click=publish>{move || lang.get().studio().publish}</button>
             </div>
             {publish_report}
-            <p class="meta">{move || words(lang.get()).drop_hint}</p>
+            <p class="meta">{move || lang.get().studio().drop_hint}</p>
             <p class="studio-file"><code>{move || path.get()}</code></p>
             {move || message.get().map(|m| view! { <p class="studio-warning" role="alert">{m}</p> })}
             <div
@@ -587,7 +513,7 @@ pub fn Studio() -> impl IntoView {
                 <div class="studio-lines" aria-hidden="true" node_ref=gutter>{numbers}</div>
                 <textarea
                     node_ref=area
-                    aria-label=move || words(lang.get()).editor_label
+                    aria-label=move || lang.get().studio().editor_label
                     spellcheck="false"
                     autocapitalize="off"
                     autocomplete="off"
@@ -602,11 +528,11 @@ pub fn Studio() -> impl IntoView {
                 ></textarea>
             </div>
             <section class="studio-report" aria-live="polite">
-                <h2>{move || words(lang.get()).problems}</h2>
+                <h2>{move || lang.get().studio().problems}</h2>
                 {problems}
             </section>
             <section class="studio-preview">
-                <h2>{move || words(lang.get()).preview}</h2>
+                <h2>{move || lang.get().studio().preview}</h2>
                 {preview_view}
             </section>
         </section>

@@ -39,7 +39,7 @@ const traceDir = flag('--trace');
 // kept them (see docs/performance.md).
 const profileDir = flag('--cpuprofile');
 // `--only open,typing` runs only some of the steps: throttle, open, typing,
-// repeat, draft, real, home, size.
+// repeat, draft, real, home, cases, size.
 const only = flag('--only')?.split(',');
 const step = (name) => !only || only.includes(name);
 const [distArg = 'target/bench-dist', formsArg = 'target/bench-forms'] = args;
@@ -47,9 +47,26 @@ const dist = resolve(distArg);
 const formsDir = resolve(formsArg);
 
 const THROTTLE = 4;
+// The targets of the issue "Size and speed", in milliseconds, megabytes and
+// kilobytes. The drafts and the imported form have none of their own and are
+// held to those of the nearest measure: a draft to the paged form's first
+// question, the imported form to the national form's.
+const TARGET = {
+  paged: 500,
+  national: 600,
+  home: 500,
+  typingAboveBaseline: 10,
+  add: 50,
+  wasmMemoryMb: 30,
+  transferKb: 400,
+};
 const INPUTS = quick ? 10 : 100;
 const ENTRIES = quick ? 20 : 200;
 const REPEATS = quick ? 1 : 3;
+// The case measures are quick enough to take the median of five runs.
+const CASE_REPEATS = quick ? 1 : 5;
+// What the picker benchmark types into the search box, letter by letter.
+const CASE_QUERIES = quick ? ['ploy'] : ['ploy', 'mali', 'bank'];
 
 // Runs in every page before its own scripts: functions to wait for an element
 // and for the frame after it, and a hook that keeps the wasm memory so that
@@ -476,6 +493,188 @@ function publishedFormsSize() {
   return gzip;
 }
 
+/// Nicknames as volunteers write them: many Thai children go by a short
+/// name in Latin letters, which is also what the picker benchmark types
+/// (real key events exist for Latin letters, not for Thai ones).
+const NICKNAMES = ['Ploy', 'Mali', 'Bank', 'Boss', 'Fah', 'Nook', 'Mint', 'Beam', 'Kaew', 'Dao', 'Oil', 'Pim'];
+const VILLAGES = ['บ้านห้วยทราย', 'บ้านดอนมูล', 'บ้านนาจาน', 'บ้านปางมดแดง', 'บ้านสันป่าม่วง', 'บ้านร่องคำ', 'บ้านหนองเล็ง', 'บ้านแม่ใส'];
+
+/// A case record as the app's storage keeps it (src/storage/cases.rs), no
+/// PIN set, with the properties the national core form and its follow-up
+/// save (forms/national/child-core.yaml, the `save_to`s), so that the list
+/// and the picker's search read records of the size a phone holds.
+function benchCase(i) {
+  const id = `0190${String(i).padStart(4, '0')}-0000-7000-8000-000000000000`;
+  const day = 1 + (i % 28);
+  const month = 11 + (i % 3);
+  const next = month > 12 ? `2027-01-${String(day).padStart(2, '0')}` : `2026-${month}-${String(day).padStart(2, '0')}`;
+  const status = ['open', 'referred', 'closed'][i % 3];
+  const risk = ['low', 'medium', 'high'][i % 3];
+  const first = `เด็กหญิง${['สมใจ', 'มะลิ', 'ดวงดาว', 'ปราณี', 'สุดา'][i % 5]} ${i}`;
+  const last = ['ใจดี', 'ศรีสุข', 'บุญมา', 'แก้วมณี'][i % 4];
+  const nickname = `${NICKNAMES[i % NICKNAMES.length]}${i % 7 === 0 ? '' : ` ${i % 50}`}`;
+  const properties = {
+    first_name: first,
+    last_name: last,
+    nickname,
+    dob: `20${String(10 + (i % 14)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
+    sex: i % 2 ? 'female' : 'male',
+    subdistrict: String(560101 + (i % 30)),
+    village: VILLAGES[i % VILLAGES.length],
+    risk_level: risk,
+    plan_actions: ['home_visit', 'home_visit school_contact', 'refer_social welfare'][i % 3],
+    lead_agency: ['pmj', 'shelter', 'local_government'][i % 3],
+    next_visit: next,
+    status,
+  };
+  if (status === 'referred') Object.assign(properties, { referral_agency: 'pmj', referral_date: '2026-11-02', referral_consent: 'yes' });
+  return {
+    id,
+    list: 'children',
+    status,
+    next_visit: next,
+    risk_level: risk,
+    last_visit_ms: 1_760_000_000_000 + i,
+    responses: [`0190${String(i).padStart(4, '0')}-0000-7000-8000-00000000000${i % 10}`],
+    label: `${first} ${last} (${nickname})`,
+    properties,
+  };
+}
+
+/// A phone with `count` cases stored: the app makes its database at the
+/// first visit, then the cases are written into its `cases` store in one
+/// transaction, as the records `src/storage/cases.rs` keeps.
+async function phoneWithCases(count) {
+  const { context, page } = await phone();
+  await page.goto(url + '#/', { waitUntil: 'load' });
+  await page.evaluate(() => window.__bench.shown('main a.card-title'));
+  const records = Array.from({ length: count }, (_, i) => benchCase(i));
+  await page.evaluate(
+    (records) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('yim');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('cases', 'readwrite');
+          const store = tx.objectStore('cases');
+          for (const record of records) store.put(record);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    records,
+  );
+  return { context, page };
+}
+
+/// The home page with `count` cases stored on the phone: each load is timed
+/// until the first case of "children I follow" is drawn.
+async function casesHome(count) {
+  const { context, page } = await phoneWithCases(count);
+  const times = [];
+  let drawn = 0;
+  for (let run = 0; run < CASE_REPEATS; run++) {
+    // A new query string makes each load a real navigation, not a change
+    // of the fragment in the page already open.
+    times.push(
+      await traced(page, `cases-home-${run + 1}`, async () => {
+        await page.goto(`${url}?run=${run}#/`, { waitUntil: 'commit' });
+        return page.evaluate(() => window.__bench.shown('main li.case'));
+      }),
+    );
+    drawn = await page.locator('main li.case').count();
+  }
+  if (page.problems.length) throw new Error(`cases: ${page.problems.join('; ')}`);
+  await context.close();
+  return { time: median(times), times, count, drawn };
+}
+
+/// The national follow-up form's case picker with `count` cases on the
+/// phone: the time from the navigation until the picker offers the cases,
+/// then, for each keystroke typed into its search box (real key events),
+/// the time from the keydown to the end of the first frame after it. That
+/// frame's list is checked against the list once the page has settled, so
+/// a keystroke whose filtering finished only in a later frame is reported
+/// as an error instead of a time too short.
+async function casesPicker(count) {
+  const { context, page } = await phoneWithCases(count);
+  const select = '[data-field="child"] select';
+  const opens = [];
+  for (let run = 0; run < CASE_REPEATS; run++) {
+    opens.push(
+      await traced(page, `cases-picker-open-${run + 1}`, async () => {
+        await page.goto(`${url}?run=${run}#/form/child-follow-up`, { waitUntil: 'commit' });
+        // The dropdown shows at most 100 options (src/form/controls/dropdown.rs),
+        // the rest behind its search box.
+        return page.evaluate(
+          ({ select, options }) => window.__bench.shown(select, (e) => e.options.length >= options),
+          { select, options: Math.min(count, 100) + 1 },
+        );
+      }),
+    );
+  }
+  await page.evaluate((select) => {
+    const list = document.querySelector(select);
+    const state = (window.__search = { times: [], shown: [], pending: null });
+    let keyAt = 0;
+    document.addEventListener('keydown', (e) => (keyAt = e.timeStamp), true);
+    document.addEventListener(
+      'input',
+      () => {
+        const from = keyAt;
+        state.pending = new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const options = list.options.length;
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              state.times.push(performance.now() - from);
+              state.shown.push(options);
+              resolve();
+            };
+            channel.port2.postMessage(0);
+          }),
+        );
+      },
+      true,
+    );
+  }, select);
+  const search = page.locator('[data-field="child"] input.choice-search');
+  await search.click();
+  // Each name typed letter by letter, then erased: the list narrows, then
+  // widens again to every case.
+  const keys = [];
+  for (const name of CASE_QUERIES) keys.push(...name.split(''), ...name.split('').map(() => 'Backspace'));
+  const wrong = [];
+  await traced(page, 'cases-picker-search', async () => {
+    for (const key of keys) {
+      await page.keyboard.press(key);
+      const { shown, settled } = await page.evaluate(async (select) => {
+        await window.__search.pending;
+        await window.__bench.settle();
+        return { shown: window.__search.shown.at(-1), settled: document.querySelector(select).options.length };
+      }, select);
+      if (shown !== settled) wrong.push(`${key}: ${shown} options in the frame, ${settled} once settled`);
+    }
+  });
+  const { times, shown } = await page.evaluate(() => window.__search);
+  if (times.length !== keys.length) throw new Error(`expected ${keys.length} measured keys, but found ${times.length}`);
+  if (wrong.length) throw new Error(`the picker's list was not filtered in the measured frame: ${wrong.slice(0, 3).join('; ')}`);
+  if (page.problems.length) throw new Error(`cases picker: ${page.problems.join('; ')}`);
+  await context.close();
+  return {
+    open: median(opens),
+    opens,
+    median: median(times),
+    p95: percentile(times, 95),
+    keys: keys.length,
+    narrowest: Math.min(...shown) - 1,
+  };
+}
+
 /// The gzip size of the forms this build publishes only for the benchmark.
 function benchFormsSize() {
   const texts = [];
@@ -497,9 +696,15 @@ try {
 
   if (step('open')) {
     const paged = await firstInteractive('bench-1000');
-    row('1,000 questions, 500 rules, paged: first question interactive', ms(paged.time), '< 1,000 ms', paged.time < 1000);
+    row(
+      '1,000 questions, 500 rules, paged: first question interactive',
+      ms(paged.time),
+      `≤ ${TARGET.paged} ms`,
+      paged.time <= TARGET.paged,
+    );
     const one = await firstInteractive('bench-1000-one-page', '[data-field="q999"] input');
-    row('1,000 questions, 500 rules, one page: first question interactive', ms(one.time), '< 1,000 ms', one.time < 1000);
+    // The issue sets no target for the form on one page, the worst case.
+    row('1,000 questions, 500 rules, one page: first question interactive', ms(one.time));
     row('  all 1,000 questions built', ms(one.complete));
   }
 
@@ -521,14 +726,20 @@ try {
       row(
         `typing in an answer 200 rules read, ${where} (${latency.watched} of them rendered, ${INPUTS} keys): median / p95`,
         `${ms(latency.median)} / ${ms(latency.p95)}`,
-        'p95 < 16 ms',
-        latency.p95 < 16,
       );
       row(
         '  of which work (handling the key, then the frame): median / p95',
         `${ms(latency.workMedian)} / ${ms(latency.workP95)}`,
-        'p95 < 16 ms',
-        latency.workP95 < 16,
+      );
+      // The target is the app's own cost: the same keystroke's time above
+      // that of the key nobody reads, both typed in this run, so that the
+      // browser's share and the machine's load cancel out.
+      const above = latency.p95 - baseline.p95;
+      row(
+        '  p95 above the baseline key, same run',
+        ms(above),
+        `≤ ${TARGET.typingAboveBaseline} ms`,
+        above <= TARGET.typingAboveBaseline,
       );
     }
   }
@@ -544,27 +755,33 @@ try {
     row(
       `add repeat entry ${picks.join(' / ')} (20 questions each)`,
       picks.map((k) => ms(at(k))).join(' / '),
-      '< 50 ms each',
-      picks.every((k) => at(k) < 50),
+      `≤ ${TARGET.add} ms each`,
+      picks.every((k) => at(k) <= TARGET.add),
     );
     row(
       `slowest of ${ENTRIES} adds; median of the first 10 vs the last 10`,
       `${ms(slowest)}; ${ms(first10)} vs ${ms(last10)}`,
-      '< 50 ms, no growth',
-      slowest < 50 && last10 < first10 * 1.5 + 2,
+      `≤ ${TARGET.add} ms, no growth`,
+      slowest <= TARGET.add && last10 < first10 * 1.5 + 2,
     );
     row(
       `memory after ${ENTRIES} entries: JS heap / wasm memory / DOM elements`,
       `${mb(adds.after.js)} / ${mb(adds.after.wasm)} / ${adds.after.nodes}`,
       `(empty form: ${mb(adds.before.js)} / ${mb(adds.before.wasm)})`,
     );
+    row(
+      `wasm memory after ${ENTRIES} entries`,
+      mb(adds.after.wasm),
+      `≤ ${TARGET.wasmMemoryMb} MB`,
+      adds.after.wasm <= TARGET.wasmMemoryMb * 1024 * 1024,
+    );
     if (step('draft')) {
       const reopened = await reopenRepeatDraft(context, page);
       row(
         `open a saved draft: ${ENTRIES} entries, ${3 * ENTRIES} answers: first question interactive`,
         ms(reopened.first),
-        '< 1,000 ms',
-        reopened.first < 1000,
+        `≤ ${TARGET.paged} ms`,
+        reopened.first <= TARGET.paged,
       );
       row(`  all ${ENTRIES} entries built`, ms(reopened.last));
     }
@@ -577,8 +794,8 @@ try {
     row(
       'open a saved draft: 1,000 questions, 500 answers, one page: first question interactive',
       ms(big.first),
-      '< 1,000 ms',
-      big.first < 1000,
+      `≤ ${TARGET.paged} ms`,
+      big.first <= TARGET.paged,
     );
     row('  all 1,000 questions built', ms(big.last));
   }
@@ -589,7 +806,7 @@ try {
   if (imported) real.push([imported.id, `largest imported XLSForm (${imported.file})`]);
   for (const [id, title] of real) {
     const { time } = await firstInteractive(id);
-    row(`${title}: first question interactive`, ms(time), '< 1,000 ms', time < 1000);
+    row(`${title}: first question interactive`, ms(time), `≤ ${TARGET.national} ms`, time <= TARGET.national);
   }
   }
 
@@ -601,11 +818,47 @@ try {
     const time = await freshLoads('home', '#/', card, async (page) => {
       forms = await page.locator(card).count();
     });
-    row(`home page: the list of the build's ${forms} forms shown`, ms(time), '< 1,000 ms', time < 1000);
+    row(
+      `home page: the list of the build's ${forms} forms shown`,
+      ms(time),
+      `≤ ${TARGET.home} ms`,
+      time <= TARGET.home,
+    );
+  }
+
+  if (step('cases')) {
+    const cases = await casesHome(2000);
+    row(
+      `home page with ${cases.count} cases on the phone: first screenful of "children I follow" shown (median of ${cases.times.length})`,
+      ms(cases.time),
+      `≤ ${TARGET.home} ms`,
+      cases.time <= TARGET.home,
+    );
+    row(`  cases drawn on that first screen (the rest behind "show more")`, String(cases.drawn));
+    const picker = await casesPicker(2000);
+    row(
+      `follow-up form with ${cases.count} cases: the picker offers the cases (median of ${picker.opens.length})`,
+      ms(picker.open),
+      '< 1,000 ms',
+      picker.open < 1000,
+    );
+    row(
+      `picker search over ${cases.count} cases (${picker.keys} keys): keydown to the filtered list shown, median / p95`,
+      `${ms(picker.median)} / ${ms(picker.p95)}`,
+      '< 100 ms',
+      picker.p95 < 100,
+    );
+    row(`  options in the picker after the narrowest search`, String(picker.narrowest));
   }
 
   if (step('size')) {
-  row('transfer size, wasm + js + css, gzip -9', kb(shellSize()), '(no form in it)');
+  const shell = shellSize();
+  row(
+    'transfer size of the app a volunteer loads first, wasm + js + css, gzip -9 (no form in it)',
+    kb(shell),
+    `≤ ${TARGET.transferKb} KB`,
+    shell <= TARGET.transferKb * 1024,
+  );
   row(
     'transfer size of the published forms (forms/), gzip -9 per file',
     kb(publishedFormsSize()),

@@ -196,6 +196,35 @@ fn finalized_responses_of_forms_with_recipients_are_sealed() {
 }
 
 #[wasm_bindgen_test]
+fn the_case_change_is_sealed_with_the_answers_and_not_kept_in_clear() {
+    let catalog = catalog();
+    let sealed_form = form(&catalog, "t-sealed");
+    let change = yim_form::case::CaseChange {
+        list: "children".into(),
+        id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
+        action: yim_form::case::CaseAction::Create,
+        label: Some("ด.ญ. มะลิ ใจดี".into()),
+        properties: [("status".to_string(), "referred".to_string())].into(),
+    };
+    let mut response = finalized(sealed_form, 1_795_425_300_250, json!({"child_name": "มะลิ"}));
+    response.case = Some(change.clone());
+    let sealed = seal_finalized(sealed_form, response).expect("sealing");
+    assert_eq!(sealed.case, None, "the record keeps no copy of the change");
+    let bytes = sealed.sealed.expect("a sealed copy");
+    assert!(!String::from_utf8_lossy(&bytes).contains("มะลิ"));
+    let document = yim_bundle::unseal(&bytes, &office()).expect("the test key opens it");
+    assert_eq!(document.case, Some(change.clone()));
+
+    // A form without recipients keeps the change with the response in
+    // clear, so that sealing it later (`seal_stranded`) still carries it.
+    let open_form = form(&catalog, "t-open");
+    let mut stranded = finalized(open_form, 1_795_425_300_000, json!({"note": "x"}));
+    stranded.case = Some(change.clone());
+    let kept = seal_finalized(open_form, stranded).expect("kept as it is");
+    assert_eq!(kept.case, Some(change));
+}
+
+#[wasm_bindgen_test]
 fn file_names() {
     let check = |form: Option<&str>, device: &str, sequence: u64, expected: &str| {
         assert_eq!(file_name(form, device, sequence), expected);
@@ -279,6 +308,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             Some("t-open"),
             "dev-1",
             10_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -293,6 +323,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         Some("t-sealed"),
         "dev-1",
         1_795_425_300_000,
+        false,
         |done, total| seen.push((done, total)),
     )
     .await
@@ -350,6 +381,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
         None,
         "dev-1",
         1_795_425_400_000,
+        false,
         |_, _| {},
     )
     .await
@@ -376,6 +408,7 @@ async fn exports_are_logged_numbered_and_can_be_made_again() {
             None,
             "dev-1",
             1_795_425_500_000,
+            false,
             |_, _| {}
         )
         .await,
@@ -406,7 +439,16 @@ async fn an_export_that_fails_marks_nothing() {
     storage.put(&plain).await.expect("put");
     let mut forms = Forms::new(&catalog);
     assert_eq!(
-        export_new(&storage, &mut forms, None, "dev-1", 10_000, |_, _| {}).await,
+        export_new(
+            &storage,
+            &mut forms,
+            None,
+            "dev-1",
+            10_000,
+            false,
+            |_, _| {}
+        )
+        .await,
         Err(ExportError::NotSealed {
             id: plain.meta.id.clone()
         })
@@ -475,6 +517,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-sealed"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
         export_new(
@@ -483,6 +526,7 @@ async fn defect_6_two_exports_at_once_get_different_sequence_numbers() {
             Some("t-other"),
             "dev-1",
             10_000,
+            false,
             |_, _| {},
         ),
     )
@@ -562,6 +606,7 @@ async fn ten_thousand_responses() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| slices += 1,
     )
     .await
@@ -603,14 +648,28 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     let storage = fresh("yim-test-stranded").await;
     let before = catalog();
     let open_form = form(&before, "t-open");
-    let stranded = finalized(open_form, 4_000, json!({"note": "บ้านเลขที่ 9"}));
+    let stranded = finalized(
+        open_form,
+        4_000,
+        json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"}),
+    );
     // The phone keeps the form a response was started with.
     let arc = std::sync::Arc::new(open_form.clone());
     storage
         .save_form(&storage::FormSource::of(&arc, 4_000))
         .await
         .expect("save_form");
-    storage.put(&stranded).await.expect("put");
+    // The photo its answers name is kept in clear with it, as a form
+    // without recipients keeps everything.
+    let photo = storage::Photo {
+        name: "p1.jpg".to_string(),
+        mime: "image/jpeg".to_string(),
+        bytes: vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3],
+    };
+    storage
+        .put_finalized_with(&stranded, None, None, std::slice::from_ref(&photo))
+        .await
+        .expect("put");
 
     // While the form has no recipients, nothing can be sealed.
     let mut forms = Forms::new(&before);
@@ -638,7 +697,20 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
     assert_eq!(stored.data, None);
     let document =
         yim_bundle::unseal(stored.sealed.as_deref().expect("sealed"), &office()).expect("opens");
-    assert_eq!(document.answers, json!({"note": "บ้านเลขที่ 9"}));
+    assert_eq!(
+        document.answers,
+        json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"})
+    );
+    // Its photo was sealed with it, in the same write: none stays in clear.
+    assert_eq!(
+        storage.photos(&stranded.meta.id).await.expect("photos"),
+        vec![]
+    );
+    let sealed_photos = storage
+        .sealed_photos(std::slice::from_ref(&stranded.meta.id))
+        .await
+        .expect("sealed photos");
+    assert_eq!(sealed_photos[0].len(), 1, "{sealed_photos:?}");
     // It names the form it was filled with, keys added, which the phone keeps.
     let hash = stored.meta.form_hash.clone().expect("a hash");
     assert_ne!(Some(&hash), stranded.meta.form_hash.as_ref());
@@ -654,13 +726,27 @@ async fn a_response_finalized_without_recipients_is_sealed_once_they_appear() {
         None,
         "dev-1",
         1_795_425_300_000,
+        false,
         |_, _| {},
     )
     .await
     .expect("export");
     assert_eq!(
         open(&built.bytes).1,
-        vec![(stranded.meta.id.clone(), json!({"note": "บ้านเลขที่ 9"}))]
+        vec![(
+            stranded.meta.id.clone(),
+            json!({"note": "บ้านเลขที่ 9", "photo": "p1.jpg"})
+        )]
+    );
+    let opened = yim_bundle::open(&built.bytes, &office()).expect("opens");
+    assert_eq!(
+        opened
+            .attachments
+            .iter()
+            .map(|a| (a.name.as_str(), a.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+        vec![("p1.jpg", photo.bytes.as_slice())],
+        "the photo comes out byte for byte"
     );
     finish(storage).await;
 }

@@ -4,37 +4,41 @@
 //!
 //! Each part lives in its own file, so that a new control or a change to one
 //! part touches one file: [`screen`] holds the screen with its page buttons,
-//! problem lists and finalize action; [`page`] a page and its groups;
-//! [`repeat`] a repeat and its entries; [`question`] one question, which
-//! picks its control from [`controls`]; [`dom`] the ids, focus and scrolling
-//! that these share.
+//! problem lists and finalize action; [`page`] a page with its groups and
+//! repeats; [`question`] one question, which picks its control from
+//! [`controls`]; [`state`] the question's reactive state that the controls
+//! share; [`dom`] the ids, focus and scrolling. They import one another
+//! downwards only, in that order.
 
 mod controls;
 mod dom;
 mod page;
 mod question;
-mod repeat;
 mod screen;
+mod state;
 
 pub use dom::focus_without_scrolling;
 pub use screen::FormScreen;
 
-thread_local! {
-    static PATHS: std::cell::RefCell<std::collections::HashSet<&'static str>> = Default::default();
-}
+use leptos::prelude::*;
 
-/// A `'static` copy of a path, made once per distinct path. Every closure of
-/// a question can then copy its path instead of cloning a `String`; the set
-/// grows with the number of distinct questions and entries ever shown, not
-/// with how often they are shown.
-fn intern(path: &str) -> &'static str {
-    PATHS.with(|paths| {
-        let mut paths = paths.borrow_mut();
-        if let Some(&known) = paths.get(path) {
-            return known;
-        }
-        let leaked: &'static str = Box::leak(path.to_string().into_boxed_str());
-        paths.insert(leaked);
-        leaked
-    })
+/// A question's or repeat's path, held by the view that shows it and freed
+/// with that view. It is `Copy`, so that every closure of a question takes
+/// it without cloning a `String`.
+#[derive(Clone, Copy)]
+pub(crate) struct Path(StoredValue<String>);
+
+impl Path {
+    fn new(path: &str) -> Path {
+        Path(StoredValue::new(path.to_string()))
+    }
+
+    /// The path as text. A handler can run once more after its view is
+    /// gone: when the lock screen replaces the form, the focused input is
+    /// blurred as it leaves the page. The path of a view that is gone names
+    /// no node (the engine finds nothing at an empty path), so that late
+    /// event does nothing instead of stopping the app.
+    pub(crate) fn get(self) -> String {
+        self.0.try_get_value().unwrap_or_default()
+    }
 }

@@ -5,20 +5,29 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use yim_app_core::finalize::{self as workflow, Finalizing, Step};
+use yim_bundle::SealedAttachment;
+use yim_form::case::CaseChange;
+use yim_form::Form;
 
 use super::dom::{focus_field, focus_without_scrolling, reveal};
 use super::page::render_page;
 use crate::catalog::Catalog;
 use crate::drafts::{self, Keeper, Resume, SaveState};
 use crate::engine_bridge::{self, FormSession, Forward, Problem, Turn};
-use crate::i18n::Lang;
-use crate::storage::StorageError;
+use crate::i18n::{Lang, Words as _};
+use crate::seal::SealError;
+use crate::storage::{Photo, Response, StorageError};
 
 /// The form screen for the form with this id: a new response, or the
 /// stored one in `resume`, which opens with the form it was started on.
 /// Every change is kept on the phone by a [`Keeper`].
 #[component]
-pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl IntoView {
+pub fn FormScreen(
+    id: String,
+    #[prop(optional)] resume: Option<Resume>,
+    #[prop(optional, into)] case: Option<String>,
+) -> impl IntoView {
     let catalog = expect_context::<Arc<Catalog>>();
     let lang = expect_context::<RwSignal<Lang>>();
     let (form, entry_diagnostics) = match (&resume, catalog.by_id(&id)) {
@@ -137,7 +146,13 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     // shown, when its answers hide that page now).
     let start = fs.start_at(resumed.as_ref().map_or(0, |r| r.meta.page as usize));
     let current = RwSignal::new(start);
+    let new_response = resumed.is_none();
     let keeper = Keeper::new(fs, current, Arc::clone(&form), resumed);
+    // The photo questions store their photos under the response's id.
+    provide_context(keeper);
+    if let Some(block) = &form.case {
+        give_cases(fs, block.list.clone(), case.filter(|_| new_response));
+    }
     // Every command and every page turn may change what the draft holds;
     // the keeper writes only when it really did.
     Effect::new(move |_| {
@@ -197,40 +212,78 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     // written, so its answers never reach the phone's storage in clear.
     let sealed_form = crate::seal::seals(&form);
     let sealing_form = StoredValue::new(form.clone());
-    let seal_error = RwSignal::new(None::<crate::seal::SealError>);
+    let seal_error = RwSignal::new(None::<SealError>);
+    // The order of finalizing (problems, then the data, the seal and the
+    // write) is `yim_app_core::finalize`'s; this closure shows each outcome.
+    // Set when Finalize was pressed while a photo was still being made
+    // smaller; the message goes once the photo is in.
+    let wait_for_photo = RwSignal::new(false);
     let finalize = move || {
-        let found = fs.finalize_problems();
-        attempted.set(true);
-        checked.set(false);
-        if found.is_empty() {
-            fs.mark_end();
-            let response = keeper.finalized(fs.answers_json());
-            let response =
-                match sealing_form.with_value(|form| crate::seal::seal_finalized(form, response)) {
-                    Ok(response) => response,
-                    Err(error) => {
-                        seal_error.set(Some(error));
-                        return;
-                    }
-                };
-            seal_error.set(None);
-            // The screen closes only once the finalized response is on the
-            // phone; a failed write leaves it open with a retry.
-            leptos::task::spawn_local(async move {
-                if keeper.store_finalized(response).await.is_ok() {
-                    finished.try_set(true);
-                    window().scroll_to_with_x_and_y(0.0, 0.0);
-                    request_animation_frame(|| {
-                        if let Some(done) = document().get_element_by_id("done-heading") {
-                            focus_without_scrolling(&done);
-                        }
-                    });
-                }
-            });
-        } else {
-            list_open.set(true);
-            request_animation_frame(|| reveal("problems"));
+        // A photo being made smaller has no answer yet: finalizing now
+        // would seal the response without it, and the photo would be lost.
+        if keeper.shrinking.get_untracked() > 0 {
+            wait_for_photo.set(true);
+            return;
         }
+        wait_for_photo.set(false);
+        // The photos are read first: reading waits for the phone's storage,
+        // and the workflow itself never waits. They are sealed in it with
+        // the answers, so no photo stays in clear after finalizing.
+        leptos::task::spawn_local(async move {
+            let photos = match keeper.response_id() {
+                Some(id) => crate::storage::Storage::app().photos(&id).await,
+                None => Ok(Vec::new()),
+            };
+            let photos = match photos {
+                // A photo taken since the last write is sealed too: the
+                // finalized answers may name it.
+                Ok(mut photos) => {
+                    photos.extend(keeper.unsaved_photos());
+                    photos
+                }
+                Err(error) => {
+                    seal_error.try_set(Some(SealError::Storage(error)));
+                    return;
+                }
+            };
+            let Some(step) = sealing_form.try_with_value(|form| {
+                workflow::finalize(&mut Closing {
+                    fs,
+                    keeper,
+                    form,
+                    photos,
+                })
+            }) else {
+                return;
+            };
+            attempted.try_set(true);
+            checked.try_set(false);
+            match step {
+                Step::Problems(_) => {
+                    list_open.try_set(true);
+                    request_animation_frame(|| reveal("problems"));
+                }
+                Step::NotSealed(error) => {
+                    seal_error.try_set(Some(error));
+                }
+                Step::Store((response, case), photos) => {
+                    seal_error.try_set(None);
+                    // The screen closes only once the finalized response is
+                    // on the phone; a failed write leaves it open with a
+                    // retry. The case list gets the response's case change,
+                    // and the photos their sealed copies, in the same write.
+                    if keeper.store_finalized(response, case, photos).await.is_ok() {
+                        finished.try_set(true);
+                        window().scroll_to_with_x_and_y(0.0, 0.0);
+                        request_animation_frame(|| {
+                            if let Some(done) = document().get_element_by_id("done-heading") {
+                                focus_without_scrolling(&done);
+                            }
+                        });
+                    }
+                }
+            }
+        });
     };
     let next = move || match fs.next_page() {
         Turn::Moved(page) => show(page, true),
@@ -408,8 +461,11 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                         _ => String::new(),
                     }}
                 </p>
+                {move || (wait_for_photo.get() && keeper.shrinking.get() > 0).then(|| view! {
+                    <p class="save-error" role="alert">{lang.get().text().finalize_waits_for_photo}</p>
+                })}
                 {move || seal_error.get().map(|error| view! {
-                    <p class="save-error" role="alert">{error.user_message(lang.get().code())}</p>
+                    <p class="save-error" role="alert">{error.user_message(lang.get())}</p>
                 })}
                 {move || match keeper.state.get() {
                     // After a conflict this screen's answers are already
@@ -418,7 +474,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     // and both stay in the drafts list.
                     SaveState::Failed(conflict @ StorageError::Conflict { .. }) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{conflict.user_message(lang.get().code())}</p>
+                            <p>{conflict.user_message(lang.get())}</p>
                             <a class="btn" data-action="open-other-version" href=other_version(&conflict)>
                                 {lang.get().text().open_other_version}
                             </a>
@@ -426,7 +482,7 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
                     }.into_any()),
                     SaveState::Failed(error) => Some(view! {
                         <div class="save-error" role="alert">
-                            <p>{error.user_message(lang.get().code())}</p>
+                            <p>{error.user_message(lang.get())}</p>
                             <button type="button" class="btn" on:click=move |_| keeper.save_now(true)>
                                 {lang.get().text().try_again}
                             </button>
@@ -461,6 +517,51 @@ pub fn FormScreen(id: String, #[prop(optional)] resume: Option<Resume>) -> impl 
     .into_any()
 }
 
+/// Finalizing the response open on the screen: its engine session, its
+/// autosave and the form it is filled with.
+struct Closing<'a> {
+    fs: FormSession,
+    keeper: Keeper,
+    form: &'a Form,
+    /// The response's photos not sealed yet, as stored.
+    photos: Vec<Photo>,
+}
+
+impl Finalizing for Closing<'_> {
+    type Problem = Problem;
+    /// The response and its case change: sealing takes the change out of
+    /// the record with the answers, and the case list still needs it.
+    type Record = (Response, Option<CaseChange>);
+    type Attachments = Vec<SealedAttachment>;
+    type SealError = SealError;
+
+    fn problems(&mut self) -> Vec<Problem> {
+        self.fs.finalize_problems()
+    }
+
+    fn finalized(&mut self) -> (Response, Option<CaseChange>) {
+        self.fs.mark_end();
+        let response = self.keeper.finalized(self.fs.answers_json());
+        let case = response.case.clone();
+        (response, case)
+    }
+
+    fn seal(
+        &mut self,
+        (response, case): (Response, Option<CaseChange>),
+    ) -> Result<(Response, Option<CaseChange>), SealError> {
+        crate::seal::seal_finalized(self.form, response).map(|sealed| (sealed, case))
+    }
+
+    fn seal_attachments(
+        &mut self,
+        (response, _): &(Response, Option<CaseChange>),
+    ) -> Result<Vec<SealedAttachment>, SealError> {
+        let data = response.data.as_ref().unwrap_or(&serde_json::Value::Null);
+        crate::seal::seal_photos(self.form, data, std::mem::take(&mut self.photos))
+    }
+}
+
 /// A language's name in that language, for the form-language choice; a code
 /// Yim does not know is shown as it is written in the form.
 fn language_name(code: &str) -> &str {
@@ -483,4 +584,33 @@ fn other_version(conflict: &StorageError) -> String {
         StorageError::Conflict { id, .. } => crate::route::Route::Response(id.clone()).to_hash(),
         _ => crate::route::Route::Home.to_hash(),
     }
+}
+
+/// Reads this device's cases of `list` and gives them to the session, then
+/// picks `preselected` (the case tapped on the home page) in a new
+/// follow-up. The picker's choices are sorted by label, so that a name is
+/// found where a volunteer looks for it.
+fn give_cases(fs: FormSession, list: String, preselected: Option<String>) {
+    leptos::task::spawn_local(async move {
+        let cases = match crate::storage::Storage::app().cases(Some(&list)).await {
+            Ok(cases) => cases,
+            Err(error) => {
+                leptos::logging::warn!("the cases of {list} were not read: {error}");
+                return;
+            }
+        };
+        let mut rows: Vec<yim_engine::CaseRow> = cases
+            .into_iter()
+            .map(|case| yim_engine::CaseRow {
+                id: case.id,
+                label: case.label.unwrap_or_default(),
+                properties: case.properties,
+            })
+            .collect();
+        rows.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.id.cmp(&b.id)));
+        fs.set_cases(rows);
+        if let Some(id) = preselected {
+            fs.pick_case(&id);
+        }
+    });
 }

@@ -16,9 +16,14 @@ use indexed_db_futures::{KeyRange, SerialiseToJs};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
+use yim_form::case::CaseChange;
+
+use super::cases::CaseRecord;
 use super::lock::{Cost, DataKey, LockRecord, Pin, LOCK_KEY};
+use super::media::Photo;
 use super::record::{unlock_label, Body, ExportRecord, FormSource, Response, ResponseMeta, Status};
 use super::schema::{self, indexes, stores};
+use super::upload::Upload;
 use super::StorageError;
 
 /// The app's database. Cloning gives another handle on the same connection.
@@ -46,12 +51,14 @@ struct Inner {
     /// were on their way, or another tab changed the PIN), with the id of
     /// their copy: they are written as soon as the tab is unlocked, so that
     /// nothing typed is lost to the lock.
-    parked: RefCell<Vec<(Response, String)>>,
+    /// Drafts refused while locked, with their copy id and the photos
+    /// taken for them that were not stored yet.
+    parked: RefCell<Vec<(Response, String, Vec<Photo>)>>,
 }
 
 /// The data key a tab holds, with the lock it was unwrapped from.
-struct Held {
-    key: DataKey,
+pub(super) struct Held {
+    pub(super) key: DataKey,
     key_id: String,
     version: u64,
 }
@@ -74,7 +81,7 @@ pub struct LockStatus {
 /// when no PIN is set, the held key when it belongs to the stored lock, and
 /// a refusal otherwise, so that no tab writes with a key that no longer
 /// opens, nor in clear while a PIN is set.
-fn key_for_write<'a>(
+pub(super) fn key_for_write<'a>(
     held: &'a Option<Rc<Held>>,
     lock: Option<&LockRecord>,
 ) -> Result<Option<&'a DataKey>, StorageError> {
@@ -159,7 +166,7 @@ thread_local! {
     static APP: Storage = Storage::new(schema::NAME);
 }
 
-fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
+pub(super) fn idb<T>(result: indexed_db_futures::Result<T>) -> Result<T, StorageError> {
     result.map_err(StorageError::from_idb)
 }
 
@@ -349,7 +356,7 @@ impl Storage {
     /// connection under it, it reopens the database and runs `op` once more;
     /// every operation is safe to repeat because each is one transaction
     /// that either happened completely or not at all.
-    async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
+    pub(super) async fn run<T, F, Fut>(&self, op: F) -> Result<T, StorageError>
     where
         F: Fn(Database) -> Fut,
         Fut: Future<Output = Result<T, StorageError>>,
@@ -380,23 +387,83 @@ impl Storage {
     /// Stores many responses in one transaction: all of them or none, each
     /// checked as [`Storage::put`] checks it.
     pub async fn put_many(&self, responses: &[Response]) -> Result<(), StorageError> {
-        self.write_many(responses).await.map(drop)
+        self.write_many(responses, None, None, &[]).await.map(drop)
+    }
+
+    /// Stores a finalized response as [`Storage::put`] does and, when it
+    /// changed a case, folds that change into the phone's case list
+    /// ([`CaseRecord::fold`]) in the same transaction: the response and
+    /// its case are both stored or neither is.
+    pub async fn put_finalized(
+        &self,
+        response: &Response,
+        case: Option<&CaseChange>,
+    ) -> Result<(), StorageError> {
+        self.put_finalized_with(response, case, None, &[]).await
+    }
+
+    /// Stores a finalized response as [`Storage::put_finalized`] does and,
+    /// with `photos`, replaces its photos in the same transaction with
+    /// `photos`, sealed to the data office with it, or else stores `taken`,
+    /// the photos taken since the draft's last write, as they are: the
+    /// response, its case and its photos are all stored, or none is.
+    pub async fn put_finalized_with(
+        &self,
+        response: &Response,
+        case: Option<&CaseChange>,
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+        taken: &[Photo],
+    ) -> Result<(), StorageError> {
+        let case = case.map(|change| (change, response.meta.id.as_str(), response.meta.updated_ms));
+        let taken = if photos.is_some() { &[][..] } else { taken };
+        self.write_many(std::slice::from_ref(response), case, photos, taken)
+            .await
+            .map(drop)
     }
 
     /// Does the work of [`Storage::put_many`] and gives back the metadata
-    /// as stored, with its new revisions.
-    async fn write_many(&self, responses: &[Response]) -> Result<Vec<ResponseMeta>, StorageError> {
+    /// as stored, with its new revisions; `case` is a change to fold into
+    /// the case list in the same transaction, with the id and time of the
+    /// response that made it; `photos`, when given, replace the photos of
+    /// the one response given with its sealed photos, and `taken` are new
+    /// photos of that response, both also in the same transaction.
+    async fn write_many(
+        &self,
+        responses: &[Response],
+        case: Option<(&CaseChange, &str, u64)>,
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+        taken: &[Photo],
+    ) -> Result<Vec<ResponseMeta>, StorageError> {
         // The key is taken once, before the transaction: a lock that comes
         // while this write is on its way does not stop it half-way.
         let held = self.held();
         self.run(|db| {
             let held = &held;
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                // The case store joins the transaction only when a case
+                // changes, so that autosaves never wait for it.
+                let mut names = vec![stores::RESPONSES, stores::ANSWERS, stores::SETTINGS];
+                if case.is_some() {
+                    names.push(stores::CASES);
+                }
+                if photos.is_some() || !taken.is_empty() {
+                    names.push(stores::MEDIA);
+                }
+                let tx = writing(&db, names)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
                 let lock = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
+                let case_store = match case {
+                    Some(_) => Some(idb(tx.object_store(stores::CASES))?),
+                    None => None,
+                };
+                let stored_case = match (&case_store, case) {
+                    (Some(cases), Some((change, _, _))) => Some(idb(cases
+                        .get::<CaseRecord, _, _>(change.id.as_str())
+                        .serde())?),
+                    _ => None,
+                };
                 // Every read goes out before the first is awaited, so the
                 // checks cost one round trip, not one per response.
                 let stored = responses
@@ -426,6 +493,31 @@ impl Storage {
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
                 }
+                if let (Some(photos), [response]) = (photos, responses) {
+                    super::media::replace_sealed(&tx, &response.meta.id, photos)?;
+                }
+                if let (false, [response]) = (taken.is_empty(), responses) {
+                    super::media::put_all(&tx, &response.meta.id, taken, key)?;
+                }
+                if let (Some(cases), Some(stored), Some((change, response_id, at_ms))) =
+                    (&case_store, stored_case, case)
+                {
+                    let previous = match idb(stored.await)? {
+                        Some(previous) => Some(previous.unlock(key)?),
+                        None => None,
+                    };
+                    let mut folded = CaseRecord::fold(previous, change, response_id, at_ms);
+                    if folded.responses.last().map(String::as_str) == Some(response_id) {
+                        if let Some(response) = responses.iter().find(|r| r.meta.id == response_id)
+                        {
+                            folded.last_form = Some(response.meta.form_id.clone());
+                        }
+                    }
+                    if let Some(key) = key {
+                        folded = folded.lock(key)?;
+                    }
+                    let _case = idb(cases.put(&folded).serde())?;
+                }
                 commit(tx).await?;
                 Ok(written)
             }
@@ -449,12 +541,42 @@ impl Storage {
     /// ([`StorageError::Locked`]) is kept in memory and written when the tab
     /// is unlocked ([`Storage::unlock`]).
     pub async fn save(&self, response: &Response, copy_id: &str) -> Result<Written, StorageError> {
-        let because = match self.put(response).await {
+        self.save_with_photos(response, copy_id, &[]).await
+    }
+
+    /// Saves a draft as [`Storage::save`] does, with `photos`, the photos
+    /// taken for it since its last write, in the same transaction: the
+    /// draft that names a photo and the photo are stored together or not
+    /// at all, so a stored draft never names a photo that is not stored,
+    /// and no photo is stored for a draft that was not. A draft kept as a
+    /// copy takes its photos with it.
+    pub async fn save_with_photos(
+        &self,
+        response: &Response,
+        copy_id: &str,
+        photos: &[Photo],
+    ) -> Result<Written, StorageError> {
+        let put = self
+            .write_many(std::slice::from_ref(response), None, None, photos)
+            .await
+            .map(drop);
+        let because = match put {
             Ok(()) => return Ok(Written::InPlace),
             Err(StorageError::Locked) => {
                 let mut parked = self.inner.parked.borrow_mut();
-                parked.retain(|(kept, _)| kept.meta.id != response.meta.id);
-                parked.push((response.clone(), copy_id.to_string()));
+                // An earlier parked write of the same draft gives way, but
+                // its photos stay with the later one, which names them too.
+                let mut kept_photos = Vec::new();
+                parked.retain_mut(|(kept, _, photos)| {
+                    let same = kept.meta.id == response.meta.id;
+                    if same {
+                        kept_photos.append(photos);
+                    }
+                    !same
+                });
+                kept_photos.retain(|kept| !photos.iter().any(|p| p.name == kept.name));
+                kept_photos.extend_from_slice(photos);
+                parked.push((response.clone(), copy_id.to_string(), kept_photos));
                 return Err(StorageError::Locked);
             }
             Err(conflict @ StorageError::Conflict { .. })
@@ -471,7 +593,7 @@ impl Storage {
         copy.data = None;
         copy.sealed = None;
         let meta = self
-            .write_many(std::slice::from_ref(&copy))
+            .write_many(std::slice::from_ref(&copy), None, None, photos)
             .await?
             .pop()
             .ok_or_else(|| StorageError::NotFound {
@@ -537,11 +659,27 @@ impl Storage {
         id: &str,
         change: impl Fn(&mut Response),
     ) -> Result<Response, StorageError> {
+        self.update_with_photos(id, change, None).await
+    }
+
+    /// Updates a response as [`Storage::update`] does and, when `change`
+    /// seals a finalized response, replaces its photos with `photos`,
+    /// sealed with it, in the same transaction.
+    pub async fn update_with_photos(
+        &self,
+        id: &str,
+        change: impl Fn(&mut Response),
+        photos: Option<&[yim_bundle::SealedAttachment]>,
+    ) -> Result<Response, StorageError> {
         let held = self.held();
         self.run(|db| {
             let (change, held) = (&change, &held);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let mut names = vec![stores::RESPONSES, stores::ANSWERS, stores::SETTINGS];
+                if photos.is_some() {
+                    names.push(stores::MEDIA);
+                }
+                let tx = writing(&db, names)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
@@ -581,6 +719,10 @@ impl Storage {
                 let (meta, body) = encode(response.meta.clone(), Body::of(&response), key)?;
                 let _meta = idb(metas.put(&meta).serde())?;
                 let _body = idb(bodies.put(&body).serde())?;
+                if let (Some(photos), false, true) = (photos, was_sealed, response.sealed.is_some())
+                {
+                    super::media::replace_sealed(&tx, id, photos)?;
+                }
                 commit(tx).await?;
                 Ok(response)
             }
@@ -588,11 +730,11 @@ impl Storage {
         .await
     }
 
-    /// Deletes a draft and its answers. Finalized and exported responses are
+    /// Deletes a draft, its answers and its photos. Finalized and exported responses are
     /// not deleted here: they are the programme's records.
     pub async fn delete(&self, id: &str) -> Result<(), StorageError> {
         self.run(|db| async move {
-            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS])?;
+            let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::MEDIA])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let bodies = idb(tx.object_store(stores::ANSWERS))?;
             let meta = idb(idb(metas.get::<ResponseMeta, _, _>(id).serde())?.await)?;
@@ -605,6 +747,7 @@ impl Storage {
             }
             let _meta = idb(metas.delete(id).primitive())?;
             let _body = idb(bodies.delete(id).primitive())?;
+            super::media::delete_all(&tx, id)?;
             commit(tx).await
         })
         .await
@@ -709,6 +852,29 @@ impl Storage {
         .await
     }
 
+    /// Every case on the phone, or only those of `list`, with their labels
+    /// and properties decrypted. With a PIN set and no key held, an
+    /// encrypted case gives [`StorageError::Locked`].
+    pub async fn cases(&self, list: Option<&str>) -> Result<Vec<CaseRecord>, StorageError> {
+        let stored = self
+            .run(|db| async move {
+                let tx = idb(db.transaction(stores::CASES).build())?;
+                let cases = idb(tx.object_store(stores::CASES))?;
+                let request = match list {
+                    Some(list) => {
+                        let index = idb(cases.index(indexes::CASE_LIST))?;
+                        idb(index.get_all::<CaseRecord>().with_query(list).serde())?
+                    }
+                    None => idb(cases.get_all::<CaseRecord>().serde())?,
+                };
+                idb(idb(request.await)?.collect::<Result<Vec<_>, _>>())
+            })
+            .await?;
+        let held = self.held();
+        let key = held.as_ref().map(|held| &held.key);
+        stored.into_iter().map(|case| case.unlock(key)).collect()
+    }
+
     /// Keeps the resolved source of a form, once per hash.
     pub async fn save_form(&self, source: &FormSource) -> Result<(), StorageError> {
         let record = idb(source.serialise_to_js())?;
@@ -743,10 +909,23 @@ impl Storage {
     /// marked. The log is read in the transaction that writes to it, so two
     /// exports can never both be logged with one number.
     pub async fn record_export(&self, export: &ExportRecord) -> Result<(), StorageError> {
+        self.record_export_queued(export, None).await
+    }
+
+    /// [`Storage::record_export`], and in the same transaction puts the
+    /// bundle in the upload queue (`upload`), so that a logged export is
+    /// never left out of the queue and nothing is queued that was not
+    /// logged.
+    pub async fn record_export_queued(
+        &self,
+        export: &ExportRecord,
+        upload: Option<&Upload>,
+    ) -> Result<(), StorageError> {
         self.run(|db| async move {
-            let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS])?;
+            let tx = writing(&db, [stores::RESPONSES, stores::EXPORTS, stores::UPLOADS])?;
             let metas = idb(tx.object_store(stores::RESPONSES))?;
             let exports = idb(tx.object_store(stores::EXPORTS))?;
+            let uploads = idb(tx.object_store(stores::UPLOADS))?;
             let logged = idb(exports.get_all::<ExportRecord>().serde())?;
             let stored = export
                 .response_ids
@@ -785,6 +964,9 @@ impl Storage {
                 let _put = idb(metas.put(meta).serde())?;
             }
             let _log = idb(exports.put(export).serde())?;
+            if let Some(upload) = upload {
+                let _queued = idb(uploads.put(upload).serde())?;
+            }
             commit(tx).await
         })
         .await
@@ -802,11 +984,20 @@ impl Storage {
     }
 }
 
+/// The stores that setting, removing and forgetting the PIN change together.
+const PIN_STORES: [&str; 5] = [
+    stores::RESPONSES,
+    stores::ANSWERS,
+    stores::SETTINGS,
+    stores::CASES,
+    stores::MEDIA,
+];
+
 /// The PIN lock (see `lock`). Every change of the lock and of the records
 /// it covers happens in one transaction, so a crash or a closed tab leaves
 /// either the old state or the new one, never drafts that no key opens.
 impl Storage {
-    fn held(&self) -> Option<Rc<Held>> {
+    pub(super) fn held(&self) -> Option<Rc<Held>> {
         self.inner.key.borrow().clone()
     }
 
@@ -879,13 +1070,15 @@ impl Storage {
         self.run(|db| {
             let (lock, key) = (&lock, &key);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 if idb(stored.await)?.is_some() {
                     return Err(StorageError::PinState { set: true });
                 }
@@ -903,6 +1096,12 @@ impl Storage {
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
                 }
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    let _case = idb(cases.put(&case.lock(key)?).serde())?;
+                }
+                // The photos of drafts are encrypted with their answers, so
+                // that none is readable in clear once a PIN is set.
+                super::media::relock_all(&tx, Some(key)).await?;
                 let _lock = idb(settings.put(lock).serde())?;
                 commit(tx).await
             }
@@ -987,11 +1186,14 @@ impl Storage {
     /// by `save` itself.
     async fn write_parked(&self) {
         let parked = std::mem::take(&mut *self.inner.parked.borrow_mut());
-        for (response, copy_id) in parked {
-            if let Err(error) = self.save(&response, &copy_id).await {
+        for (response, copy_id, photos) in parked {
+            if let Err(error) = self.save_with_photos(&response, &copy_id, &photos).await {
                 leptos::logging::warn!("a draft kept while locked was not written: {error}");
                 if error != StorageError::Locked {
-                    self.inner.parked.borrow_mut().push((response, copy_id));
+                    self.inner
+                        .parked
+                        .borrow_mut()
+                        .push((response, copy_id, photos));
                 }
             }
         }
@@ -1037,13 +1239,15 @@ impl Storage {
         self.run(|db| {
             let (key, lock) = (&key, &lock);
             async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let stored = idb(settings.get::<LockRecord, _, _>(LOCK_KEY).serde())?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 match idb(stored.await)? {
                     Some(stored) if stored.key_id == lock.key_id => {}
                     Some(_) => return Err(StorageError::Locked),
@@ -1067,6 +1271,12 @@ impl Storage {
                     let _meta = idb(metas.put(&meta).serde())?;
                     let _body = idb(bodies.put(&body).serde())?;
                 }
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    let _case = idb(cases.put(&case.unlock(Some(key))?).serde())?;
+                }
+                // The photos of drafts are decrypted with their answers, so
+                // that none stays under a key that is about to be dropped.
+                super::media::unlock_all(&tx, key).await?;
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
                 commit(tx).await
             }
@@ -1077,18 +1287,20 @@ impl Storage {
     }
 
     /// For a forgotten PIN: deletes every record that only the PIN could
-    /// open (drafts, and a finalized record not sealed yet) and the lock,
-    /// in one transaction. Sealed responses, exported ones and the export
+    /// open (drafts, a finalized record not sealed yet, and the encrypted
+    /// cases of the case list) and the lock, in one transaction. Sealed responses, exported ones and the export
     /// log stay. Gives how many records were deleted.
     pub async fn forget_pin(&self) -> Result<u32, StorageError> {
         let deleted = self
             .run(|db| async move {
-                let tx = writing(&db, [stores::RESPONSES, stores::ANSWERS, stores::SETTINGS])?;
+                let tx = writing(&db, PIN_STORES)?;
                 let metas = idb(tx.object_store(stores::RESPONSES))?;
                 let bodies = idb(tx.object_store(stores::ANSWERS))?;
                 let settings = idb(tx.object_store(stores::SETTINGS))?;
+                let cases = idb(tx.object_store(stores::CASES))?;
                 let all_metas = idb(metas.get_all::<ResponseMeta>().serde())?;
                 let all_bodies = idb(bodies.get_all::<Body>().serde())?;
+                let all_cases = idb(cases.get_all::<CaseRecord>().serde())?;
                 let locked: std::collections::HashSet<String> =
                     idb(idb(all_bodies.await)?.collect::<Result<Vec<_>, _>>())?
                         .into_iter()
@@ -1105,6 +1317,18 @@ impl Storage {
                         let _meta = idb(metas.put(&meta).serde())?;
                     }
                 }
+                // A case's name and properties were encrypted with the key
+                // that is lost, so its record goes too; the responses that
+                // made it keep what was sealed for the data office.
+                for case in idb(idb(all_cases.await)?.collect::<Result<Vec<_>, _>>())? {
+                    if case.is_locked() {
+                        let _case = idb(cases.delete(case.id.as_str()).primitive())?;
+                    }
+                }
+                // The photos of the deleted records go with them, and any
+                // other photo encrypted with the lost key, which nothing
+                // can open any more; photos sealed for the data office stay.
+                super::media::forget_locked(&tx, &locked).await?;
                 let _lock = idb(settings.delete(LOCK_KEY).primitive())?;
                 commit(tx).await?;
                 Ok(deleted)

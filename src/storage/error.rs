@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::record::Status;
+use crate::i18n::Lang;
 
 /// Why a storage operation failed.
 ///
@@ -99,11 +100,10 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    /// What the volunteer reads, in the language with this code (`th` or
-    /// `en`; anything else gets Thai). Each message says what happened and
-    /// what to do next.
-    pub fn user_message(&self, lang: &str) -> &'static str {
-        let thai = !lang.eq_ignore_ascii_case("en");
+    /// What the volunteer reads, in `lang`. Each message says what
+    /// happened and what to do next.
+    pub fn user_message(&self, lang: Lang) -> &'static str {
+        let thai = lang == Lang::Th;
         match (self, thai) {
             (StorageError::QuotaExceeded, true) => {
                 "พื้นที่เก็บข้อมูลในเครื่องเต็ม คำตอบยังอยู่บนหน้าจอ กรุณาลบไฟล์อื่นในเครื่องหรือส่งออกแบบฟอร์มที่เสร็จแล้ว แล้วกดลองอีกครั้ง"

@@ -12,13 +12,13 @@ use super::*;
 
 /// A cost that keeps the tests fast; the real cost is measured in
 /// `the_default_cost_unlocks_in_measured_time`.
-const CHEAP: Cost = Cost {
+pub(super) const CHEAP: Cost = Cost {
     memory_kib: 64,
     passes: 1,
 };
 
 /// The typed answer the tests look for in the raw records.
-const SECRET: &str = "Somchai Jaidee 1-2345-67890-12-3";
+pub(super) const SECRET: &str = "Somchai Jaidee 1-2345-67890-12-3";
 
 async fn fresh(name: &str) -> Storage {
     Storage::delete_database(name).await.expect("delete");
@@ -31,11 +31,11 @@ async fn finish(storage: Storage) {
     Storage::delete_database(&name).await.expect("delete");
 }
 
-fn pin(text: &str) -> Pin {
+pub(super) fn pin(text: &str) -> Pin {
     Pin::new(text).unwrap_or_else(|_| panic!("{text} is a PIN"))
 }
 
-fn form() -> FormRef {
+pub(super) fn form() -> FormRef {
     FormRef {
         id: "child".to_string(),
         version: "1".to_string(),
@@ -53,7 +53,7 @@ fn secret_draft(now: u64) -> Response {
 
 /// Every record of `store` as the browser holds it, as JSON text (bytes
 /// show as their numbers), read around the storage layer.
-async fn raw(storage: &Storage, store: &str) -> String {
+pub(super) async fn raw(storage: &Storage, store: &str) -> String {
     let db = storage.database().await.expect("open");
     let tx = db.transaction(store).build().expect("transaction");
     let records = tx.object_store(store).expect("store");
@@ -362,5 +362,251 @@ async fn the_default_cost_unlocks_in_measured_time() {
         Cost::DEFAULT.passes
     );
     assert!(storage.holds_key());
+    finish(storage).await;
+}
+
+/// A photo's bytes: a JPEG's first bytes, then [`SECRET`], so that the raw
+/// records can be searched for it.
+fn photo(name: &str) -> Photo {
+    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0];
+    bytes.extend_from_slice(SECRET.as_bytes());
+    Photo {
+        name: name.to_string(),
+        mime: "image/jpeg".to_string(),
+        bytes,
+    }
+}
+
+/// Whether the raw `media` store holds [`SECRET`]'s bytes. `raw` shows a
+/// byte array as JSON shows a `Uint8Array`, `{"0":255,"1":216,...}`, so the
+/// bytes are the numbers after each `":`.
+async fn media_holds_secret(storage: &Storage) -> bool {
+    let text = raw(storage, stores::MEDIA).await;
+    let numbers: Vec<&str> = text
+        .split("\":")
+        .skip(1)
+        .map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    let secret: Vec<String> = SECRET.bytes().map(|b| b.to_string()).collect();
+    numbers.join(",").contains(&secret.join(","))
+}
+
+/// `draft` naming `photos`, saved with them in one write.
+async fn save_with(storage: &Storage, draft: &Response, photos: &[Photo]) {
+    storage
+        .save_with_photos(draft, &new_id(), photos)
+        .await
+        .expect("save with photos");
+}
+
+fn names(photos: Vec<Photo>) -> Vec<String> {
+    photos.into_iter().map(|p| p.name).collect()
+}
+
+#[wasm_bindgen_test]
+async fn photos_are_kept_with_their_draft_encrypted_under_a_pin_and_deleted_with_it() {
+    let storage = fresh("yim-test-photos").await;
+    let draft = secret_draft(1);
+    let other = secret_draft(2);
+    let id = draft.meta.id.as_str();
+    save_with(&storage, &draft, &[photo("b.jpg"), photo("a.jpg")]).await;
+    save_with(&storage, &other, &[photo("c.jpg")]).await;
+    assert!(media_holds_secret(&storage).await, "in clear without a PIN");
+    assert_eq!(
+        names(storage.photos(id).await.expect("read")),
+        ["a.jpg", "b.jpg"]
+    );
+
+    // Replaced under the same name.
+    let mut again = photo("a.jpg");
+    again.bytes.push(1);
+    let stored = storage.get(id).await.expect("get");
+    save_with(&storage, &stored, std::slice::from_ref(&again)).await;
+    assert_eq!(
+        storage.photos(id).await.expect("read"),
+        vec![again.clone(), photo("b.jpg")]
+    );
+
+    // Deleting the draft removes its photos and no other response's.
+    storage.delete(id).await.expect("delete");
+    assert!(storage.photos(id).await.expect("read").is_empty());
+    assert_eq!(
+        names(storage.photos(&other.meta.id).await.expect("read")),
+        ["c.jpg"]
+    );
+
+    // With a PIN, a photo written is encrypted, opens with the key, and a
+    // locked tab neither reads one nor stores one: the draft and its photo
+    // wait together for the unlock.
+    storage.delete(&other.meta.id).await.expect("delete");
+    storage
+        .set_pin_with(&pin("246810"), CHEAP)
+        .await
+        .expect("set");
+    let locked = secret_draft(3);
+    save_with(&storage, &locked, &[photo("d.jpg")]).await;
+    assert!(!media_holds_secret(&storage).await, "encrypted with a PIN");
+    assert_eq!(
+        storage.photos(&locked.meta.id).await.expect("read"),
+        vec![photo("d.jpg")]
+    );
+    storage.lock();
+    assert_eq!(
+        storage.photos(&locked.meta.id).await,
+        Err(StorageError::Locked)
+    );
+    let waiting = secret_draft(4);
+    assert_eq!(
+        storage
+            .save_with_photos(&waiting, &new_id(), &[photo("e.jpg")])
+            .await,
+        Err(StorageError::Locked)
+    );
+    assert_eq!(storage.parked(), 1);
+    storage.unlock(&pin("246810")).await.expect("unlock");
+    assert_eq!(storage.parked(), 0);
+    assert_eq!(
+        storage.photos(&waiting.meta.id).await.expect("read"),
+        vec![photo("e.jpg")],
+        "the photo was written with its draft at the unlock"
+    );
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_and_the_photo_it_names_are_stored_together_or_not_at_all() {
+    let storage = fresh("yim-test-photo-tx").await;
+    // A response finalized in another tab: a draft write of it is refused,
+    // and the photo taken for that write must not be stored either.
+    let mut finalized = secret_draft(1);
+    finalized.meta.status = Status::Finalized;
+    finalized.data = Some(json!({ "name": SECRET }));
+    storage.put(&finalized).await.expect("put");
+    let mut stale = finalized.clone();
+    stale.meta.status = Status::Draft;
+    stale.meta.revision = 1;
+    stale.data = None;
+    stale.answers = json!({ "photo": "f.jpg" });
+    assert!(storage
+        .save_with_photos(&stale, &new_id(), &[photo("f.jpg")])
+        .await
+        .is_err());
+    assert_eq!(
+        storage.photos(&finalized.meta.id).await.expect("read"),
+        vec![],
+        "no photo is stored for a write that failed"
+    );
+
+    // A draft changed in another tab: the answers on screen are kept as a
+    // copy, and the photo they name goes with the copy.
+    let draft = secret_draft(2);
+    storage.put(&draft).await.expect("put");
+    let mut elsewhere = draft.clone();
+    elsewhere.meta.revision = 1;
+    elsewhere.meta.writer = Some("another tab".to_string());
+    storage.put(&elsewhere).await.expect("the other tab writes");
+    let mut mine = draft.clone();
+    mine.answers = json!({ "photo": "g.jpg" });
+    let copy_id = new_id();
+    let written = storage
+        .save_with_photos(&mine, &copy_id, &[photo("g.jpg")])
+        .await
+        .expect("kept as a copy");
+    assert!(matches!(written, Written::AsCopy { .. }), "{written:?}");
+    assert_eq!(
+        names(storage.photos(&copy_id).await.expect("read")),
+        ["g.jpg"]
+    );
+    assert_eq!(storage.photos(&draft.meta.id).await.expect("read"), vec![]);
+    finish(storage).await;
+}
+
+#[wasm_bindgen_test]
+async fn setting_removing_and_forgetting_the_pin_change_the_photos_with_the_answers() {
+    let storage = fresh("yim-test-photo-pin").await;
+    let draft = secret_draft(1);
+    let id = draft.meta.id.as_str();
+    save_with(&storage, &draft, &[photo("a.jpg")]).await;
+    // A finalized response sealed for the data office, with its photo
+    // sealed too: only the office can open it, whatever the PIN does.
+    let mut sealed = secret_draft(2);
+    sealed.meta.status = Status::Finalized;
+    sealed.answers = json!({});
+    sealed.sealed = Some(b"age-encryption.org/v1 sealed answers".to_vec());
+    let sealed_photo = yim_bundle::SealedAttachment {
+        name: "s.jpg".to_string(),
+        sealed: b"age-encryption.org/v1 sealed photo".to_vec(),
+    };
+    storage
+        .put_finalized_with(
+            &sealed,
+            None,
+            Some(std::slice::from_ref(&sealed_photo)),
+            &[],
+        )
+        .await
+        .expect("put sealed");
+    assert!(media_holds_secret(&storage).await);
+
+    // Setting a PIN encrypts the photo with the answers.
+    storage
+        .set_pin_with(&pin("135790"), CHEAP)
+        .await
+        .expect("set");
+    assert!(
+        !media_holds_secret(&storage).await,
+        "no photo is readable in clear once a PIN is set"
+    );
+    assert_eq!(
+        storage.photos(id).await.expect("read"),
+        vec![photo("a.jpg")]
+    );
+
+    // Changing it keeps the data key: the photo opens with the new PIN.
+    storage
+        .change_pin(&pin("135790"), &pin("975310"))
+        .await
+        .expect("change");
+    storage.lock();
+    storage.unlock(&pin("975310")).await.expect("unlock");
+    assert_eq!(
+        storage.photos(id).await.expect("read"),
+        vec![photo("a.jpg")]
+    );
+
+    // Removing it decrypts the photo: nothing is left under a dropped key.
+    storage.remove_pin(&pin("975310")).await.expect("remove");
+    assert!(!storage.holds_key());
+    assert_eq!(
+        storage.photos(id).await.expect("read"),
+        vec![photo("a.jpg")]
+    );
+    assert!(media_holds_secret(&storage).await);
+
+    // Forgetting it deletes the photo exactly when it deletes the draft;
+    // the sealed photo stays for the export.
+    storage
+        .set_pin_with(&pin("135790"), CHEAP)
+        .await
+        .expect("set again");
+    storage.lock();
+    assert_eq!(storage.forget_pin().await.expect("forget"), 1);
+    assert!(matches!(
+        storage.get(id).await,
+        Err(StorageError::NotFound { .. })
+    ));
+    assert_eq!(storage.photos(id).await.expect("read"), vec![]);
+    assert!(!raw(&storage, stores::MEDIA).await.contains(id));
+    assert_eq!(
+        storage
+            .sealed_photos(std::slice::from_ref(&sealed.meta.id))
+            .await
+            .expect("sealed"),
+        vec![vec![sealed_photo]]
+    );
     finish(storage).await;
 }

@@ -13,24 +13,33 @@
 //! stores the engine's draft JSON as an opaque value and knows a form only
 //! well enough to hash it.
 
+pub mod cases;
 mod db;
 mod error;
 mod ids;
 pub mod lock;
+mod media;
 pub mod offline;
 pub mod quota;
 mod record;
 mod schema;
 pub mod settings;
+pub mod upload;
 
+#[cfg(test)]
+mod cases_tests;
 #[cfg(test)]
 mod lock_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upload_tests;
 
+pub use cases::CaseRecord;
 pub use db::{Counts, LockStatus, Storage, Written};
 pub use error::StorageError;
 pub use ids::new_id;
+pub use media::{MediaRecord, Photo};
 pub use record::{
     form_hash, load_resolved, printed, ExportRecord, FormRef, FormSource, Response, ResponseMeta,
     Status, COPY_MARK,

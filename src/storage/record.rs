@@ -106,6 +106,13 @@ pub struct ResponseMeta {
     /// read while the app is unlocked have `label` back and this cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_label: Option<serde_bytes::ByteBuf>,
+    /// For a response of a form that opens cases, the id of the case it
+    /// opens: a UUID version 7 made when the response is started and kept
+    /// with it, so that a draft reopened after a reload still opens the
+    /// same case. A random id says nothing about the child, so it is kept
+    /// in clear even with a PIN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
 }
 
 /// What the label of a copy made by [`Storage::save`](super::Storage::save)
@@ -147,6 +154,13 @@ pub struct Response {
     /// and the label once it is finalized (see `seal.rs`). Export bundles
     /// carry these bytes as they are.
     pub sealed: Option<Vec<u8>>,
+    /// For a finalized response of a form with a `case:` block, what it did
+    /// to its case, as the engine gave it at the moment of finalizing. It
+    /// goes into the sealed document (`seal::document`), so a response kept
+    /// in clear until its form has recipients still carries it when it is
+    /// sealed later; sealing takes it out of the stored record with the
+    /// answers. `None` for drafts and for responses that changed no case.
+    pub case: Option<yim_form::case::CaseChange>,
 }
 
 impl Response {
@@ -168,10 +182,12 @@ impl Response {
                 writer: None,
                 copied_from: None,
                 sealed_label: None,
+                case_id: None,
             },
             answers: serde_json::Value::Object(serde_json::Map::new()),
             data: None,
             sealed: None,
+            case: None,
         }
     }
 }
@@ -203,7 +219,7 @@ impl FormRef {
 /// question, a choice or an expression gives another, even when the author
 /// forgot to change `version:`.
 pub fn form_hash(form: &yim_form::Form) -> String {
-    yim_form::publish::sha256_hex(yim_form::to_yaml(form).as_bytes())
+    yim_form::publish::form_hash(&yim_form::to_yaml(form))
 }
 
 /// A resolved form printed as YAML, and the [`form_hash`] of that text.
@@ -239,7 +255,7 @@ pub fn printed(form: &Arc<yim_form::Form>) -> Rc<Printed> {
         }
         let yaml = yim_form::to_yaml(form);
         let printed = Rc::new(Printed {
-            hash: yim_form::publish::sha256_hex(yaml.as_bytes()),
+            hash: yim_form::publish::form_hash(&yaml),
             yaml,
         });
         cache.push((Arc::downgrade(form), Rc::clone(&printed)));
@@ -350,6 +366,9 @@ pub(crate) struct Body {
     /// data key ([`Locked`]); `answers` is then empty and `data` `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<serde_bytes::ByteBuf>,
+    /// [`Response::case`]; with a PIN set it is encrypted in `locked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<yim_form::case::CaseChange>,
 }
 
 /// What [`Body::locked`] holds once decrypted.
@@ -357,6 +376,8 @@ pub(crate) struct Body {
 struct Locked {
     answers: String,
     data: Option<String>,
+    #[serde(default)]
+    case: Option<yim_form::case::CaseChange>,
 }
 
 /// What the authentication of an encrypted label covers: the response's id
@@ -373,6 +394,7 @@ impl Body {
             data: response.data.as_ref().map(|data| data.to_string()),
             sealed: response.sealed.clone().map(serde_bytes::ByteBuf::from),
             locked: None,
+            case: response.case.clone(),
         }
     }
 
@@ -397,6 +419,7 @@ impl Body {
         let inner = Locked {
             answers: std::mem::take(&mut self.answers),
             data: self.data.take(),
+            case: self.case.take(),
         };
         let plain = serde_json::to_vec(&inner).map_err(|e| super::StorageError::Unreadable {
             reason: e.to_string(),
@@ -428,6 +451,7 @@ impl Body {
             })?;
         self.answers = inner.answers;
         self.data = inner.data;
+        self.case = inner.case;
         Ok((meta, self))
     }
 }
@@ -484,6 +508,7 @@ impl Body {
             answers,
             data,
             sealed: body.sealed.map(serde_bytes::ByteBuf::into_vec),
+            case: body.case,
         })
     }
 }

@@ -11,7 +11,23 @@
 //! records, and all of it happens inside the browser's upgrade transaction,
 //! so an upgrade that fails half-way leaves the old database untouched.
 //!
-//! Version 4 (current) adds the `settings` store, keyed by `id`, which
+//! Version 7 (current) adds the `media` store, keyed by
+//! `[response_id, name]`, which holds the photos of image questions (see
+//! `media::MediaRecord`). Step 7 changes no record: no earlier version
+//! stored a photo.
+//!
+//! Version 6 adds the `cases` store: the phone's case list, one
+//! [`CaseRecord`](super::cases::CaseRecord) per case keyed by `id`, with
+//! the index `list` on the case's list name. Step 6 only creates it: no
+//! earlier version stored what a response did to a case.
+//!
+//! Version 5 adds the `uploads` store, keyed by `id`: the
+//! exported bundles on their way to the deployment's intake, with their
+//! bytes until a receipt came back (see `upload`). Step 5 changes no
+//! record; bundles exported before it are not queued, since their bytes
+//! were never kept.
+//!
+//! Version 4 adds the `settings` store, keyed by `id`, which
 //! holds the PIN lock's record when a PIN is set. With a PIN, a record in
 //! `answers` keeps its answers, data and label encrypted in `locked`
 //! (see `record::Body`), and a response's metadata keeps its label
@@ -52,7 +68,7 @@ use super::record::{Body, ResponseMeta, Status};
 pub const NAME: &str = "yim";
 
 /// The version this code creates and reads.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 7;
 
 /// The object stores.
 pub mod stores {
@@ -67,6 +83,13 @@ pub mod stores {
     /// Settings that must change in the same transaction as records: the
     /// PIN lock (`lock::LockRecord`), keyed by `id`.
     pub const SETTINGS: &str = "settings";
+    /// The upload queue (`upload::Upload`), keyed by `id`, the bundle's id.
+    pub const UPLOADS: &str = "uploads";
+    /// The phone's case list (`cases::CaseRecord`), keyed by `id`.
+    pub const CASES: &str = "cases";
+    /// Photos kept with drafts (`media::MediaRecord`), keyed by
+    /// `[response_id, name]`.
+    pub const MEDIA: &str = "media";
 }
 
 /// The indexes of `responses`.
@@ -77,6 +100,8 @@ pub mod indexes {
     pub const STATUS: &str = "status_updated";
     /// Version 1's index on `form_id`, removed by step 2.
     pub const V1_FORM: &str = "form_id";
+    /// The index of `cases` on the case's list name.
+    pub const CASE_LIST: &str = "list";
 }
 
 /// Runs every step from `old` (0 for a new database) up to `new`.
@@ -87,6 +112,9 @@ pub async fn upgrade(old: u32, new: u32, db: Database) -> indexed_db_futures::Re
             2 => step_2(&db).await?,
             3 => step_3(),
             4 => step_4(&db)?,
+            5 => step_5(&db)?,
+            6 => step_6(&db)?,
+            7 => step_7(&db)?,
             // The open call never asks for a version this code has no step
             // for: `VERSION` is the highest step.
             _ => unreachable!("no upgrade step for database version {version}"),
@@ -147,6 +175,7 @@ impl V1Response {
             writer: None,
             copied_from: None,
             sealed_label: None,
+            case_id: None,
         };
         let body = Body {
             id: self.id,
@@ -154,6 +183,7 @@ impl V1Response {
             data: None,
             sealed: None,
             locked: None,
+            case: None,
         };
         (meta, body)
     }
@@ -212,6 +242,34 @@ fn step_3() {}
 fn step_4(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(stores::SETTINGS)
         .with_key_path(KeyPath::One("id"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 5: the `uploads` store for the upload queue.
+fn step_5(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::UPLOADS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 6: the `cases` store for the phone's case list.
+fn step_6(db: &Database) -> indexed_db_futures::Result<()> {
+    let cases = db
+        .create_object_store(stores::CASES)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    cases
+        .create_index(indexes::CASE_LIST, KeyPath::One("list"))
+        .build()?;
+    Ok(())
+}
+
+/// Version 7: the `media` store for photos.
+fn step_7(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(stores::MEDIA)
+        .with_key_path(KeyPath::from(["response_id", "name"]))
         .build()?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Small settings of this device, kept in localStorage: the device id, the
-//! volunteer's display name and the language.
+//! volunteer's display name, the language and the coordinator's upload
+//! code for the deployment's intake.
 //!
 //! A browser that refuses localStorage (some private modes) still runs the
 //! app: reads give nothing, writes are dropped, and the device id lives for
@@ -16,6 +17,12 @@ pub const NAME_KEY: &str = "yim.volunteer";
 /// The key of the chosen language; the same key the language switch uses
 /// (`i18n`), holding a code such as `th`.
 pub const LANGUAGE_KEY: &str = "yim.lang";
+/// The key of the upload code (the intake's upload token).
+pub const UPLOAD_TOKEN_KEY: &str = "yim.upload-token";
+
+/// The longest upload code accepted; `yim serve token new` makes 43
+/// characters.
+pub const MAX_UPLOAD_TOKEN: usize = 256;
 
 thread_local! {
     /// The device id of this visit, when localStorage would not keep one.
@@ -69,4 +76,43 @@ pub fn language_code() -> Option<String> {
 /// Remembers the language code.
 pub fn set_language_code(code: &str) {
     let _ = LocalStorage::set(LANGUAGE_KEY, code);
+}
+
+/// The upload code entered on this device, if any. It lets the holder add
+/// bundles to the intake and nothing else: it cannot read or list what is
+/// there (docs/security.md).
+pub fn upload_token() -> Option<String> {
+    LocalStorage::get::<String>(UPLOAD_TOKEN_KEY)
+        .ok()
+        .filter(|token| !token.is_empty())
+}
+
+/// Why an upload code was not kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// Nothing was typed.
+    Empty,
+    /// Longer than [`MAX_UPLOAD_TOKEN`], or with characters a token never
+    /// has (it goes into an HTTP header).
+    Malformed,
+    /// The browser would not store it.
+    NotStored,
+}
+
+/// Keeps the upload code typed in the settings; spaces around it (from a
+/// copied message) are dropped.
+pub fn set_upload_token(typed: &str) -> Result<(), TokenProblem> {
+    let token = typed.trim();
+    if token.is_empty() {
+        return Err(TokenProblem::Empty);
+    }
+    if token.len() > MAX_UPLOAD_TOKEN || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(TokenProblem::Malformed);
+    }
+    LocalStorage::set(UPLOAD_TOKEN_KEY, token).map_err(|_| TokenProblem::NotStored)
+}
+
+/// Forgets the upload code.
+pub fn forget_upload_token() {
+    LocalStorage::delete(UPLOAD_TOKEN_KEY);
 }

@@ -12,18 +12,19 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 use super::db;
 use super::schema::{self, stores, V1Response};
 use super::*;
+use crate::i18n::Lang;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh, empty database for one test.
-async fn fresh(name: &str) -> Storage {
+pub(super) async fn fresh(name: &str) -> Storage {
     Storage::delete_database(name)
         .await
         .expect("deleting a test database");
     Storage::open(name).await.expect("opening a test database")
 }
 
-async fn finish(storage: Storage) {
+pub(super) async fn finish(storage: Storage) {
     let name = storage.name().to_string();
     storage.close();
     Storage::delete_database(&name)
@@ -214,10 +215,10 @@ fn browser_errors_map_to_what_the_volunteer_can_do() {
         },
     );
     assert!(StorageError::QuotaExceeded
-        .user_message("en")
+        .user_message(Lang::En)
         .contains("storage is full"));
     assert!(StorageError::QuotaExceeded
-        .user_message("th")
+        .user_message(Lang::Th)
         .contains("พื้นที่"));
     assert!(StorageError::QuotaExceeded.is_retryable());
     assert!(!StorageError::NotFound {
@@ -777,9 +778,9 @@ fn conflicts_are_explained_in_both_languages() {
         "expected the response r at revision 1, but found revision 2, written by another tab"
     );
     assert!(conflict
-        .user_message("en")
+        .user_message(Lang::En)
         .contains("copy from another tab"));
-    assert!(conflict.user_message("th").contains("สำเนาจากแท็บอื่น"));
+    assert!(conflict.user_message(Lang::Th).contains("สำเนาจากแท็บอื่น"));
     assert!(!conflict.is_retryable());
     let taken = StorageError::SequenceTaken {
         sequence: 3,
@@ -789,7 +790,7 @@ fn conflicts_are_explained_in_both_languages() {
         taken.to_string(),
         "expected export number 3 to be the next on this device, but found 4 next"
     );
-    assert!(taken.user_message("en").contains("export again"));
+    assert!(taken.user_message(Lang::En).contains("export again"));
     assert!(taken.is_retryable());
 }
 
@@ -845,13 +846,42 @@ async fn defect_6_a_sequence_number_is_logged_once() {
 
 // --- upgrading from version 1 ----------------------------------------------
 
+/// Stores a response's metadata and body as an older version of the app
+/// wrote them, around the storage layer, so that no current code takes part.
+pub(super) async fn write_raw(
+    db: &indexed_db_futures::database::Database,
+    meta: &impl serde::Serialize,
+    body: &impl serde::Serialize,
+) {
+    let tx = db
+        .transaction([stores::RESPONSES, stores::ANSWERS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let metas = tx.object_store(stores::RESPONSES).expect("store");
+    let bodies = tx.object_store(stores::ANSWERS).expect("store");
+    metas.put(meta).serde().expect("put").await.expect("put");
+    bodies.put(body).serde().expect("put").await.expect("put");
+    tx.commit().await.expect("commit");
+}
+
+/// The database `name`, made afresh at the older `version` as that version
+/// of the app left it, and its open connection.
+pub(super) async fn at_old_version(
+    name: &str,
+    version: u32,
+) -> (Storage, indexed_db_futures::database::Database) {
+    Storage::delete_database(name).await.expect("delete");
+    let old = Storage::at_version(name, version);
+    let db = old.database().await.expect("open at an older version");
+    assert_eq!(db.version() as u32, version);
+    (old, db)
+}
+
 #[wasm_bindgen_test]
 async fn upgrading_from_version_1_keeps_every_record() {
     let name = "yim-test-upgrade";
-    Storage::delete_database(name).await.expect("delete");
-    let old = Storage::at_version(name, 1);
-    let db = old.database().await.expect("open at version 1");
-    assert_eq!(db.version() as u32, 1);
+    let (old, db) = at_old_version(name, 1).await;
     let records: Vec<V1Response> = (0..300)
         .map(|i| V1Response {
             id: format!("{:08}-0000-7000-8000-000000000000", i),
@@ -922,10 +952,7 @@ async fn upgrading_from_version_1_keeps_every_record() {
 #[wasm_bindgen_test]
 async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
     let name = "yim-test-upgrade-2";
-    Storage::delete_database(name).await.expect("delete");
-    let old = Storage::at_version(name, 2);
-    let db = old.database().await.expect("open at version 2");
-    assert_eq!(db.version() as u32, 2);
+    let (old, db) = at_old_version(name, 2).await;
     // A response as version 2 of the app stored it: no revision, writer or
     // copy.
     let id = "00000001-0000-7000-8000-000000000000";
@@ -935,18 +962,7 @@ async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
         "device_id": "old-phone", "status": "draft", "page": 3, "label": "สมศรี",
     });
     let body = json!({"id": id, "answers": "{\"name\":\"สมศรี\"}", "data": null});
-    {
-        let tx = db
-            .transaction([stores::RESPONSES, stores::ANSWERS])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .expect("tx");
-        let metas = tx.object_store(stores::RESPONSES).expect("store");
-        let bodies = tx.object_store(stores::ANSWERS).expect("store");
-        metas.put(&meta).serde().expect("put").await.expect("put");
-        bodies.put(&body).serde().expect("put").await.expect("put");
-        tx.commit().await.expect("commit");
-    }
+    write_raw(&db, &meta, &body).await;
     old.close();
 
     let storage = Storage::open(name).await.expect("upgrade to version 3");
@@ -973,12 +989,62 @@ async fn upgrading_from_version_2_reads_every_response_at_revision_0() {
     finish(storage).await;
 }
 
+#[wasm_bindgen_test]
+async fn every_older_version_upgrades_to_one_that_keeps_photos() {
+    for version in 1..schema::VERSION {
+        let name = format!("yim-test-upgrade-media-{version}");
+        let (old, db) = at_old_version(&name, version).await;
+        // From version 2 on, a draft as that version stored it stays.
+        let id = "00000002-0000-7000-8000-000000000000";
+        if version >= 2 {
+            let meta = json!({
+                "id": id, "form_id": "household", "form_version": "2025.1",
+                "form_hash": "h", "created_ms": 1, "updated_ms": 2,
+                "device_id": "old-phone", "status": "draft", "page": 0,
+            });
+            let body = json!({"id": id, "answers": "{\"name\":\"สมศรี\"}", "data": null});
+            write_raw(&db, &meta, &body).await;
+        }
+        old.close();
+        let storage = Storage::open(&name).await.expect("upgrade");
+        assert_eq!(
+            storage.database().await.expect("open").version() as u32,
+            schema::VERSION,
+            "from version {version}"
+        );
+        let mut response = if version >= 2 {
+            storage.get(id).await.expect("the draft is there")
+        } else {
+            draft("household", 1, json!({}))
+        };
+        response.answers = json!({"photo": "p.jpg"});
+        let photo = Photo {
+            name: "p.jpg".to_string(),
+            mime: "image/jpeg".to_string(),
+            bytes: vec![0xff, 0xd8, version as u8],
+        };
+        storage
+            .save_with_photos(&response, &new_id(), std::slice::from_ref(&photo))
+            .await
+            .expect("a draft with a photo after the upgrade");
+        assert_eq!(
+            storage.photos(&response.meta.id).await.expect("photos"),
+            vec![photo],
+            "from version {version}"
+        );
+        finish(storage).await;
+    }
+}
+
 // --- settings and quota ----------------------------------------------------
 
 #[wasm_bindgen_test]
 fn the_device_id_is_made_once_and_kept() {
     use gloo_storage::Storage as _;
-    gloo_storage::LocalStorage::delete(settings::DEVICE_KEY);
+    // The key is not deleted first: the id is also kept for the whole visit
+    // in memory, so once another test of this run has asked for it, a
+    // deleted key would not be written again and the test would depend on
+    // the order the tests run in.
     let first = settings::device_id();
     assert_eq!(settings::device_id(), first);
     assert_eq!(

@@ -7,14 +7,13 @@
 // bundle crate's published TEST ONLY key, which opens everything here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, root, screenshot } from './harness.js';
-import { everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
+import { start, screenshot } from './harness.js';
+import { TEST_KEY, buildYim, everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
-const KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
 const FORM_ID = 'e2e-sealed-visit';
 const FORM_TITLE = 'Sealed visit test form';
 
@@ -38,9 +37,7 @@ let app;
 let yim;
 before(async () => {
   app = await start();
-  // The data office's command line, built from this workspace.
-  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
-  yim = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+  yim = buildYim();
 });
 after(async () => {
   await app?.close();
@@ -143,7 +140,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
 
   // The data office's command line.
   const out = join(dir, 'csv');
-  const run = spawnSync(yim, ['decrypt', '-i', KEY, '-o', out, first.path], { encoding: 'utf8' });
+  const run = spawnSync(yim, ['decrypt', '-i', TEST_KEY, '-o', out, first.path], { encoding: 'utf8' });
   assert.equal(run.status, 0, `yim decrypt failed:\n${run.stderr}`);
   const rows = await readCsv(join(out, `${FORM_ID}.csv`));
   assert.equal(rows.length, 2);
@@ -167,7 +164,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   );
 
   // Without Yim: Debian's age and tar, as the format document says.
-  const opened = await openWithStandardTools(first.path, KEY);
+  const opened = await openWithStandardTools(first.path, TEST_KEY);
   assert.equal(opened.manifest.sequence, 1);
   assert.equal(opened.manifest.device_id, device);
   assert.deepEqual(opened.manifest.forms.map((f) => f.id), [FORM_ID]);
@@ -208,7 +205,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   assert.equal(shared[0].name, first.name);
   assert.equal(shared[0].head, 'age-encryption.org/v1');
   assert.ok(shared[0].size > 1000);
-  const reopened = await openWithStandardTools(again.path, KEY);
+  const reopened = await openWithStandardTools(again.path, TEST_KEY);
   assert.deepEqual(reopened.manifest, opened.manifest);
   assert.deepEqual(reopened.responses, opened.responses);
 
@@ -220,7 +217,7 @@ test('an exported bundle opens with yim decrypt and with age and tar, repeats in
   const second = await exportBundle(page, dir, () => page.getByRole('button', { name: 'Export', exact: true }).click());
   assert.match(second.name, /-2\.yim\.age$/);
   const merged = join(dir, 'merged');
-  const merge = spawnSync(yim, ['decrypt', '-i', KEY, '-o', merged, first.path, again.path, second.path], {
+  const merge = spawnSync(yim, ['decrypt', '-i', TEST_KEY, '-o', merged, first.path, again.path, second.path], {
     encoding: 'utf8',
   });
   assert.equal(merge.status, 0, `yim decrypt of three bundles:\n${merge.stdout}\n${merge.stderr}`);

@@ -11,14 +11,15 @@
 //    the old one opens with its own version, and offline every form is
 //    still listed and opens.
 // 3. A published file that does not match the index is refused with a
-//    clear message, and the other forms still open.
+//    clear message when its form is opened (the home page lists it from
+//    the index, fetching no form file), and the other forms still open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dist, root, serveDist, launchBrowser, screenshot } from './harness.js';
+import { dist, root, serveDist, launchBrowser, openPage, screenshot } from './harness.js';
 import { everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
 /// The data-office identity that scripts/setup.sh made for this machine.
@@ -47,18 +48,6 @@ async function serveCopy() {
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-async function openPage(context, url) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
 }
 
 const card = (page, id) => page.locator(`li.card[data-form="${id}"]`);
@@ -204,13 +193,33 @@ test('a published file that does not match the index is refused, and the other f
     const file = join(site.dir, 'forms', 'phayao', 'child-phayao.yaml');
     await writeFile(file, (await readFile(file, 'utf8')) + '\n# edited by hand\n');
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } });
+    // The page's own requests for form files, not the service worker's.
+    const fetched = [];
+    context.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.includes('/forms/') && !path.endsWith('/index.json') && !request.serviceWorker()) fetched.push(path);
+    });
     const page = await openPage(context, site.url);
+    // The home page lists every form from the index and fetches none.
+    await card(page, 'child-phayao').waitFor();
+    assert.equal(await page.locator('section.broken').count(), 0);
+    assert.deepEqual(fetched, []);
+
+    // Opening the changed form refuses it with the reason.
+    await card(page, 'child-phayao').getByRole('link').first().click();
     const broken = page.locator('section.broken');
+    await broken.getByText(/phayao\/child-phayao\.yaml.*changed after it was published/).waitFor();
+    assert.equal(await page.locator('article.form').count(), 0);
+    assert.ok(fetched.some((path) => path.endsWith('/phayao/child-phayao.yaml')), fetched.join(', '));
+    await screenshot(page, 'deployment-mismatch-en-360');
+
+    // Back home, it is listed among the forms that cannot be opened, and the
+    // national form, whose files match, opens.
+    await page.getByRole('link', { name: 'All forms' }).click();
     await broken.getByText(/phayao\/child-phayao\.yaml.*changed after it was published/).waitFor();
     assert.equal(await card(page, 'child-phayao').count(), 0);
     await card(page, 'child-core').getByRole('link').first().click();
     await page.locator('article.form[data-form="child-core"]').waitFor();
-    await screenshot(page, 'deployment-mismatch-en-360');
   } finally {
     await browser.close();
     await site.stop();

@@ -71,6 +71,49 @@ export function launchBrowser() {
   });
 }
 
+/// Opens `url` in a new page of `context` (the one `start` made, or one a
+/// test made itself for its own storage, network or service worker) once
+/// the app has started there. The page records console errors and uncaught
+/// exceptions in `page.problems`, so that a test can assert there were none.
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => page.problems.push(String(error)));
+  await page.goto(url);
+  // The app replaces the loading line once the wasm has started.
+  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/// A phone-sized page of the app in English, in a browser of its own, taken
+/// off the network once the service worker holds the build and the
+/// published forms, with the server stopped and the app reloaded from the
+/// worker's caches: from here on the test runs offline. The caller closes
+/// the browser.
+export async function offlinePhone() {
+  const { server, url } = await serveDist();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, hasTouch: true });
+    const page = await openPage(context, url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await page.reload();
+    await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
+    return { browser, page };
+  } catch (error) {
+    await browser.close();
+    server.close();
+    throw error;
+  }
+}
+
 /// Starts the server and the browser once for a test file and returns a
 /// helper that opens a fresh phone-sized page. Every page records console
 /// errors and Content-Security-Policy violations so that a test can assert
@@ -89,16 +132,7 @@ export async function start() {
         hasTouch: true,
       });
       contexts.push(context);
-      const page = await context.newPage();
-      page.problems = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') page.problems.push(message.text());
-      });
-      page.on('pageerror', (error) => page.problems.push(String(error)));
-      await page.goto(url + path);
-      // The app replaces the loading line once the wasm has started.
-      await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-      return page;
+      return openPage(context, url + path);
     },
     async close() {
       for (const context of contexts) await context.close();

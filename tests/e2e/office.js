@@ -4,11 +4,30 @@
 // `yim decrypt` writes, and opening a bundle with Debian's `age` and `tar`
 // as docs/bundle-format.md says.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './harness.js';
+
+/// The bundle crate's published TEST ONLY key, which the e2e test forms
+/// are sealed to.
+export const TEST_KEY = join(root, 'crates', 'bundle', 'tests', 'vectors', 'test-key.txt');
+
+/// Builds the data office's command line from this workspace and gives the
+/// path of the `yim` program.
+export function buildYim() {
+  execFileSync('cargo', ['build', '-q', '-p', 'yim-cli'], { cwd: root, stdio: 'inherit' });
+  return join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'yim');
+}
+
+/// Decrypts `bundle` with `yim decrypt` into `out` and returns the rows of
+/// form `formId`'s CSV table.
+export async function decryptRows(yim, bundle, out, formId) {
+  const run = spawnSync(yim, ['decrypt', '-i', TEST_KEY, '-o', out, bundle], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `yim decrypt failed:\n${run.stderr}`);
+  return readCsv(join(out, `${formId}.csv`));
+}
 
 /// Every record of every IndexedDB store of the app, and localStorage and
 /// sessionStorage, as text: byte arrays are decoded as UTF-8 so that any

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dist, root, serveDist, launchBrowser, screenshot } from './harness.js';
+import { dist, root, serveDist, launchBrowser, openPage, screenshot } from './harness.js';
 
 /// Version 2025.2 of the household test form (tests/e2e/offline-forms.js).
 const formsV2 = process.env.YIM_FORMS_V2 ?? join(root, 'target', 'e2e-forms-v2');
@@ -44,18 +44,6 @@ async function serveCopy(from) {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function openPage(context, url) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
 }
 
 /// Waits until the service worker has stored the app and controls the page.

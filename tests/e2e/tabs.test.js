@@ -3,23 +3,13 @@
 // as a copy and says so; a tab holding an older version cannot finalize it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot } from './harness.js';
+import { start, openPage, screenshot } from './harness.js';
 
 const card = (page, title) => page.locator('li.card', { has: page.getByRole('link', { name: title, exact: true }) });
 
-/// Opens another tab of the same browser profile on `path`, as a volunteer
+/// Opens another tab of the same browser profile on `url`, as a volunteer
 /// does with "open in new tab".
-async function secondTab(first, url) {
-  const page = await first.context().newPage();
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => page.problems.push(String(error)));
-  await page.goto(url);
-  await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
-  return page;
-}
+const secondTab = (first, url) => openPage(first.context(), url);
 
 /// Every stored response, its metadata and its answers, read beside the app.
 function stored(page) {

@@ -1,7 +1,7 @@
 //! The age layer: encrypting to [`Recipients`] and decrypting with
 //! [`Identities`], with age's errors turned into messages for people.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use crate::error::{Error, ErrorKind};
 use crate::keys::{Identities, Recipients};
@@ -49,13 +49,31 @@ pub(crate) fn write_error(e: io::Error) -> Error {
     Error::invalid(format!("the encryption library failed: {e}"))
 }
 
-/// Decrypts a binary age file. `what` names the file in messages: "this
-/// bundle" or "this response".
+/// Decrypts a binary age file held in memory (a sealed response). `what`
+/// names the file in messages: "this bundle" or "this response".
 pub(crate) fn decrypt(file: &[u8], with: &Identities, what: &str) -> Result<Vec<u8>, Error> {
-    if file.is_empty() {
+    let mut reader = decryptor(file, file, with, what)?;
+    let mut plaintext = Vec::with_capacity(file.len());
+    reader
+        .read_to_end(&mut plaintext)
+        .map_err(|e| payload_error(&e, what))?;
+    Ok(plaintext)
+}
+
+/// Reads the age header from `input` and unlocks it with `with`, returning
+/// the reader of the plaintext. `head` is the start of the file (all of it,
+/// or the first [`HEAD_BYTES`] of a file read as a stream), which explains
+/// a header that cannot be read.
+pub(crate) fn decryptor<R: BufRead>(
+    input: R,
+    head: &[u8],
+    with: &Identities,
+    what: &str,
+) -> Result<age::stream::StreamReader<R>, Error> {
+    if head.is_empty() {
         return Err(Error::new(ErrorKind::Truncated, format!("{what} is empty")));
     }
-    let decryptor = age::Decryptor::new_buffered(file).map_err(|e| header_error(file, e, what))?;
+    let decryptor = age::Decryptor::new_buffered(input).map_err(|e| header_error(head, e, what))?;
     if with.is_empty() {
         return Err(Error::new(
             ErrorKind::NotAddressed,
@@ -63,7 +81,7 @@ pub(crate) fn decrypt(file: &[u8], with: &Identities, what: &str) -> Result<Vec<
         ));
     }
     let passphrase = decryptor.is_scrypt();
-    let mut reader = decryptor.decrypt(with.iter()).map_err(|e| match e {
+    decryptor.decrypt(with.iter()).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys if passphrase => Error::new(
             ErrorKind::NotAddressed,
             format!("{what} is protected by a passphrase, but no passphrase was given"),
@@ -76,10 +94,19 @@ pub(crate) fn decrypt(file: &[u8], with: &Identities, what: &str) -> Result<Vec<
             ErrorKind::NotAddressed,
             format!("the passphrase does not open {what}"),
         ),
-        other => header_error(file, other, what),
-    })?;
-    let mut plaintext = Vec::with_capacity(file.len());
-    reader.read_to_end(&mut plaintext).map_err(|e| match e.kind() {
+        other => header_error(head, other, what),
+    })
+}
+
+/// How much of a file read as a stream is kept to explain a header that
+/// cannot be read: far more than the header of a file to a few dozen keys.
+pub(crate) const HEAD_BYTES: u64 = 1 << 20;
+
+/// Explains a failure while reading the encrypted payload: age authenticates
+/// every 64 KiB chunk and marks the last one, so the payload either ended
+/// before its last chunk or a chunk was changed.
+fn payload_error(e: &io::Error, what: &str) -> Error {
+    match e.kind() {
         io::ErrorKind::UnexpectedEof => Error::new(
             ErrorKind::Truncated,
             format!("{what} is cut short: its last part is missing"),
@@ -90,8 +117,53 @@ pub(crate) fn decrypt(file: &[u8], with: &Identities, what: &str) -> Result<Vec<
                 "{what} was changed or cut short after it was made (part of its content fails authentication)"
             ),
         ),
-    })?;
-    Ok(plaintext)
+    }
+}
+
+/// The plaintext of an age file read as a stream, which remembers the first
+/// failure of the age layer. A reader on top of it (the archive reader)
+/// reports such a failure as damage of its own; the age layer's account
+/// (cut short, changed) is the true cause, and what is reported.
+pub(crate) struct Plaintext<R> {
+    inner: age::stream::StreamReader<R>,
+    what: &'static str,
+    failed: Option<Error>,
+}
+
+impl<R: BufRead> Plaintext<R> {
+    pub(crate) fn new(inner: age::stream::StreamReader<R>, what: &'static str) -> Plaintext<R> {
+        Plaintext {
+            inner,
+            what,
+            failed: None,
+        }
+    }
+
+    /// Reads what is left, so that the last chunk is authenticated even
+    /// when the reader on top stopped early (an archive ends with zero
+    /// blocks that it need not read), and returns the age layer's first
+    /// failure, if any.
+    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+        if self.failed.is_none() {
+            // An error here is recorded by `read`.
+            let _ = io::copy(self, &mut io::sink());
+        }
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Plaintext<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed.is_some() {
+            return Err(io::Error::other("the encrypted layer failed"));
+        }
+        self.inner.read(buf).inspect_err(|e| {
+            self.failed = Some(payload_error(e, self.what));
+        })
+    }
 }
 
 /// Explains a failure to read or unlock the age header.

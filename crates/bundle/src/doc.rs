@@ -10,9 +10,12 @@ use yim_form::case::CaseChange;
 
 use crate::error::{Error, ErrorKind};
 use crate::id::{check_uuid, is_sha256};
+use crate::media::{ManifestAttachment, MEDIA_FORMAT_VERSION};
 use crate::time::Timestamp;
 
-/// The version of the format this crate writes.
+/// The version of the format this crate writes: of every response
+/// document, and of a bundle without attachments ([`MEDIA_FORMAT_VERSION`]
+/// is that of a bundle with them).
 pub const FORMAT_VERSION: u32 = 2;
 
 /// The oldest version this crate still reads. Version 2 only added fields
@@ -46,7 +49,10 @@ pub struct Response {
     pub status: String,
     /// The answers: an object mapping question names to values, a repeat to
     /// an array of such objects, a `select_multiple` to an array of choice
-    /// names; groups add no level (the engine's answers JSON).
+    /// names; groups add no level. Its shape is that of
+    /// [`yim_form::answers::AnswerRecord`], which the engine writes and
+    /// which reads it back; it is kept here as JSON so that reading a bundle
+    /// never depends on more than the object the format promises.
     pub answers: Json,
     /// What the response did to a case (a child followed over time), when
     /// its form opens or updates one. Added in format version 2.
@@ -99,7 +105,7 @@ impl Response {
 
     /// Reads a response document, version first.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Response, Error> {
-        let mut doc = versioned(bytes, "response")?;
+        let mut doc = versioned(bytes, "response", FORMAT_VERSION)?;
         doc.remove("format_version");
         let response: Response = serde_json::from_value(Json::Object(doc))
             .map_err(|e| Error::malformed(format!("the response document is not valid: {e}")))?;
@@ -160,12 +166,15 @@ pub struct ManifestResponse {
     pub form_hash: String,
     /// The SHA-256 of the sealed file, as `sha256sum` prints it.
     pub sha256: String,
+    /// The response's photos, sealed next to it (format version 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ManifestAttachment>,
 }
 
 impl Manifest {
     /// Reads `manifest.json`, version first, and checks every field.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, Error> {
-        let doc = versioned(bytes, "bundle")?;
+        let doc = versioned(bytes, "bundle", MEDIA_FORMAT_VERSION)?;
         let manifest: Manifest = serde_json::from_value(Json::Object(doc))
             .map_err(|e| Error::malformed(format!("manifest.json is not valid: {e}")))?;
         manifest
@@ -203,13 +212,19 @@ impl Manifest {
                     r.id, r.form_id, r.form_version, r.form_hash
                 )));
             }
+            crate::media::check_listed(self.format_version, &r.id, &r.attachments)?;
         }
         Ok(())
     }
 }
 
-/// Parses a JSON object and checks its `format_version` before anything else.
-fn versioned(bytes: &[u8], what: &str) -> Result<serde_json::Map<String, Json>, Error> {
+/// Parses a JSON object and checks its `format_version`, from
+/// [`OLDEST_FORMAT_VERSION`] to `newest`, before anything else.
+fn versioned(
+    bytes: &[u8],
+    what: &str,
+    newest: u32,
+) -> Result<serde_json::Map<String, Json>, Error> {
     let doc: Json = serde_json::from_slice(bytes).map_err(|e| {
         Error::malformed(format!(
             "expected a {what} document in JSON, but it is not valid JSON: {e}"
@@ -224,7 +239,7 @@ fn versioned(bytes: &[u8], what: &str) -> Result<serde_json::Map<String, Json>, 
     match doc.get("format_version") {
         Some(v)
             if v.as_u64().is_some_and(|v| {
-                (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v)
+                (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(newest)).contains(&v)
             }) =>
         {
             Ok(doc)
@@ -232,7 +247,7 @@ fn versioned(bytes: &[u8], what: &str) -> Result<serde_json::Map<String, Json>, 
         Some(v) => Err(Error::new(
             ErrorKind::UnknownVersion,
             format!(
-                "expected {what} format version {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}, but found {v}; a newer version of yim may read it"
+                "expected {what} format version {OLDEST_FORMAT_VERSION} to {newest}, but found {v}; a newer version of yim may read it"
             ),
         )),
         None => Err(Error::malformed(format!(

@@ -1,7 +1,5 @@
 //! Identifiers: UUID v7 for bundles and responses, SHA-256 in hex for files.
 
-use sha2::{Digest, Sha256};
-
 use crate::error::Error;
 
 /// A new UUID version 7 (RFC 9562) for a bundle or a response, made at
@@ -57,29 +55,9 @@ pub(crate) fn check_uuid(what: &str, id: &str) -> Result<(), Error> {
     }
 }
 
-/// Whether `text` is a SHA-256 written as 64 lowercase hexadecimal digits.
-pub(crate) fn is_sha256(text: &str) -> bool {
-    text.len() == 64
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The SHA-256 of `data` as 64 lowercase hexadecimal digits, the way
-/// `sha256sum` prints it.
-pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
-}
+// The SHA-256 helpers are the form format's, so that a form's hash is
+// computed and checked the same way on the phone, in publishing and here.
+pub(crate) use yim_form::publish::{is_sha256, sha256_hex};
 
 #[cfg(test)]
 mod tests {

@@ -59,17 +59,25 @@ mod doc;
 mod error;
 mod id;
 mod keys;
+mod media;
 mod merge;
 mod seal;
 mod time;
 
-pub use bundle::{build, form_hash, open, BundleForm, BundleHeader, BundleWriter, OpenedBundle};
+pub use bundle::{
+    build, form_hash, open, open_reader, BundleForm, BundleHeader, BundleWriter, OpenedBundle,
+    Part, MAX_ENTRIES, MAX_ENTRY_BYTES,
+};
 pub use doc::{
     Manifest, ManifestForm, ManifestResponse, Response, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
 };
 pub use error::{Error, ErrorKind};
 pub use id::new_uuid_v7;
 pub use keys::{Identities, Identity, Passphrase, Recipient, Recipients, SecretText};
+pub use media::{
+    seal_attachment, unseal_attachment, Attachment, ManifestAttachment, SealedAttachment,
+    MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MEDIA_FORMAT_VERSION,
+};
 pub use merge::{Conflict, DeviceReport, Merged, Merger, Origin, ResponseCopy, Warning};
 pub use seal::{seal, unseal, SealedResponse};
 pub use time::Timestamp;

@@ -67,18 +67,29 @@ impl Warning {
     /// names. [`Merger`] reports these; a reader that merges in its own way
     /// (the data office's streaming merge) calls this to report the same.
     pub fn about(response: &Response, origin: &Origin) -> Vec<Warning> {
+        Warning::about_fields(&response.id, &response.device_id, &response.status, origin)
+    }
+
+    /// [`Warning::about`] a response of which only its id, device and
+    /// status were kept, as the data office's streaming merge keeps them.
+    pub fn about_fields(
+        response_id: &str,
+        device_id: &str,
+        status: &str,
+        origin: &Origin,
+    ) -> Vec<Warning> {
         let mut found = Vec::new();
-        if response.device_id != origin.device_id {
+        if device_id != origin.device_id {
             found.push(Warning::ForeignDevice {
-                response_id: response.id.clone(),
-                device_id: response.device_id.clone(),
+                response_id: response_id.to_owned(),
+                device_id: device_id.to_owned(),
                 origin: origin.clone(),
             });
         }
-        if response.status != "finalized" {
+        if status != "finalized" {
             found.push(Warning::NotFinalized {
-                response_id: response.id.clone(),
-                status: response.status.clone(),
+                response_id: response_id.to_owned(),
+                status: status.to_owned(),
                 origin: origin.clone(),
             });
         }

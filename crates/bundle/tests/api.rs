@@ -256,11 +256,13 @@ fn opened(device: &str, sequence: u64, rs: Vec<Response>) -> OpenedBundle {
                     form_version: r.form_version.clone(),
                     form_hash: r.form_hash.clone(),
                     sha256: "0".repeat(64),
+                    attachments: Vec::new(),
                 })
                 .collect(),
         },
         forms: vec![f],
         responses: rs,
+        attachments: Vec::new(),
     }
 }
 

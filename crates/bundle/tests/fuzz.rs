@@ -29,56 +29,14 @@ fn keys() -> Identities {
     [key(TEST_KEY)].into_iter().collect()
 }
 
-fn age_key() -> age::x25519::Identity {
-    TEST_KEY
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 /// Encrypts `plaintext` to the test key, as anyone who knows the public key
 /// can.
 fn forge(plaintext: &[u8]) -> Vec<u8> {
-    age::encrypt(&age_key().to_public(), plaintext).unwrap()
-}
-
-type Files = Vec<(String, Vec<u8>)>;
-
-fn unpack(tar_bytes: &[u8]) -> Files {
-    let mut files = Vec::new();
-    let mut archive = tar::Archive::new(tar_bytes);
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-        files.push((path, data));
-    }
-    files
-}
-
-fn pack(files: &Files) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (path, data) in files {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(path).unwrap();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_cksum();
-        builder.append(&h, &data[..]).unwrap();
-    }
-    builder.into_inner().unwrap()
+    age::encrypt(&key_age().to_public(), plaintext).unwrap()
 }
 
 fn sha256(data: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    yim_form::publish::sha256_hex(data)
 }
 
 /// An edit of a byte string: where (0 to 1 of its length) and what.
@@ -167,14 +125,14 @@ proptest! {
 
     #[test]
     fn fuzz_forged_archives_open_or_explain(edits in edits()) {
-        let mut tar_bytes = age::decrypt(&age_key(), GOOD).unwrap();
+        let mut tar_bytes = age::decrypt(&key_age(), GOOD).unwrap();
         apply(&mut tar_bytes, &edits);
         let _ = open(&forge(&tar_bytes), &keys());
     }
 
     #[test]
     fn fuzz_forged_manifests_open_or_explain(edits in edits()) {
-        let mut files = unpack(&age::decrypt(&age_key(), GOOD).unwrap());
+        let mut files = unpack(&age::decrypt(&key_age(), GOOD).unwrap());
         let manifest = files.iter_mut().find(|(p, _)| p == "manifest.json").unwrap();
         apply(&mut manifest.1, &edits);
         let _ = open(&forge(&pack(&files)), &keys());
@@ -184,7 +142,7 @@ proptest! {
     fn fuzz_forged_response_documents_open_or_explain(which in 0usize..2, edits in edits()) {
         // A response document changed and sealed again, with its checksum
         // in the manifest put right, so that the JSON reaches the parser.
-        let mut files = unpack(&age::decrypt(&age_key(), GOOD).unwrap());
+        let mut files = unpack(&age::decrypt(&key_age(), GOOD).unwrap());
         let responses: Vec<usize> = files
             .iter()
             .enumerate()
@@ -192,7 +150,7 @@ proptest! {
             .map(|(i, _)| i)
             .collect();
         let i = responses[which % responses.len()];
-        let mut document = age::decrypt(&age_key(), &files[i].1).unwrap();
+        let mut document = age::decrypt(&key_age(), &files[i].1).unwrap();
         apply(&mut document, &edits);
         let sealed = forge(&document);
         let (old, new) = (sha256(&files[i].1), sha256(&sealed));

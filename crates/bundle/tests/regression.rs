@@ -31,11 +31,11 @@ fn defect_2_huge_tar_entry_size_is_refused() {
     for (size, expect) in [
         (
             1u64 << 62,
-            expect!["Malformed: the archive inside this bundle is damaged: expected at most 1536 bytes for `manifest.json`, but its header claims 4611686018427387904"],
+            expect!["Malformed: the archive inside this bundle is damaged: expected at most 100663296 bytes for `manifest.json`, but its header claims 4611686018427387904"],
         ),
         (
             2000,
-            expect!["Malformed: the archive inside this bundle is damaged: expected at most 1536 bytes for `manifest.json`, but its header claims 2000"],
+            expect!["Malformed: the archive inside this bundle is damaged: expected 2000 bytes for `manifest.json`, but the archive ends after 1536"],
         ),
     ] {
         let bundle = bundle_claiming(size, b"{}");
@@ -71,11 +71,13 @@ fn opened(device: &str, sequence: u64, rs: Vec<Response>) -> OpenedBundle {
                     form_version: r.form_version.clone(),
                     form_hash: r.form_hash.clone(),
                     sha256: "0".repeat(64),
+                    attachments: Vec::new(),
                 })
                 .collect(),
         },
         forms: vec![f],
         responses: rs,
+        attachments: Vec::new(),
     }
 }
 

@@ -19,6 +19,7 @@ use std::path::Path;
 
 use common::*;
 use yim_bundle::{build, open, seal, BundleHeader, ErrorKind, OpenedBundle, Recipients, Response};
+use yim_form::answers::AnswerRecord;
 use yim_form::case::{CaseAction, CaseChange};
 
 #[test]
@@ -51,7 +52,10 @@ fn vectors() {
             .find_map(|l| l.strip_prefix("expect: "))
             .unwrap_or_else(|| panic!("{name}.expect has no `expect:` line"));
         let (outcome, text) = match open(&bytes, &office) {
-            Ok(opened) => ("ok", describe(&opened)),
+            Ok(opened) => {
+                failures.extend(answers_unread(name, &opened));
+                ("ok", describe(&opened))
+            }
             Err(e) => (keyword(e.kind()), format!("message: {e}\n")),
         };
         if outcome != expected {
@@ -73,6 +77,25 @@ fn vectors() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The responses of an opened vector whose answers do not read as the
+/// stored answers' record type, or do not write back as they were: bundles
+/// already sent must keep reading whatever that type becomes.
+fn answers_unread(name: &str, b: &OpenedBundle) -> Vec<String> {
+    b.responses
+        .iter()
+        .filter_map(|r| match AnswerRecord::from_json(&r.answers) {
+            Ok(record) if record.to_json() == r.answers => None,
+            Ok(record) => Some(format!(
+                "{name}: response {} writes back as {}, not {}",
+                r.id,
+                record.to_json(),
+                r.answers
+            )),
+            Err(e) => Some(format!("{name}: response {}: {e}", r.id)),
+        })
+        .collect()
 }
 
 /// The outcome words used in the sidecars.
@@ -119,6 +142,17 @@ fn describe(b: &OpenedBundle) -> String {
             writeln!(out, "  case: {}", serde_json::to_string(case).unwrap()).unwrap();
         }
     }
+    for a in &b.attachments {
+        writeln!(
+            out,
+            "attachment {} of response {}: {} bytes, SHA-256 {}",
+            a.name,
+            a.response_id,
+            a.bytes.len(),
+            yim_form::publish::sha256_hex(&a.bytes)
+        )
+        .unwrap();
+    }
     out
 }
 
@@ -153,6 +187,26 @@ fn generate() {
         "ok",
         &bundle(&header(1), &with_case, &keys(), &keys()),
     );
+    {
+        // A JPEG's first bytes and some more: the format carries any bytes.
+        let photo: Vec<u8> = [0xff, 0xd8, 0xff, 0xe0]
+            .into_iter()
+            .chain((0..2000u32).map(|i| (i * 7 % 251) as u8))
+            .collect();
+        let rs = responses();
+        let mut writer = yim_bundle::BundleWriter::new(&header(1), vec![form()], &keys()).unwrap();
+        writer.add(&seal(&rs[0], &keys()).unwrap()).unwrap();
+        let attachment = yim_bundle::seal_attachment("child-photo.jpg", &photo, &keys()).unwrap();
+        writer
+            .add_with_attachments(&seal(&rs[1], &keys()).unwrap(), &[attachment])
+            .unwrap();
+        write(
+            "ok-photo",
+            "The same responses; the second carries a photo (format version 3).",
+            "ok",
+            &writer.finish().unwrap(),
+        );
+    }
     write(
         "ok-passphrase",
         "The same responses, bundle and sealed responses protected by the test passphrase\n(scrypt work factor 2^10).",
@@ -267,10 +321,10 @@ fn generate() {
 
     write(
         "unknown-version",
-        "A well-encrypted bundle whose manifest says \"format_version\": 3.",
+        "A well-encrypted bundle whose manifest says \"format_version\": 4.",
         "unknown version",
         &rewrap(&good, |files| {
-            edit_manifest(files, |m| m["format_version"] = 3.into());
+            edit_manifest(files, |m| m["format_version"] = 4.into());
         }),
     );
     write(
@@ -355,56 +409,9 @@ fn age_header_end(file: &[u8]) -> usize {
     mac + file[mac..].iter().position(|&b| b == b'\n').unwrap() + 1
 }
 
-type Files = Vec<(String, Vec<u8>)>;
-
-/// Decrypts a good bundle with the test key, lets `change` edit its files,
-/// and packs and encrypts them again the way the format does.
-fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
-    let tar_bytes = age::decrypt(&key_age(), good).unwrap();
-    let mut files: Files = Vec::new();
-    let mut archive = tar::Archive::new(&tar_bytes[..]);
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-        files.push((path, data));
-    }
-    change(&mut files);
-    let mut builder = tar::Builder::new(Vec::new());
-    for (path, data) in &files {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(path).unwrap();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_cksum();
-        builder.append(&h, &data[..]).unwrap();
-    }
-    age::encrypt(
-        &key(TEST_KEY).to_public_age(),
-        &builder.into_inner().unwrap(),
-    )
-    .unwrap()
-}
-
-fn edit_manifest(files: &mut Files, change: impl FnOnce(&mut serde_json::Value)) {
-    let (_, data) = files
-        .iter_mut()
-        .find(|(p, _)| p == "manifest.json")
-        .unwrap();
-    let mut m: serde_json::Value = serde_json::from_slice(data).unwrap();
-    change(&mut m);
-    *data = serde_json::to_vec_pretty(&m).unwrap();
-}
-
 /// Puts `sealed` in the file of response `id` and updates its SHA-256.
 fn set_response(files: &mut Files, id: &str, sealed: Vec<u8>) {
-    use sha2::Digest;
-    let sha: String = sha2::Sha256::digest(&sealed)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = yim_form::publish::sha256_hex(&sealed);
     let path = format!("responses/{id}.json.age");
     files.iter_mut().find(|(p, _)| *p == path).unwrap().1 = sealed;
     edit_manifest(files, |m| {
@@ -414,23 +421,4 @@ fn set_response(files: &mut Files, id: &str, sealed: Vec<u8>) {
             }
         }
     });
-}
-
-fn key_age() -> age::x25519::Identity {
-    TEST_KEY
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-trait ToPublicAge {
-    fn to_public_age(&self) -> age::x25519::Recipient;
-}
-
-impl ToPublicAge for yim_bundle::Identity {
-    fn to_public_age(&self) -> age::x25519::Recipient {
-        self.to_public().to_string().parse().unwrap()
-    }
 }

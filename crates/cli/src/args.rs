@@ -25,6 +25,10 @@ pub(crate) enum Command {
         file: String,
         output: Option<String>,
     },
+    ExportXlsform {
+        file: String,
+        output: String,
+    },
     Diff {
         a: String,
         b: String,
@@ -35,9 +39,16 @@ pub(crate) enum Command {
     Publish {
         folders: Vec<String>,
         recipients: Vec<String>,
+        intake: Option<String>,
         output: String,
     },
     Decrypt(crate::decrypt::Options),
+    Report {
+        folder: String,
+        output: String,
+        date: Option<String>,
+        by: Option<String>,
+    },
     Guides {
         folder: String,
         style: String,
@@ -58,10 +69,12 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let (mut form, mut answers, mut today, mut lang) = (None, None, None, None);
     let mut output = None;
     let mut recipients = Vec::new();
+    let mut intake = None;
     let (mut identities, mut passphrase_file, mut format, mut labels, mut bom) =
         (Vec::new(), None, None, false, false);
     let mut raw_csv = false;
     let mut style = None;
+    let (mut date, mut by) = (None, None);
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Value(v) => positional.push(
@@ -75,19 +88,28 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Short('o') | Long("output")
                 if matches!(
                     sub.as_str(),
-                    "import" | "keygen" | "decrypt" | "publish" | "guides"
+                    "import"
+                        | "export-xlsform"
+                        | "keygen"
+                        | "decrypt"
+                        | "publish"
+                        | "guides"
+                        | "report"
                 ) =>
             {
                 output = Some(text(&mut p)?)
             }
             Short('i') | Long("identity") if sub == "decrypt" => identities.push(text(&mut p)?),
             Short('r') | Long("recipients") if sub == "publish" => recipients.push(text(&mut p)?),
+            Long("intake") if sub == "publish" => intake = Some(text(&mut p)?),
             Long("passphrase-file") if sub == "decrypt" => passphrase_file = Some(text(&mut p)?),
             Long("format") if sub == "decrypt" => format = Some(text(&mut p)?),
             Long("labels") if sub == "decrypt" => labels = true,
             Long("bom") if sub == "decrypt" => bom = true,
             Long("raw-csv") if sub == "decrypt" => raw_csv = true,
             Long("css") if sub == "guides" => style = Some(text(&mut p)?),
+            Long("date") if sub == "report" => date = Some(text(&mut p)?),
+            Long("by") if sub == "report" => by = Some(text(&mut p)?),
             Long("help") | Short('h') => return Ok(Command::Help),
             other => return Err(other.unexpected().to_string()),
         }
@@ -131,6 +153,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 "import takes one spreadsheet (.xlsx, .xls or .csv), but found {n}"
             )),
         },
+        "export-xlsform" => match (output, <[String; 1]>::try_from(positional)) {
+            (None, _) => Err("export-xlsform needs -o FILE.xlsx for the workbook".to_owned()),
+            (Some(output), Ok([file])) => Ok(Command::ExportXlsform { file, output }),
+            (Some(_), Err(p)) => Err(format!(
+                "export-xlsform takes one form file, but found {}",
+                p.len()
+            )),
+        },
         "keygen" => match (output, positional.len()) {
             (Some(output), 0) => Ok(Command::Keygen { output }),
             (None, _) => Err("keygen needs -o FILE for the new key".to_owned()),
@@ -144,6 +174,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             (Some(output), false) => Ok(Command::Publish {
                 folders: positional,
                 recipients,
+                intake,
                 output,
             }),
         },
@@ -177,6 +208,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 raw_csv,
             }))
         }
+        "report" => match (output, <[String; 1]>::try_from(positional)) {
+            (None, _) => Err("report needs -o FILE for the HTML page".to_owned()),
+            (Some(output), Ok([folder])) => Ok(Command::Report {
+                folder,
+                output,
+                date,
+                by,
+            }),
+            (_, Err(p)) => Err(format!(
+                "report takes one folder that yim decrypt wrote, but found {}",
+                p.len()
+            )),
+        },
         "guides" => match (output, style, <[String; 1]>::try_from(positional)) {
             (None, _, _) => Err("guides needs -o FOLDER for the pages".to_owned()),
             (_, None, _) => Err("guides needs --css FILE for the pages' style sheet".to_owned()),

@@ -31,9 +31,9 @@ const MAX_GUIDE_BYTES: u64 = 1 << 20;
 const MAX_IMAGE_BYTES: u64 = 4 << 20;
 const MAX_IMAGES: usize = 200;
 
-/// The app's own Content-Security-Policy (`index.html`), so that a guide
-/// page may do no more than the app may.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+// The app's own Content-Security-Policy (`index.html`, checked against it by
+// the intake's tests), so that a guide page may do no more than the app may.
+use yim_intake::CSP;
 
 /// One guide made into a page.
 #[derive(Debug, PartialEq)]

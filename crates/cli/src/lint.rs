@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use yim_engine::{compile, load_and_compile, Clock, Date, Session};
-use yim_form::{Diagnostic, FsFiles};
+use yim_form::{CaseBlock, Diagnostic, FsFiles};
 
 use crate::{printable, Fatal};
 
@@ -25,9 +25,11 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
     // A variant reports its base form's problems too; print each once.
     let mut seen = BTreeSet::new();
     let mut clean = true;
+    let mut case_blocks = Vec::new();
     for file in &files {
         let name = file.to_string_lossy().into_owned();
-        let (problems, warnings) = check_file(&name);
+        let (problems, warnings, case) = check_file(&name);
+        case_blocks.extend(case);
         for d in problems {
             clean = false;
             let line = d.to_string();
@@ -45,6 +47,10 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
             }
         }
     }
+    for d in unknown_case_lists(&case_blocks) {
+        clean = false;
+        println!("{}", printable(&d.to_string()));
+    }
     if files.is_empty() {
         eprintln!("yim: no form files (*.yaml, *.yml) found");
     }
@@ -54,12 +60,15 @@ pub(crate) fn lint(paths: &[String]) -> Result<bool, Fatal> {
 /// All problems of one file, and its warnings, with the loader or compiler
 /// contained: a bug that panics is reported as a problem of that file, and
 /// linting goes on.
-fn check_file(name: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+fn check_file(name: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>, Option<CaseBlock>) {
     let owned = name.to_owned();
     match std::panic::catch_unwind(move || {
         let (compiled, problems) = load_and_compile(&owned, &FsFiles);
-        let warnings = compiled.map_or_else(Vec::new, |c| unexplained_rules(&c.form));
-        (problems, warnings)
+        let warnings = compiled
+            .as_ref()
+            .map_or_else(Vec::new, |c| unexplained_rules(&c.form));
+        let case = compiled.and_then(|c| c.form.case.clone());
+        (problems, warnings, case)
     }) {
         Ok(found) => found,
         Err(cause) => {
@@ -72,9 +81,41 @@ fn check_file(name: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
                 yim_form::Loc::new(name, 1, 1),
                 format!("internal error while checking this file, please report it: {what}"),
             );
-            (vec![problem], Vec::new())
+            (vec![problem], Vec::new(), None)
         }
     }
+}
+
+/// Follow-up forms whose case list no form linted with them opens: their
+/// picker would offer no case. Forms are linted together when they are
+/// published together, so the form that opens the cases must be among the
+/// files or folders named.
+fn unknown_case_lists(blocks: &[CaseBlock]) -> Vec<Diagnostic> {
+    let opened: BTreeSet<&str> = blocks
+        .iter()
+        .filter(|b| b.pick.is_none())
+        .map(|b| b.list.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for block in blocks.iter().filter(|b| b.pick.is_some()) {
+        if block.list.is_empty() || opened.contains(block.list.as_str()) {
+            continue;
+        }
+        let hint = if opened.is_empty() {
+            "; lint this form together with the form that opens the cases".to_string()
+        } else {
+            let names: Vec<String> = opened.iter().map(|l| format!("`{l}`")).collect();
+            format!(" (the forms linted open {})", names.join(", "))
+        };
+        out.push(Diagnostic::new(
+            block.loc_of("list").clone(),
+            format!(
+                "no form linted with this one opens cases of the list `{}`{hint}",
+                block.list
+            ),
+        ));
+    }
+    out
 }
 
 /// Constraints and `checks:` patterns without a `constraint_message`. A

@@ -8,12 +8,14 @@
 mod args;
 mod decrypt;
 mod diff;
+mod export;
 mod guides;
 mod import;
 mod intake;
 mod keygen;
 mod lint;
 mod publish;
+mod report;
 
 use std::process::ExitCode;
 
@@ -30,10 +32,15 @@ commands:
   diff A B                          show how form B differs from form A (variants applied)
   import FILE.xlsx|FILE.csv [-o FORM.yaml]
                                     convert an XLSForm into a form file, reporting what did not convert
-  publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+  export-xlsform FORM.yaml -o FORM.xlsx
+                                    write a form (variants applied) as an XLSForm for ODK or Kobo,
+                                    reporting what XLSForm cannot express
+  publish FOLDER... -o OUT [-r RECIPIENTS_FILE]... [--intake URL]
                                     check every form and write them, their CSV lists and an index
                                     for the app to read; every form must end up with recipients
-                                    (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+                                    (the deployment's RECIPIENTS_FILE, or its settings.recipients);
+                                    --intake names where the app uploads bundles (/api/ when
+                                    `yim serve` serves the app too)
   guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
                                     into pages for the app, with their images and the style sheet
   keygen -o FILE                    make a key for the data office and print its public key
@@ -41,6 +48,10 @@ commands:
                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
                                     --raw-csv leaves out the ' that stops answers reading as formulas)
+  report FOLDER -o FILE.html [--date YYYY-MM-DD] [--by province,district,tambon]
+                                    summarise the cases of a folder that decrypt wrote (CSV) as one
+                                    HTML page, per area with --by; follow-ups due before --date
+                                    (default: today in Thailand) are overdue
 ";
 
 /// The last line of the usage, after the intake's commands.
@@ -97,18 +108,26 @@ fn main() -> ExitCode {
         Command::Resolve { file } => lint::resolve(&file),
         Command::Diff { a, b } => diff::diff(&a, &b),
         Command::Import { file, output } => import::import(&file, output.as_deref()),
+        Command::ExportXlsform { file, output } => export::export(&file, &output),
         Command::Keygen { output } => keygen::keygen(&output),
         Command::Publish {
             folders,
             recipients,
+            intake,
             output,
-        } => publish::publish(&folders, &recipients, &output),
+        } => publish::publish(&folders, &recipients, intake.as_deref(), &output),
         Command::Decrypt(options) => decrypt::decrypt(&options),
         Command::Guides {
             folder,
             style,
             output,
         } => guides::guides(&folder, &style, &output),
+        Command::Report {
+            folder,
+            output,
+            date,
+            by,
+        } => report::report(&folder, &output, date.as_deref(), by.as_deref()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -12,7 +12,17 @@ use crate::Fatal;
 /// files and, when nothing is wrong, writes the forms, their CSV lists and
 /// `index.json` into `out`. Problems are printed as `file:line:col:
 /// message` and nothing is written; true when the forms were published.
-pub(crate) fn publish(folders: &[String], recipients: &[String], out: &str) -> Result<bool, Fatal> {
+pub(crate) fn publish(
+    folders: &[String],
+    recipients: &[String],
+    intake: Option<&str>,
+    out: &str,
+) -> Result<bool, Fatal> {
+    // The address is checked before any form, as the app will check it, so
+    // that a mistyped one never reaches the phones.
+    if let Some(intake) = intake {
+        publish::check_intake(intake).map_err(|why| Fatal(format!("--intake: {why}")))?;
+    }
     let mut files = MemFiles::new();
     let mut sources: Vec<(String, String)> = Vec::new();
     for folder in folders {
@@ -66,10 +76,11 @@ pub(crate) fn publish(folders: &[String], recipients: &[String], out: &str) -> R
     for problem in &problems {
         println!("{problem}");
     }
-    let Some(publication) = publication.filter(|_| problems.is_empty()) else {
+    let Some(mut publication) = publication.filter(|_| problems.is_empty()) else {
         eprintln!("yim: nothing was published");
         return Ok(false);
     };
+    publication.index.intake = intake.map(str::to_owned);
 
     let out = Path::new(out);
     for (path, text) in &publication.files {
@@ -124,7 +135,7 @@ fn slashed(path: &Path) -> String {
         .join("/")
 }
 
-/// The form files (YAML) and choice lists (CSV) below `dir`, skipping
+/// The form files (YAML) and choice lists (CSV, GeoJSON) below `dir`, skipping
 /// hidden entries such as editor swap files.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
@@ -138,7 +149,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             collect(&path, out)?;
         } else if matches!(
             path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml" | "csv")
+            Some("yaml" | "yml" | "csv" | "geojson")
         ) {
             out.push(path);
         }

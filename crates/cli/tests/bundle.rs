@@ -13,6 +13,8 @@ use std::sync::Once;
 
 use expect_test::{expect, Expect};
 
+mod sealing;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundles");
 
 /// Runs `yim` in a fresh folder holding a copy of the fixtures and returns
@@ -730,7 +732,7 @@ fn defect_2_a_huge_tar_entry_size_exits_2_naming_the_bundle() {
         put("huge.yim.age", bytes),
         2,
         expect![[r#"
-            stderr: huge.yim.age: the archive inside this bundle is damaged: expected at most 1536 bytes for `manifest.json`, but its header claims 4611686018427387904
+            stderr: huge.yim.age: the archive inside this bundle is damaged: expected at most 100663296 bytes for `manifest.json`, but its header claims 4611686018427387904
             stderr: yim: nothing was written: 1 of 1 bundle file could not be opened
         "#]],
     );
@@ -842,6 +844,119 @@ fn defect_7_long_thai_ids_and_windows_device_names_get_usable_file_names() {
         wrote out/แบบบันทึกการเยี่ยมบ้านเด็กและค~cf734cd7-visits.csv (0 rows)
     "#]]
     .assert_eq(&wrote);
+}
+
+/// A bundle from device `3f2a` whose one response carries the photo
+/// `face.jpg` with `photo` as its bytes.
+fn with_photo(sequence: u64, n: char, photo: &[u8]) -> Vec<u8> {
+    let office = fixtures::key("office-key.txt");
+    let form = v1();
+    let response = fixtures::response(
+        n,
+        &form,
+        "3f2a",
+        "2026-11-25T03:00:00.000Z",
+        json!({"age": 4}),
+    );
+    let header = yim_bundle::BundleHeader {
+        id: format!("019ab0c0-0000-7000-8000-{sequence:012}"),
+        created: "2026-11-25T10:00:00.000Z".into(),
+        device_id: "3f2a".into(),
+        sequence,
+    };
+    let mut w = yim_bundle::BundleWriter::new(&header, vec![form], &office).unwrap();
+    let sealed = yim_bundle::seal(&response, &office).unwrap();
+    let photo = yim_bundle::seal_attachment("face.jpg", photo, &office).unwrap();
+    w.add_with_attachments(&sealed, &[photo]).unwrap();
+    w.finish().unwrap()
+}
+
+/// Runs `yim decrypt` on `bundles`, written into a fresh folder, and
+/// returns its exit status, what it printed and the folder.
+fn decrypt_photos(bundles: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
+    make_fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        format!("{FIXTURES}/office-key.txt"),
+        dir.path().join("office-key.txt"),
+    )
+    .unwrap();
+    let mut args = vec!["decrypt", "-i", "office-key.txt", "-o", "out"];
+    for (name, bytes) in bundles {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        args.push(name);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
+        .args(&args)
+        .current_dir(dir.path())
+        .output()
+        .expect("yim runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text, dir)
+}
+
+#[test]
+fn decrypt_writes_each_photo_byte_for_byte() {
+    let photo: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let (code, text, dir) = decrypt_photos(&[("photo.yim.age", with_photo(1, '1', &photo))]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("wrote out/media/ (1 photo)"), "{text}");
+    let written = dir
+        .path()
+        .join("out/media/019ab0b2-8c60-7a11-8f00-000000000001/face.jpg");
+    assert_eq!(std::fs::read(written).unwrap(), photo);
+    // The photos waited in the staging folder; none of that is left.
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+/// How many photos opening `bundle` as a stream hands over before it ends.
+fn photos_handed(bundle: &[u8]) -> usize {
+    let key = std::fs::read_to_string(format!("{FIXTURES}/office-key.txt")).unwrap();
+    let office: yim_bundle::Identities = yim_bundle::Identity::parse_file(&key)
+        .unwrap()
+        .into_iter()
+        .collect();
+    let mut photos = 0;
+    let _ = yim_bundle::open_reader(bundle, &office, |part| {
+        photos += usize::from(matches!(part, yim_bundle::Part::Attachment(_)));
+    });
+    photos
+}
+
+#[test]
+fn decrypt_drops_the_photos_of_a_bundle_changed_after_them() {
+    // A photo of this size ends in age's first 64 KiB chunk and the
+    // manifest lies in the last one: changing a byte of the last chunk
+    // fails the bundle only after its photo was decrypted and handed over.
+    // Nothing of it (nor of the good bundle) may be written or left behind.
+    let photo = vec![7u8; 59_500];
+    let good = with_photo(1, '1', &photo);
+    let mut changed = with_photo(2, '2', &photo);
+    let at = changed.len() - 20;
+    changed[at] ^= 1;
+    assert_eq!(photos_handed(&changed), 1);
+    let (code, text, dir) = decrypt_photos(&[("good.yim.age", good), ("changed.yim.age", changed)]);
+    assert_eq!(code, 2, "{text}");
+    expect![[r#"
+        changed.yim.age: this bundle was changed or cut short after it was made (part of its content fails authentication)
+        yim: nothing was written: 1 of 2 bundle files could not be opened
+    "#]]
+    .assert_eq(&text);
+    let mut left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["changed.yim.age", "good.yim.age", "office-key.txt"]);
 }
 
 /// The fixture form under another id, with a comment that gives it a hash
@@ -1191,9 +1306,7 @@ fn make_fixtures() {
 
 mod fixtures {
     use serde_json::{json, Value};
-    use yim_bundle::{
-        build, seal, BundleForm, BundleHeader, Identity, Passphrase, Recipients, Response,
-    };
+    use yim_bundle::{BundleForm, BundleHeader, Passphrase, Recipients, Response};
 
     use super::FIXTURES;
 
@@ -1202,10 +1315,7 @@ mod fixtures {
     }
 
     pub(super) fn key(name: &str) -> Recipients {
-        Recipients::Keys(vec![Identity::parse_file(&read(name))
-            .unwrap()
-            .remove(0)
-            .to_public()])
+        super::sealing::recipients(&format!("{FIXTURES}/{name}"))
     }
 
     fn passphrase() -> Recipients {
@@ -1215,15 +1325,7 @@ mod fixtures {
 
     /// A source form resolved the way the app resolves it before export.
     pub(super) fn form(file: &str) -> BundleForm {
-        let files = yim_form::MemFiles::new().with(file, read(file));
-        let (form, diagnostics) = yim_form::load(file, &files);
-        assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
-        let form = form.unwrap();
-        BundleForm {
-            id: form.id.clone(),
-            version: form.version.clone(),
-            yaml: yim_form::to_yaml(&form),
-        }
+        super::sealing::resolved(FIXTURES, file)
     }
 
     pub(super) fn response(
@@ -1255,15 +1357,13 @@ mod fixtures {
         responses: &[Response],
         to: fn() -> Recipients,
     ) {
-        let sealed: Vec<_> = responses.iter().map(|r| seal(r, &to()).unwrap()).collect();
         let header = BundleHeader {
             id: format!("019ab0c0-0000-7000-8000-{:0>8}{sequence:04}", device),
             created: format!("2026-11-2{sequence}T10:00:00.000Z"),
             device_id: device.into(),
             sequence,
         };
-        let forms = forms.iter().map(|f| (*f).clone()).collect();
-        let bytes = build(&header, forms, &sealed, &to()).unwrap();
+        let bytes = super::sealing::sealed_bundle(&header, forms, responses, &to());
         std::fs::write(format!("{FIXTURES}/{name}"), bytes).unwrap();
     }
 
@@ -1275,19 +1375,13 @@ mod fixtures {
         forms: &[&BundleForm],
         responses: &[Response],
     ) -> Vec<u8> {
-        let office = key("office-key.txt");
-        let sealed: Vec<_> = responses
-            .iter()
-            .map(|r| seal(r, &office).unwrap())
-            .collect();
         let header = BundleHeader {
             id: format!("019ab0c0-0000-7000-8000-{sequence:012}"),
             created: "2026-11-25T10:00:00.000Z".into(),
             device_id: device.into(),
             sequence,
         };
-        let forms = forms.iter().map(|f| (*f).clone()).collect();
-        build(&header, forms, &sealed, &office).unwrap()
+        super::sealing::sealed_bundle(&header, forms, responses, &key("office-key.txt"))
     }
 
     pub(super) fn write_all() {

@@ -52,10 +52,15 @@ fn lint_usage_errors_exit_2() {
             stderr:   diff A B                          show how form B differs from form A (variants applied)
             stderr:   import FILE.xlsx|FILE.csv [-o FORM.yaml]
             stderr:                                     convert an XLSForm into a form file, reporting what did not convert
-            stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]...
+            stderr:   export-xlsform FORM.yaml -o FORM.xlsx
+            stderr:                                     write a form (variants applied) as an XLSForm for ODK or Kobo,
+            stderr:                                     reporting what XLSForm cannot express
+            stderr:   publish FOLDER... -o OUT [-r RECIPIENTS_FILE]... [--intake URL]
             stderr:                                     check every form and write them, their CSV lists and an index
             stderr:                                     for the app to read; every form must end up with recipients
-            stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients)
+            stderr:                                     (the deployment's RECIPIENTS_FILE, or its settings.recipients);
+            stderr:                                     --intake names where the app uploads bundles (/api/ when
+            stderr:                                     `yim serve` serves the app too)
             stderr:   guides FOLDER --css FILE -o OUT   render the Markdown guides of FOLDER (README.md as index.html)
             stderr:                                     into pages for the app, with their images and the style sheet
             stderr:   keygen -o FILE                    make a key for the data office and print its public key
@@ -63,6 +68,10 @@ fn lint_usage_errors_exit_2() {
             stderr:                                     check, decrypt and merge bundles into one CSV (or Parquet) file per form and repeat
             stderr:                                     (-i again for more keys; --passphrase-file FILE for a passphrase;
             stderr:                                     --raw-csv leaves out the ' that stops answers reading as formulas)
+            stderr:   report FOLDER -o FILE.html [--date YYYY-MM-DD] [--by province,district,tambon]
+            stderr:                                     summarise the cases of a folder that decrypt wrote (CSV) as one
+            stderr:                                     HTML page, per area with --by; follow-ups due before --date
+            stderr:                                     (default: today in Thailand) are overdue
             stderr:   serve [--store DIR|s3://BUCKET/PREFIX] [--tokens FILE] [--listen ADDR:PORT]
             stderr:         [--app DIR] [--forms DIR] [--max-bundle-mib N]
             stderr:                                     receive bundles over HTTP (POST /api/bundles) and keep them in
@@ -165,4 +174,27 @@ fn lint_warns_of_rules_without_a_message_but_passes() {
         no-message.yaml:13:18: warning: the constraint of `age` has no constraint_message, so a wrong answer only reads "this answer is not allowed"
     "#]],
     );
+}
+
+#[test]
+fn lint_reports_a_follow_up_whose_case_list_no_linted_form_opens() {
+    check(
+        &["lint", "case-open.yaml", "case-follow.yaml"],
+        1,
+        &expect![[r#"
+            case-follow.yaml:3:9: no form linted with this one opens cases of the list `kids` (the forms linted open `children`)
+        "#]],
+    );
+    check(
+        &["lint", "case-follow.yaml"],
+        1,
+        &expect![[r#"
+        case-follow.yaml:3:9: no form linted with this one opens cases of the list `kids`; lint this form together with the form that opens the cases
+    "#]],
+    );
+}
+
+#[test]
+fn the_national_and_province_forms_lint_cleanly_together() {
+    check(&["lint", "../../../../forms"], 0, &expect![[""]]);
 }

@@ -134,17 +134,66 @@ async fn a_bundle_is_delivered_once_across_a_killed_server_then_pulled_and_decry
     );
     assert_eq!(stored(dir.path()).len(), 1, "{:?}", stored(dir.path()));
 
+    // What a kill while the folder store was writing would leave: the file
+    // it writes before renaming (`NAME#N`), once from long ago and once
+    // fresh, and a killed pull's download in the inbox. None may count;
+    // the old ones are removed at the next start.
+    let sha1 = yim_intake::store::sha256_hex(&first);
+    let sha2 = yim_intake::store::sha256_hex(&second);
+    let bundles = dir.path().join("store/bundles");
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let leftovers = [
+        (bundles.join(format!("{sha2}.age#1")), true),
+        (bundles.join(format!("{sha2}.age#2")), false),
+        (inbox.join(".pulling-killed.part"), true),
+        (inbox.join(".pulling-live.part"), false),
+    ];
+    for (path, old) in &leftovers {
+        std::fs::write(path, &second[..second.len() / 2]).unwrap();
+        if *old {
+            let long_ago = std::time::SystemTime::now() - Duration::from_secs(24 * 3600);
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+    }
+
     // After a restart the phone sends both again, as its queue would.
     let (mut server, base) = serve(dir.path());
+    assert_eq!(
+        stored(dir.path()),
+        [format!("{sha1}.age"), format!("{sha2}.age#2")],
+        "the old leftover is removed at start, the fresh one left alone"
+    );
     let (status, again) = upload(&base, &upload_token, first).await;
     assert_eq!((status, &again), (200, &receipt));
-    let (status, receipt2) = upload(&base, &upload_token, second).await;
+    let (status, receipt2) = upload(&base, &upload_token, second.clone()).await;
     assert_eq!(status, 201, "{receipt2}");
+    assert_eq!(receipt2["sha256"], sha2);
+    assert_eq!(receipt2["size"], second.len());
+    assert_eq!(
+        std::fs::read(bundles.join(format!("{sha2}.age"))).unwrap(),
+        second,
+        "the stored bundle is the one sent, whole"
+    );
     let (status, _) = upload(&base, &upload_token, b"not a bundle".to_vec()).await;
     assert_eq!(status, 400);
     let (status, answer) = upload(&base, &upload_token, vec![b'a'; (1 << 20) + 1]).await;
     assert_eq!(status, 413, "{answer}");
-    assert_eq!(stored(dir.path()).len(), 2, "{:?}", stored(dir.path()));
+    assert_eq!(
+        stored(dir.path()),
+        [
+            format!("{sha1}.age"),
+            format!("{sha2}.age"),
+            format!("{sha2}.age#2")
+        ]
+    );
+    let receipts = std::fs::read_dir(dir.path().join("store/receipts")).unwrap();
+    assert_eq!(receipts.count(), 2);
 
     let base_arg = base.clone();
     let pull = move |dir: &Path| {
@@ -173,6 +222,23 @@ async fn a_bundle_is_delivered_once_across_a_killed_server_then_pulled_and_decry
         out,
         "pulled 0 new bundle(s) into inbox; 2 were there already\n"
     );
+    let mut in_inbox: Vec<String> = std::fs::read_dir(&inbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    in_inbox.sort();
+    assert_eq!(
+        in_inbox,
+        [
+            ".pulling-live.part".to_owned(),
+            format!("{sha1}.age"),
+            format!("{sha2}.age")
+        ]
+    );
+    assert_eq!(
+        std::fs::read(inbox.join(format!("{sha2}.age"))).unwrap(),
+        second
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -184,7 +250,9 @@ async fn a_bundle_is_delivered_once_across_a_killed_server_then_pulled_and_decry
     let mut args = vec!["decrypt", "-i", "office-key.txt", "-o", "out"];
     let mut pulled: Vec<String> = std::fs::read_dir(dir.path().join("inbox"))
         .unwrap()
-        .map(|e| format!("inbox/{}", e.unwrap().file_name().into_string().unwrap()))
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".age"))
+        .map(|name| format!("inbox/{name}"))
         .collect();
     pulled.sort();
     args.extend(pulled.iter().map(String::as_str));

@@ -96,6 +96,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Loei",
                 "th": "แบบจังหวัดเลย"
               },
+              "default_language": "th",
               "province": "Loei",
               "path": "loei/variant.yaml",
               "files": [
@@ -116,6 +117,7 @@ fn a_publication_holds_every_form_its_files_and_their_hashes() {
                 "en": "Core",
                 "th": "แบบหลัก"
               },
+              "default_language": "th",
               "path": "national/core.yaml",
               "files": [
                 "national/core.yaml",
@@ -232,4 +234,145 @@ fn an_index_the_app_cannot_follow_safely_is_refused() {
     assert!(Index::parse(&deep).is_err());
     let huge = " ".repeat(5 << 20);
     assert!(Index::parse(&huge).unwrap_err().contains("at most"));
+}
+
+/// The intake address the index names is where the app sends bundles, with
+/// the upload token: only the app's own site, https, or plain http on this
+/// machine's loopback are accepted.
+#[test]
+fn the_intake_address_is_checked_where_the_app_reads_it() {
+    let check = |intake: &str, expect: Expect| {
+        let value = serde_json::json!({
+            "format": 1, "forms": [], "files": [], "intake": intake
+        });
+        let shown = match Index::parse(&value.to_string()) {
+            Ok(index) => format!("ok: {}", index.intake.unwrap_or_default()),
+            Err(e) => e,
+        };
+        expect.assert_eq(&shown);
+    };
+    check("/api/", expect!["ok: /api/"]);
+    check("/yim/api/", expect!["ok: /yim/api/"]);
+    check(
+        "https://intake.example.org/api/",
+        expect!["ok: https://intake.example.org/api/"],
+    );
+    check(
+        "http://127.0.0.1:8080/api/",
+        expect!["ok: http://127.0.0.1:8080/api/"],
+    );
+    check(
+        "http://[::1]:8080/api/",
+        expect!["ok: http://[::1]:8080/api/"],
+    );
+    check(
+        "http://intake.example.org/api/",
+        expect!["expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `http://intake.example.org/api/`"],
+    );
+    check(
+        "http://127.0.0.1.example.org/api/",
+        expect!["expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `http://127.0.0.1.example.org/api/`"],
+    );
+    check(
+        "/api",
+        expect!["expected the intake address to end with `/` (such as `/api/`), but found `/api`"],
+    );
+    check(
+        "//evil.example.org/api/",
+        expect!["expected an intake address that starts with `/` (on the app's own site) or `https://`, but found `//evil.example.org/api/`"],
+    );
+    check(
+        "/api/../forms/",
+        expect!["expected an intake path such as `/api/` without `.` or `..` parts, but found `/api/../forms/`"],
+    );
+    check(
+        "https://user@example.org/api/",
+        expect!["expected an intake address without spaces, `?`, `#`, `@` or `\\`, but found `https://user@example.org/api/`"],
+    );
+    check(
+        "javascript:alert(1)/",
+        expect!["expected an intake address that starts with `/` (on the app's own site) or `https://`, but found `javascript:alert(1)/`"],
+    );
+    check(
+        "https:///api/",
+        expect!["expected an intake address with a host and a path such as `https://example.org/api/`, but found `https:///api/`"],
+    );
+    let long = format!("/{}/", "a".repeat(600));
+    check(
+        &long,
+        expect!["the intake address is 602 bytes, but at most 512 are allowed"],
+    );
+}
+
+#[test]
+fn publish_writes_the_intake_address_into_the_index() {
+    let (_dir, out) = out_dir();
+    run(
+        &[
+            "publish",
+            "forms",
+            "-r",
+            "recipients.txt",
+            "--intake",
+            "/api/",
+            "-o",
+            &out,
+        ],
+        0,
+    );
+    let text = std::fs::read_to_string(Path::new(&out).join("index.json")).unwrap();
+    let index = Index::parse(&text).unwrap();
+    assert_eq!(index.intake.as_deref(), Some("/api/"));
+    check(
+        &[
+            "publish",
+            "forms",
+            "-r",
+            "recipients.txt",
+            "--intake",
+            "http://example.org/",
+            "-o",
+            &out,
+        ],
+        2,
+        &expect![[r#"
+            stderr: yim: --intake: expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `http://example.org/`
+        "#]],
+    );
+}
+
+#[test]
+fn a_geojson_choice_list_is_published_with_its_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms/places");
+    std::fs::create_dir_all(&forms).unwrap();
+    std::fs::write(
+        forms.join("visit.yaml"),
+        "form: {id: places, version: '1', title: Places}\n\
+         questions:\n  - {name: school, type: select_one schools, label: School}\n\
+         choices:\n  schools: {geojson: schools.geojson}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        forms.join("schools.geojson"),
+        r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": "s1", "properties": {"title": "โรงเรียนบ้านนา"}}]}"#,
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/publish/recipients.txt"),
+        dir.path().join("recipients.txt"),
+    )
+    .unwrap();
+    let out = dir.path().join("site").to_string_lossy().into_owned();
+    common::run(
+        dir.path(),
+        &["publish", "forms", "-r", "recipients.txt", "-o", &out],
+        0,
+    );
+    let index = Index::parse(&std::fs::read_to_string(Path::new(&out).join("index.json")).unwrap())
+        .unwrap();
+    let published: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(published, ["places/schools.geojson", "places/visit.yaml"]);
+    assert!(Path::new(&out).join("places/schools.geojson").exists());
 }

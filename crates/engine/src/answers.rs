@@ -7,9 +7,10 @@
 
 use serde_json::{Map, Value as Json};
 use yim_expr::Value;
+use yim_form::answers::{AnswerRecord, StoredAnswer};
 use yim_form::QType;
 
-use crate::compile::{cell, Kind, NodeId};
+use crate::compile::{Kind, NodeId};
 use crate::session::{FrameId, Session, ROOT};
 use crate::validate;
 use crate::view::Changes;
@@ -27,23 +28,33 @@ pub struct LoadReport {
 impl Session {
     /// The response's data: relevant values only, calculations included,
     /// notes and groups left out.
-    pub fn answers_json(&self) -> Json {
-        self.frame_json(ROOT, false)
+    pub fn answers_record(&self) -> AnswerRecord {
+        self.frame_record(ROOT, false)
     }
 
     /// Everything typed so far, including answers to questions that are
     /// hidden right now and text that does not fit its question's type, so
     /// that a draft reopens exactly as it was left.
-    pub fn draft_json(&self) -> Json {
-        self.frame_json(ROOT, true)
+    pub fn draft_record(&self) -> AnswerRecord {
+        self.frame_record(ROOT, true)
     }
 
-    fn frame_json(&self, frame: FrameId, draft: bool) -> Json {
-        let mut out = Map::new();
-        let scope = self.frames[frame as usize].scope;
+    /// [`Session::answers_record`] as the JSON that storage and bundles hold.
+    pub fn answers_json(&self) -> Json {
+        self.answers_record().to_json()
+    }
+
+    /// [`Session::draft_record`] as the JSON that storage holds.
+    pub fn draft_json(&self) -> Json {
+        self.draft_record().to_json()
+    }
+
+    fn frame_record(&self, frame: FrameId, draft: bool) -> AnswerRecord {
+        let mut out = std::collections::BTreeMap::new();
+        let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             let n = self.form.node(node);
-            let slot = &self.frames[frame as usize].slots[n.slot];
+            let slot = &self.frames[frame].slots[n.slot];
             match n.qtype {
                 QType::Group | QType::Note => {}
                 QType::Repeat => {
@@ -51,9 +62,9 @@ impl Session {
                         let items = self
                             .instances(node, frame)
                             .iter()
-                            .map(|&f| self.frame_json(f, draft))
+                            .map(|&f| self.frame_record(f, draft))
                             .collect();
-                        out.insert(n.name.clone(), Json::Array(items));
+                        out.insert(n.name.clone(), StoredAnswer::Entries(items));
                     }
                 }
                 _ if draft => {
@@ -61,19 +72,19 @@ impl Session {
                         continue;
                     }
                     if let Some(raw) = &slot.raw {
-                        out.insert(n.name.clone(), Json::String(raw.clone()));
+                        out.insert(n.name.clone(), StoredAnswer::Text(raw.clone()));
                     } else if !slot.answer.is_empty() {
-                        out.insert(n.name.clone(), to_json(&slot.answer));
+                        out.insert(n.name.clone(), stored(&slot.answer));
                     }
                 }
                 _ => {
                     if slot.relevant && !slot.value.is_empty() {
-                        out.insert(n.name.clone(), to_json(&slot.value));
+                        out.insert(n.name.clone(), stored(&slot.value));
                     }
                 }
             }
         }
-        Json::Object(out)
+        AnswerRecord(out)
     }
 
     /// Restores answers saved by [`Session::draft_json`] or
@@ -95,7 +106,7 @@ impl Session {
     }
 
     fn load_frame(&mut self, frame: FrameId, map: &Map<String, Json>, report: &mut LoadReport) {
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         let prefix = self.frame_prefix(frame);
         for (key, value) in map {
             let node = match self.form.lookup(key) {
@@ -147,10 +158,27 @@ fn json_text(v: &Json) -> String {
     }
 }
 
-/// A value as JSON: numbers stay numbers, dates are ISO text, a
-/// `select_multiple` is an array of choice names.
-pub(crate) fn to_json(v: &Value) -> Json {
-    serde_json::to_value(v).unwrap_or(Json::Null)
+/// A value as it is stored: numbers stay numbers, dates are ISO text, a
+/// `select_multiple` is a list of choice names. The stored shape is the
+/// record type's, so a change to the expression language's values cannot
+/// change what phones and bundles hold.
+pub(crate) fn stored(v: &Value) -> StoredAnswer {
+    match v {
+        Value::Empty => StoredAnswer::Empty,
+        Value::Bool(b) => StoredAnswer::Flag(*b),
+        Value::Num(n) => StoredAnswer::number(*n),
+        Value::Str(s) => StoredAnswer::Text(s.to_string()),
+        Value::Date(_) | Value::Time(_) | Value::DateTime(_) => {
+            StoredAnswer::Text(v.as_str().into_owned())
+        }
+        Value::Multi(items) => StoredAnswer::List(
+            items
+                .iter()
+                .map(|c| StoredAnswer::Text(c.to_string()))
+                .collect(),
+        ),
+        Value::Nodeset(items) => StoredAnswer::List(items.iter().map(stored).collect()),
+    }
 }
 
 impl Session {
@@ -158,11 +186,11 @@ impl Session {
         let n = self.form.node(node);
         let (scope, slot) = (n.scope, n.slot);
         let f = self.up(frame, scope);
-        let s = &mut self.frames[f as usize].slots[slot];
+        let s = &mut self.frames[f].slots[slot];
         s.answer = answer;
         s.raw = raw;
         s.defaulted = true;
-        self.enqueue(cell(node, Kind::Value), f);
-        self.enqueue(cell(node, Kind::Valid), f);
+        self.enqueue(node.cell(Kind::Value), f);
+        self.enqueue(node.cell(Kind::Valid), f);
     }
 }

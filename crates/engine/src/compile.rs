@@ -2,21 +2,92 @@
 //! introduce, every expression compiled once, and the static dependency graph
 //! between cells in topological order.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use yim_expr::{ExprError, Program, RefInfo, Ty};
 use yim_form::{Check, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Text};
 
-/// Index of a question (or group, or repeat) in [`CompiledForm`].
-pub(crate) type NodeId = u32;
+/// A question, group or repeat: its place in [`CompiledForm::nodes`]. A
+/// type of its own, so that a node can never be mixed up with a scope, a
+/// frame or a cell, which are numbers too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub(crate) struct NodeId(u32);
+
+impl NodeId {
+    /// The node at `index` in [`CompiledForm::nodes`]. A form has far fewer
+    /// than 2^32 nodes (the loader bounds its size), so the index fits.
+    pub(crate) fn new(index: usize) -> NodeId {
+        NodeId(index as u32)
+    }
+
+    /// The node's place in [`CompiledForm::nodes`] and in the per-node
+    /// tables built alongside it.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The node the expression compiler's reference `id` names: the
+    /// compiler knows nodes by the number that [`NodeId::expr_id`] gives.
+    pub(crate) fn from_expr(id: u32) -> NodeId {
+        NodeId(id)
+    }
+
+    /// The number by which compiled expressions refer to this node.
+    pub(crate) fn expr_id(self) -> u32 {
+        self.0
+    }
+
+    /// One computed property of this node.
+    pub(crate) fn cell(self, kind: Kind) -> CellId {
+        CellId { node: self, kind }
+    }
+
+    /// Every computed property of this node, in the order of [`Kind`].
+    pub(crate) fn cells(self) -> impl Iterator<Item = CellId> {
+        ALL_KINDS.into_iter().map(move |kind| self.cell(kind))
+    }
+}
+
 /// Index of a scope: 0 is the whole form, every repeat adds one.
 pub(crate) type ScopeId = u32;
-/// A cell is one computed property of one node: `node * KINDS + kind`.
-pub(crate) type CellId = u32;
+
+/// A cell: one computed property of one node. The scheduler keeps its
+/// tables (rank, dependents) in flat vectors with a slot for every cell;
+/// [`CellId::dense`] is the only place that knows how a cell maps to its
+/// slot, so no caller does arithmetic on ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct CellId {
+    pub node: NodeId,
+    pub kind: Kind,
+}
+
+impl CellId {
+    /// The cell's slot in the scheduler's per-cell tables. Cells of one
+    /// node are next to each other, in the order of [`Kind`].
+    pub(crate) fn dense(self) -> usize {
+        self.node.index() * KINDS + self.kind as usize
+    }
+
+    /// The cell in slot `index` of the per-cell tables: the inverse of
+    /// [`CellId::dense`].
+    pub(crate) fn from_dense(index: usize) -> CellId {
+        CellId {
+            node: NodeId::new(index / KINDS),
+            kind: ALL_KINDS[index % KINDS],
+        }
+    }
+
+    /// The number of slots the per-cell tables need for `nodes` nodes.
+    pub(crate) fn dense_len(nodes: usize) -> usize {
+        nodes * KINDS
+    }
+}
 
 /// The computed properties of a node, each one a cell in the graph.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u32)]
 pub(crate) enum Kind {
     /// Effective relevance: the node's own rule and its parent's relevance.
@@ -38,8 +109,8 @@ pub(crate) enum Kind {
     Label = 7,
 }
 
-pub(crate) const KINDS: u32 = 8;
-const ALL_KINDS: [Kind; KINDS as usize] = [
+const KINDS: usize = 8;
+const ALL_KINDS: [Kind; KINDS] = [
     Kind::Relevant,
     Kind::Value,
     Kind::Required,
@@ -49,18 +120,6 @@ const ALL_KINDS: [Kind; KINDS as usize] = [
     Kind::Count,
     Kind::Label,
 ];
-
-pub(crate) fn cell(node: NodeId, kind: Kind) -> CellId {
-    node * KINDS + kind as u32
-}
-
-pub(crate) fn cell_node(cell: CellId) -> NodeId {
-    cell / KINDS
-}
-
-pub(crate) fn cell_kind(cell: CellId) -> Kind {
-    ALL_KINDS[(cell % KINDS) as usize]
-}
 
 /// A default answer: a literal, or an expression evaluated once when the
 /// question first appears (ODK's dynamic defaults such as `today()`).
@@ -79,6 +138,8 @@ pub(crate) struct Node {
     pub required_message: Option<Text>,
     pub constraint_message: Option<Text>,
     pub appearance: Option<String>,
+    /// A range's limits and an image's size (XLSForm's `parameters`).
+    pub parameters: yim_form::Parameters,
     pub checks: Vec<CompiledCheck>,
     pub default: Option<Default>,
     /// Index into [`CompiledForm::lists`] for select questions.
@@ -143,6 +204,28 @@ pub(crate) enum CompiledCheck {
     Regex(yim_expr::Pattern),
 }
 
+impl CompiledCheck {
+    /// The rule as written, for its message; a pattern's text is not kept,
+    /// since no message shows it.
+    pub(crate) fn source(&self) -> Check {
+        match self {
+            CompiledCheck::Email => Check::Email,
+            CompiledCheck::Url => Check::Url,
+            CompiledCheck::ThaiId => Check::ThaiId,
+            CompiledCheck::Phone => Check::Phone,
+            CompiledCheck::Length { min, max } => Check::Length {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Range { min, max } => Check::Range {
+                min: *min,
+                max: *max,
+            },
+            CompiledCheck::Regex(_) => Check::Regex(String::new()),
+        }
+    }
+}
+
 /// A repeat's instances all share one scope: the slots of the nodes directly
 /// inside it (not inside a nested repeat).
 pub(crate) struct Scope {
@@ -185,6 +268,8 @@ pub struct CompiledForm {
     /// paths and `pulldata` name them: `name`, `label`, then the other
     /// columns in the order they first appear. A column's id is its index.
     pub(crate) list_columns: Vec<Vec<String>>,
+    /// What the form does to a case, compiled; `None` without `case:`.
+    pub(crate) case: Option<crate::case::CompiledCase>,
 }
 
 impl std::fmt::Debug for CompiledForm {
@@ -199,12 +284,17 @@ impl std::fmt::Debug for CompiledForm {
 
 impl CompiledForm {
     pub(crate) fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+        &self.nodes[id.index()]
     }
 
     /// The choice list at this index of the form's lists.
     pub(crate) fn list(&self, index: usize) -> &ChoiceList {
         &self.form.choices[index]
+    }
+
+    /// Every node, in form order.
+    pub(crate) fn node_ids(&self) -> impl Iterator<Item = NodeId> {
+        (0..self.nodes.len()).map(NodeId::new)
     }
 
     /// Looks a question up by name.
@@ -274,20 +364,26 @@ impl CompiledForm {
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: None,
         };
         yim_expr::compile(src, &scope)
     }
 }
 
 /// The compile-time view of the form that one expression sees.
-struct ExprScope<'a> {
-    form: &'a CompiledForm,
+pub(crate) struct ExprScope<'a> {
+    pub(crate) form: &'a CompiledForm,
     /// The scope the expression is evaluated in.
-    from: ScopeId,
-    current: Option<Ty>,
+    pub(crate) from: ScopeId,
+    pub(crate) current: Option<Ty>,
     /// Columns of the choice list, for `choice_filter` expressions where a
     /// bare name such as `province` means the choice's own column.
-    choice_columns: &'a [String],
+    pub(crate) choice_columns: &'a [String],
+    /// The columns of the case list that expressions read, numbered as
+    /// they are met: a case's properties are not known when the form is
+    /// compiled, since another form writes them. `None` after compiling,
+    /// when only the columns already numbered can be read.
+    pub(crate) case_columns: Option<&'a RefCell<Vec<String>>>,
 }
 
 /// Bare names in a choice filter are rewritten to `${` + this prefix + name `}`,
@@ -313,7 +409,7 @@ impl yim_expr::Scope for ExprScope<'_> {
         let repeated =
             node.qtype == QType::Repeat || !self.form.scope_contains(node.scope, self.from);
         Some(RefInfo {
-            id,
+            id: id.expr_id(),
             ty: node.ty,
             repeated,
         })
@@ -328,10 +424,22 @@ impl yim_expr::Scope for ExprScope<'_> {
     }
 
     fn list(&self, name: &str) -> Option<u32> {
-        self.form.form.choices.get_index_of(name).map(|i| i as u32)
+        match self.form.form.choices.get_index_of(name) {
+            Some(i) => Some(i as u32),
+            None => self
+                .form
+                .form
+                .case
+                .as_ref()
+                .filter(|case| case.list == name)
+                .map(|_| crate::case::case_list_id(&self.form.form)),
+        }
     }
 
     fn list_column(&self, list: u32, column: &str) -> Option<u32> {
+        if list == crate::case::case_list_id(&self.form.form) {
+            return crate::case::column_id(self.form, self.case_columns, column);
+        }
         self.form
             .list_columns
             .get(list as usize)?
@@ -426,11 +534,20 @@ fn type_of(qtype: &QType) -> Ty {
         QType::Time => Ty::Time,
         QType::DateTime => Ty::DateTime,
         QType::SelectOne { .. } => Ty::SelectOne,
+        QType::SelectOneCase => Ty::Text,
         QType::SelectMultiple { .. } => Ty::SelectMultiple,
         QType::Note => Ty::Text,
         QType::Calculate => Ty::Any,
         QType::Acknowledge => Ty::Text,
         QType::Geopoint => Ty::Geopoint,
+        QType::Range => Ty::Number,
+        // A photo's answer is its file name; the bytes are the app's.
+        QType::Image => Ty::Text,
+        // `area()` and `distance()` read a trace or a shape as text.
+        QType::Geotrace | QType::Geoshape => Ty::Text,
+        // A ranking is stored like a select_multiple, so `selected()` and
+        // `selected-at()` read it the same way.
+        QType::Rank { .. } => Ty::SelectMultiple,
         QType::Group => Ty::Group,
         QType::Repeat => Ty::Repeat,
     }
@@ -481,7 +598,9 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
         page_of: Vec::new(),
         list_columns: form.choices.values().map(item_columns).collect(),
         triggered: Vec::new(),
+        case: None,
     };
+    let case_columns = RefCell::new(crate::case::FIXED_COLUMNS.map(String::from).to_vec());
     let list_index: HashMap<&str, usize> = form
         .choices
         .keys()
@@ -507,7 +626,7 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
     compiled.triggered = vec![Vec::new(); compiled.nodes.len()];
     // Second pass: compile every expression in the scope it is evaluated in.
     for (id, q) in sources.iter().enumerate() {
-        compile_node(&mut compiled, id as NodeId, q, &mut diags);
+        compile_node(&mut compiled, NodeId::new(id), q, &case_columns, &mut diags);
     }
 
     // The record's name is read at the top level, like `yim eval`.
@@ -517,9 +636,11 @@ pub fn compile_shared(form: Arc<Form>) -> (Option<Arc<CompiledForm>>, Vec<Diagno
             from: 0,
             current: None,
             choice_columns: &[],
+            case_columns: Some(&case_columns),
         };
         compiled.instance_name = compile_one(&scope, expr, &expr.src, "instance_name", &mut diags);
     }
+    compiled.case = crate::case::compile(&compiled, &case_columns, &mut diags);
     crate::pages::lay_out(&mut compiled);
 
     build_graph(&mut compiled, &mut diags);
@@ -535,7 +656,7 @@ fn layout<'f>(
     lists: &HashMap<&str, usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let id = c.nodes.len() as NodeId;
+    let id = NodeId::new(c.nodes.len());
     let list = q.qtype.list().and_then(|l| lists.get(l).copied());
     let checks = q
         .checks
@@ -579,6 +700,7 @@ fn layout<'f>(
         required_message: q.required_message.clone(),
         constraint_message: q.constraint_message.clone(),
         appearance: q.appearance.clone(),
+        parameters: q.parameters.clone(),
         checks,
         default,
         list,
@@ -601,7 +723,7 @@ fn layout<'f>(
     });
     sources.push(q);
     if let Some(p) = parent {
-        c.nodes[p as usize].children.push(id);
+        c.nodes[p.index()].children.push(id);
     }
     let child_scope = inner.unwrap_or(scope);
     for child in &q.children {
@@ -645,7 +767,13 @@ fn compile_check(
     })
 }
 
-fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<Diagnostic>) {
+fn compile_node(
+    c: &mut CompiledForm,
+    id: NodeId,
+    q: &Question,
+    case_columns: &RefCell<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let node = c.node(id);
     let own_scope = node.scope;
     let ty = node.ty;
@@ -684,6 +812,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, what, diags)
     };
@@ -703,6 +832,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &[],
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &expr.src, "repeat_count", diags)
     });
@@ -713,6 +843,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
             from: own_scope,
             current: None,
             choice_columns: &list_columns,
+            case_columns: Some(case_columns),
         };
         compile_one(&scope, expr, &src, "choice_filter", diags)
     });
@@ -727,6 +858,7 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
                 from: own_scope,
                 current: None,
                 choice_columns: &[],
+                case_columns: Some(case_columns),
             };
             compile_one(&scope, &expr, src, "default", diags).map(Default::Dynamic)
         }
@@ -747,14 +879,14 @@ fn compile_node(c: &mut CompiledForm, id: NodeId, q: &Question, diags: &mut Vec<
     let (on_trigger, calculation) = match triggers {
         Some(sources) => {
             for s in sources {
-                c.triggered[s as usize].push(id);
+                c.triggered[s.index()].push(id);
             }
             (calculation, None)
         }
         None => (None, calculation),
     };
     let label_refs = label_refs(c, q, diags);
-    let node = &mut c.nodes[id as usize];
+    let node = &mut c.nodes[id.index()];
     node.label_refs = label_refs;
     node.relevant = relevant;
     node.required = required;
@@ -898,7 +1030,7 @@ fn node_list_missing(qtype: &QType) -> bool {
 }
 
 /// Compiles one expression and turns its errors into located diagnostics.
-fn compile_one(
+pub(crate) fn compile_one(
     scope: &ExprScope<'_>,
     expr: &Expr,
     src: &str,
@@ -943,33 +1075,33 @@ pub(crate) fn locate(loc: &Loc, src: &str, offset: usize) -> Loc {
 /// Builds the cell graph: who reads what, ranks in topological order, and
 /// reports cycles with their path.
 fn build_graph(c: &mut CompiledForm, diags: &mut Vec<Diagnostic>) {
-    let n_cells = c.nodes.len() * KINDS as usize;
+    let n_cells = CellId::dense_len(c.nodes.len());
     let mut reads: Vec<Vec<CellId>> = vec![Vec::new(); n_cells];
     let mut volatile = Vec::new();
     for (id, node) in c.nodes.iter().enumerate() {
-        let id = id as NodeId;
+        let id = NodeId::new(id);
         let mut add = |kind: Kind, program: &Option<Program>, reads: &mut Vec<Vec<CellId>>| {
             let Some(p) = program else { return };
-            let me = cell(id, kind) as usize;
+            let me = id.cell(kind);
             for &dep in p.deps() {
                 if dep >= CHOICE_COLUMN_BASE {
                     continue;
                 }
-                reads[me].push(cell(dep, Kind::Value));
+                reads[me.dense()].push(NodeId::from_expr(dep).cell(Kind::Value));
                 // A reference that reaches into repeat instances also changes
                 // when instances come and go, which the repeats' Value cells
                 // announce.
-                let target = c.node(dep);
+                let target = c.node(NodeId::from_expr(dep));
                 let mut s = target.scope;
                 while !c.scope_contains(s, node.scope) {
                     if let Some(r) = c.scopes[s as usize].repeat {
-                        reads[me].push(cell(r, Kind::Value));
+                        reads[me.dense()].push(r.cell(Kind::Value));
                     }
                     s = c.scopes[s as usize].parent.unwrap_or(0);
                 }
             }
             if p.is_volatile() || node.uses_position {
-                volatile.push(me as CellId);
+                volatile.push(me);
             }
         };
         add(Kind::Relevant, &node.relevant, &mut reads);
@@ -984,19 +1116,19 @@ fn build_graph(c: &mut CompiledForm, diags: &mut Vec<Diagnostic>) {
             add(Kind::Value, &p, &mut reads);
         }
         for &r in &node.label_refs {
-            reads[cell(id, Kind::Label) as usize].push(cell(r, Kind::Value));
+            reads[id.cell(Kind::Label).dense()].push(r.cell(Kind::Value));
         }
         // Structural reads.
-        let me = |k: Kind| cell(id, k) as usize;
+        let me = |k: Kind| id.cell(k).dense();
         if let Some(parent) = node.parent {
-            reads[me(Kind::Relevant)].push(cell(parent, Kind::Relevant));
+            reads[me(Kind::Relevant)].push(parent.cell(Kind::Relevant));
         }
-        reads[me(Kind::Value)].push(cell(id, Kind::Relevant));
+        reads[me(Kind::Value)].push(id.cell(Kind::Relevant));
         if node.qtype == QType::Repeat {
-            reads[me(Kind::Value)].push(cell(id, Kind::Count));
+            reads[me(Kind::Value)].push(id.cell(Kind::Count));
         }
         for k in [Kind::Value, Kind::Required, Kind::Relevant, Kind::Choices] {
-            reads[me(Kind::Valid)].push(cell(id, k));
+            reads[me(Kind::Valid)].push(id.cell(k));
         }
     }
     for r in &mut reads {
@@ -1018,7 +1150,7 @@ fn build_graph(c: &mut CompiledForm, diags: &mut Vec<Diagnostic>) {
         state[start] = 1;
         while let Some(&mut (v, ref mut i)) = stack.last_mut() {
             if *i < reads[v].len() {
-                let w = reads[v][*i] as usize;
+                let w = reads[v][*i].dense();
                 *i += 1;
                 match state[w] {
                     0 => {
@@ -1034,22 +1166,22 @@ fn build_graph(c: &mut CompiledForm, diags: &mut Vec<Diagnostic>) {
                 }
             } else {
                 state[v] = 2;
-                order.push(v as CellId);
+                order.push(CellId::from_dense(v));
                 stack.pop();
             }
         }
     }
     let mut rank = vec![0u32; n_cells];
     for (i, &cell) in order.iter().enumerate() {
-        rank[cell as usize] = i as u32;
+        rank[cell.dense()] = i as u32;
     }
     let mut dependents: Vec<Vec<CellId>> = vec![Vec::new(); n_cells];
     for (reader, rs) in reads.iter().enumerate() {
         for &r in rs {
             // Edges that close a cycle are dropped, so evaluation still
             // terminates on a form that has errors.
-            if rank[r as usize] < rank[reader] {
-                dependents[r as usize].push(reader as CellId);
+            if rank[r.dense()] < rank[reader] {
+                dependents[r.dense()].push(CellId::from_dense(reader));
             }
         }
     }
@@ -1067,7 +1199,7 @@ fn report_cycle(
     // Name the questions along the cycle, each once, in reading order.
     let mut names: Vec<NodeId> = Vec::new();
     for &cell in cycle.iter() {
-        let n = cell_node(cell as CellId);
+        let n = CellId::from_dense(cell).node;
         if names.last() != Some(&n) {
             names.push(n);
         }
@@ -1089,7 +1221,7 @@ fn report_cycle(
         .map(|&n| format!("${{{}}}", c.node(n).name))
         .collect();
     path.push(format!("${{{}}}", first.name));
-    let kind = cell_kind(cycle[0] as CellId);
+    let kind = CellId::from_dense(cycle[0]).kind;
     let what = match kind {
         Kind::Relevant => "relevant",
         Kind::Value => "calculation",
@@ -1120,7 +1252,24 @@ fn first_loc(c: &CompiledForm, id: NodeId, key: &str) -> Loc {
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite_choice_filter;
+    use super::{rewrite_choice_filter, CellId, NodeId};
+
+    #[test]
+    fn every_cell_has_its_own_dense_slot_and_comes_back_from_it() {
+        let nodes = 5;
+        let slots: Vec<usize> = (0..nodes)
+            .flat_map(|n| NodeId::new(n).cells())
+            .map(CellId::dense)
+            .collect();
+        // The slots of all cells fill the table exactly, in order, so the
+        // scheduler's flat tables have no gaps and no two cells share one.
+        assert_eq!(slots, (0..CellId::dense_len(nodes)).collect::<Vec<_>>());
+        for slot in slots {
+            assert_eq!(CellId::from_dense(slot).dense(), slot);
+        }
+        let cell = NodeId::new(3).cell(super::Kind::Valid);
+        assert_eq!(CellId::from_dense(cell.dense()), cell);
+    }
 
     #[test]
     fn bare_columns_become_references_outside_look_ups() {

@@ -6,7 +6,7 @@
 //! offered choices and repeat count) in topological order. A [`Session`]
 //! holds one response. After each command (answer, add or remove a repeat
 //! entry) it recomputes only the cells that read what changed, in rank
-//! order, and returns the paths whose view changed.
+//! order, and returns the keys of the nodes whose view changed.
 //!
 //! **Boundary:** the engine does no I/O and knows nothing about the DOM,
 //! IndexedDB or leptos. The clock and the seed for randomness come in
@@ -33,27 +33,33 @@
 //! let mut s = Session::new(compiled.unwrap(), Clock::fixed(Date::from_ymd(2026, 1, 1).unwrap()));
 //! assert!(!s.node("school").unwrap().relevant);
 //! let changes = s.answer("age", "7").unwrap();
-//! assert!(changes.changed.contains(&"school".to_owned()));
+//! let school = s.key("school").unwrap();
+//! assert!(changes.changed.contains(&school));
 //! assert!(s.node("school").unwrap().relevant);
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod answers;
+mod case;
 mod compile;
 mod email;
 mod pages;
 mod session;
 mod validate;
 mod view;
+mod words;
 
 pub use answers::LoadReport;
+pub use case::CaseRow;
 pub use compile::{compile, compile_shared, CompiledForm};
 pub use email::email_ok;
 pub use pages::{Forward, Page, Pager, Turn};
 pub use session::{AnswerError, Clock, Properties, Session, MAX_REPEAT_COUNT};
-pub use validate::thai_id_ok;
-pub use view::{Changes, ChoiceView, FormView, InstanceView, NodeView, Problem};
+pub use validate::{check_message, thai_id_ok};
+pub use view::{
+    Changes, ChoiceView, FormView, InstanceView, NodeKey, NodeKind, NodeView, Problem, RangeView,
+};
 pub use yim_expr::{thai, Date, DateTime, Value};
 
 /// Loads and compiles a form in one step, returning every diagnostic from

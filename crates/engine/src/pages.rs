@@ -32,7 +32,8 @@ pub struct Page {
 
 /// Splits the top-level nodes into pages and records the page of every node.
 pub(crate) fn lay_out(c: &mut CompiledForm) {
-    let top: Vec<NodeId> = (0..c.nodes.len() as NodeId)
+    let top: Vec<NodeId> = c
+        .node_ids()
         .filter(|&n| c.node(n).parent.is_none() && c.node(n).qtype != QType::Calculate)
         .collect();
     let mut pages: Vec<(Vec<NodeId>, bool)> = Vec::new();
@@ -57,14 +58,14 @@ pub(crate) fn lay_out(c: &mut CompiledForm) {
     let mut page_of = vec![None; c.nodes.len()];
     for (i, (nodes, _)) in pages.iter().enumerate() {
         for &n in nodes {
-            page_of[n as usize] = Some(i as u32);
+            page_of[n.index()] = Some(i as u32);
         }
     }
     // Nodes come in form order, so every parent is numbered before its
     // children.
     for n in 0..c.nodes.len() {
         if let Some(parent) = c.nodes[n].parent {
-            page_of[n] = page_of[parent as usize];
+            page_of[n] = page_of[parent.index()];
         }
     }
     c.page_of = page_of;

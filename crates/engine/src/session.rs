@@ -8,14 +8,35 @@ use std::sync::Arc;
 use yim_expr::{Date, DateTime, Host, Program, Value};
 use yim_form::{Choice, QType};
 
-use crate::compile::{
-    cell, cell_kind, cell_node, CellId, CompiledForm, Default, Kind, NodeId, ScopeId,
-    CHOICE_COLUMN_BASE, KINDS,
-};
+use crate::compile::{CellId, CompiledForm, Default, Kind, NodeId, ScopeId, CHOICE_COLUMN_BASE};
 use crate::validate::{self, Fault};
 use crate::view::Changes;
 
-pub(crate) type FrameId = u32;
+/// One entry of a response, or the whole form: the index of its frame in
+/// `Session::frames`. A frame is never reused, so an id keeps naming the
+/// same entry (alive, or removed) for the whole session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub(crate) struct FrameId(u32);
+
+impl FrameId {
+    /// The frame's place in `Session::frames`.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::ops::Index<FrameId> for Vec<Frame> {
+    type Output = Frame;
+    fn index(&self, id: FrameId) -> &Frame {
+        &self[id.0 as usize]
+    }
+}
+
+impl std::ops::IndexMut<FrameId> for Vec<Frame> {
+    fn index_mut(&mut self, id: FrameId) -> &mut Frame {
+        &mut self[id.0 as usize]
+    }
+}
 
 /// The clock and the seed for randomness. The engine has neither, so the
 /// host (the browser app, the CLI, a test) passes them in.
@@ -152,8 +173,16 @@ pub struct Session {
     order: Arc<[CellId]>,
     /// Position of each repeat in its scope's `repeats`.
     rep_index: Arc<[u32]>,
-    changed: HashSet<(NodeId, FrameId)>,
+    pub(crate) changed: HashSet<(NodeId, FrameId)>,
     structure: HashSet<(NodeId, FrameId)>,
+    /// The device's cases, for a form with a `case:` block.
+    pub(crate) cases: crate::case::CaseState,
+    /// The nodes and repeats of entries that moved up a place or were
+    /// removed since the last command finished: their paths changed, or
+    /// they are gone, so a view of them is out of date though nothing was
+    /// computed for them.
+    moved: Vec<(NodeId, FrameId)>,
+    moved_repeats: Vec<(NodeId, FrameId)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -165,7 +194,7 @@ impl std::fmt::Debug for Session {
     }
 }
 
-pub(crate) const ROOT: FrameId = 0;
+pub(crate) const ROOT: FrameId = FrameId(0);
 
 /// How many triggered calculations one command runs at most.
 const MAX_TRIGGERED: usize = 10_000;
@@ -173,14 +202,14 @@ const MAX_TRIGGERED: usize = 10_000;
 impl Session {
     /// Starts an empty response: defaults applied, everything computed.
     pub fn new(form: Arc<CompiledForm>, clock: Clock) -> Session {
-        let mut order = vec![0; form.rank.len()];
+        let mut order = vec![CellId::from_dense(0); form.rank.len()];
         for (cell, &rank) in form.rank.iter().enumerate() {
-            order[rank as usize] = cell as CellId;
+            order[rank as usize] = CellId::from_dense(cell);
         }
         let mut rep_index = vec![0u32; form.nodes.len()];
         for scope in &form.scopes {
             for (i, &r) in scope.repeats.iter().enumerate() {
-                rep_index[r as usize] = i as u32;
+                rep_index[r.index()] = i as u32;
             }
         }
         let lang = form.form.default_language.clone();
@@ -198,6 +227,9 @@ impl Session {
             rep_index: rep_index.into(),
             changed: HashSet::new(),
             structure: HashSet::new(),
+            cases: crate::case::CaseState::default(),
+            moved: Vec::new(),
+            moved_repeats: Vec::new(),
         };
         s.new_frame(0, None);
         s.run();
@@ -227,7 +259,7 @@ impl Session {
         for (id, node) in form.nodes.iter().enumerate() {
             if node.calculation.is_some() {
                 for f in self.frames_of_scope(node.scope) {
-                    self.enqueue(cell(id as NodeId, Kind::Value), f);
+                    self.enqueue(NodeId::new(id).cell(Kind::Value), f);
                 }
             }
         }
@@ -262,7 +294,7 @@ impl Session {
     fn recompute_volatile(&mut self) -> Changes {
         let volatile = self.form.volatile_cells.clone();
         for c in volatile {
-            let scope = self.form.node(cell_node(c)).scope;
+            let scope = self.form.node(c.node).scope;
             for f in self.frames_of_scope(scope) {
                 self.enqueue(c, f);
             }
@@ -283,13 +315,17 @@ impl Session {
         }
         let (answer, bad) = validate::parse_answer(&self.form, node, raw);
         let slot = self.slot_mut(node, frame);
+        let picked_another = slot.answer != answer;
         slot.answer = answer;
         slot.raw = bad;
         slot.touched = true;
         slot.defaulted = true;
-        self.enqueue(cell(node, Kind::Value), frame);
-        self.enqueue(cell(node, Kind::Valid), frame);
+        self.enqueue(node.cell(Kind::Value), frame);
+        self.enqueue(node.cell(Kind::Valid), frame);
         self.changed.insert((node, frame));
+        if picked_another {
+            self.prefill_from_case(node);
+        }
         Ok(self.finish())
     }
 
@@ -372,7 +408,7 @@ impl Session {
             let (name, index) = split_index(seg).ok_or_else(unknown)?;
             let node = self.form.lookup(name).ok_or_else(unknown)?;
             let n = self.form.node(node);
-            if n.scope != self.frames[frame as usize].scope {
+            if n.scope != self.frames[frame].scope {
                 return Err(unknown());
             }
             match (index, last) {
@@ -425,10 +461,10 @@ impl Session {
     pub(crate) fn frame_prefix(&self, frame: FrameId) -> String {
         let mut parts = Vec::new();
         let mut f = frame;
-        while let Some(parent) = self.frames[f as usize].parent {
-            let repeat = self.form.scopes[self.frames[f as usize].scope as usize]
+        while let Some(parent) = self.frames[f].parent {
+            let repeat = self.form.scopes[self.frames[f].scope as usize]
                 .repeat
-                .unwrap_or(0);
+                .unwrap_or(NodeId::new(0));
             let list = self.instances(repeat, parent);
             let index = list.iter().position(|&x| x == f).unwrap_or(0) + 1;
             parts.push(format!("{}[{}]/", self.form.node(repeat).name, index));
@@ -443,20 +479,20 @@ impl Session {
     pub(crate) fn slot(&self, node: NodeId, frame: FrameId) -> &Slot {
         let n = self.form.node(node);
         let f = self.up(frame, n.scope);
-        &self.frames[f as usize].slots[n.slot]
+        &self.frames[f].slots[n.slot]
     }
 
-    fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
+    pub(crate) fn slot_mut(&mut self, node: NodeId, frame: FrameId) -> &mut Slot {
         let n = self.form.node(node);
         let (scope, slot) = (n.scope, n.slot);
         let f = self.up(frame, scope);
-        &mut self.frames[f as usize].slots[slot]
+        &mut self.frames[f].slots[slot]
     }
 
     /// The frame of `scope` that encloses `frame`.
     pub(crate) fn up(&self, mut frame: FrameId, scope: ScopeId) -> FrameId {
-        while self.frames[frame as usize].scope != scope {
-            match self.frames[frame as usize].parent {
+        while self.frames[frame].scope != scope {
+            match self.frames[frame].parent {
                 Some(p) => frame = p,
                 None => break,
             }
@@ -468,11 +504,11 @@ impl Session {
     pub(crate) fn instances(&self, node: NodeId, frame: FrameId) -> &[FrameId] {
         let scope = self.form.node(node).scope;
         let f = self.up(frame, scope);
-        &self.frames[f as usize].repeats[self.rep_index[node as usize] as usize]
+        &self.frames[f].repeats[self.rep_index[node.index()] as usize]
     }
 
     fn new_frame(&mut self, scope: ScopeId, parent: Option<FrameId>) -> FrameId {
-        let id = self.frames.len() as FrameId;
+        let id = FrameId(u32::try_from(self.frames.len()).expect("fewer than 2^32 entries"));
         let s = &self.form.scopes[scope as usize];
         let slots = s
             .nodes
@@ -498,8 +534,8 @@ impl Session {
         // Every cell of every node in the new frame is computed once.
         let nodes = self.form.scopes[scope as usize].nodes.clone();
         for n in nodes {
-            for k in 0..KINDS {
-                self.enqueue(n * KINDS + k, id);
+            for c in n.cells() {
+                self.enqueue(c, id);
             }
         }
         id
@@ -509,31 +545,35 @@ impl Session {
         let holder = self.up(frame, self.form.node(repeat).scope);
         let inner = self.form.node(repeat).inner.unwrap_or(0);
         let f = self.new_frame(inner, Some(holder));
-        let idx = self.rep_index[repeat as usize] as usize;
-        self.frames[holder as usize].repeats[idx].push(f);
-        self.enqueue(cell(repeat, Kind::Value), holder);
+        let idx = self.rep_index[repeat.index()] as usize;
+        self.frames[holder].repeats[idx].push(f);
+        self.enqueue(repeat.cell(Kind::Value), holder);
         self.structure.insert((repeat, holder));
         f
     }
 
     fn remove_instance(&mut self, repeat: NodeId, frame: FrameId, index: usize) {
         let holder = self.up(frame, self.form.node(repeat).scope);
-        let idx = self.rep_index[repeat as usize] as usize;
-        let removed = self.frames[holder as usize].repeats[idx].remove(index);
+        let idx = self.rep_index[repeat.index()] as usize;
+        let removed = self.frames[holder].repeats[idx].remove(index);
+        let shifted = self.frames[holder].repeats[idx][index..].to_vec();
+        for f in std::iter::once(removed).chain(shifted) {
+            self.mark_moved(f);
+        }
         self.kill(removed);
-        self.enqueue(cell(repeat, Kind::Value), holder);
+        self.enqueue(repeat.cell(Kind::Value), holder);
         self.structure.insert((repeat, holder));
         // Entries after the removed one move up, so whatever uses
         // `position()` inside them is computed again.
-        let later: Vec<FrameId> = self.frames[holder as usize].repeats[idx][index..].to_vec();
+        let later: Vec<FrameId> = self.frames[holder].repeats[idx][index..].to_vec();
         let volatile = self.form.volatile_cells.clone();
         for f in later {
             for &c in &volatile {
-                if self.form.scope_contains(
-                    self.frames[f as usize].scope,
-                    self.form.node(cell_node(c)).scope,
-                ) {
-                    for g in self.frames_below(f, self.form.node(cell_node(c)).scope) {
+                if self
+                    .form
+                    .scope_contains(self.frames[f].scope, self.form.node(c.node).scope)
+                {
+                    for g in self.frames_below(f, self.form.node(c.node).scope) {
                         self.enqueue(c, g);
                     }
                 }
@@ -541,8 +581,24 @@ impl Session {
         }
     }
 
+    /// Records every node of entry `frame`, and of the entries inside it,
+    /// as moved (see `Session::moved`).
+    fn mark_moved(&mut self, frame: FrameId) {
+        let scope = self.frames[frame].scope;
+        let form = Arc::clone(&self.form);
+        for &node in &form.scopes[scope as usize].nodes {
+            self.moved.push((node, frame));
+            if form.node(node).qtype == QType::Repeat {
+                self.moved_repeats.push((node, frame));
+                for f in self.instances(node, frame).to_vec() {
+                    self.mark_moved(f);
+                }
+            }
+        }
+    }
+
     fn kill(&mut self, frame: FrameId) {
-        let f = &mut self.frames[frame as usize];
+        let f = &mut self.frames[frame];
         f.alive = false;
         f.slots = Vec::new();
         let children: Vec<FrameId> = std::mem::take(&mut f.repeats)
@@ -556,7 +612,7 @@ impl Session {
 
     /// All live frames of `scope` inside `top` (which must enclose it).
     fn frames_below(&self, top: FrameId, scope: ScopeId) -> Vec<FrameId> {
-        let top_scope = self.frames[top as usize].scope;
+        let top_scope = self.frames[top].scope;
         // The repeats to descend through, outermost first.
         let mut path = Vec::new();
         let mut s = scope;
@@ -573,23 +629,23 @@ impl Session {
         path.reverse();
         let mut frames = vec![top];
         for r in path {
-            let idx = self.rep_index[r as usize] as usize;
+            let idx = self.rep_index[r.index()] as usize;
             frames = frames
                 .iter()
-                .flat_map(|&f| self.frames[f as usize].repeats[idx].iter().copied())
+                .flat_map(|&f| self.frames[f].repeats[idx].iter().copied())
                 .collect();
         }
         frames
     }
 
-    fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
+    pub(crate) fn frames_of_scope(&self, scope: ScopeId) -> Vec<FrameId> {
         self.frames_below(ROOT, scope)
     }
 
     // ----- recomputation -----
 
     pub(crate) fn enqueue(&mut self, cell: CellId, frame: FrameId) {
-        self.queue.insert((self.form.rank[cell as usize], frame));
+        self.queue.insert((self.form.rank[cell.dense()], frame));
     }
 
     /// Recomputes every dirty cell and returns what changed.
@@ -598,23 +654,27 @@ impl Session {
         let mut changed: Vec<(NodeId, FrameId)> = self
             .changed
             .drain()
-            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .filter(|&(_, f)| self.frames[f].alive)
+            .chain(self.moved.drain(..))
             .collect();
         changed.sort_unstable();
+        changed.dedup();
         let mut structure: Vec<(NodeId, FrameId)> = self
             .structure
             .drain()
-            .filter(|&(_, f)| self.frames[f as usize].alive)
+            .filter(|&(_, f)| self.frames[f].alive)
+            .chain(self.moved_repeats.drain(..))
             .collect();
         structure.sort_unstable();
+        structure.dedup();
         Changes {
             changed: changed
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
             repeats: structure
                 .into_iter()
-                .map(|(n, f)| self.path_of(n, f))
+                .map(|(n, f)| self.key_of(n, f))
                 .collect(),
         }
     }
@@ -624,27 +684,27 @@ impl Session {
         // command stops firing them after this many.
         let mut fired = 0usize;
         while let Some((rank, frame)) = self.queue.pop_first() {
-            if !self.frames[frame as usize].alive {
+            if !self.frames[frame].alive {
                 continue;
             }
             let c = self.order[rank as usize];
             if self.compute(c, frame) {
-                let node = cell_node(c);
+                let node = c.node;
                 self.changed.insert((node, frame));
-                if cell_kind(c) == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
+                if c.kind == Kind::Value && self.triggers_on && fired < MAX_TRIGGERED {
                     fired += self.fire_triggers(node, frame);
                 }
                 let src_scope = self.form.node(node).scope;
                 let form = Arc::clone(&self.form);
-                for &dep in &form.dependents[c as usize] {
-                    let dep_scope = form.node(cell_node(dep)).scope;
+                for &dep in &form.dependents[c.dense()] {
+                    let dep_scope = form.node(dep.node).scope;
                     if dep_scope == src_scope {
-                        self.queue.insert((form.rank[dep as usize], frame));
+                        self.queue.insert((form.rank[dep.dense()], frame));
                     } else {
                         let common = form.common_scope(dep_scope, src_scope);
                         let top = self.up(frame, common);
                         for f in self.frames_below(top, dep_scope) {
-                            self.queue.insert((form.rank[dep as usize], f));
+                            self.queue.insert((form.rank[dep.dense()], f));
                         }
                     }
                 }
@@ -657,7 +717,7 @@ impl Session {
     /// how many ran.
     fn fire_triggers(&mut self, node: NodeId, frame: FrameId) -> usize {
         let form = Arc::clone(&self.form);
-        let targets = &form.triggered[node as usize];
+        let targets = &form.triggered[node.index()];
         let frame = self.up(frame, form.node(node).scope);
         for &t in targets {
             let n = form.node(t);
@@ -673,15 +733,15 @@ impl Session {
             slot.answer = value;
             slot.raw = None;
             slot.defaulted = true;
-            self.enqueue(cell(t, Kind::Value), frame);
-            self.enqueue(cell(t, Kind::Valid), frame);
+            self.enqueue(t.cell(Kind::Value), frame);
+            self.enqueue(t.cell(Kind::Valid), frame);
         }
         targets.len()
     }
 
     /// Computes one cell in one frame; true when its result changed.
     fn compute(&mut self, c: CellId, frame: FrameId) -> bool {
-        let node = cell_node(c);
+        let node = c.node;
         let form = Arc::clone(&self.form);
         let n = form.node(node);
         let frame = self.up(frame, n.scope);
@@ -691,7 +751,7 @@ impl Session {
             frame,
             choice: None,
         };
-        match cell_kind(c) {
+        match c.kind {
             Kind::Relevant => {
                 let parent = n.parent.is_none_or(|p| self.slot(p, frame).relevant);
                 let own = n.relevant.as_ref().is_none_or(|p| p.eval(&ctx).as_bool());
@@ -878,8 +938,9 @@ impl Host for Ctx<'_> {
         }
         let s = self.s;
         let form = &s.form;
+        let id = NodeId::from_expr(id);
         let target = form.node(id);
-        let here = s.frames[self.frame as usize].scope;
+        let here = s.frames[self.frame].scope;
         if target.qtype == QType::Repeat {
             if form.scope_contains(target.scope, here) {
                 let n = s.slot(id, self.frame).value.as_num() as usize;
@@ -896,14 +957,14 @@ impl Host for Ctx<'_> {
         if target.qtype == QType::Repeat {
             let n: usize = frames
                 .iter()
-                .map(|&f| s.frames[f as usize].slots[target.slot].value.as_num() as usize)
+                .map(|&f| s.frames[f].slots[target.slot].value.as_num() as usize)
                 .sum();
             return Value::nodeset((0..n).map(|_| Value::Empty));
         }
         Value::nodeset(
             frames
                 .iter()
-                .map(|&f| s.frames[f as usize].slots[target.slot].value.clone()),
+                .map(|&f| s.frames[f].slots[target.slot].value.clone()),
         )
     }
 
@@ -915,8 +976,8 @@ impl Host for Ctx<'_> {
     }
 
     fn position(&self) -> Option<usize> {
-        let parent = self.s.frames[self.frame as usize].parent?;
-        let scope = self.s.frames[self.frame as usize].scope;
+        let parent = self.s.frames[self.frame].parent?;
+        let scope = self.s.frames[self.frame].scope;
         let repeat = self.s.form.scopes[scope as usize].repeat?;
         self.s
             .instances(repeat, parent)
@@ -940,6 +1001,9 @@ impl Host for Ctx<'_> {
     }
 
     fn list_len(&self, list: u32) -> usize {
+        if list == crate::case::case_list_id(&self.s.form.form) {
+            return self.s.case_list_len();
+        }
         self.s
             .form
             .form
@@ -950,6 +1014,9 @@ impl Host for Ctx<'_> {
 
     fn list_value(&self, list: u32, item: usize, column: u32) -> Value {
         let form = &self.s.form;
+        if list == crate::case::case_list_id(&form.form) {
+            return self.s.case_list_value(item, column);
+        }
         let Some(choice) = form
             .form
             .choices
@@ -971,7 +1038,7 @@ impl Host for Ctx<'_> {
     }
 
     fn choice_label(&self, id: u32, choice: &str) -> Option<String> {
-        let list = self.s.form.node(id).list?;
+        let list = self.s.form.node(NodeId::from_expr(id)).list?;
         let c = self
             .s
             .form

@@ -4,10 +4,11 @@
 use validator::{ValidateLength, ValidateRange, ValidateUrl};
 use yim_expr::thai::to_ascii_digits;
 use yim_expr::{Date, DateTime, Time, Ty, Value};
-use yim_form::QType;
+use yim_form::{Check, QType};
 
 use crate::compile::{CompiledCheck, CompiledForm, NodeId};
 use crate::session::{Ctx, FrameId, Session};
+use crate::words::{self, Words};
 
 /// What is wrong with an answer. Messages are produced in the current
 /// language only when a view is built, so switching languages recomputes
@@ -72,6 +73,9 @@ pub(crate) fn parse_answer(
             Some(Value::str(&to_ascii_digits(raw)))
         }
         QType::Text | QType::Note | QType::Calculate => Some(Value::str(raw)),
+        // A case id: whether it is one of the device's cases is told by
+        // the picker's warning, since the device's list may be out of date.
+        QType::SelectOneCase => Some(Value::str(t)),
         QType::Integer => t.parse::<i64>().ok().map(|i| Value::Num(i as f64)),
         QType::Decimal => t
             .parse::<f64>()
@@ -94,6 +98,22 @@ pub(crate) fn parse_answer(
             _ => None,
         },
         QType::Geopoint => parse_geopoint(t).map(|s| Value::str(&s)),
+        QType::Range => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| n.parameters.range().contains(*v))
+            .map(Value::Num),
+        QType::Image => yim_form::is_media_name(raw).then(|| Value::str(raw)),
+        QType::Geotrace => parse_points(t, false).map(|s| Value::str(&s)),
+        QType::Geoshape => parse_points(t, true).map(|s| Value::str(&s)),
+        QType::Rank { .. } => {
+            let ranked: Vec<&str> = t.split_whitespace().collect();
+            let mut seen = std::collections::HashSet::with_capacity(ranked.len());
+            ranked
+                .iter()
+                .all(|c| is_choice(form, node, c) && seen.insert(*c))
+                .then(|| Value::multi(ranked))
+        }
         QType::Group | QType::Repeat => None,
     };
     match parsed {
@@ -127,6 +147,35 @@ fn parse_geopoint(t: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// ODK's traces and shapes: points `lat lon [alt [accuracy]]` separated by
+/// `;`, written back with all four numbers as ODK writes them. A trace needs
+/// two points. A shape needs three distinct points and is stored closed,
+/// its first point again at the end, whether or not it was typed closed.
+pub(crate) fn parse_points(t: &str, shape: bool) -> Option<String> {
+    let mut points: Vec<String> = Vec::new();
+    for part in t.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let point = parse_geopoint(part)?;
+        let mut numbers: Vec<&str> = point.split(' ').collect();
+        numbers.resize(4, "0");
+        points.push(numbers.join(" "));
+    }
+    // Two points are the same place when their latitude and longitude are.
+    let place = |p: &str| p.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    if shape {
+        if points.len() > 1 && points.first().map(|p| place(p)) == points.last().map(|p| place(p)) {
+            points.pop();
+        }
+        let distinct: std::collections::HashSet<String> = points.iter().map(|p| place(p)).collect();
+        if distinct.len() < 3 {
+            return None;
+        }
+        points.push(points[0].clone());
+    } else if points.len() < 2 {
+        return None;
+    }
+    Some(points.join(";"))
 }
 
 /// Turns a calculation's result into the question's type, as ODK stores a
@@ -184,8 +233,10 @@ pub(crate) fn check(s: &Session, node: NodeId, frame: FrameId) -> Option<Fault> 
     if slot.value.is_empty() {
         return slot.required.then_some(Fault::Required);
     }
-    if let (QType::SelectOne { .. } | QType::SelectMultiple { .. }, Some(kept)) =
-        (&n.qtype, &slot.choices)
+    if let (
+        QType::SelectOne { .. } | QType::SelectMultiple { .. } | QType::Rank { .. },
+        Some(kept),
+    ) = (&n.qtype, &slot.choices)
     {
         let list = s.form.list(n.list.unwrap_or(0));
         let offered = |name: &str| kept.iter().any(|&i| list.choices[i as usize].name == name);
@@ -275,135 +326,90 @@ fn phone_ok(text: &str) -> bool {
     digits.is_some_and(|d| (9..=10).contains(&d.len()) && d[0] == 0)
 }
 
-/// A built-in message in Thai or English. English is for `en` and for forms
-/// that declare no languages; every other language (Khmer, Lao, ...) gets
-/// Thai, which the people using it read too.
-pub(crate) fn builtin(lang: &str, th: &str, en: &str) -> String {
-    match lang {
-        "en" | "" => en.to_owned(),
-        _ => th.to_owned(),
-    }
-}
-
 /// The message for a fault, in `lang`, using the author's messages first.
 pub(crate) fn message(s: &Session, node: NodeId, fault: Fault, raw: Option<&str>) -> String {
     let n = s.form.node(node);
     let lang = s.lang.as_str();
     let fallback = s.form.form.default_language.as_str();
+    let w = words::for_code(lang);
     match fault {
         Fault::Required => match &n.required_message {
             Some(t) => t.get(lang, fallback).to_owned(),
-            None => builtin(lang, "กรุณาตอบคำถามนี้", "this question is required"),
+            None => w.required.to_owned(),
         },
         Fault::Constraint => match &n.constraint_message {
             Some(t) => t.get(lang, fallback).to_owned(),
-            None => builtin(lang, "คำตอบนี้ไม่ถูกต้อง", "this answer is not allowed"),
+            None => w.constraint.to_owned(),
         },
-        Fault::NotAChoice => builtin(
-            lang,
-            "คำตอบนี้ไม่อยู่ในตัวเลือกที่มีให้",
-            "this answer is not one of the choices offered",
-        ),
+        Fault::NotAChoice => w.not_a_choice.to_owned(),
         Fault::Type => {
-            let raw = raw.unwrap_or("");
-            let (th, en) = match n.qtype {
-                QType::Integer => ("ต้องเป็นจำนวนเต็ม", "expected a whole number"),
-                QType::Decimal => ("ต้องเป็นตัวเลข", "expected a number"),
-                QType::Date => (
-                    "ต้องเป็นวันที่ เช่น 5 มีนาคม 2568 หรือ 5/3/2568",
-                    "expected a date such as 5 March 2025, 5/3/2568 or 2025-03-05",
-                ),
-                QType::Time => ("ต้องเป็นเวลา (ชช:นน)", "expected a time (HH:MM)"),
-                QType::DateTime => ("ต้องเป็นวันที่และเวลา", "expected a date and time"),
-                QType::SelectOne { .. } | QType::SelectMultiple { .. } => {
-                    ("ต้องเลือกจากตัวเลือกที่มีให้", "expected one of the choices")
+            let expected = match n.qtype {
+                QType::Integer => w.expected_integer,
+                QType::Decimal => w.expected_decimal,
+                QType::Date => w.expected_date,
+                QType::Time => w.expected_time,
+                QType::DateTime => w.expected_datetime,
+                QType::SelectOne { .. } | QType::SelectMultiple { .. } => w.expected_choice,
+                QType::Rank { .. } => w.expected_ranking,
+                QType::Geotrace => w.expected_line,
+                QType::Geoshape => w.expected_area,
+                QType::Geopoint => w.expected_location,
+                QType::Acknowledge => w.expected_ok,
+                QType::Image => w.expected_photo,
+                QType::Range => {
+                    let r = n.parameters.range();
+                    let expected = (w.expected_range)(r.start, r.end, r.step);
+                    return (w.but_found)(&expected, raw.unwrap_or(""));
                 }
-                QType::Geopoint => (
-                    "ต้องเป็นพิกัด ละติจูด ลองจิจูด",
-                    "expected a location as latitude and longitude",
-                ),
-                QType::Acknowledge => ("ต้องกดยืนยัน", "expected OK"),
-                _ => ("คำตอบไม่ถูกต้อง", "this answer is not valid"),
+                _ => w.expected_other,
             };
-            match lang {
-                "en" | "" => format!("{en}, but found '{raw}'"),
-                _ => format!("{th} แต่ได้รับ '{raw}'"),
-            }
+            (w.but_found)(expected, raw.unwrap_or(""))
         }
         Fault::ThaiId(why) => {
             if let Some(t) = &n.constraint_message {
                 return t.get(lang, fallback).to_owned();
             }
             match why {
-                ThaiIdFault::NotDigits => builtin(
-                    lang,
-                    "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น ไม่มีตัวอักษร",
-                    "expected only digits in a Thai national ID, but found other characters",
-                ),
-                ThaiIdFault::Length(count) => builtin(
-                    lang,
-                    &format!("เลขประจำตัวประชาชนต้องมี 13 หลัก แต่กรอกไว้ {count} หลัก"),
-                    &format!("expected 13 digits in a Thai national ID, but found {count}"),
-                ),
-                ThaiIdFault::CheckDigit => builtin(
-                    lang,
-                    "เลขประจำตัวประชาชนนี้ไม่ถูกต้อง หลักสุดท้ายไม่ตรงกับเลขหลักอื่น อาจพิมพ์ผิดบางหลัก โปรดตรวจกับบัตรอีกครั้ง",
-                    "the last digit of this Thai national ID does not match the others, so a digit may be mistyped; check it against the card",
-                ),
+                ThaiIdFault::NotDigits => w.thai_id_not_digits.to_owned(),
+                ThaiIdFault::Length(count) => (w.thai_id_length)(count),
+                ThaiIdFault::CheckDigit => w.thai_id_check_digit.to_owned(),
             }
         }
         Fault::Check(i) => {
             if let Some(t) = &n.constraint_message {
                 return t.get(lang, fallback).to_owned();
             }
-            match &n.checks[i] {
-                CompiledCheck::Email => builtin(lang, "อีเมลไม่ถูกต้อง", "expected an e-mail address"),
-                CompiledCheck::Url => builtin(lang, "ที่อยู่เว็บไม่ถูกต้อง", "expected a web address"),
-                CompiledCheck::Phone => builtin(
-                    lang,
-                    "เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9 หรือ 10 หลัก ขึ้นต้นด้วย 0)",
-                    "expected a phone number of 9 or 10 digits starting with 0",
-                ),
-                CompiledCheck::ThaiId => builtin(
-                    lang,
-                    "เลขประจำตัวประชาชนไม่ถูกต้อง (13 หลัก และเลขตรวจสอบต้องถูกต้อง)",
-                    "expected a 13-digit Thai national ID with a valid check digit",
-                ),
-                CompiledCheck::Length { min, max } => {
-                    let (th, en) = bounds(min.map(|m| m as f64), max.map(|m| m as f64));
-                    builtin(
-                        lang,
-                        &format!("ความยาว{th} ตัวอักษร"),
-                        &format!("expected a length {en} characters"),
-                    )
-                }
-                CompiledCheck::Range { min, max } => {
-                    let (th, en) = bounds(*min, *max);
-                    builtin(
-                        lang,
-                        &format!("ค่าต้อง{th}"),
-                        &format!("expected a number {en}"),
-                    )
-                }
-                CompiledCheck::Regex(_) => builtin(
-                    lang,
-                    "รูปแบบคำตอบไม่ถูกต้อง",
-                    "this answer does not have the expected form",
-                ),
-            }
+            check_message(&n.checks[i].source(), lang)
         }
     }
 }
 
-fn bounds(min: Option<f64>, max: Option<f64>) -> (String, String) {
+/// The built-in message for an answer that fails `check`, in `lang` (Thai
+/// for every language but English, as [`yim_form::Lang::for_code`] says).
+/// The app shows it when the question has no `constraint_message`;
+/// `yim export-xlsform` writes it as the constraint message of the
+/// constraint a check becomes.
+pub fn check_message(check: &Check, lang: &str) -> String {
+    let w = words::for_code(lang);
+    match check {
+        Check::Email => w.check_email.to_owned(),
+        Check::Url => w.check_url.to_owned(),
+        Check::Phone => w.check_phone.to_owned(),
+        Check::ThaiId => w.check_thai_id.to_owned(),
+        Check::Length { min, max } => {
+            (w.check_length)(&bounds(w, min.map(|m| m as f64), max.map(|m| m as f64)))
+        }
+        Check::Range { min, max } => (w.check_range)(&bounds(w, *min, *max)),
+        Check::Regex(_) => w.check_pattern.to_owned(),
+    }
+}
+
+fn bounds(w: &Words, min: Option<f64>, max: Option<f64>) -> String {
     let f = |x: f64| Value::Num(x).to_odk_string();
     match (min, max) {
-        (Some(a), Some(b)) => (
-            format!("อยู่ระหว่าง {} ถึง {}", f(a), f(b)),
-            format!("from {} to {}", f(a), f(b)),
-        ),
-        (Some(a), None) => (format!("อย่างน้อย {}", f(a)), format!("of at least {}", f(a))),
-        (None, Some(b)) => (format!("ไม่เกิน {}", f(b)), format!("of at most {}", f(b))),
-        (None, None) => (String::new(), String::new()),
+        (Some(a), Some(b)) => (w.between)(&f(a), &f(b)),
+        (Some(a), None) => (w.at_least)(&f(a)),
+        (None, Some(b)) => (w.at_most)(&f(b)),
+        (None, None) => String::new(),
     }
 }

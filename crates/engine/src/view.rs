@@ -9,13 +9,108 @@ use crate::compile::NodeId;
 use crate::session::{FrameId, Session, ROOT};
 use crate::validate;
 
-/// What a command changed, as paths, so the UI re-renders only those.
+/// The identity of one question, group or repeat in one entry of a
+/// response: opaque, `Copy` and cheap to hash, so that the UI can key its
+/// state by it without parsing a path. A key never names another node
+/// later: the entry it belongs to may move (an earlier one was removed) or
+/// go, and [`Session::path`] says where it is now. Paths are for people,
+/// URLs, storage and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct NodeKey {
+    node: NodeId,
+    /// The frame of the node's own scope (the entry it is in).
+    frame: FrameId,
+}
+
+/// What kind of node a view shows, so that the UI picks a control with a
+/// `match` that the compiler checks, not by comparing type names.
+/// It serializes as the XLSForm keyword (`select_one`, `datetime`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// Free text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number with a fractional part.
+    Decimal,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and a time.
+    #[serde(rename = "datetime")]
+    DateTime,
+    /// One choice from a list.
+    SelectOne,
+    /// One of the device's cases (`select_one_case`): its choices are the
+    /// cases given with `Session::set_cases`, each with search text.
+    SelectOneCase,
+    /// Any number of choices from a list.
+    SelectMultiple,
+    /// A read-only message.
+    Note,
+    /// A hidden computed value.
+    Calculate,
+    /// A single "OK" box.
+    Acknowledge,
+    /// A location.
+    Geopoint,
+    /// A number picked on a slider between a start and an end, in steps
+    /// (`RangeView` gives them).
+    Range,
+    /// A photo: the answer is the stored photo's file name.
+    Image,
+    /// A line of locations.
+    Geotrace,
+    /// An area bounded by locations.
+    Geoshape,
+    /// Every choice of a list, in the volunteer's order.
+    Rank,
+    /// Questions shown together.
+    Group,
+    /// Questions filled in once per entry.
+    Repeat,
+}
+
+impl NodeKind {
+    /// The kind of a question of type `q`.
+    pub fn of(q: &QType) -> NodeKind {
+        match q {
+            QType::Text => NodeKind::Text,
+            QType::Integer => NodeKind::Integer,
+            QType::Decimal => NodeKind::Decimal,
+            QType::Date => NodeKind::Date,
+            QType::Time => NodeKind::Time,
+            QType::DateTime => NodeKind::DateTime,
+            QType::SelectOne { .. } => NodeKind::SelectOne,
+            QType::SelectOneCase => NodeKind::SelectOneCase,
+            QType::SelectMultiple { .. } => NodeKind::SelectMultiple,
+            QType::Note => NodeKind::Note,
+            QType::Calculate => NodeKind::Calculate,
+            QType::Acknowledge => NodeKind::Acknowledge,
+            QType::Geopoint => NodeKind::Geopoint,
+            QType::Range => NodeKind::Range,
+            QType::Image => NodeKind::Image,
+            QType::Geotrace => NodeKind::Geotrace,
+            QType::Geoshape => NodeKind::Geoshape,
+            QType::Rank { .. } => NodeKind::Rank,
+            QType::Group => NodeKind::Group,
+            QType::Repeat => NodeKind::Repeat,
+        }
+    }
+}
+
+/// What a command changed, as keys, so the UI re-renders only those.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Changes {
-    /// Questions (and groups and repeats) whose view may have changed.
-    pub changed: Vec<String>,
-    /// Repeats whose list of entries changed (added, removed, renumbered).
-    pub repeats: Vec<String>,
+    /// Questions (and groups and repeats) whose view may have changed,
+    /// including those of entries that moved up a place or were removed:
+    /// their paths changed or they are gone.
+    pub changed: Vec<NodeKey>,
+    /// Repeats whose list of entries changed (added, removed, renumbered),
+    /// or which are inside an entry that moved or was removed.
+    pub repeats: Vec<NodeKey>,
 }
 
 /// One choice as offered to the person filling the form.
@@ -25,6 +120,21 @@ pub struct ChoiceView {
     pub name: String,
     /// What is shown, in the current language.
     pub label: String,
+    /// For a case picker's choices: more text to search by (the case's
+    /// properties, such as the child's name, nickname and village) than
+    /// the label shows. `None` for ordinary choices, searched by label.
+    pub search: Option<String>,
+}
+
+/// The values a range question's slider offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RangeView {
+    /// The smallest value.
+    pub start: f64,
+    /// The largest value.
+    pub end: f64,
+    /// The distance between neighbouring values.
+    pub step: f64,
 }
 
 /// One entry of a repeat.
@@ -41,12 +151,14 @@ pub struct InstanceView {
 /// Everything the UI needs to render one question, group or repeat.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeView {
+    /// Which node this is, for keying the UI's state.
+    pub key: NodeKey,
     /// Where this node is in the response, e.g. `household[2]/member_age`.
     pub path: String,
     /// The question's name in the form.
     pub name: String,
-    /// XLSForm type keyword: `text`, `integer`, `select_one`, `group`, ...
-    pub kind: &'static str,
+    /// What kind of question, group or repeat it is.
+    pub kind: NodeKind,
     /// The author's `appearance`, if any.
     pub appearance: Option<String>,
     /// Label in the current language (empty for calculations).
@@ -69,6 +181,10 @@ pub struct NodeView {
     /// Whether the UI should show `error` yet: the question was visited, or
     /// finalizing was attempted.
     pub show_error: bool,
+    /// Something to tell the volunteer that does not block finalizing: on a
+    /// case picker (`select_one_case`), that the picked case is closed or
+    /// not on this device.
+    pub warning: Option<String>,
     /// Offered choices (after `choice_filter`) for select questions.
     pub choices: Vec<ChoiceView>,
     /// The questions inside a group.
@@ -78,6 +194,11 @@ pub struct NodeView {
     /// True when the number of entries is set by `repeat_count`, so the UI
     /// offers no add or remove.
     pub count_fixed: bool,
+    /// For a range question, the slider's values.
+    pub range: Option<RangeView>,
+    /// For an image question, the longest side in pixels that a photo is
+    /// made smaller to before it is stored.
+    pub max_pixels: Option<u32>,
 }
 
 /// A problem that blocks finalizing, pointing at its question.
@@ -120,15 +241,13 @@ pub struct FormView {
     pub items: Vec<NodeView>,
 }
 
-fn kind(q: &QType) -> &'static str {
-    q.keyword()
-}
-
 impl Session {
     /// A snapshot of the whole response.
     pub fn view(&self) -> FormView {
         let f = &self.form.form;
-        let top: Vec<NodeId> = (0..self.form.nodes.len() as NodeId)
+        let top: Vec<NodeId> = self
+            .form
+            .node_ids()
             .filter(|&n| self.form.node(n).parent.is_none())
             .collect();
         FormView {
@@ -147,6 +266,27 @@ impl Session {
     pub fn node(&self, path: &str) -> Option<NodeView> {
         let (node, frame) = self.resolve(path).ok()?;
         Some(self.node_view(node, frame))
+    }
+
+    /// The key of the node that `path` names now; `None` when it names
+    /// nothing.
+    pub fn key(&self, path: &str) -> Option<NodeKey> {
+        let (node, frame) = self.resolve(path).ok()?;
+        Some(self.key_of(node, frame))
+    }
+
+    /// Where the node with this key is now; `None` when its entry was
+    /// removed.
+    pub fn path(&self, key: NodeKey) -> Option<String> {
+        let frame = self.frames.get(key.frame.index())?;
+        frame.alive.then(|| self.path_of(key.node, key.frame))
+    }
+
+    pub(crate) fn key_of(&self, node: NodeId, frame: FrameId) -> NodeKey {
+        NodeKey {
+            node,
+            frame: self.up(frame, self.form.node(node).scope),
+        }
     }
 
     /// A snapshot of one node without the views of its children or entries
@@ -207,9 +347,11 @@ impl Session {
                     .map(|c| ChoiceView {
                         name: c.name.clone(),
                         label: c.label.get(lang, fallback).to_owned(),
+                        search: None,
                     })
                     .collect()
             }
+            None if n.qtype == QType::SelectOneCase => self.case_choices(),
             None => Vec::new(),
         };
         let (children, instances) = match n.qtype {
@@ -233,9 +375,10 @@ impl Session {
             _ => (Vec::new(), Vec::new()),
         };
         NodeView {
+            key: self.key_of(node, frame),
             path: self.path_of(node, frame),
             name: n.name.clone(),
-            kind: kind(&n.qtype),
+            kind: NodeKind::of(&n.qtype),
             appearance: n.appearance.clone(),
             label: n
                 .label
@@ -258,10 +401,20 @@ impl Session {
                 .fault
                 .map(|f| validate::message(self, node, f, slot.raw.as_deref())),
             show_error: slot.touched || self.finalize_attempted,
+            warning: self.case_warning(node),
             choices,
             children,
             instances,
             count_fixed: n.repeat_count.is_some(),
+            range: (n.qtype == QType::Range).then(|| {
+                let r = n.parameters.range();
+                RangeView {
+                    start: r.start,
+                    end: r.end,
+                    step: r.step,
+                }
+            }),
+            max_pixels: (n.qtype == QType::Image).then(|| n.parameters.max_pixels()),
         }
     }
 
@@ -286,7 +439,7 @@ impl Session {
             match after.split_once('}') {
                 Some((name, tail)) => {
                     if let Some(id) = self.form.lookup(name.trim()) {
-                        match yim_expr::Host::get(&ctx, id) {
+                        match yim_expr::Host::get(&ctx, id.expr_id()) {
                             Value::Nodeset(items) => {
                                 let parts: Vec<String> =
                                     items.iter().map(Value::to_odk_string).collect();
@@ -331,14 +484,14 @@ impl Session {
     }
 
     fn collect_problems(&self, frame: FrameId, page: Option<u32>, out: &mut Vec<Problem>) {
-        let scope = self.frames[frame as usize].scope;
+        let scope = self.frames[frame].scope;
         for &node in &self.form.scopes[scope as usize].nodes {
             // Every node of a repeat entry is on the repeat's page.
-            if page.is_some() && self.form.page_of[node as usize] != page {
+            if page.is_some() && self.form.page_of[node.index()] != page {
                 continue;
             }
             let n = self.form.node(node);
-            let slot = &self.frames[frame as usize].slots[n.slot];
+            let slot = &self.frames[frame].slots[n.slot];
             if let Some(fault) = slot.fault {
                 let lang = self.lang.as_str();
                 out.push(Problem {
@@ -349,7 +502,7 @@ impl Session {
                         .map(|t| t.get(lang, &self.form.form.default_language).to_owned())
                         .unwrap_or_else(|| n.name.clone()),
                     message: validate::message(self, node, fault, slot.raw.as_deref()),
-                    page: self.form.page_of[node as usize].map(|p| p as usize),
+                    page: self.form.page_of[node.index()].map(|p| p as usize),
                     missing: fault == validate::Fault::Required,
                 });
             }
@@ -370,6 +523,41 @@ impl crate::session::Slot {
             self.answer.to_odk_string()
         } else {
             self.value.to_odk_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_serializes_as_the_keyword_of_its_type() {
+        let list = || "l".to_owned();
+        let types = [
+            QType::Text,
+            QType::Integer,
+            QType::Decimal,
+            QType::Date,
+            QType::Time,
+            QType::DateTime,
+            QType::SelectOne { list: list() },
+            QType::SelectMultiple { list: list() },
+            QType::Note,
+            QType::Calculate,
+            QType::Acknowledge,
+            QType::Geopoint,
+            QType::Range,
+            QType::Image,
+            QType::Geotrace,
+            QType::Geoshape,
+            QType::Rank { list: list() },
+            QType::Group,
+            QType::Repeat,
+        ];
+        for q in types {
+            let kind = serde_json::to_value(NodeKind::of(&q)).unwrap();
+            assert_eq!(kind, q.keyword(), "{q:?}");
         }
     }
 }

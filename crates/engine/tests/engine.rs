@@ -5,8 +5,10 @@
 //! A state line reads `path = value`, followed by flags: `hidden` (not
 //! relevant), `required`, `ro` (read-only), and `! message` for an error.
 
+mod common;
+use common::session;
 use expect_test::{expect, Expect};
-use yim_engine::{compile, Clock, Date, DateTime, NodeView, Properties, Session};
+use yim_engine::{compile, DateTime, NodeKey, NodeKind, NodeView, Properties, Session};
 use yim_form::{load, MemFiles};
 
 /// One command of a scenario.
@@ -17,18 +19,6 @@ enum Step<'a> {
     Lang(&'a str),
 }
 use Step::*;
-
-fn session(form: &str) -> Session {
-    let files = MemFiles::new().with("form.yaml", form);
-    let (form, diags) = load("form.yaml", &files);
-    assert!(diags.is_empty(), "form problems: {diags:#?}");
-    let (compiled, diags) = compile(&form.unwrap());
-    assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(
-        compiled.unwrap(),
-        Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
-    )
-}
 
 fn run(s: &mut Session, steps: &[Step]) {
     for step in steps {
@@ -58,13 +48,21 @@ fn dump(s: &Session) -> String {
     out
 }
 
+/// The paths of `keys` as they are now; a key of a removed entry shows as
+/// `(removed)`.
+fn paths(s: &Session, keys: &[NodeKey]) -> Vec<String> {
+    keys.iter()
+        .map(|&key| s.path(key).unwrap_or_else(|| "(removed)".to_owned()))
+        .collect()
+}
+
 fn dump_node(n: &NodeView, out: &mut String) {
     match n.kind {
-        "group" => {
+        NodeKind::Group => {
             line(n, out, String::new());
             n.children.iter().for_each(|c| dump_node(c, out));
         }
-        "repeat" => {
+        NodeKind::Repeat => {
             line(n, out, format!(" ({} entries)", n.instances.len()));
             for i in &n.instances {
                 i.children.iter().for_each(|c| dump_node(c, out));
@@ -83,7 +81,12 @@ fn line(n: &NodeView, out: &mut String, value: String) {
     if n.required {
         out.push_str(" required");
     }
-    if n.read_only && !matches!(n.kind, "group" | "repeat" | "calculate" | "note") {
+    if n.read_only
+        && !matches!(
+            n.kind,
+            NodeKind::Group | NodeKind::Repeat | NodeKind::Calculate | NodeKind::Note
+        )
+    {
         out.push_str(" ro");
     }
     if let Some(e) = &n.error {
@@ -175,7 +178,10 @@ fn calculations_update_in_order_and_report_changes() {
     );
     let mut s = session(&form);
     let changes = s.answer("dob", "2015-01-31").unwrap();
-    assert_eq!(changes.changed, ["dob", "age", "is_child", "note1"]);
+    assert_eq!(
+        paths(&s, &changes.changed),
+        ["dob", "age", "is_child", "note1"]
+    );
     expect![[r#"
         dob = 2015-01-31
         age = 11
@@ -185,7 +191,8 @@ fn calculations_update_in_order_and_report_changes() {
     "#]]
     .assert_eq(&dump(&s));
     // An unrelated answer recomputes nothing else.
-    assert_eq!(s.answer("other", "x").unwrap().changed, ["other"]);
+    let changes = s.answer("other", "x").unwrap();
+    assert_eq!(paths(&s, &changes.changed), ["other"]);
 }
 
 #[test]
@@ -775,7 +782,10 @@ fn properties_give_the_device_the_volunteer_and_the_finalize_time() {
         username: "Somsri".to_owned(),
         end: None,
     });
-    assert_eq!(changes.changed, ["deviceid", "username", "signed"]);
+    assert_eq!(
+        paths(&s, &changes.changed),
+        ["deviceid", "username", "signed"]
+    );
     assert_eq!(value(&s, "deviceid"), "yim:3f2a9c");
     assert_eq!(value(&s, "username"), "Somsri");
     assert_eq!(value(&s, "signed"), "Nid / Somsri");
@@ -1040,10 +1050,11 @@ fn labels_show_answers_from_the_same_entry() {
         Some("Household head: Dao")
     );
     let changes = s.answer("child", "Mali").unwrap();
-    assert!(changes.changed.contains(&"age".to_owned()), "{changes:?}");
+    let changed = paths(&s, &changes.changed);
+    assert!(changed.contains(&"age".to_owned()), "{changed:?}");
     assert!(
-        changes.changed.contains(&"kids[1]/kschool".to_owned()),
-        "{changes:?}"
+        changed.contains(&"kids[1]/kschool".to_owned()),
+        "{changed:?}"
     );
     s.set_language("th");
     assert_eq!(s.node("age").unwrap().label, "Mali อายุเท่าไร");
@@ -1284,4 +1295,222 @@ questions:
         form.yaml:6:41: in instance_name: expected an expression, but found end of expression
         form.yaml:6:41: in instance_name: expected `)` to close the call to `concat` at column 1, but found end of expression"#]]
     .assert_eq(&lines.join("\n"));
+}
+
+#[test]
+fn a_range_takes_only_its_steps_and_an_image_only_a_safe_file_name() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: pain, type: range, label: Pain, parameters: {{start: 0, end: 10, step: 2}}}}
+  - {{name: half, type: range, label: Half, parameters: {{start: 0, end: 1, step: 0.1}}}}
+  - {{name: photo, type: image, label: Photo}}
+  - {{name: seen, type: note, label: 'Seen: ${{pain}} ${{photo}}'}}
+"
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "4"),
+            Answer("half", "0.3"),
+            Answer("photo", "photo-0190abcd.jpg"),
+        ],
+        expect![[r#"
+            pain = 4
+            half = 0.3
+            photo = photo-0190abcd.jpg
+            seen =
+        "#]],
+    );
+    check(
+        &form,
+        &[
+            Answer("pain", "5"),
+            Answer("half", "1.5"),
+            Answer("photo", "../../etc/passwd"),
+        ],
+        expect![[r#"
+            pain = 5 ! expected a number from 0 to 10 in steps of 2, but found '5'
+            half = 1.5 ! expected a number from 0 to 1 in steps of 0.1, but found '1.5'
+            photo = ../../etc/passwd ! expected the file name of a photo, but found '../../etc/passwd'
+            seen =
+        "#]],
+    );
+    // The view tells the app the slider's values and the photo's size.
+    let s = session(&form);
+    let view = s.view();
+    assert_eq!(
+        view.items[0].range,
+        Some(yim_engine::RangeView {
+            start: 0.0,
+            end: 10.0,
+            step: 2.0
+        })
+    );
+    assert_eq!(view.items[2].max_pixels, Some(1280));
+    assert_eq!(view.items[0].max_pixels, None);
+}
+
+#[test]
+fn removing_an_entry_reports_the_entries_that_moved_and_the_one_gone() {
+    let mut s = session(
+        "\
+form: {id: t, version: '1', title: T}
+questions:
+  - {name: head, type: text, label: Head}
+  - name: people
+    type: repeat
+    label: People
+    questions:
+      - {name: pname, type: text, label: Name}
+      - name: visits
+        type: repeat
+        label: Visits
+        questions:
+          - {name: vdate, type: date, label: Date}
+",
+    );
+    for _ in 0..3 {
+        s.add_repeat("people").unwrap();
+    }
+    s.add_repeat("people[3]/visits").unwrap();
+    s.answer("people[3]/pname", "Dao").unwrap();
+    let dao = s.key("people[3]/pname").unwrap();
+    let gone = s.key("people[2]/pname").unwrap();
+    let changes = s.remove_repeat("people[2]").unwrap();
+    // The second entry is gone and the third is now the second: every view
+    // of either is out of date, while the first entry and the question
+    // outside the repeat are not.
+    let changed = paths(&s, &changes.changed);
+    assert!(
+        changed.contains(&"people[2]/pname".to_owned()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&"people[2]/visits[1]/vdate".to_owned()),
+        "{changed:?}"
+    );
+    assert!(changed.contains(&"(removed)".to_owned()), "{changed:?}");
+    assert!(
+        !changed
+            .iter()
+            .any(|p| p.starts_with("people[1]/") || p == "head"),
+        "{changed:?}"
+    );
+    let repeats = paths(&s, &changes.repeats);
+    assert!(repeats.contains(&"people".to_owned()), "{repeats:?}");
+    assert!(
+        repeats.contains(&"people[2]/visits".to_owned()),
+        "{repeats:?}"
+    );
+    // A key follows its entry: Dao's name is now the second entry's.
+    assert_eq!(s.path(dao).as_deref(), Some("people[2]/pname"));
+    assert_eq!(s.key("people[2]/pname"), Some(dao));
+    assert_eq!(s.node("people[2]/pname").unwrap().key, dao);
+    assert_eq!(s.path(gone), None);
+    assert_eq!(s.node("people[2]/pname").unwrap().kind, NodeKind::Text);
+    assert_eq!(s.node("people").unwrap().kind, NodeKind::Repeat);
+}
+
+#[test]
+fn rank_stores_the_choices_in_order_and_selected_at_reads_them() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: needs, type: rank needs, label: Needs}}
+  - {{name: first, type: calculate, calculation: 'selected-at(${{needs}}, 0)'}}
+  - {{name: second, type: calculate, calculation: 'selected-at(${{needs}}, 1)'}}
+  - {{name: has_food, type: calculate, calculation: 'selected(${{needs}}, \"food\")'}}
+choices:
+  needs:
+    - {{name: food, label: Food}}
+    - {{name: school, label: School}}
+    - {{name: health, label: Health}}
+"
+    );
+    check(
+        &form,
+        &[Answer("needs", "health food school")],
+        expect![[r#"
+            needs = health food school
+            first = health
+            second = food
+            has_food = true
+        "#]],
+    );
+    // A name that is not a choice, or a choice ranked twice, is kept as
+    // typed and reported.
+    check(
+        &form,
+        &[Answer("needs", "health food health")],
+        expect![[r#"
+            needs = health food health ! expected the choices in order, each once, but found 'health food health'
+            first =
+            second =
+            has_food = false
+        "#]],
+    );
+    check(
+        &form,
+        &[Lang("th"), Answer("needs", "food bread")],
+        expect![[r#"
+            needs = food bread ! ต้องเรียงลำดับตัวเลือกที่มีให้ โดยแต่ละตัวเลือกมีครั้งเดียว แต่ได้รับ 'food bread'
+            first =
+            second =
+            has_food = false
+        "#]],
+    );
+}
+
+#[test]
+fn traces_and_shapes_are_stored_as_odk_writes_them() {
+    let form = format!(
+        "{HEAD}questions:
+  - {{name: road, type: geotrace, label: Road}}
+  - {{name: field, type: geoshape, label: Field}}
+"
+    );
+    // Every point gets its altitude and accuracy; a shape is closed.
+    check(
+        &form,
+        &[
+            Answer("road", "15.1 104.3; 15.2 104.4 120 5"),
+            Answer("field", "15.1 104.3;15.1 104.4;15.2 104.4"),
+        ],
+        expect![[r#"
+            road = 15.1 104.3 0 0;15.2 104.4 120 5
+            field = 15.1 104.3 0 0;15.1 104.4 0 0;15.2 104.4 0 0;15.1 104.3 0 0
+        "#]],
+    );
+    // A shape typed closed is not closed twice; Thai digits are read.
+    check(
+        &form,
+        &[Answer(
+            "field",
+            "๑๕.๑ ๑๐๔.๓;15.1 104.4;15.2 104.4;15.1 104.3",
+        )],
+        expect![[r#"
+            road =
+            field = 15.1 104.3 0 0;15.1 104.4 0 0;15.2 104.4 0 0;15.1 104.3 0 0
+        "#]],
+    );
+    // One point is no line; two distinct points (closed or not) are no
+    // area; a point off the globe is no point.
+    check(
+        &form,
+        &[
+            Answer("road", "15.1 104.3"),
+            Answer("field", "15.1 104.3;15.1 104.4;15.1 104.3"),
+        ],
+        expect![[r#"
+            road = 15.1 104.3 ! expected a line of at least 2 points, each latitude and longitude, separated by ;, but found '15.1 104.3'
+            field = 15.1 104.3;15.1 104.4;15.1 104.3 ! expected an area of at least 3 different points, each latitude and longitude, separated by ;, but found '15.1 104.3;15.1 104.4;15.1 104.3'
+        "#]],
+    );
+    check(
+        &form,
+        &[Answer("road", "95 104.3;15.2 104.4")],
+        expect![[r#"
+            road = 95 104.3;15.2 104.4 ! expected a line of at least 2 points, each latitude and longitude, separated by ;, but found '95 104.3;15.2 104.4'
+            field =
+        "#]],
+    );
 }

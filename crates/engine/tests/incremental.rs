@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use yim_engine::{compile, Clock, Date, NodeView, Session};
+use yim_engine::{compile, Clock, Date, NodeKind, NodeView, Session};
 use yim_form::{load, MemFiles};
 
 const FORM: &str = r#"
@@ -86,7 +86,7 @@ fn targets(s: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut answerable, mut repeats, mut instances) = (Vec::new(), Vec::new(), Vec::new());
     fn walk(n: &NodeView, a: &mut Vec<String>, r: &mut Vec<String>, i: &mut Vec<String>) {
         match n.kind {
-            "repeat" => {
+            NodeKind::Repeat => {
                 if !n.count_fixed {
                     r.push(n.path.clone());
                 }
@@ -97,8 +97,8 @@ fn targets(s: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
                     inst.children.iter().for_each(|c| walk(c, a, r, i));
                 }
             }
-            "group" => n.children.iter().for_each(|c| walk(c, a, r, i)),
-            "calculate" => {}
+            NodeKind::Group => n.children.iter().for_each(|c| walk(c, a, r, i)),
+            NodeKind::Calculate => {}
             _ => a.push(n.path.clone()),
         }
     }

@@ -9,9 +9,10 @@
 //! errors the screen shows (`shown:`), that is the errors of visited
 //! questions only.
 
+mod common;
+use common::session;
 use expect_test::{expect, Expect};
-use yim_engine::{compile, Clock, Date, Forward, NodeView, Pager, Session, Turn};
-use yim_form::{load, MemFiles};
+use yim_engine::{Forward, NodeView, Pager, Session, Turn};
 
 enum Step<'a> {
     Answer(&'a str, &'a str),
@@ -23,18 +24,6 @@ enum Step<'a> {
     Finalize,
 }
 use Step::*;
-
-fn session(form: &str) -> Session {
-    let files = MemFiles::new().with("form.yaml", form);
-    let (form, diags) = load("form.yaml", &files);
-    assert!(diags.is_empty(), "form problems: {diags:#?}");
-    let (compiled, diags) = compile(&form.unwrap());
-    assert!(diags.is_empty(), "compile problems: {diags:#?}");
-    Session::new(
-        compiled.unwrap(),
-        Clock::fixed(Date::from_ymd(2026, 11, 23).unwrap()),
-    )
-}
 
 fn shown_errors(s: &Session) -> Vec<String> {
     fn walk(n: &NodeView, out: &mut Vec<String>) {

@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 /// The property that holds a case's status; its values are [`CaseStatus`].
 pub const STATUS_PROPERTY: &str = "status";
 
+/// The property the home page sorts cases by; it holds an ISO date, so only
+/// a date question may save to it.
+pub const NEXT_VISIT_PROPERTY: &str = "next_visit";
+
 /// At most this many properties in one change, so that a hostile bundle
 /// cannot make the data office hold an unbounded map per response.
 pub const MAX_PROPERTIES: usize = 1_000;

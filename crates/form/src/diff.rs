@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::{Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Question, Text};
+use crate::{Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Parameters, Question, Text};
 
 /// Why two forms could not be compared.
 #[derive(Debug)]
@@ -441,6 +441,20 @@ fn properties(a: &Question, b: &Question, out: &mut Vec<String>) {
         out,
     );
     expr("repeat_count", &a.repeat_count, &b.repeat_count, out);
+    if a.parameters != b.parameters {
+        let show = |p: &Parameters| {
+            if p.is_empty() {
+                "(none)".to_owned()
+            } else {
+                crate::print::parameters(p)
+            }
+        };
+        out.push(format!(
+            "parameters: {} → {}",
+            show(&a.parameters),
+            show(&b.parameters)
+        ));
+    }
     if a.checks != b.checks {
         let list = |c: &[Check]| {
             if c.is_empty() {
@@ -896,8 +910,8 @@ choice_changes:
         assert_eq!(problems(compare_files("a.yaml", "missing.yaml", &files)), 1);
     }
 
-    /// The real province variants against the national core form. The guide
-    /// for authors (docs/authoring.md) shows these same outputs.
+    /// The real province variants against the national form they extend.
+    /// The guide for authors (docs/authoring.md) shows these same outputs.
     #[test]
     fn province_variants_against_the_core_form() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
@@ -905,20 +919,20 @@ choice_changes:
             .expect("the guide is readable");
         // Each output must also appear in the guide, after the command that
         // makes it, so that the guide cannot fall behind the forms.
-        let run = |variant: &str| {
-            let core = format!("{root}forms/national/child-core.yaml");
+        let compare = |base: &str, variant: &str| {
+            let core = format!("{root}forms/national/{base}");
             let path = format!("{root}forms/{variant}");
             let output = compare_files(&core, &path, &crate::FsFiles)
                 .unwrap_or_else(|e| panic!("{e:?}"))
                 .to_string();
-            let shown =
-                format!("$ yim diff forms/national/child-core.yaml forms/{variant}\n{output}```");
+            let shown = format!("$ yim diff forms/national/{base} forms/{variant}\n{output}```");
             assert!(
                 guide.contains(&shown),
                 "docs/authoring.md does not show:\n{shown}"
             );
             output
         };
+        let run = |variant: &str| compare("child-core.yaml", variant);
         expect![[r#"
             form details
               ~ id: child-core → child-surin
@@ -1056,5 +1070,33 @@ choice_changes:
         ] {
             run(variant);
         }
+        // A province's follow-up form extends the national follow-up form.
+        expect![[r#"
+            form details
+              ~ id: child-follow-up → child-follow-up-phayao
+              ~ version: 2026.2 → 2026.2-phayao.1
+              ~ title [th]: แบบติดตามเด็ก (ฉบับกลาง) → แบบติดตามเด็ก จังหวัดพะเยา
+              ~ title [en]: Child follow-up visit (national) → Child follow-up visit, Phayao
+              ~ based_on: (none) → child-follow-up
+              ~ settings.province: (none) → Phayao
+
+            questions added
+              + last_legal_status (calculate) in known, after child_label
+              + legal_status (select_one legal_statuses) in now, after situation
+              + crossed_border (select_one yes_no) in now, after legal_status
+
+            choice lists added
+              + legal_statuses: 5 choices: highland_card, zero_card, migrant_documented, undocumented, verifying
+
+            choice lists changed
+              ~ referral_agencies
+                  + anti_trafficking: ศูนย์ปฏิบัติการป้องกันและปราบปรามการค้ามนุษย์จังหวัดพะเยา (ศปคม.) / Phayao anti-trafficking operations centre
+
+            3 questions added; 1 choice list added, 1 changed; 6 form details changed
+        "#]]
+        .assert_eq(&compare(
+            "child-follow-up.yaml",
+            "phayao/child-follow-up-phayao.yaml",
+        ));
     }
 }

@@ -31,10 +31,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod answers;
 pub mod case;
 mod csvlist;
 pub mod diff;
 mod files;
+mod geojson;
+mod lang;
 mod load;
 mod model;
 mod print;
@@ -47,10 +50,12 @@ mod validate;
 #[cfg(feature = "fs")]
 pub use files::FsFiles;
 pub use files::{Files, MemFiles};
+pub use lang::Lang;
 pub use load::{load, load_shared, LoadCache};
 pub use model::{
-    Check, Choice, ChoiceList, Diagnostic, Expr, Form, Loc, QType, Question, Settings, Text, Walk,
-    Walked, FALLBACK_LANGUAGE,
+    is_media_name, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr, Form, ListSource, Loc,
+    Parameters, QType, Question, RangeLimits, Settings, Text, Walk, Walked, DEFAULT_MAX_PIXELS,
+    FALLBACK_LANGUAGE, MAX_MEDIA_NAME,
 };
-pub use print::to_yaml;
+pub use print::{to_yaml, to_yaml_with_files};
 pub use recipient::check as check_recipient;

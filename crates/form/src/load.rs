@@ -18,14 +18,15 @@ use crate::files::{join, normalize};
 use crate::suggest::did_you_mean;
 use crate::syntax::{self, describe, is_null, Source};
 use crate::{
-    csvlist, recipient, validate, Check, Choice, ChoiceList, Diagnostic, Expr, Files, Form, Loc,
-    QType, Question, Settings, Text,
+    csvlist, geojson, recipient, validate, CaseBlock, Check, Choice, ChoiceList, Diagnostic, Expr,
+    Files, Form, ListSource, Loc, Parameters, QType, Question, Settings, Text,
 };
 
 const TOP_KEYS: &[&str] = &[
     "form",
     "questions",
     "choices",
+    "case",
     "extends",
     "remove",
     "add",
@@ -33,6 +34,7 @@ const TOP_KEYS: &[&str] = &[
     "choice_changes",
 ];
 const VARIANT_KEYS: &[&str] = &["remove", "add", "override", "choice_changes"];
+const CASE_KEYS: &[&str] = &["list", "pick", "label", "create_if", "update_if"];
 const FORM_KEYS: &[&str] = &[
     "id",
     "version",
@@ -69,6 +71,8 @@ pub(crate) const QUESTION_KEYS: &[&str] = &[
     "appearance",
     "repeat_count",
     "checks",
+    "parameters",
+    "save_to",
     "questions",
 ];
 const TYPES: &[&str] = &[
@@ -80,16 +84,34 @@ const TYPES: &[&str] = &[
     "datetime",
     "select_one",
     "select_multiple",
+    "select_one_case",
     "note",
     "calculate",
     "acknowledge",
     "geopoint",
+    "range",
+    "image",
     "group",
     "repeat",
 ];
 const CHECKS: &[&str] = &[
     "email", "url", "thai_id", "phone", "length", "range", "regex",
 ];
+const PARAMETERS: &[&str] = &["start", "end", "step", "max-pixels"];
+
+/// The largest `max-pixels` a form may ask for: a photo of this size is
+/// already more than a cheap phone's canvas can hold comfortably.
+const MAX_PIXELS_LIMIT: u32 = 4096;
+
+/// XLSForm's recording types, which the app cannot take yet.
+pub(crate) const UNSUPPORTED_MEDIA: &[&str] = &["audio", "video", "background-audio", "file"];
+
+/// Why a recording type is refused, the same words for YAML forms and
+/// imported workbooks.
+pub(crate) fn unsupported_media(kind: &str) -> String {
+    format!("the type `{kind}` is not supported: the app takes photos (`image`) but no sound, video or other files; ask for a description in a `text` question instead")
+}
+
 const ADD_KEYS: &[&str] = &["after", "before", "inside", "at", "questions"];
 const CHOICE_CHANGE_KEYS: &[&str] = &["add", "remove", "relabel"];
 
@@ -475,6 +497,7 @@ impl Loader<'_> {
             settings: Settings::default(),
             questions: Vec::new(),
             choices: IndexMap::new(),
+            case: None,
             extends: None,
             loc: src.start(),
             prop_locs: IndexMap::new(),
@@ -506,6 +529,9 @@ impl Loader<'_> {
         }
         if let Some((_, value)) = entry(root, "choices") {
             self.choice_lists(src, value, &mut form.choices);
+        }
+        if let Some((key, value)) = entry(root, "case") {
+            self.case(src, key, value, &mut form.case);
         }
         for key in root.keys() {
             if VARIANT_KEYS.contains(&key.as_str()) {
@@ -759,30 +785,37 @@ impl Loader<'_> {
                 "note" => QType::Note,
                 "calculate" => QType::Calculate,
                 "acknowledge" => QType::Acknowledge,
+                "select_one_case" => QType::SelectOneCase,
                 "geopoint" => QType::Geopoint,
+                "range" => QType::Range,
+                "image" => QType::Image,
+                "geotrace" => QType::Geotrace,
+                "geoshape" => QType::Geoshape,
                 "group" => QType::Group,
                 "repeat" => QType::Repeat,
                 _ => return None,
             })
         };
         let message = match words.as_slice() {
-            [kw @ ("select_one" | "select_multiple"), list] => {
-                return Some(if *kw == "select_one" {
-                    QType::SelectOne { list: list.to_string() }
-                } else {
-                    QType::SelectMultiple { list: list.to_string() }
+            [kw @ ("select_one" | "select_multiple" | "rank"), list] => {
+                let list = list.to_string();
+                return Some(match *kw {
+                    "select_one" => QType::SelectOne { list },
+                    "select_multiple" => QType::SelectMultiple { list },
+                    _ => QType::Rank { list },
                 });
             }
-            [kw @ ("select_one" | "select_multiple")] => {
+            [kw @ ("select_one" | "select_multiple" | "rank")] => {
                 format!("`{kw}` needs the name of a choice list, as in `{kw} provinces`")
             }
-            [kw @ ("select_one" | "select_multiple"), ..] => {
+            [kw @ ("select_one" | "select_multiple" | "rank"), ..] => {
                 format!("expected `{kw} LIST` with one list name, but found `{written}`")
             }
             [w] if simple(w).is_some() => return simple(w),
             [w, ..] if simple(w).is_some() => {
                 format!("the type `{w}` takes no list name, but found `{written}`")
             }
+            [w, ..] if UNSUPPORTED_MEDIA.contains(w) => unsupported_media(w),
             [w, ..] if w.starts_with("begin") || w.starts_with("end") => {
                 "there is no `begin group` or `end group` in YAML forms; write one question with `type: group` (or `repeat`) and list its `questions` inside it".to_string()
             }
@@ -884,6 +917,38 @@ impl Loader<'_> {
                 }
                 true
             }
+            "parameters" => {
+                if is_null {
+                    q.parameters = Parameters::default();
+                    true
+                } else {
+                    match self.parameters(src, value) {
+                        Some(p) => {
+                            q.parameters = p;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            }
+            "save_to" => {
+                let name = match value {
+                    _ if is_null => None,
+                    Node::Scalar(s) => Some(s.as_str().trim().to_string()),
+                    other => {
+                        self.err(
+                            src.loc(other),
+                            format!(
+                                "expected the name of a case property for `save_to`, but found {}",
+                                describe(other)
+                            ),
+                        );
+                        return;
+                    }
+                };
+                q.save_to = name;
+                true
+            }
             "checks" => {
                 if is_null {
                     q.checks.clear();
@@ -911,6 +976,81 @@ impl Loader<'_> {
         if ok {
             q.prop_locs.insert(k.to_string(), src.loc(value));
         }
+    }
+
+    /// The `parameters` mapping, such as `{start: 0, end: 10, step: 1}` for
+    /// a range or `{max-pixels: 1280}` for an image. Whether they fit the
+    /// question's type is checked with the resolved form, since a variant
+    /// may change the type.
+    fn parameters(&mut self, src: &Source, node: &Node) -> Option<Parameters> {
+        let map = self.mapping(
+            src,
+            node,
+            "a mapping of parameters such as `{start: 0, end: 10, step: 1}`",
+        )?;
+        let mut out = Parameters::default();
+        let mut ok = true;
+        for (key, value) in map.iter() {
+            let k = key.as_str();
+            let text = match value {
+                Node::Scalar(s) => s.as_str().trim().to_string(),
+                other => {
+                    self.err(
+                        src.loc(other),
+                        format!("expected a number for `{k}`, but found {}", describe(other)),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            match k {
+                "start" | "end" | "step" => {
+                    match text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                        Some(v) => {
+                            let slot = match k {
+                                "start" => &mut out.start,
+                                "end" => &mut out.end,
+                                _ => &mut out.step,
+                            };
+                            *slot = Some(v);
+                        }
+                        None => {
+                            self.err(
+                                src.loc(value),
+                                format!("expected a number for `{k}`, but found `{text}`"),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                "max-pixels" | "max_pixels" => match text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|v| (1..=MAX_PIXELS_LIMIT).contains(v))
+                {
+                    Some(v) => out.max_pixels = Some(v),
+                    None => {
+                        self.err(
+                            src.loc(value),
+                            format!("expected a whole number of pixels from 1 to {MAX_PIXELS_LIMIT} for `max-pixels`, but found `{text}`"),
+                        );
+                        ok = false;
+                    }
+                },
+                other => {
+                    let hint = did_you_mean(other, PARAMETERS.iter().copied());
+                    self.err(
+                        src.key_loc(key),
+                        format!(
+                            "unknown parameter `{other}`{hint} (the parameters are {})",
+                            PARAMETERS.join(", ")
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn check(&mut self, src: &Source, node: &Node) -> Option<Check> {
@@ -1079,17 +1219,52 @@ impl Loader<'_> {
         node: &Node,
     ) -> Option<ChoiceList> {
         let loc = src.key_loc(key);
+        let mut source = ListSource::Inline;
         let choices = match node {
             Node::Sequence(items) => items.iter().filter_map(|c| self.choice(src, c)).collect(),
-            Node::Mapping(m) if m.contains_key("csv") => {
-                self.unknown_keys(src, m, &["csv"], "CSV list key");
-                let (_, value) = entry(m, "csv")?;
-                let rel = self.string(src, value, "the path of a CSV file")?;
+            Node::Mapping(m) if m.contains_key("csv") || m.contains_key("geojson") => {
+                // The file is next to the form (or where its relative path
+                // says): a CSV file of rows, or a GeoJSON file of features
+                // as ODK's `select_one_from_file` reads them.
+                let kind = if m.contains_key("csv") {
+                    "csv"
+                } else {
+                    "geojson"
+                };
+                self.unknown_keys(src, m, &[kind], "choice file key");
+                let (_, value) = entry(m, kind)?;
+                let what = if kind == "csv" {
+                    "the path of a CSV file"
+                } else {
+                    "the path of a GeoJSON file"
+                };
+                let rel = self.string(src, value, what)?;
                 let path = join(&src.file, &rel);
+                source = if kind == "csv" {
+                    ListSource::Csv(rel.clone())
+                } else {
+                    ListSource::Geojson(rel.clone())
+                };
                 let choices = match self.files.read(&path) {
-                    Ok(text) => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) if kind == "csv" => csvlist::parse(&path, &text, &mut self.diags),
+                    Ok(text) => geojson::parse(&path, &text, &mut self.diags),
                     Err(e) => {
-                        self.err(src.loc(value), format!("cannot read `{path}`: {e}"));
+                        // An imported form names a file that ODK kept
+                        // beside the form, so the message says where the
+                        // file is looked for.
+                        let kind = if kind == "csv" { "CSV" } else { "GeoJSON" };
+                        let place = if rel.contains('/') {
+                            "in the folder its path names, relative to the form file"
+                        } else {
+                            "next to the form file"
+                        };
+                        self.err(
+                            src.loc(value),
+                            format!(
+                                "cannot read `{path}`, the {kind} file of the choice list `{}`, expected {place}: {e}",
+                                key.as_str()
+                            ),
+                        );
                         None
                     }
                 };
@@ -1102,7 +1277,7 @@ impl Loader<'_> {
                 self.err(
                     src.loc(other),
                     format!(
-                        "expected a list of choices or `{{csv: FILE}}`, but found {}",
+                        "expected a list of choices, `{{csv: FILE}}` or `{{geojson: FILE}}`, but found {}",
                         describe(other)
                     ),
                 );
@@ -1113,6 +1288,7 @@ impl Loader<'_> {
             name: key.as_str().to_string(),
             choices: choices.into(),
             loc,
+            source,
         })
     }
 
@@ -1180,6 +1356,86 @@ impl Loader<'_> {
         })
     }
 
+    // ----- Cases -----
+
+    /// Reads a `case:` block into `slot`. In a variant each key overrides
+    /// the base's, so a province can change the label or the conditions
+    /// and keep the rest; `case: null` removes the block.
+    fn case(
+        &mut self,
+        src: &Source,
+        key: &MarkedScalarNode,
+        node: &Node,
+        slot: &mut Option<CaseBlock>,
+    ) {
+        if null(node) {
+            *slot = None;
+            return;
+        }
+        let Some(map) = self.mapping(
+            src,
+            node,
+            "a mapping of case details (`list`, `label`, `pick`, `create_if`, `update_if`)",
+        ) else {
+            return;
+        };
+        self.unknown_keys(src, map, CASE_KEYS, "case key");
+        let block = slot.get_or_insert_with(|| CaseBlock {
+            list: String::new(),
+            pick: None,
+            label: None,
+            create_if: None,
+            update_if: None,
+            loc: src.key_loc(key),
+            prop_locs: IndexMap::new(),
+        });
+        block.loc = src.key_loc(key);
+        for (k, value) in map.iter() {
+            let name = k.as_str();
+            let ok = match name {
+                "list" => self
+                    .string(src, value, "the name of a case list such as `children`")
+                    .map(|s| block.list = s.trim().to_string())
+                    .is_some(),
+                "pick" if null(value) => {
+                    block.pick = None;
+                    true
+                }
+                "pick" => self
+                    .string(src, value, "the name of the question that picks the case")
+                    .map(|s| block.pick = Some(s.trim().to_string()))
+                    .is_some(),
+                "label" | "create_if" | "update_if" => {
+                    let e = if null(value) {
+                        None
+                    } else {
+                        match self.expr(src, value) {
+                            Some(e) => Some(e),
+                            None => continue,
+                        }
+                    };
+                    match name {
+                        "label" => block.label = e,
+                        "create_if" => block.create_if = e,
+                        _ => block.update_if = e,
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if ok {
+                block.prop_locs.insert(name.to_string(), src.loc(value));
+            }
+        }
+        if block.list.is_empty() {
+            let loc = block.loc.clone();
+            self.err(
+                loc,
+                "the `case` block has no `list`; name the case list, as in `list: children`",
+            );
+        }
+    }
+
     // ----- Variants -----
 
     fn variant(
@@ -1221,6 +1477,9 @@ impl Loader<'_> {
         }
         if let Some((_, value)) = entry(root, "choice_changes") {
             self.choice_changes(src, value, &mut form);
+        }
+        if let Some((key, value)) = entry(root, "case") {
+            self.case(src, key, value, &mut form.case);
         }
         let removed = match entry(root, "remove") {
             Some((_, value)) => self.remove(src, value, &mut form),
@@ -1473,6 +1732,9 @@ impl Loader<'_> {
             // The list as it now stands is this variant's doing, so problems
             // with it (such as every choice removed) point here.
             list.loc = src.key_loc(key);
+            // A changed list is no longer what its file says, so a printed
+            // form writes its choices out.
+            list.source = ListSource::Inline;
             if let Some((_, value)) = entry(changes, "remove") {
                 if let Some(items) = self.sequence(src, value, "a list of choice names") {
                     let mut gone = HashSet::new();

@@ -133,6 +133,11 @@ pub enum QType {
         /// The name of the choice list.
         list: String,
     },
+    /// `select_one_case`: picks one case of the form's case list (the
+    /// `case:` block's `list`) from the cases on the device. Its answer is
+    /// the case's id. Only a follow-up form has one: the question its
+    /// `case.pick` names.
+    SelectOneCase,
     /// `select_multiple LIST`: any number of choices from a list.
     SelectMultiple {
         /// The name of the choice list.
@@ -146,6 +151,26 @@ pub enum QType {
     Acknowledge,
     /// `geopoint`: a location.
     Geopoint,
+    /// `range`: a number picked on a slider between `start` and `end` in
+    /// steps of `step` (see [`Parameters`]).
+    Range,
+    /// `image`: a photo taken with the camera or chosen from the phone,
+    /// made smaller on the phone to `max-pixels` (see [`Parameters`]). The
+    /// answer is the photo's file name; the bytes travel beside the answers.
+    Image,
+    /// `geotrace`: a line of two or more locations, stored as ODK stores
+    /// it: points `lat lon alt acc` separated by `;`.
+    Geotrace,
+    /// `geoshape`: an area bounded by three or more distinct locations,
+    /// stored like a trace and closed (the first point again at the end).
+    Geoshape,
+    /// `rank LIST`: every choice of a list, put in order by the volunteer.
+    /// The answer is the choice names in that order, separated by spaces,
+    /// as ODK stores it.
+    Rank {
+        /// The name of the choice list.
+        list: String,
+    },
     /// `group`: questions shown together.
     Group,
     /// `repeat`: questions filled in once per item (a household member, a visit).
@@ -153,6 +178,12 @@ pub enum QType {
 }
 
 impl QType {
+    /// Whether a question of this type holds a value of its own: not a
+    /// group, repeat or note.
+    pub fn holds_value(&self) -> bool {
+        !matches!(self, QType::Group | QType::Repeat | QType::Note)
+    }
+
     /// Whether questions of this type hold other questions.
     pub fn is_container(&self) -> bool {
         matches!(self, QType::Group | QType::Repeat)
@@ -161,7 +192,9 @@ impl QType {
     /// The choice list a select question draws from.
     pub fn list(&self) -> Option<&str> {
         match self {
-            QType::SelectOne { list } | QType::SelectMultiple { list } => Some(list),
+            QType::SelectOne { list } | QType::SelectMultiple { list } | QType::Rank { list } => {
+                Some(list)
+            }
             _ => None,
         }
     }
@@ -171,6 +204,7 @@ impl QType {
         match self {
             QType::SelectOne { list } => format!("select_one {list}"),
             QType::SelectMultiple { list } => format!("select_multiple {list}"),
+            QType::Rank { list } => format!("rank {list}"),
             other => other.keyword().to_string(),
         }
     }
@@ -185,11 +219,17 @@ impl QType {
             QType::Time => "time",
             QType::DateTime => "datetime",
             QType::SelectOne { .. } => "select_one",
+            QType::SelectOneCase => "select_one_case",
             QType::SelectMultiple { .. } => "select_multiple",
             QType::Note => "note",
             QType::Calculate => "calculate",
             QType::Acknowledge => "acknowledge",
             QType::Geopoint => "geopoint",
+            QType::Range => "range",
+            QType::Image => "image",
+            QType::Geotrace => "geotrace",
+            QType::Geoshape => "geoshape",
+            QType::Rank { .. } => "rank",
             QType::Group => "group",
             QType::Repeat => "repeat",
         }
@@ -229,6 +269,106 @@ pub enum Check {
     },
     /// `{regex: PATTERN}`: the whole answer matches this regular expression.
     Regex(String),
+}
+
+/// XLSForm's `parameters` column: settings that only some question types
+/// take. A range reads `start`, `end` and `step`; an image reads
+/// `max-pixels`. Each is `None` when the author left it out, so that a
+/// printed form says only what its author wrote.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parameters {
+    /// A range's smallest value.
+    pub start: Option<f64>,
+    /// A range's largest value.
+    pub end: Option<f64>,
+    /// The distance between two neighbouring values of a range.
+    pub step: Option<f64>,
+    /// The longest side, in pixels, that a photo is made smaller to.
+    pub max_pixels: Option<u32>,
+}
+
+/// A range's limits with XLSForm's defaults filled in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RangeLimits {
+    /// The smallest value (XLSForm's default is 1).
+    pub start: f64,
+    /// The largest value (default 10).
+    pub end: f64,
+    /// The step (default 1).
+    pub step: f64,
+}
+
+impl RangeLimits {
+    /// Whether `value` is one of the range's values: between the limits and
+    /// a whole number of steps from `start`. A small tolerance absorbs the
+    /// rounding of decimal steps such as 0.1, which binary numbers cannot
+    /// hold exactly.
+    pub fn contains(&self, value: f64) -> bool {
+        if !value.is_finite() || self.step <= 0.0 {
+            return false;
+        }
+        let (lo, hi) = if self.start <= self.end {
+            (self.start, self.end)
+        } else {
+            (self.end, self.start)
+        };
+        let slack = self.step * 1e-9;
+        if value < lo - slack || value > hi + slack {
+            return false;
+        }
+        let steps = (value - self.start) / self.step;
+        (steps - steps.round()).abs() < 1e-6
+    }
+
+    /// Whether `end - start` is a whole number of steps, so that the slider
+    /// can reach `end`.
+    pub fn step_divides(&self) -> bool {
+        self.contains(self.end)
+    }
+}
+
+/// The longest side of a photo when the form does not say (XLSForm's
+/// `max-pixels`): large enough to read a document, small enough for a
+/// cheap phone's storage and a bundle sent over a slow line.
+pub const DEFAULT_MAX_PIXELS: u32 = 1280;
+
+impl Parameters {
+    /// Whether no parameter was written.
+    pub fn is_empty(&self) -> bool {
+        *self == Parameters::default()
+    }
+
+    /// The range's limits, with XLSForm's defaults (1 to 10 in steps of 1)
+    /// for those not written.
+    pub fn range(&self) -> RangeLimits {
+        RangeLimits {
+            start: self.start.unwrap_or(1.0),
+            end: self.end.unwrap_or(10.0),
+            step: self.step.unwrap_or(1.0),
+        }
+    }
+
+    /// The longest side of a photo, [`DEFAULT_MAX_PIXELS`] unless written.
+    pub fn max_pixels(&self) -> u32 {
+        self.max_pixels.unwrap_or(DEFAULT_MAX_PIXELS)
+    }
+}
+
+/// The longest file name a photo may have, in bytes.
+pub const MAX_MEDIA_NAME: usize = 100;
+
+/// Whether `name` can name a photo's file on any system the data office
+/// uses: ASCII letters, digits, `-`, `_` and `.`, not starting with a dot,
+/// at most [`MAX_MEDIA_NAME`] bytes. The answer of an image question is
+/// such a name, and the bundle and `yim decrypt` refuse any other, so a
+/// hostile response cannot write outside the folder it is given.
+pub fn is_media_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_MEDIA_NAME
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// One question (or group, or repeat) of a form.
@@ -272,6 +412,12 @@ pub struct Question {
     pub repeat_count: Option<Expr>,
     /// Ready-made validation rules.
     pub checks: Vec<Check>,
+    /// Settings of ranges and images (XLSForm's `parameters`).
+    pub parameters: Parameters,
+    /// The case property this question's answer is saved to (ODK Entities'
+    /// `save_to`), in a form with a `case:` block. In a follow-up form the
+    /// question also starts with the picked case's current value.
+    pub save_to: Option<String>,
     /// The questions inside a group or repeat.
     pub children: Vec<Question>,
     /// Where the question is: its `name` key, or the start of its mapping when
@@ -304,6 +450,8 @@ impl Question {
             appearance: None,
             repeat_count: None,
             checks: Vec::new(),
+            parameters: Parameters::default(),
+            save_to: None,
             children: Vec::new(),
             loc,
             prop_locs: IndexMap::new(),
@@ -340,6 +488,34 @@ pub struct ChoiceList {
     pub choices: Arc<Vec<Choice>>,
     /// Where the list is named under `choices:`.
     pub loc: Loc,
+    /// Where the choices come from, so that printing the form names the
+    /// file again instead of writing out its thousands of rows.
+    pub source: ListSource,
+}
+
+/// Where a choice list's choices are written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ListSource {
+    /// In the form file itself, under `choices:`.
+    #[default]
+    Inline,
+    /// In a CSV file, as `LIST: {csv: FILE}`; the path is as the author
+    /// wrote it, relative to the form file.
+    Csv(String),
+    /// In a GeoJSON file, as `LIST: {geojson: FILE}`.
+    Geojson(String),
+}
+
+impl ListSource {
+    /// The key and path of a list read from a file (`("csv", "districts.csv")`),
+    /// or `None` for a list written in the form.
+    pub fn file(&self) -> Option<(&'static str, &str)> {
+        match self {
+            ListSource::Inline => None,
+            ListSource::Csv(path) => Some(("csv", path)),
+            ListSource::Geojson(path) => Some(("geojson", path)),
+        }
+    }
 }
 
 /// Form-wide settings.
@@ -360,6 +536,37 @@ pub struct Settings {
     /// lists (such as the child's name and village), evaluated at the top
     /// level of the form.
     pub instance_name: Option<Expr>,
+}
+
+/// A form's `case:` block: the form opens a case of `list` (the first
+/// visit) or, with `pick`, updates the case a question picks (a follow-up).
+/// The vocabulary is ODK Entities'.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseBlock {
+    /// The case list, such as `children`; the same name in the form that
+    /// opens cases and in the forms that follow them up.
+    pub list: String,
+    /// For a follow-up form: the `select_one_case` question that picks the
+    /// case to update. `None` for a form that opens cases.
+    pub pick: Option<String>,
+    /// The case's label (what people recognise it by), as an expression;
+    /// in a follow-up form an optional new label.
+    pub label: Option<Expr>,
+    /// When the response opens a case; always when absent.
+    pub create_if: Option<Expr>,
+    /// When the response updates the picked case; always when absent.
+    pub update_if: Option<Expr>,
+    /// Where the block is: its `case` key.
+    pub loc: Loc,
+    /// Where each key's value was written (`list`, `pick`, `label`, ...).
+    pub prop_locs: IndexMap<String, Loc>,
+}
+
+impl CaseBlock {
+    /// Where the key `key` was written, else where the block is.
+    pub fn loc_of(&self, key: &str) -> &Loc {
+        self.prop_locs.get(key).unwrap_or(&self.loc)
+    }
 }
 
 /// A whole form, with every variant applied.
@@ -385,6 +592,8 @@ pub struct Form {
     pub questions: Vec<Question>,
     /// The choice lists by name, in the order they were written.
     pub choices: IndexMap<String, ChoiceList>,
+    /// What the form does to a case, if anything (its `case:` block).
+    pub case: Option<CaseBlock>,
     /// The id of the form this one was made from with `extends:`, for
     /// information only.
     pub extends: Option<String>,
@@ -476,6 +685,16 @@ impl Form {
         self.prop_locs.clear();
         if let Some(e) = &mut self.settings.instance_name {
             e.loc = Loc::default();
+        }
+        if let Some(case) = &mut self.case {
+            case.loc = Loc::default();
+            case.prop_locs.clear();
+            for e in [&mut case.label, &mut case.create_if, &mut case.update_if]
+                .into_iter()
+                .flatten()
+            {
+                e.loc = Loc::default();
+            }
         }
         self.questions.iter_mut().for_each(strip_question);
         for list in self.choices.values_mut() {

@@ -8,11 +8,29 @@
 
 use std::fmt::Write;
 
-use crate::{Check, Choice, Form, Question, Text};
+use crate::{Check, Choice, Form, Parameters, Question, Text};
 
 /// Prints a resolved form in the form file format. Loading the result gives
-/// the same form again, apart from locations.
+/// the same form again, apart from locations. Every choice list is written
+/// out, even one read from a CSV or GeoJSON file, so that the text loads
+/// without other files: the app keeps it with the records it was filled
+/// with, and bundles carry it to the data office.
 pub fn to_yaml(form: &Form) -> String {
+    print(form, false)
+}
+
+/// Prints a form as [`to_yaml`] does, except that a choice list read from a
+/// file is written as `LIST: {csv: FILE}` or `LIST: {geojson: FILE}`, as
+/// its author declared it. The result loads only with those files next to
+/// it; this is the form an author keeps and edits (`yim import` writes it).
+/// Each path is as written in the file that declared the list, so a
+/// resolved variant whose base is in another folder names its base's files
+/// relative to the base.
+pub fn to_yaml_with_files(form: &Form) -> String {
+    print(form, true)
+}
+
+fn print(form: &Form, keep_files: bool) -> String {
     let mut out = String::new();
     out.push_str("form:\n");
     line(&mut out, 2, "id", &scalar(&form.id));
@@ -71,11 +89,32 @@ pub fn to_yaml(form: &Form) -> String {
             line(&mut out, 4, "instance_name", &scalar(&e.src));
         }
     }
+    if let Some(case) = &form.case {
+        out.push_str("case:\n");
+        line(&mut out, 2, "list", &scalar(&case.list));
+        if let Some(pick) = &case.pick {
+            line(&mut out, 2, "pick", &scalar(pick));
+        }
+        let exprs = [
+            ("label", &case.label),
+            ("create_if", &case.create_if),
+            ("update_if", &case.update_if),
+        ];
+        for (key, e) in exprs {
+            if let Some(e) = e {
+                line(&mut out, 2, key, &scalar(&e.src));
+            }
+        }
+    }
     out.push_str("questions:\n");
     questions(&mut out, 2, &form.questions);
     if !form.choices.is_empty() {
         out.push_str("choices:\n");
         for (name, list) in &form.choices {
+            if let Some((key, path)) = list.source.file().filter(|_| keep_files) {
+                let _ = writeln!(out, "  {}: {{{key}: {}}}", scalar(name), scalar(path));
+                continue;
+            }
             let _ = writeln!(out, "  {}:", scalar(name));
             for c in list.choices.iter() {
                 let _ = writeln!(out, "    - {}", choice(c));
@@ -142,6 +181,12 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
         if let Some(a) = &q.appearance {
             line(out, inner, "appearance", &scalar(a));
         }
+        if !q.parameters.is_empty() {
+            line(out, inner, "parameters", &parameters(&q.parameters));
+        }
+        if let Some(property) = &q.save_to {
+            line(out, inner, "save_to", &scalar(property));
+        }
         if !q.checks.is_empty() {
             let checks: Vec<String> = q.checks.iter().map(check).collect();
             line(out, inner, "checks", &format!("[{}]", checks.join(", ")));
@@ -151,6 +196,21 @@ fn questions(out: &mut String, indent: usize, list: &[Question]) {
             questions(out, inner + 2, &q.children);
         }
     }
+}
+
+/// The parameters as a flow mapping, such as `{start: 0, end: 10, step: 1}`.
+pub(crate) fn parameters(p: &Parameters) -> String {
+    let mut parts = Vec::new();
+    let numbers = [("start", p.start), ("end", p.end), ("step", p.step)];
+    for (key, v) in numbers {
+        if let Some(v) = v {
+            parts.push(format!("{key}: {v}"));
+        }
+    }
+    if let Some(v) = p.max_pixels {
+        parts.push(format!("max-pixels: {v}"));
+    }
+    format!("{{{}}}", parts.join(", "))
 }
 
 fn text(t: &Text) -> String {

@@ -45,6 +45,105 @@ pub const MAX_PATH_BYTES: usize = 512;
 /// The most recipients one form may list.
 pub const MAX_RECIPIENTS: usize = 64;
 
+/// The longest intake address the index may name, in bytes.
+pub const MAX_INTAKE_BYTES: usize = 512;
+
+/// Checks the intake address of a deployment: either a path on the app's
+/// own origin (`/api/`), which is what the app's Content-Security-Policy
+/// (`connect-src 'self'`) lets it reach when `yim serve` or a reverse proxy
+/// serves the app and the intake together, or an absolute `https://`
+/// address. Plain `http://` is accepted only for this machine's loopback
+/// address, where nothing travels over a network; anywhere else the upload
+/// token would cross the network in clear. The address must end in `/`,
+/// because the app adds `bundles` to it, and may hold no query, fragment,
+/// user name, space or control character.
+pub fn check_intake(address: &str) -> Result<(), String> {
+    let shown = || -> String {
+        address
+            .chars()
+            .take(80)
+            .flat_map(char::escape_debug)
+            .collect()
+    };
+    if address.len() > MAX_INTAKE_BYTES {
+        return Err(format!(
+            "the intake address is {} bytes, but at most {MAX_INTAKE_BYTES} are allowed",
+            address.len()
+        ));
+    }
+    let bad_char = address
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '?' | '#' | '@' | '\\'));
+    if bad_char {
+        return Err(format!(
+            "expected an intake address without spaces, `?`, `#`, `@` or `\\`, but found `{}`",
+            shown()
+        ));
+    }
+    if !address.ends_with('/') {
+        return Err(format!(
+            "expected the intake address to end with `/` (such as `/api/`), but found `{}`",
+            shown()
+        ));
+    }
+    let rest = if let Some(rest) = address.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = address.strip_prefix("http://") {
+        let authority = rest.split('/').next().unwrap_or("");
+        // The port, if any, follows the host; an IPv6 host is in brackets.
+        let host = match authority.find(']') {
+            Some(end) => &authority[..=end],
+            None => authority.split(':').next().unwrap_or(""),
+        };
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err(format!(
+                "expected an https:// intake address (http:// only for 127.0.0.1, localhost or [::1]), but found `{}`",
+                shown()
+            ));
+        }
+        rest
+    } else if address.starts_with('/') && !address.starts_with("//") {
+        return check_intake_path(address).map_err(|()| {
+            format!(
+                "expected an intake path such as `/api/` without `.` or `..` parts, but found `{}`",
+                shown()
+            )
+        });
+    } else {
+        return Err(format!(
+            "expected an intake address that starts with `/` (on the app's own site) or `https://`, but found `{}`",
+            shown()
+        ));
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || check_intake_path(&format!("/{path}")).is_err() {
+        return Err(format!(
+            "expected an intake address with a host and a path such as `https://example.org/api/`, but found `{}`",
+            shown()
+        ));
+    }
+    Ok(())
+}
+
+/// A path of an intake address: no `.` or `..` segment and no `//`, so
+/// that the address the app reaches is the one a person reads.
+fn check_intake_path(path: &str) -> Result<(), ()> {
+    if path == "/" {
+        return Ok(());
+    }
+    let inner = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_suffix('/'))
+        .ok_or(())?;
+    if inner
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(());
+    }
+    Ok(())
+}
+
 /// What the app reads first: every published form and every file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
@@ -58,6 +157,12 @@ pub struct Index {
     pub forms: Vec<IndexForm>,
     /// Every published file, in path order.
     pub files: Vec<IndexFile>,
+    /// Where the app uploads exported bundles: the intake's API address
+    /// (`yim serve`'s `/api/`), ending in `/`. `None` when the deployment
+    /// has no intake and coordinators send the files themselves. See
+    /// [`check_intake`] for what is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<String>,
 }
 
 /// One published form.
@@ -70,6 +175,11 @@ pub struct IndexForm {
     /// The form's title by language code; `*` holds a title written once
     /// for every language.
     pub title: BTreeMap<String, String>,
+    /// The form's default language, which a title without the reader's
+    /// language or Thai falls back to; with it the app lists a form without
+    /// loading it. Empty in an index written before it was added.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub default_language: String,
     /// `settings.province`, when the form is a province's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
@@ -240,11 +350,12 @@ pub fn publish(
             id: form.id.clone(),
             version: form.version.clone(),
             title: title(&form.title),
+            default_language: form.default_language.clone(),
             province: form.settings.province.clone(),
             path: out.clone(),
             files: form_files,
             recipients: form.settings.recipients.clone(),
-            form_hash: sha256_hex(crate::to_yaml(&form).as_bytes()),
+            form_hash: form_hash(&crate::to_yaml(&form)),
         });
     }
     let mut seen: BTreeMap<&str, &IndexForm> = BTreeMap::new();
@@ -288,6 +399,7 @@ pub fn publish(
         recipients: keys.iter().map(|k| k.key.clone()).collect(),
         forms,
         files: index_files,
+        intake: None,
     };
     (
         Some(Publication {
@@ -313,8 +425,27 @@ fn title(text: &Text) -> BTreeMap<String, String> {
     }
 }
 
-/// The SHA-256 of `bytes` in lowercase hex: the hash of published files and
-/// of resolved forms.
+/// The hash that identifies a resolved form: the SHA-256 of its YAML text
+/// (UTF-8, exactly as [`crate::to_yaml`] prints it), in 64 lowercase
+/// hexadecimal digits. The published index, the phone's records and the
+/// bundles all name a form by it, so this is the one place that says how it
+/// is computed.
+pub fn form_hash(resolved_yaml: &str) -> String {
+    sha256_hex(resolved_yaml.as_bytes())
+}
+
+/// Whether `text` is a SHA-256 written as 64 lowercase hexadecimal digits,
+/// as [`sha256_hex`] writes it.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, the way `sha256sum` prints it:
+/// the hash of published files, of sealed responses in a bundle and (by
+/// [`form_hash`]) of resolved forms.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -369,6 +500,9 @@ impl Index {
         }
         for key in &index.recipients {
             crate::check_recipient(key)?;
+        }
+        if let Some(intake) = &index.intake {
+            check_intake(intake)?;
         }
         let mut known = BTreeSet::new();
         for file in &index.files {
@@ -451,10 +585,6 @@ impl IndexFile {
         }
         Ok(())
     }
-}
-
-fn is_sha256(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A published path must stay inside the published folder: relative, with

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::case::{CaseStatus, NEXT_VISIT_PROPERTY, STATUS_PROPERTY};
 use crate::suggest::did_you_mean;
 use crate::{Check, Diagnostic, Form, Loc, QType, Question, Text};
 
@@ -19,6 +20,7 @@ pub(crate) fn validate(form: &Form, unreadable_lists: &HashSet<Loc>, diags: &mut
     v.metadata();
     v.questions(&form.questions);
     v.choice_lists();
+    v.case();
 }
 
 struct Validator<'a> {
@@ -65,6 +67,10 @@ fn has(q: &Question, key: &str) -> bool {
         _ => false,
     }
 }
+
+/// The most values a range may offer: a phone's slider is a few hundred
+/// pixels wide, so more steps than this cannot be picked one by one.
+const MAX_RANGE_STEPS: f64 = 1000.0;
 
 /// "a group", "a repeat" or "a text question", for messages.
 fn describe_type(t: &QType) -> String {
@@ -281,6 +287,7 @@ impl<'a> Validator<'a> {
             }
         }
         self.applicability(q);
+        self.parameters(q);
         self.checks(q);
         self.questions(&q.children);
     }
@@ -294,7 +301,7 @@ impl<'a> Validator<'a> {
             (
                 "choice_filter",
                 is_select,
-                "select_one and select_multiple questions",
+                "select_one, select_multiple and rank questions",
             ),
             ("required", !container, "questions that take an answer"),
             ("constraint", !container, "questions that take an answer"),
@@ -319,6 +326,75 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// Parameters that the question's type does not read, and range limits
+    /// that no slider can show.
+    fn parameters(&mut self, q: &Question) {
+        let p = &q.parameters;
+        let loc = q.loc_of("parameters");
+        let is_range = q.qtype == QType::Range;
+        let is_image = q.qtype == QType::Image;
+        let written = [
+            ("start", p.start.is_some(), is_range, "range questions"),
+            ("end", p.end.is_some(), is_range, "range questions"),
+            ("step", p.step.is_some(), is_range, "range questions"),
+            (
+                "max-pixels",
+                p.max_pixels.is_some(),
+                is_image,
+                "image questions",
+            ),
+        ];
+        for (key, present, allowed, applies_to) in written {
+            if present && !allowed {
+                self.err(
+                    loc,
+                    format!(
+                        "the parameter `{key}` only applies to {applies_to}, but `{}` is {}",
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+            }
+        }
+        if !is_range {
+            return;
+        }
+        let r = p.range();
+        if r.start >= r.end {
+            self.err(
+                loc,
+                format!(
+                    "the range `{}` must start below its end, but starts at {} and ends at {}",
+                    q.name, r.start, r.end
+                ),
+            );
+        } else if r.step <= 0.0 {
+            self.err(
+                loc,
+                format!(
+                    "the step of the range `{}` must be above 0, but is {}",
+                    q.name, r.step
+                ),
+            );
+        } else if !r.step_divides() {
+            self.err(
+                loc,
+                format!(
+                    "the step {} of the range `{}` does not divide the distance from {} to {}, so the slider could not reach its end",
+                    r.step, q.name, r.start, r.end
+                ),
+            );
+        } else if (r.end - r.start) / r.step > MAX_RANGE_STEPS {
+            self.err(
+                loc,
+                format!(
+                    "the range `{}` has more than {MAX_RANGE_STEPS} steps, too many to pick on a slider; use an integer or decimal question",
+                    q.name
+                ),
+            );
         }
     }
 
@@ -348,6 +424,189 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// The `case:` block and every `save_to`: what a case form must get
+    /// right for its cases to be opened, followed and read back.
+    fn case(&mut self) {
+        let form = self.form;
+        let mut saved: HashMap<&str, &Loc> = HashMap::new();
+        let mut pickers: Vec<&Question> = Vec::new();
+        for walked in form.walk() {
+            let q = walked.question;
+            if q.qtype == QType::SelectOneCase {
+                pickers.push(q);
+            }
+            let Some(property) = q.save_to.as_deref() else {
+                continue;
+            };
+            let at = q.loc_of("save_to");
+            if form.case.is_none() {
+                self.err(
+                    at,
+                    format!("`{}` has `save_to: {property}`, but the form has no `case` block saying which case list it saves to", q.name),
+                );
+            }
+            if !valid_name(property) {
+                self.err(
+                    at,
+                    format!("`{property}` is not a valid case property name; {NAME_RULE}"),
+                );
+            } else if matches!(property, "name" | "label") {
+                // As in ODK Entities: `name` is the case's id and `label`
+                // its label in `instance('LIST')` lookups.
+                self.err(
+                    at,
+                    format!("`{property}` is reserved for the case's {}, so it cannot be a property; use another name, such as `child_{property}`", if property == "name" { "id" } else { "label (set with `label` under `case`)" }),
+                );
+            }
+            if !q.qtype.holds_value() {
+                self.err(
+                    at,
+                    format!(
+                        "`save_to` only applies to questions that hold a value, but `{}` is {}",
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+            } else if walked.parents.iter().any(|p| p.qtype == QType::Repeat) {
+                self.err(
+                    at,
+                    format!("`{}` is inside a repeat, so it has one answer per entry; a case property holds one value, so `save_to` cannot be used inside a repeat", q.name),
+                );
+            }
+            if let Some(first) = saved.get(property) {
+                let first = where_first(first, at);
+                self.err(
+                    at,
+                    format!("the case property `{property}` is already saved by the question on {first}; each property is saved by one question"),
+                );
+            } else {
+                saved.insert(property, at);
+            }
+            self.reserved_property(q, property, at);
+        }
+        let Some(case) = &form.case else {
+            for q in pickers {
+                self.err(
+                    q.loc_of("type"),
+                    format!("`{}` is a select_one_case question, but the form has no `case` block naming the case list and `pick: {}`", q.name, q.name),
+                );
+            }
+            return;
+        };
+        if !case.list.is_empty() && !valid_name(&case.list) {
+            self.err(
+                case.loc_of("list"),
+                format!("`{}` is not a valid case list name; {NAME_RULE}", case.list),
+            );
+        }
+        match &case.pick {
+            None => {
+                if case.label.is_none() {
+                    self.err(
+                        &case.loc,
+                        "a form that opens cases needs a `label` under `case`, the expression that names each case, such as `concat(${child_name}, ' (', ${nickname}, ')')`",
+                    );
+                }
+                if case.update_if.is_some() {
+                    self.err(
+                        case.loc_of("update_if"),
+                        "`update_if` only applies to a follow-up form, one with `pick`; a form that opens cases uses `create_if`",
+                    );
+                }
+                for q in pickers {
+                    self.err(
+                        q.loc_of("type"),
+                        format!("`{}` is a select_one_case question, but the `case` block has no `pick: {}`; a form that opens cases picks none", q.name, q.name),
+                    );
+                }
+            }
+            Some(pick) => {
+                if case.create_if.is_some() {
+                    self.err(
+                        case.loc_of("create_if"),
+                        "`create_if` only applies to a form that opens cases; a follow-up form (one with `pick`) uses `update_if`",
+                    );
+                }
+                let found = form.walk().find(|w| w.question.name == *pick);
+                match found {
+                    None => {
+                        let hint =
+                            did_you_mean(pick, pickers.iter().map(|q| q.name.as_str()));
+                        self.err(
+                            case.loc_of("pick"),
+                            format!("`pick` names the question `{pick}`, but the form has no such question; the case is picked by a question of type select_one_case{hint}"),
+                        );
+                    }
+                    Some(w) if w.question.qtype != QType::SelectOneCase => self.err(
+                        case.loc_of("pick"),
+                        format!(
+                            "`pick` names `{pick}`, which is {}; the question that picks the case must be of type select_one_case",
+                            describe_type(&w.question.qtype)
+                        ),
+                    ),
+                    Some(w) if w.parents.iter().any(|p| p.qtype == QType::Repeat) => self.err(
+                        case.loc_of("pick"),
+                        format!("`{pick}` is inside a repeat; the question that picks the case must have one answer for the whole form"),
+                    ),
+                    Some(_) => {}
+                }
+                for q in pickers.iter().filter(|q| q.name != *pick) {
+                    self.err(
+                        q.loc_of("type"),
+                        format!("`{}` is a select_one_case question, but the case is picked by `{pick}`; a form updates one case", q.name),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The reserved properties are read by the app and the data office, so
+    /// their questions must give values they can read.
+    fn reserved_property(&mut self, q: &Question, property: &str, at: &Loc) {
+        if property == STATUS_PROPERTY {
+            let names: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.name()).collect();
+            let QType::SelectOne { list } = &q.qtype else {
+                self.err(
+                    at,
+                    format!(
+                        "the case property `status` must be saved by a select_one question whose choices are {}, but `{}` is {}",
+                        names.join(", "),
+                        q.name,
+                        describe_type(&q.qtype)
+                    ),
+                );
+                return;
+            };
+            if let Some(l) = self.form.choices.get(list) {
+                if let Some(bad) = l
+                    .choices
+                    .iter()
+                    .find(|c| CaseStatus::parse(&c.name).is_none())
+                {
+                    self.err(
+                        at,
+                        format!(
+                            "the case property `status` takes only the choices {}, but the list `{list}` of `{}` has `{}` (at {})",
+                            names.join(", "),
+                            q.name,
+                            bad.name,
+                            bad.loc
+                        ),
+                    );
+                }
+            }
+        } else if property == NEXT_VISIT_PROPERTY && q.qtype != QType::Date {
+            self.err(
+                at,
+                format!(
+                    "the case property `next_visit` holds a date, so it must be saved by a date question, but `{}` is {}",
+                    q.name,
+                    describe_type(&q.qtype)
+                ),
+            );
         }
     }
 

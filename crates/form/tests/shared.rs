@@ -57,7 +57,7 @@ fn broken_forms_give_the_same_diagnostics_through_the_cache() {
 fn good_forms_resolve_the_same_through_the_cache() {
     let mut files = MemFiles::new();
     read_tree(Path::new("tests/good"), Path::new("tests"), &mut files);
-    assert_eq!(same_through_cache(&files), 5);
+    assert_eq!(same_through_cache(&files), 6);
 }
 
 #[test]

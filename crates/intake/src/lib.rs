@@ -46,6 +46,36 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A temporary file untouched for this long belongs to a process that was
+/// killed: an intake writes a stored bundle's file in one go once its body
+/// is in, and a pull writes its download as it comes, so a live one is
+/// never this old.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes the files of `dir` that `is_temporary` names and that nobody has
+/// written for [`STALE_AFTER`]: what a kill in the middle of a write leaves.
+/// Returns how many were removed. A folder that cannot be read has none.
+pub(crate) fn remove_stale(dir: &std::path::Path, is_temporary: impl Fn(&str) -> bool) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= STALE_AFTER));
+        if stale
+            && name.to_str().is_some_and(&is_temporary)
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Makes ring rustls's provider for TLS, once per process: the HTTP client
 /// of `pull` and of the S3 store is built without a provider of its own, so
 /// any other HTTP client in the process (a test's) needs this first too.

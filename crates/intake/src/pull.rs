@@ -14,7 +14,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::store::{sha256_hex, Inbox, Receipt, MAX_RECEIPTS};
+use futures::TryStreamExt;
+
+use crate::store::{Inbox, Receipt, MAX_RECEIPTS};
 use crate::Error;
 
 /// The receipts listing read over HTTP is refused past this size: room for
@@ -52,6 +54,9 @@ pub struct Pulled {
 pub async fn pull(source: &Source, inbox: &Path) -> Result<Pulled, Error> {
     std::fs::create_dir_all(inbox)
         .map_err(|e| Error::new(format!("cannot make the folder {}: {e}", inbox.display())))?;
+    // A pull that was killed leaves its download's temporary file, which
+    // no reader takes for a bundle (bundles are `SHA256.age`).
+    crate::remove_stale(inbox, is_partial);
     let client = match source {
         Source::Http { .. } => {
             crate::install_tls();
@@ -139,6 +144,11 @@ fn server_message(body: &[u8]) -> String {
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
         .unwrap_or_else(|| format!("an answer of {} bytes without a message", body.len()))
+}
+
+/// Whether `name` is the temporary file of a download ([`Partial`]).
+pub fn is_partial(name: &str) -> bool {
+    name.starts_with(".pulling-") && name.ends_with(".part")
 }
 
 /// Writes a bundle chunk by chunk into a temporary file in `inbox`, checking
@@ -253,16 +263,13 @@ async fn fetch_store(
     inbox: &Path,
     target: &Path,
 ) -> Result<(), Error> {
-    let bytes = store
-        .bundle(&receipt.sha256)
+    let mut chunks = store
+        .bundle_stream(&receipt.sha256)
         .await?
         .ok_or_else(|| Error::new("the receipt names a bundle that is not stored".to_owned()))?;
-    if bytes.len() as u64 != receipt.size || sha256_hex(&bytes) != receipt.sha256 {
-        return Err(Error::new(
-            "the stored bundle does not match its receipt".to_owned(),
-        ));
-    }
     let mut partial = Partial::new(inbox, receipt)?;
-    partial.write(&bytes)?;
+    while let Some(chunk) = chunks.try_next().await? {
+        partial.write(&chunk)?;
+    }
     partial.finish(receipt, target)
 }

@@ -31,7 +31,7 @@ use crate::tokens::{Role, Tokens};
 /// The Content-Security-Policy of the app (the `<meta>` in `index.html`),
 /// sent as a header with everything the server answers. A test keeps the two
 /// the same.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// The default cap on a bundle: far above what a coordinator's export of a
 /// few thousand responses weighs, far below what would strain the server.
@@ -124,16 +124,21 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 /// One line on standard error per API request: what was asked, the answer
-/// and the holder's name, never the token.
+/// and the holder's name, never the token. The line is written in one call:
+/// standard error is unbuffered, so `eprintln!` would write each piece on
+/// its own, and the lines of requests answered at the same time could mix.
 fn log(method: &Method, path: &str, status: StatusCode, who: &str, note: &str) {
-    eprintln!(
-        "{} {} {} {} {who}{}{note}",
+    let line = format!(
+        "{} {} {} {} {who}{}{note}\n",
         jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         status.as_u16(),
         method,
         path,
         if note.is_empty() { "" } else { ": " },
     );
+    // A log that cannot be written (a closed terminal) must not stop the
+    // intake from answering.
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
 /// Checks the bearer token for `role`: the holder's name, or the status and

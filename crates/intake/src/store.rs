@@ -66,6 +66,13 @@ impl Receipt {
     }
 }
 
+/// Whether `name` is a file that the folder store was still writing: a name,
+/// `#` and a number.
+pub fn is_staging(name: &str) -> bool {
+    name.rsplit_once('#')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Whether `text` is a SHA-256 as the inbox names them: 64 lowercase
 /// hexadecimal digits.
 pub fn is_sha256(text: &str) -> bool {
@@ -148,6 +155,14 @@ impl Inbox {
         } else {
             std::fs::create_dir_all(spec)
                 .map_err(|e| Error::new(format!("cannot make the folder `{spec}`: {e}")))?;
+            // The folder store writes `NAME#N` and renames it to `NAME` when
+            // complete; a kill in between leaves it behind. Listings never
+            // show such files and a new write picks another N, so a
+            // leftover is never counted nor read; removing it only gives
+            // the space back.
+            for sub in ["bundles", "receipts"] {
+                crate::remove_stale(&std::path::Path::new(spec).join(sub), is_staging);
+            }
             let local = LocalFileSystem::new_with_prefix(spec)
                 .map_err(|e| Error::new(format!("cannot use the folder `{spec}`: {e}")))?;
             Ok(Inbox {
@@ -265,6 +280,27 @@ impl Inbox {
                 .await
                 .map(Some)
                 .map_err(|e| Error::new(format!("cannot read a bundle: {e}"))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(Error::new(format!("cannot read a bundle: {e}"))),
+        }
+    }
+
+    /// The bytes of a received bundle as a stream of chunks, so that a copy
+    /// never holds a whole bundle in memory.
+    pub async fn bundle_stream(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<futures::stream::BoxStream<'static, Result<bytes::Bytes, Error>>>, Error>
+    {
+        if !is_sha256(sha256) {
+            return Ok(None);
+        }
+        match self.store.get(&bundle_path(sha256)).await {
+            Ok(got) => {
+                Ok(Some(Box::pin(got.into_stream().map_err(|e| {
+                    Error::new(format!("cannot read a bundle: {e}"))
+                }))))
+            }
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(Error::new(format!("cannot read a bundle: {e}"))),
         }

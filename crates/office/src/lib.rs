@@ -6,13 +6,18 @@
 //! the same columns typed, or as JSON documents. [`Schema`] is the layout
 //! itself, as plain data, for anyone else who lays out answers.
 //!
-//! **Bounded memory.** Bundles are opened one at a time (one per worker
-//! thread) and each response is written to a spill file in the private
-//! staging folder as soon as it is decrypted. Memory holds, per response
+//! **Bounded memory.** Bundles are read as streams, one archive file at a
+//! time (one bundle per worker thread), and each response is written to a
+//! spill file in the private staging folder as soon as it is decrypted; it
+//! counts once its whole bundle has opened. Memory holds, per response
 //! id, only what the merge needs to pick a copy: a digest, the time it was
 //! updated and where it lies in the spill file (about 200 bytes). Copies
 //! that disagree are read back when the merge is decided; rows are written
 //! to their files as they are made.
+//!
+//! [`Cases`] folds the case changes that responses carry into each case's
+//! latest state (`cases.csv`), and [`report`] makes one HTML page of a
+//! decrypted folder's cases for the working groups.
 //!
 //! **Boundary:** this crate is native only: it reads and writes files, and
 //! Parquet and Arrow must never reach the browser app.
@@ -20,20 +25,30 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cases;
+mod media;
 mod names;
+mod report;
 mod schema;
 mod spill;
 mod staging;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use serde_json::Value as Json;
 use yim_bundle::{BundleForm, Identities, Merger, Timestamp};
 
+pub use cases::{Case, Cases, COLUMNS_AFTER, COLUMNS_BEFORE, MAX_CASE_BYTES, MAX_CASE_COLUMNS};
 pub use names::{file_name, neutralise, reorders, unique};
-pub use schema::{load, text, Column, Kind, Row, Schema, Table, Typed, REPEAT_KEYS, RESPONSE_KEYS};
+pub use report::{
+    report, Area, Fact, Report, ReportOptions, FIELDS, MAX_CASES, MAX_CELL_BYTES, MAX_OVERDUE_ROWS,
+};
+pub use schema::{
+    load, text, Column, Kind, Layout, Row, Schema, Table, Typed, CASE_KEY, CASE_RESPONSE_KEYS,
+    REPEAT_KEYS, RESPONSE_KEYS,
+};
 pub use staging::{check_output_folder, remove_unfinished, Staging};
 pub use write::Cells;
 
@@ -129,16 +144,45 @@ pub fn decrypt(
     let mut merger = Merger::new();
     let mut failed: Vec<(usize, String)> = Vec::new();
     let mut spill_error = None;
-    spill::open_all(bundles, identities, |i, opened| match opened {
-        Ok(bundle) => {
-            if spill_error.is_none() {
-                if let Err(e) = index.add(bundle, &mut merger) {
-                    spill_error = Some(e);
+    let mut photos = media::Media::default();
+    // Photos wait here until their bundle has opened: one that fails
+    // after some of its photos were decrypted leaves none in the output.
+    let pending_dir = staging.path().join(media::PENDING);
+    std::fs::create_dir(&pending_dir).map_err(fail)?;
+    let mut pending: HashMap<usize, Vec<media::Pending>> = HashMap::new();
+    spill::open_all(
+        bundles,
+        identities,
+        &pending_dir,
+        |i, opened| match opened {
+            spill::Opened::Response(response) => {
+                if spill_error.is_none() {
+                    if let Err(e) = index.spill(i, response) {
+                        spill_error = Some(e);
+                    }
                 }
             }
-        }
-        Err(message) => failed.push((i, message)),
-    });
+            spill::Opened::Photo(photo) => pending.entry(i).or_default().push(photo),
+            spill::Opened::Bundle(Ok(bundle)) => {
+                let waiting = pending.remove(&i).unwrap_or_default();
+                if spill_error.is_none() {
+                    let placed = photos
+                        .place(staging.path(), waiting)
+                        .and_then(|()| index.commit(i, bundle, &mut merger));
+                    if let Err(e) = placed {
+                        spill_error = Some(e);
+                    }
+                } else {
+                    media::discard(waiting);
+                }
+            }
+            spill::Opened::Bundle(Err(message)) => {
+                media::discard(pending.remove(&i).unwrap_or_default());
+                index.discard(i);
+                failed.push((i, message));
+            }
+        },
+    );
     if !failed.is_empty() {
         failed.sort();
         let mut e = Error::new(format!(
@@ -160,6 +204,7 @@ pub fn decrypt(
     let decided = index.decide().map_err(fail)?;
     let mut complete = decided.conflicts.is_empty()
         && decided.warnings.is_empty()
+        && photos.notes.is_empty()
         && merged
             .devices
             .iter()
@@ -190,6 +235,7 @@ pub fn decrypt(
     report.extend(merged.devices.iter().map(ToString::to_string));
     report.extend(decided.warnings.iter().map(ToString::to_string));
     report.extend(decided.conflicts.iter().map(ToString::to_string));
+    report.extend(photos.notes.iter().cloned());
 
     let (mut files, readable) = render(
         &index,
@@ -205,7 +251,14 @@ pub fn decrypt(
         std::fs::write(staging.path().join(&name), data).map_err(fail)?;
         files.push((name, what));
     }
+    if photos.written > 0 {
+        files.push((
+            format!("{}/", media::FOLDER),
+            count(photos.written, "photo"),
+        ));
+    }
     index.remove().map_err(fail)?;
+    std::fs::remove_dir_all(&pending_dir).map_err(fail)?;
     staging.place(out)?;
     for (name, what) in &files {
         report.push(format!("wrote {} ({what})", out.join(name).display()));
@@ -324,8 +377,9 @@ fn render(
         schemas.insert(form_id, schema);
     }
 
-    // First reading: columns for answers no version knows, and (for
-    // Parquet) types that some answer does not fit.
+    // First reading: columns for answers no version knows, which forms
+    // carry cases, and (for Parquet) types that some answer does not fit.
+    let mut has_cases = false;
     if settings.format != Format::Json {
         let mut widened: BTreeMap<(&str, String), ()> = BTreeMap::new();
         for k in kept {
@@ -334,6 +388,10 @@ fn render(
             let schema = schemas
                 .get_mut(form_id)
                 .expect("every kept form has a schema");
+            if response.case.is_some() {
+                schema.add_case_column();
+                has_cases = true;
+            }
             if let Json::Object(answers) = &response.answers {
                 schema.discover(0, answers);
                 if settings.format == Format::Parquet {
@@ -353,6 +411,9 @@ fn render(
     // File names, in form order, each form's repeats after it.
     let mut used = BTreeSet::new();
     used.insert(CONFLICTS.to_string());
+    if has_cases {
+        used.insert(cases::FILE.to_string());
+    }
     let extension = match settings.format {
         Format::Csv => "csv",
         Format::Parquet => "parquet",
@@ -394,9 +455,15 @@ fn render(
         outs.insert(form_id, out);
     }
 
-    // Second reading: the rows, as they come.
-    for k in kept {
+    // Second reading: the rows, as they come. The responses that changed
+    // a case are noted by their place in `kept`, to be read a third time in
+    // time order.
+    let mut case_visits: Vec<usize> = Vec::new();
+    for (i, k) in kept.iter().enumerate() {
         let response = index.read(k)?;
+        if has_cases && response.case.is_some() {
+            case_visits.push(i);
+        }
         let out = outs
             .get_mut(index.form_id(k))
             .expect("every kept form has an output");
@@ -421,18 +488,17 @@ fn render(
             continue;
         };
         let mut rows = Vec::new();
-        out.schema.rows(
-            answers,
-            [
-                &response.id,
-                &response.form_version,
-                &response.device_id,
-                &response.created,
-                &response.updated,
-                &response.status,
-            ],
-            &mut rows,
-        );
+        let record = [
+            response.id.as_str(),
+            &response.form_version,
+            &response.device_id,
+            &response.created,
+            &response.updated,
+            &response.status,
+            response.case.as_ref().map_or("", |c| c.id.as_str()),
+        ];
+        let keys = out.schema.tables[0].keys().len();
+        out.schema.rows(answers, &record[..keys], &mut rows);
         for row in &rows {
             out.writers[row.table].row(&out.schema.tables[row.table], row)?;
             out.rows[row.table] += 1;
@@ -461,7 +527,40 @@ fn render(
         };
         written.push((name, what));
     }
+    if has_cases {
+        let name = format!("{}.{extension}", cases::FILE);
+        let n = write_cases(index, kept, &mut case_visits, settings, &dir.join(&name))?;
+        written.push((name, count(n, "case")));
+    }
     Ok((written, readable))
+}
+
+/// Folds the case changes of the responses at `visits` (places in `kept`)
+/// into the case table, in time order, and writes it to `path`. Returns the
+/// number of cases.
+fn write_cases(
+    index: &Index,
+    kept: &[spill::Kept],
+    visits: &mut [usize],
+    settings: &Settings,
+    path: &Path,
+) -> std::io::Result<usize> {
+    // Time order of `updated`, ties broken by response id, so that the
+    // same bundles give the same table whatever order they were given in.
+    visits.sort_by(|&a, &b| (kept[a].updated, &kept[a].id).cmp(&(kept[b].updated, &kept[b].id)));
+    let mut cases = Cases::new();
+    for &i in visits.iter() {
+        let response = index.read(&kept[i])?;
+        cases.apply(&response).map_err(std::io::Error::other)?;
+    }
+    let table = cases.table();
+    let mut writer: Box<dyn TableWriter> = match settings.format {
+        Format::Parquet => Box::new(ParquetTable::create(path, &table, false)?),
+        _ => Box::new(CsvTable::create(path, &table, settings.cells)?),
+    };
+    cases.rows(|row| writer.row(&table, row))?;
+    writer.finish()?;
+    Ok(cases.iter().count())
 }
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {

@@ -30,7 +30,7 @@ impl Kind {
     fn of(qtype: &QType) -> Kind {
         match qtype {
             QType::Integer => Kind::Integer,
-            QType::Decimal => Kind::Decimal,
+            QType::Decimal | QType::Range => Kind::Decimal,
             QType::Date => Kind::Date,
             QType::DateTime => Kind::DateTime,
             _ => Kind::Text,
@@ -59,18 +59,45 @@ pub struct Table {
     /// The answer columns, in form order. The key columns follow them (see
     /// [`Table::keys`]).
     pub columns: Vec<Column>,
+    /// Which key columns follow the answers.
+    pub layout: Layout,
+}
+
+/// Which key columns follow a table's answer columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A form's responses: [`RESPONSE_KEYS`].
+    Responses,
+    /// A form's responses, some of which open or update cases:
+    /// [`CASE_RESPONSE_KEYS`].
+    CaseVisits,
+    /// A repeat's entries: [`REPEAT_KEYS`].
+    Repeat,
+    /// A table whose every column is in [`Table::columns`], such as the
+    /// case table.
+    Plain,
 }
 
 /// The key and record columns that follow a response's answers, ODK
-/// Central's names.
-pub const RESPONSE_KEYS: [&str; 6] = [
+/// Central's names, and then, for a form whose responses open or update
+/// cases, the case's id, so that a visit row joins the case table
+/// (`cases.csv`) on it.
+pub const CASE_RESPONSE_KEYS: [&str; 7] = [
     "KEY",
     "FormVersion",
     "DeviceID",
     "Created",
     "Updated",
     "Status",
+    CASE_KEY,
 ];
+
+/// The key and record columns that follow a response's answers when no
+/// response of the form changed a case: ODK Central's.
+pub const RESPONSE_KEYS: &[&str] = CASE_RESPONSE_KEYS.split_at(6).0;
+
+/// The name of the column that holds a visit's case id.
+pub const CASE_KEY: &str = "case_id";
 
 /// The columns that follow a repeat entry's answers: the key of the row it
 /// belongs to and its own.
@@ -79,16 +106,18 @@ pub const REPEAT_KEYS: [&str; 2] = ["PARENT_KEY", "KEY"];
 impl Table {
     /// The names of the columns that follow the answers.
     pub fn keys(&self) -> &'static [&'static str] {
-        match self.repeat {
-            None => &RESPONSE_KEYS,
-            Some(_) => &REPEAT_KEYS,
+        match self.layout {
+            Layout::Responses => RESPONSE_KEYS,
+            Layout::CaseVisits => &CASE_RESPONSE_KEYS,
+            Layout::Repeat => &REPEAT_KEYS,
+            Layout::Plain => &[],
         }
     }
 
     /// The kind of the `i`th key column: the response's times are times.
     pub fn key_kind(&self, i: usize) -> Kind {
-        match (&self.repeat, self.keys()[i]) {
-            (None, "Created" | "Updated") => Kind::DateTime,
+        match (self.layout, self.keys()[i]) {
+            (Layout::Responses | Layout::CaseVisits, "Created" | "Updated") => Kind::DateTime,
             _ => Kind::Text,
         }
     }
@@ -136,6 +165,7 @@ impl Schema {
             tables: vec![Table {
                 repeat: None,
                 columns: Vec::new(),
+                layout: Layout::Responses,
             }],
             by_repeat: BTreeMap::new(),
         }
@@ -175,6 +205,12 @@ impl Schema {
         }
     }
 
+    /// Ends the table of responses with the [`CASE_KEY`] column, for a form
+    /// some of whose responses open or update cases.
+    pub fn add_case_column(&mut self) {
+        self.tables[0].layout = Layout::CaseVisits;
+    }
+
     /// The table of repeat `name`, added at the end when it is new.
     fn table(&mut self, name: &str) -> usize {
         if let Some(&t) = self.by_repeat.get(name) {
@@ -183,6 +219,7 @@ impl Schema {
         self.tables.push(Table {
             repeat: Some(name.to_string()),
             columns: Vec::new(),
+            layout: Layout::Repeat,
         });
         self.by_repeat
             .insert(name.to_string(), self.tables.len() - 1);
@@ -289,14 +326,15 @@ impl Schema {
 
     /// The rows of one response: its own, then one for every repeat entry,
     /// keyed the way ODK Central keys them (`id/household[1]/visits[2]`).
+    /// `record` holds the texts of the response's key columns (see
+    /// [`Table::keys`]): its id first.
     pub fn rows<'a>(
         &self,
         answers: &'a Map<String, Json>,
-        record: [&str; 6],
+        record: &[&str],
         out: &mut Vec<Row<'a>>,
     ) {
-        let mut keys: Vec<String> = Vec::with_capacity(RESPONSE_KEYS.len());
-        keys.extend(record.iter().map(|s| (*s).to_string()));
+        let keys: Vec<String> = record.iter().map(|s| (*s).to_string()).collect();
         out.push(Row {
             table: 0,
             answers: self.frame(0, answers),
@@ -533,7 +571,7 @@ mod tests {
         let mut rows = Vec::new();
         s.rows(
             answers.as_object().unwrap(),
-            ["r1", "1", "dev", "c", "u", "finalized"],
+            &["r1", "1", "dev", "c", "u", "finalized"],
             &mut rows,
         );
         let keys: Vec<_> = rows.iter().map(|r| (r.table, r.keys.clone())).collect();

@@ -11,26 +11,75 @@ use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 use yim_bundle::{
-    Conflict, Identities, Manifest, Merger, OpenedBundle, Origin, Response, Timestamp, Warning,
+    Conflict, Identities, Manifest, Merger, OpenedBundle, Origin, Part, Response, Timestamp,
+    Warning,
 };
+
+use crate::media;
 
 /// The spill file's name inside the staging folder. It starts with a dot
 /// and is removed before the folder is renamed into place.
 pub(crate) const FILE: &str = ".responses.jsonl";
 
 /// How many bundles are opened at once at most: decrypting is what takes
-/// the time, and each worker holds one whole bundle, decrypted, in memory
-/// (about 15 MB for 1,000 responses), so memory is bounded by this many
-/// bundles, plus the one being spilled.
+/// the time. Each worker holds one file of its bundle at a time (a sealed
+/// response, a form or the manifest) and what it remembers of the bundle's
+/// files until the manifest comes, so memory does not grow with the size
+/// of a bundle.
 const MAX_WORKERS: usize = 3;
 
-/// Reads and opens every bundle file, several at a time, and hands each
-/// result to `each` on the calling thread, with the file's position in
-/// `paths`. At most a few opened bundles are in memory at once.
+/// Responses waiting between the workers and the thread that spills them:
+/// a few hundred kilobytes, enough that a worker seldom waits.
+const QUEUE: usize = 256;
+
+/// A response as a worker hands it over: its JSON and what the index keeps.
+pub(crate) struct Spilled {
+    json: Vec<u8>,
+    digest: [u8; 32],
+    id: Box<str>,
+    form: (String, String),
+    updated: Option<Timestamp>,
+    /// The device and the status, for the warnings, which need the bundle's
+    /// manifest.
+    device_id: String,
+    status: String,
+}
+
+impl Spilled {
+    fn new(response: &Response) -> Result<Spilled, String> {
+        let json = serde_json::to_vec(response).map_err(|e| e.to_string())?;
+        Ok(Spilled {
+            digest: Sha256::digest(&json).into(),
+            json,
+            id: response.id.as_str().into(),
+            form: (response.form_id.clone(), response.form_hash.clone()),
+            updated: Timestamp::parse(&response.updated).ok(),
+            device_id: response.device_id.clone(),
+            status: response.status.clone(),
+        })
+    }
+}
+
+/// What a worker reports about the bundle file at a position in `paths`.
+pub(crate) enum Opened {
+    /// One response, decrypted, which counts only if the bundle then opens.
+    Response(Spilled),
+    /// One photo, decrypted and waiting in a file, which counts only if
+    /// the bundle then opens.
+    Photo(media::Pending),
+    /// The bundle's end: its manifest and forms, or why it did not open.
+    Bundle(Result<OpenedBundle, String>),
+}
+
+/// Reads and opens every bundle file, several at a time, each as a stream,
+/// and hands what comes to `each` on the calling thread, with the file's
+/// position in `paths`. Photos are written by the workers into `photos`,
+/// an existing private folder, so that the queue holds only their names.
 pub(crate) fn open_all(
     paths: &[String],
     identities: &Identities,
-    mut each: impl FnMut(usize, Result<OpenedBundle, String>),
+    photos: &Path,
+    mut each: impl FnMut(usize, Opened),
 ) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -38,28 +87,63 @@ pub(crate) fn open_all(
         .min(paths.len().max(1));
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        // A channel without slots: a worker that is ahead waits with its
-        // one bundle instead of piling opened bundles up in memory.
-        let (tx, rx) = mpsc::sync_channel(0);
+        // A bounded channel: a worker that is ahead waits instead of piling
+        // responses up in memory.
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
-                let result = std::fs::read(path)
+                let mut broken = None;
+                let mut count = 0usize;
+                let result = File::open(path)
                     .map_err(|e| crate::io_message(&e))
-                    .and_then(|bytes| {
-                        yim_bundle::open(&bytes, identities).map_err(|e| e.to_string())
+                    .and_then(|file| {
+                        yim_bundle::open_reader(file, identities, |part| {
+                            let opened = match part {
+                                Part::Response(response) => Spilled::new(&response)
+                                    .map(Opened::Response)
+                                    .map_err(|e| format!("a response could not be written: {e}")),
+                                Part::Attachment(a) => {
+                                    // Named by the bundle's position and a
+                                    // count, unique in the run whatever the
+                                    // photo's own name.
+                                    count += 1;
+                                    media::Pending::write(a, photos.join(format!("{i}-{count}")))
+                                        .map(Opened::Photo)
+                                        .map_err(|e| {
+                                            format!(
+                                                "a photo could not be written: {}",
+                                                crate::io_message(&e)
+                                            )
+                                        })
+                                }
+                            };
+                            match opened {
+                                Ok(o) => {
+                                    // A closed channel means the run is
+                                    // over; the bundle's end says nothing.
+                                    let _ = tx.send((i, o));
+                                }
+                                Err(e) => broken = broken.take().or(Some(e)),
+                            }
+                        })
+                        .map_err(|e| e.to_string())
+                    })
+                    .and_then(|bundle| match broken.take() {
+                        None => Ok(bundle),
+                        Some(e) => Err(e),
                     });
-                if tx.send((i, result)).is_err() {
+                if tx.send((i, Opened::Bundle(result))).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        for (i, result) in rx {
-            each(i, result);
+        for (i, opened) in rx {
+            each(i, opened);
         }
     });
 }
@@ -121,6 +205,21 @@ pub(crate) struct Index {
     forms: Vec<(String, String)>,
     form_ids: HashMap<(String, String), u32>,
     warnings: BTreeSet<Warning>,
+    /// The spilled responses of bundles still being opened, by the bundle's
+    /// position among the files.
+    pending: HashMap<usize, Vec<Pending>>,
+}
+
+/// A spilled response of a bundle that has not finished opening.
+struct Pending {
+    id: Box<str>,
+    digest: [u8; 32],
+    at: u64,
+    len: u32,
+    form: u32,
+    updated: Option<Timestamp>,
+    device_id: String,
+    status: String,
 }
 
 impl Index {
@@ -144,14 +243,57 @@ impl Index {
             forms: Vec::new(),
             form_ids: HashMap::new(),
             warnings: BTreeSet::new(),
+            pending: HashMap::new(),
         })
     }
 
-    /// Adds an opened bundle: its manifest and forms go to `merger` (which
-    /// keeps the per-device report and the forms), its responses to the
-    /// spill file.
-    pub(crate) fn add(&mut self, bundle: OpenedBundle, merger: &mut Merger) -> std::io::Result<()> {
-        let mut manifest = bundle.manifest;
+    /// Writes a response of the bundle at `bundle` (a position among the
+    /// files) to the spill file. It is not counted until [`Index::commit`]:
+    /// a bundle that turns out to be cut short or changed is dropped with
+    /// [`Index::discard`], and its responses stay unread in the spill file,
+    /// which is removed with the staging folder.
+    pub(crate) fn spill(&mut self, bundle: usize, s: Spilled) -> std::io::Result<()> {
+        let len = u32::try_from(s.json.len() + 1).map_err(std::io::Error::other)?;
+        let form = match self.form_ids.get(&s.form) {
+            Some(&f) => f,
+            None => {
+                let f = self.forms.len() as u32;
+                self.forms.push(s.form.clone());
+                self.form_ids.insert(s.form, f);
+                f
+            }
+        };
+        self.writer.write_all(&s.json)?;
+        self.writer.write_all(b"\n")?;
+        self.pending.entry(bundle).or_default().push(Pending {
+            id: s.id,
+            digest: s.digest,
+            at: self.written,
+            len,
+            form,
+            updated: s.updated,
+            device_id: s.device_id,
+            status: s.status,
+        });
+        self.written += u64::from(len);
+        Ok(())
+    }
+
+    /// Forgets the responses of a bundle that did not open.
+    pub(crate) fn discard(&mut self, bundle: usize) {
+        self.pending.remove(&bundle);
+    }
+
+    /// Counts the responses of a bundle that opened: its manifest and forms
+    /// go to `merger` (which keeps the per-device report and the forms), its
+    /// spilled responses into the index.
+    pub(crate) fn commit(
+        &mut self,
+        bundle: usize,
+        opened: OpenedBundle,
+        merger: &mut Merger,
+    ) -> std::io::Result<()> {
+        let mut manifest = opened.manifest;
         manifest.forms.clear();
         manifest.responses.clear();
         let origin = Origin {
@@ -170,26 +312,31 @@ impl Index {
         };
         merger.add(OpenedBundle {
             manifest,
-            forms: bundle.forms,
+            forms: opened.forms,
             responses: Vec::new(),
+            attachments: Vec::new(),
         });
-        for response in bundle.responses {
-            self.warnings.extend(Warning::about(&response, &origin));
-            self.add_response(response, origin_index)?;
+        for p in self.pending.remove(&bundle).unwrap_or_default() {
+            self.warnings.extend(Warning::about_fields(
+                &p.id,
+                &p.device_id,
+                &p.status,
+                &origin,
+            ));
+            self.add_copy(p, origin_index)?;
         }
         Ok(())
     }
 
-    fn add_response(&mut self, response: Response, origin: u32) -> std::io::Result<()> {
-        let json = serde_json::to_vec(&response).map_err(std::io::Error::other)?;
-        let digest: [u8; 32] = Sha256::digest(&json).into();
-        let first = self.ids.get(response.id.as_str()).copied();
+    fn add_copy(&mut self, p: Pending, origin: u32) -> std::io::Result<()> {
+        let first = self.ids.get(&p.id).copied();
         let mut last = NONE;
         let mut at = first.unwrap_or(NONE);
         while at != NONE {
             let c = &self.copies[at as usize];
-            if c.digest == digest {
-                // The same copy again: one more origin, nothing to spill.
+            if c.digest == p.digest {
+                // The same copy again: one more origin, and its second
+                // spilled copy is never read.
                 if c.origin != origin {
                     if c.more == NONE {
                         self.copies[at as usize].more = self.more.len() as u32;
@@ -206,36 +353,22 @@ impl Index {
             last = at;
             at = c.next;
         }
-        let len = u32::try_from(json.len() + 1).map_err(std::io::Error::other)?;
-        let key = (response.form_id, response.form_hash);
-        let form = match self.form_ids.get(&key) {
-            Some(&f) => f,
-            None => {
-                let f = self.forms.len() as u32;
-                self.forms.push(key.clone());
-                self.form_ids.insert(key, f);
-                f
-            }
-        };
         let index = u32::try_from(self.copies.len())
             .ok()
             .filter(|&i| i != NONE)
             .ok_or_else(|| std::io::Error::other("more response copies than yim can count"))?;
         self.copies.push(Copy {
-            digest,
-            at: self.written,
-            len,
+            digest: p.digest,
+            at: p.at,
+            len: p.len,
             origin,
-            form,
-            updated: Timestamp::parse(&response.updated).ok(),
+            form: p.form,
+            updated: p.updated,
             next: NONE,
             more: NONE,
         });
-        self.writer.write_all(&json)?;
-        self.writer.write_all(b"\n")?;
-        self.written += u64::from(len);
         if last == NONE {
-            self.ids.insert(response.id.into_boxed_str(), index);
+            self.ids.insert(p.id, index);
         } else {
             self.copies[last as usize].next = index;
         }
@@ -293,6 +426,7 @@ impl Index {
                     manifest: self.origins[o as usize].1.clone(),
                     forms: Vec::new(),
                     responses: vec![response.clone()],
+                    attachments: Vec::new(),
                 });
             }
             read.push((at, response));

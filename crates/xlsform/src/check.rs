@@ -19,7 +19,8 @@ pub(crate) fn check(conv: &mut Converter, form: &mut Form) {
     // Each round removes at least one expression, so this ends; the bound
     // only guards against a checker that keeps finding the same problem.
     for _ in 0..64 {
-        let (_, diags) = yim_engine::compile(form);
+        let (_, mut diags) = yim_engine::compile(form);
+        diags.retain(|d| !crate::fromfile::filter_of_unread_file(conv, form, &d.loc));
         if diags.is_empty() {
             return;
         }
@@ -80,6 +81,23 @@ pub(crate) fn check(conv: &mut Converter, form: &mut Form) {
                         prune(conv, &mut form.questions);
                     }
                 }
+                Some(o) if o.sheet == crate::entities::SHEET && !o.prop.is_empty() => {
+                    let Some(src) = crate::entities::take_case_expr(form, o.prop) else {
+                        continue;
+                    };
+                    removed = true;
+                    conv.notes.push(crate::Note::new(
+                        &o.sheet,
+                        o.row,
+                        NoteKind::Unsupported,
+                        "entity expression",
+                        format!(
+                            "the {} `{src}` is left out: {}",
+                            o.prop.replace('_', " "),
+                            d.message
+                        ),
+                    ));
+                }
                 _ => other.push(d),
             }
         }
@@ -139,6 +157,19 @@ fn find<'a>(qs: &'a mut [Question], key: &str) -> Option<&'a mut Question> {
             return Some(q);
         }
         if let Some(found) = find(&mut q.children, key) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// The question whose origin key is `key`, if it is still in the form.
+pub(crate) fn find_ref<'q>(qs: &'q [Question], key: &str) -> Option<&'q Question> {
+    for q in qs {
+        if q.loc.file.as_ref() == key {
+            return Some(q);
+        }
+        if let Some(found) = find_ref(&q.children, key) {
             return Some(found);
         }
     }

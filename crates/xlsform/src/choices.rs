@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use yim_form::{Choice, ChoiceList, Text};
+use yim_form::{Choice, ChoiceList, ListSource, Text};
 
 use crate::columns::{self, Table};
 use crate::convert::{Converter, Origin};
@@ -102,6 +102,7 @@ impl Converter {
                 name: list.clone(),
                 choices: Default::default(),
                 loc: loc.clone(),
+                source: ListSource::Inline,
             });
             Arc::make_mut(&mut entry.choices).push(Choice {
                 name,

@@ -180,7 +180,7 @@ pub(crate) const CHOICES_ALIASES: &[(&str, &str)] = &[
 
 /// The properties whose texts Yim keeps, so whose languages become the
 /// form's languages.
-const READ_TEXTS: &[&str] = &["label", "hint", "constraint_message", "required_message"];
+pub(crate) const READ_TEXTS: &[&str] = &["label", "hint", "constraint_message", "required_message"];
 
 /// Every distinct language written in the headers of `tables`, in order of
 /// first appearance, with the first table and column index that has it.

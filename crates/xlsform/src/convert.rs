@@ -49,6 +49,11 @@ pub(crate) struct Converter {
     /// XPath paths that lead to no question, by the location key of the
     /// expression they are in.
     pub(crate) unresolved_paths: HashMap<String, Vec<String>>,
+    /// What the entities sheet declares (`entities.rs`).
+    pub(crate) entities: crate::entities::Entities,
+    /// The choice lists declared for `select_one_from_file` files
+    /// (`fromfile.rs`).
+    pub(crate) file_lists: crate::fromfile::FileLists,
 }
 
 impl Converter {
@@ -62,6 +67,8 @@ impl Converter {
             renamed_choices: HashMap::new(),
             left_out: HashMap::new(),
             unresolved_paths: HashMap::new(),
+            entities: Default::default(),
+            file_lists: Default::default(),
         }
     }
 
@@ -106,7 +113,7 @@ impl Converter {
             return None;
         };
         for s in sheets {
-            let known = ["survey", "choices", "settings"]
+            let known = ["survey", "choices", "settings", crate::entities::SHEET]
                 .iter()
                 .any(|k| s.name.trim().eq_ignore_ascii_case(k));
             if !known && !s.rows.is_empty() {
@@ -116,7 +123,7 @@ impl Converter {
                     0,
                     NoteKind::Unsupported,
                     format!("sheet {name}"),
-                    format!("the sheet '{name}' is not read; Yim reads the survey, choices and settings sheets"),
+                    format!("the sheet '{name}' is not read; Yim reads the survey, choices, settings and entities sheets"),
                 );
             }
         }
@@ -133,8 +140,11 @@ impl Converter {
             .as_ref()
             .map(|c| self.choices(c))
             .unwrap_or_default();
+        self.entities_sheet(find(crate::entities::SHEET), &survey);
         let mut questions = self.survey(&survey, &lists);
         let mut lists = lists;
+        lists.extend(self.file_lists.take());
+        let case = self.case_block(&mut questions, &lists);
         self.or_other(&mut questions, &mut lists);
         self.rewrite_paths(&mut questions);
         self.unique_names(&mut questions);
@@ -172,7 +182,7 @@ impl Converter {
         Some(Form {
             id: meta.id,
             version: meta.version,
-            title: Text::Any(meta.title),
+            title: meta.title,
             languages: self.languages.clone(),
             default_language: self.default_language.clone(),
             partial_languages: Vec::new(),
@@ -182,6 +192,7 @@ impl Converter {
             },
             questions,
             choices: lists,
+            case,
             extends: None,
             loc: form_loc,
             prop_locs: IndexMap::new(),
@@ -299,7 +310,24 @@ impl Converter {
                 let known = matches!(
                     c.key.as_str(),
                     "form_id" | "form_title" | "version" | "default_language" | "instance_name"
-                );
+                ) || (c.key == "label"
+                    && c.lang.as_ref().is_some_and(|l| self.codes.contains_key(l)));
+                // Yim trims every cell, which is what pyxform's default
+                // `clean_text_values: yes` asks for; a `no` cannot be
+                // followed, but nothing is left out for it.
+                if c.key == "clean_text_values" {
+                    let v = r.get(c.index).trim().to_ascii_lowercase();
+                    if !matches!(v.as_str(), "" | "yes" | "true" | "true()" | "1") {
+                        self.note(
+                            "settings",
+                            r.number,
+                            NoteKind::Changed,
+                            "setting clean_text_values",
+                            format!("`clean_text_values: {v}` asks to keep the spaces in texts as typed; Yim trims the ends of every cell"),
+                        );
+                    }
+                    continue;
+                }
                 // `style: pages` shows a page per question or `field-list`
                 // group; Yim shows a page per top-level group, with the
                 // questions between groups together, which is what such
@@ -349,9 +377,9 @@ impl Converter {
                 "there is no version; `1` is used, because Yim stores a version with every record",
             );
         }
-        let mut title = get("form_title");
-        if title.is_empty() {
-            title = id.clone();
+        let mut plain_title = get("form_title");
+        if plain_title.is_empty() {
+            plain_title = id.clone();
         }
         let default = get("default_language");
         if !default.is_empty() && !self.languages.is_empty() {
@@ -373,6 +401,17 @@ impl Converter {
                 );
             }
         }
+        // A title per language (`label::English (en)`), as some forms write
+        // it and as `export` does: pyxform reads only `form_title`, but Yim
+        // shows the title in the volunteer's language.
+        let title = match (t, &row) {
+            (Some(t), Some(r)) if !self.languages.is_empty() => self.text(t, r, "label"),
+            _ => None,
+        };
+        let title = match title {
+            Some(Text::Langs(map)) => Text::Langs(map),
+            _ => Text::Any(plain_title),
+        };
         let instance_name = Some(get("instance_name").trim().to_owned()).filter(|s| !s.is_empty());
         Meta {
             id,
@@ -401,7 +440,7 @@ impl Converter {
 struct Meta {
     id: String,
     version: String,
-    title: String,
+    title: Text,
     /// The `instance_name` expression, when the sheet has one.
     instance_name: Option<String>,
     row: u32,

@@ -37,6 +37,24 @@ pub(crate) fn code_for(header_lang: &str) -> (String, bool) {
     (slug, true)
 }
 
+/// The name a column header gives the language `code`, as in
+/// `label::Thai (th)`: the English name from the table below when it has
+/// one (people reading ODK's language menu know these), else the code, so
+/// that [`code_for`] reads the same code back in either case.
+pub(crate) fn header_for(code: &str) -> String {
+    match NAMES.iter().find(|(_, c)| *c == code) {
+        Some((name, _)) => {
+            let mut chars = name.chars();
+            let first: String = chars
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            format!("{first}{} ({code})", chars.as_str())
+        }
+        None => format!("{code} ({code})"),
+    }
+}
+
 /// A BCP 47-like tag: a 2–3 letter language, then optional `-` subtags.
 fn looks_like_code(s: &str) -> bool {
     let mut parts = s.split('-');
@@ -129,7 +147,19 @@ const NAMES: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::code_for;
+    use super::{code_for, header_for};
+
+    #[test]
+    fn headers_read_back_as_their_codes() {
+        for code in ["th", "en", "km", "lo", "pt-BR", "shn"] {
+            assert_eq!(
+                code_for(&header_for(code)),
+                (code.to_owned(), false),
+                "{code}"
+            );
+        }
+        assert_eq!(header_for("th"), "Thai (th)");
+    }
 
     #[test]
     fn codes_from_headers() {

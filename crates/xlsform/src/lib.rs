@@ -3,7 +3,9 @@
 //! [`import`] reads an XLSForm (an `.xlsx` or legacy `.xls` workbook, or a
 //! CSV file) from bytes and builds a [`yim_form::Form`]: the `survey` sheet
 //! becomes the question tree, `choices` the choice lists, `settings` the
-//! form's id, version, title and default language. Multilingual columns such
+//! form's id, version, title and default language, and `entities` (ODK
+//! Entities) the form's `case:` block, with the `save_to` column and the
+//! follow-up form's `select_one_from_file` picker. Multilingual columns such
 //! as `label::English (en)` become per-language texts.
 //!
 //! Whatever Yim cannot express is left out and reported as a [`Note`] naming
@@ -12,6 +14,13 @@
 //! reported too. Nothing is dropped silently. Every expression of the result
 //! has passed Yim's expression checker, so the printed form lints clean
 //! except for the names the report asks the author to change.
+//!
+//! [`export`] goes the other way: it writes a resolved form (variants
+//! applied) as an `.xlsx` XLSForm that pyxform converts, for partners who
+//! use ODK Collect or KoboToolbox, and reports row by row what XLSForm
+//! cannot say exactly (ready-made checks become a constraint, the app's own
+//! settings are left out). It also returns the form as the workbook says
+//! it, which is what importing the workbook gives back.
 //!
 //! **Bounds**: xlsx and xlsb sheets are read cell by cell and kept sparse,
 //! so a sheet costs what it holds, whatever range it claims; a workbook may
@@ -26,15 +35,15 @@
 //! let csv = "type,name,label,relevant\n\
 //!            integer,age,Age,\n\
 //!            text,school,School,${age} >= 6\n\
-//!            range,stars,Stars,\n";
+//!            range,stars,Stars,\n\
+//!            audio,voice,Voice,\n";
 //! let (form, notes) = yim_xlsform::import("visit.csv", csv.as_bytes());
 //! let form = form.unwrap();
 //! assert_eq!(form.questions.len(), 3);
 //! assert_eq!(form.questions[1].relevant.as_ref().unwrap().src, "${age} >= 6");
-//! assert_eq!(
-//!     notes[2].to_string(),
-//!     "survey!4: unsupported type 'range'; imported as an integer question with a range check from 1 to 10 (the slider and its step are not supported)"
-//! );
+//! assert_eq!(form.questions[2].qtype, yim_form::QType::Range);
+//! assert!(notes.iter().any(|n| n.to_string()
+//!     == "survey!5: unsupported type 'audio' (sound recordings); the question `voice` is left out"));
 //! let yaml = yim_xlsform::to_yaml(&form, &notes, "visit.csv");
 //! assert!(yaml.contains("  - name: school\n"));
 //! ```
@@ -46,6 +55,9 @@ mod check;
 mod choices;
 mod columns;
 mod convert;
+mod entities;
+mod export;
+mod fromfile;
 mod lang;
 mod names;
 mod report;
@@ -53,6 +65,7 @@ mod sheet;
 mod survey;
 mod xpath;
 
+pub use export::{export, Exported};
 pub use report::{Note, NoteKind};
 use yim_form::Form;
 
@@ -132,6 +145,6 @@ pub fn to_yaml(form: &Form, notes: &[Note], source: &str) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&yim_form::to_yaml(form));
+    out.push_str(&yim_form::to_yaml_with_files(form));
     out
 }

@@ -57,6 +57,7 @@ impl Converter {
                 }
                 list[i].qtype = match &list[i].qtype {
                     QType::SelectMultiple { .. } => QType::SelectMultiple { list: with },
+                    QType::Rank { .. } => QType::Rank { list: with },
                     _ => QType::SelectOne { list: with },
                 };
             }

@@ -4,15 +4,15 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use yim_form::{Check, ChoiceList, Expr, Loc, QType, Question, Text};
+use yim_form::{ChoiceList, Expr, Loc, Parameters, QType, Question, Text};
 
 use crate::columns::Table;
 use crate::convert::{a_or_an, Converter, Origin};
 use crate::report::NoteKind;
 use crate::sheet::Row;
 
-/// The survey columns Yim reads.
-const SURVEY_KEYS: &[&str] = &[
+/// The survey columns Yim reads, in the order `export` writes them.
+pub(crate) const SURVEY_KEYS: &[&str] = &[
     "type",
     "name",
     "label",
@@ -30,6 +30,7 @@ const SURVEY_KEYS: &[&str] = &[
     "appearance",
     "repeat_count",
     "parameters",
+    "save_to",
 ];
 
 /// What a survey row's `type` says.
@@ -40,12 +41,19 @@ enum RowType {
     BeginRepeat,
     BeginLoop,
     End(&'static str),
-    /// `range`: a number with limits.
+    /// `range`: a number picked on a slider.
     Range,
     /// `barcode`: text typed by hand.
     Barcode,
     /// `start`, `today`: a value fixed when the form is opened.
     Fixed(&'static str),
+    /// Metadata a browser can never read (`imei`, `phonenumber`): a
+    /// calculate that stays empty, so the column keeps its place in the
+    /// data, with the reason.
+    Blank(&'static str),
+    /// `select_one_from_file FILE`: choices from a file attached to the
+    /// ODK form, which the workbook does not hold (`fromfile.rs`).
+    FromFile,
     /// An XLSForm type Yim does not have, with a short reason.
     Unsupported(&'static str),
     Unknown,
@@ -196,9 +204,11 @@ impl Converter {
                         );
                         continue;
                     }
-                    let Some(q) =
-                        self.leaf(t, row, &ty, other, list, or_other, name.clone(), lists)
-                    else {
+                    let q = match self.case_picker(t, row, &ty, &name) {
+                        Some(q) => Some(q),
+                        None => self.leaf(t, row, &ty, other, list, or_other, name.clone(), lists),
+                    };
+                    let Some(q) = q else {
                         self.left_out.insert(name, row.number);
                         continue;
                     };
@@ -283,25 +293,9 @@ impl Converter {
         let n = row.number;
         let keyword = ty.split_whitespace().next().unwrap_or("").to_lowercase();
         let params = t.value(row, "parameters").to_owned();
-        let mut checks = Vec::new();
         let qtype = match row_type {
             RowType::Question(q) => q,
-            RowType::Range => {
-                let (qtype, min, max) = range(&params);
-                let kind = qtype.keyword();
-                self.note(
-                    &sheet,
-                    n,
-                    NoteKind::Changed,
-                    "type range",
-                    format!("unsupported type 'range'; imported as {} {kind} question with a range check from {min} to {max} (the slider and its step are not supported)", a_or_an(kind)),
-                );
-                checks.push(Check::Range {
-                    min: Some(min),
-                    max: Some(max),
-                });
-                qtype
-            }
+            RowType::Range => QType::Range,
             RowType::Barcode => {
                 self.note(
                     &sheet,
@@ -332,6 +326,23 @@ impl Converter {
                 q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", expr));
                 return Some(q);
             }
+            RowType::Blank(why) => {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Changed,
+                    format!("type {keyword}"),
+                    format!("metadata type '{keyword}' is imported as a calculate question that stays empty ({why}), so the column keeps its place in the data"),
+                );
+                let loc = self.question_origin(&sheet, n);
+                let mut q = Question::new(name, QType::Calculate, loc.clone());
+                self.leftovers(t, row, &["type", "name", "label", "hint"], "calculate");
+                q.calculation = Some(self.expr(&loc, &sheet, n, "calculation", "''"));
+                return Some(q);
+            }
+            RowType::FromFile => {
+                return self.file_select_question(t, row, ty, name, lists);
+            }
             RowType::Unsupported(why) => {
                 self.note(
                     &sheet,
@@ -357,7 +368,9 @@ impl Converter {
             }
         };
         let qtype = match (qtype, list) {
-            (QType::SelectOne { .. }, Some(l)) | (QType::SelectMultiple { .. }, Some(l))
+            (QType::SelectOne { .. }, Some(l))
+            | (QType::SelectMultiple { .. }, Some(l))
+            | (QType::Rank { .. }, Some(l))
                 if !lists.contains_key(&l) =>
             {
                 self.note(
@@ -369,7 +382,9 @@ impl Converter {
                 );
                 return None;
             }
-            (QType::SelectOne { .. }, None) | (QType::SelectMultiple { .. }, None) => {
+            (QType::SelectOne { .. }, None)
+            | (QType::SelectMultiple { .. }, None)
+            | (QType::Rank { .. }, None) => {
                 self.note(
                     &sheet,
                     n,
@@ -381,6 +396,7 @@ impl Converter {
             }
             (QType::SelectOne { .. }, Some(list)) => QType::SelectOne { list },
             (QType::SelectMultiple { .. }, Some(list)) => QType::SelectMultiple { list },
+            (QType::Rank { .. }, Some(list)) => QType::Rank { list },
             (q, _) => q,
         };
         if qtype == QType::Calculate && t.value(row, "calculation").is_empty() {
@@ -393,17 +409,32 @@ impl Converter {
             );
             return None;
         }
-        if !params.is_empty() && keyword != "range" {
-            self.note(
-                &sheet,
-                n,
-                NoteKind::Unsupported,
-                "column parameters",
-                format!("unsupported parameters '{params}'"),
-            );
-        }
+        let parameters = if matches!(qtype, QType::Range | QType::Image) {
+            let (parameters, unread) = parameters(&params);
+            for part in unread {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    "column parameters",
+                    format!("unsupported parameter '{part}' of the {keyword} question `{name}`; it is left out"),
+                );
+            }
+            parameters
+        } else {
+            if !params.is_empty() {
+                self.note(
+                    &sheet,
+                    n,
+                    NoteKind::Unsupported,
+                    "column parameters",
+                    format!("unsupported parameters '{params}'"),
+                );
+            }
+            Parameters::default()
+        };
         let mut q = self.question(t, row, name, qtype, Some(or_other));
-        q.checks = checks;
+        q.parameters = parameters;
         Some(q)
     }
 
@@ -449,7 +480,7 @@ impl Converter {
     /// Builds a question of `qtype` from the columns of `row`. `or_other` is
     /// `Some` for leaf questions (carrying the row's `or_other` flag) and
     /// `None` for groups and repeats.
-    fn question(
+    pub(crate) fn question(
         &mut self,
         t: &Table,
         row: &Row,
@@ -511,7 +542,14 @@ impl Converter {
                 "trigger",
                 "default",
                 "parameters",
+                "save_to",
             ]);
+            // Checked against the entities sheet once the whole survey is
+            // read (`entities.rs`).
+            let save_to = t.value(row, "save_to").trim();
+            if !save_to.is_empty() {
+                q.save_to = Some(save_to.to_owned());
+            }
             q.required = self.flag(t, row, "required", &loc);
             q.required_message = self.text(t, row, "required_message");
             let constraint = t.value(row, "constraint");
@@ -609,33 +647,31 @@ impl Converter {
     }
 }
 
-/// The limits of a `range` question from its parameters
-/// (`start=1;end=10;step=1`), with ODK's defaults of 1, 10 and 1.
-fn range(params: &str) -> (QType, f64, f64) {
-    let (mut start, mut end, mut step) = ("1".to_owned(), "10".to_owned(), "1".to_owned());
+/// The parameters of a `range` (`start=1 end=10 step=1`) or `image`
+/// (`max-pixels=1280`) question, and the parts that could not be read. A
+/// range's values are kept as written, so that lint can say what is wrong
+/// with limits no slider can show.
+fn parameters(params: &str) -> (Parameters, Vec<String>) {
+    let mut out = Parameters::default();
+    let mut unread = Vec::new();
     for part in params.split([';', ',', ' ']).filter(|p| !p.is_empty()) {
-        if let Some((k, v)) = part.split_once('=') {
-            match k.trim().to_ascii_lowercase().as_str() {
-                "start" => start = v.trim().to_owned(),
-                "end" => end = v.trim().to_owned(),
-                "step" => step = v.trim().to_owned(),
-                _ => {}
+        let read = part.split_once('=').and_then(|(k, v)| {
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            let number = || v.parse::<f64>().ok().filter(|n| n.is_finite());
+            match k.as_str() {
+                "start" => out.start = Some(number()?),
+                "end" => out.end = Some(number()?),
+                "step" => out.step = Some(number()?),
+                "max-pixels" => out.max_pixels = Some(v.parse::<u32>().ok().filter(|n| *n > 0)?),
+                _ => return None,
             }
+            Some(())
+        });
+        if read.is_none() {
+            unread.push(part.to_owned());
         }
     }
-    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-    let (a, b, s) = (num(&start), num(&end), num(&step));
-    let whole = [a, b, s].iter().all(|v| v.fract() == 0.0);
-    let (min, max) = if a <= b { (a, b) } else { (b, a) };
-    (
-        if whole {
-            QType::Integer
-        } else {
-            QType::Decimal
-        },
-        min,
-        max,
-    )
+    (out, unread)
 }
 
 /// Reads a survey `type` cell: the row type, the choice list for selects, and
@@ -694,16 +730,17 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "barcode" => RowType::Barcode,
         "start" => RowType::Fixed("once(now())"),
         "today" => RowType::Fixed("once(today())"),
-        "select_one_from_file" | "select_multiple_from_file" => {
-            RowType::Unsupported("choices from a file")
-        }
+        "select_one_from_file" | "select_multiple_from_file" => RowType::FromFile,
         "select_one_external" => RowType::Unsupported("choices from an external file"),
-        "rank" => RowType::Unsupported("ordering choices"),
-        "image" | "photo" => RowType::Unsupported("pictures"),
+        "rank" => RowType::Question(QType::Rank {
+            list: String::new(),
+        }),
+        "image" | "photo" => RowType::Question(QType::Image),
         "audio" | "background-audio" => RowType::Unsupported("sound recordings"),
         "video" => RowType::Unsupported("videos"),
         "file" => RowType::Unsupported("file attachments"),
-        "geotrace" | "geoshape" => RowType::Unsupported("lines and shapes on a map"),
+        "geotrace" => RowType::Question(QType::Geotrace),
+        "geoshape" => RowType::Question(QType::Geoshape),
         "start-geopoint" | "background-geopoint" => {
             RowType::Unsupported("locations recorded in the background")
         }
@@ -712,18 +749,18 @@ fn parse_type(ty: &str) -> (RowType, Option<String>, bool) {
         "end" => RowType::Fixed("property('end')"),
         "deviceid" => RowType::Fixed("property('deviceid')"),
         "username" => RowType::Fixed("property('username')"),
-        "imei" | "subscriberid" | "simserial" | "phonenumber" => RowType::Unsupported(
-            "metadata that Android no longer gives to apps and a browser never could",
-        ),
-        "email" => RowType::Unsupported(
-            "metadata: Yim knows the volunteer's name, not an e-mail address; use `username`",
+        "imei" | "subscriberid" | "simserial" | "phonenumber" => {
+            RowType::Blank("Android no longer gives it to apps and a browser never could")
+        }
+        "email" => RowType::Blank(
+            "a browser does not tell the volunteer's e-mail address; `username` gives the name the volunteer set",
         ),
         "audit" => {
             RowType::Unsupported("metadata: Yim keeps no log of how each question was answered")
         }
         _ => RowType::Unknown,
     };
-    let list = if matches!(head.as_str(), "select_one" | "select_multiple") {
+    let list = if matches!(head.as_str(), "select_one" | "select_multiple" | "rank") {
         list
     } else {
         None

@@ -101,6 +101,13 @@ fn text() -> impl Strategy<Value = String> {
                 "a",
                 "b",
                 "yn",
+                "save_to",
+                "entity_id",
+                "create_if",
+                "update_if",
+                "${a}",
+                "select_one_from_file a.csv",
+                "instance('a')/root/item[name=${a}]/b",
             ][..]
         )
         .prop_map(String::from),
@@ -110,7 +117,7 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn sheet_name() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(&["survey", "choices", "settings", "Sheet1"][..])
+    prop::sample::select(&["survey", "choices", "settings", "entities", "Sheet1"][..])
 }
 
 fn sheets() -> impl Strategy<Value = Vec<(&'static str, Vec<(String, String)>)>> {

@@ -426,14 +426,9 @@ fn types_yim_does_not_have() {
             survey!3: metadata type 'end' is imported as a calculate question with `property('end')`, which the app fills in
             survey!4: metadata type 'today' is imported as a calculate question with `once(today())`
             survey!5: metadata type 'deviceid' is imported as a calculate question with `property('deviceid')`, which the app fills in
-            survey!6: unsupported type 'range'; imported as an integer question with a range check from 0 to 5 (the slider and its step are not supported)
-            survey!7: unsupported type 'range'; imported as a decimal question with a range check from 35.5 to 42 (the slider and its step are not supported)
             survey!8: unsupported type 'barcode'; imported as a text question, so the code is typed instead of scanned
-            survey!9: unsupported type 'image' (pictures); the question `photo` is left out
-            survey!10: the relevant `${photo} != ''` is left out: it refers to `${photo}`, which is left out (survey!9)
-            survey!11: unsupported type 'geotrace' (lines and shapes on a map); the question `path` is left out
-            survey!12: unsupported type 'select_one_from_file villages.csv' (choices from a file); the question `village` is left out
-            survey!13: unsupported type 'rank opt' (ordering choices); the question `order` is left out
+            survey!12: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            survey!13: there is no choice list `opt` on the choices sheet; the question `order` is left out
             survey!14: unsupported type 'begin_loop over opt'; the loop and everything in it are left out
             survey!15: left out with the loop begun on row 14
             survey!17: unknown type 'hologram'; the question `holo` is left out
@@ -457,22 +452,36 @@ fn types_yim_does_not_have() {
                 type: calculate
                 calculation: property('deviceid')
               - name: stars
-                type: integer
+                type: range
                 label: Stars
-                checks: [{range: {min: 0, max: 5}}]
+                parameters: {start: 0, end: 5, step: 1}
               - name: temp
-                type: decimal
+                type: range
                 label: Temperature
-                checks: [{range: {min: 35.5, max: 42}}]
+                parameters: {start: 35.5, end: 42, step: 0.5}
               - name: code
                 type: text
                 label: Code
+              - name: photo
+                type: image
+                label: Photo
+                parameters: {max-pixels: 1024}
               - name: caption
                 type: text
                 label: Caption
+                relevant: "${photo} != ''"
+              - name: path
+                type: geotrace
+                label: Path
+              - name: village
+                type: select_one villages
+                label: Village
               - name: t
                 type: text
                 label: Text
+            choices:
+              villages: {csv: villages.csv}
+            lint: form.yaml:63:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
         "#]],
     );
 }
@@ -813,4 +822,543 @@ fn instance_name_names_the_records() {
             lint: form.yaml:10:21: in instance_name: unknown question `${name}`
         "#]],
     );
+}
+
+/// An ODK Entities follow-up form: the picker selects from the entity
+/// list's CSV file, `entity_id` names it, and a question that ODK starts
+/// with the case's value through a triggered look-up is what `save_to`
+/// already does in Yim. Other look-ups of the case are kept as they are,
+/// and a calculated `save_to` starts with nothing, in ODK as in Yim.
+#[test]
+fn an_entities_follow_up_form_becomes_a_case_follow_up() {
+    check(
+        r#"
+        survey,,,,,,
+        ,type,name,label,save_to,calculation,trigger
+        ,select_one_from_file children.csv,child,Child,,,
+        ,select_one risk,risk_level,Risk now,risk_level,"instance('children')/root/item[name = ${child}]/risk_level",${child}
+        ,text,notes,Notes,notes,,
+        ,calculate,village,,,instance('children')/root/item[name=${child}]/village,
+        ,calculate,seen,,last_seen,today(),
+        ,select_one yes_no,met,Met the child?,,,
+        choices,,,,,,
+        ,list_name,name,label,,,
+        ,risk,low,Low,,,
+        ,risk,high,High,,,
+        ,yes_no,yes,Yes,,,
+        ,yes_no,no,No,,,
+        entities,,,,,,
+        ,list_name,entity_id,update_if,label,,
+        ,children,${child},${met} = 'yes',,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!5: in Yim `notes` starts with the picked case's `notes`, which the volunteer may change; in ODK it did not
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              pick: child
+              update_if: "${met} = 'yes'"
+            questions:
+              - name: child
+                type: select_one_case
+                label: Child
+              - name: risk_level
+                type: select_one risk
+                label: Risk now
+                save_to: risk_level
+              - name: notes
+                type: text
+                label: Notes
+                save_to: notes
+              - name: village
+                type: calculate
+                calculation: "instance('children')/root/item[name=${child}]/village"
+              - name: seen
+                type: calculate
+                calculation: today()
+                save_to: last_seen
+              - name: met
+                type: select_one yes_no
+                label: Met the child?
+            choices:
+              risk:
+                - {name: low, label: Low}
+                - {name: high, label: High}
+              yes_no:
+                - {name: "yes", label: "Yes"}
+                - {name: "no", label: "No"}
+        "#]],
+    );
+}
+
+/// A form that opens cases, with every `save_to` Yim cannot keep: each is
+/// left out with its reason, and the answers are still collected.
+#[test]
+fn save_to_that_cannot_be_kept_is_reported_per_row() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,save_to
+        ,text,first_name,First name,first_name
+        ,text,full_name,Full name,name
+        ,text,shown,Shown as,label
+        ,text,version,Version,__version
+        ,text,odd,Odd,two words
+        ,text,again,Again,first_name
+        ,text,other,Other list,households#size
+        ,select_one st,state,State,status
+        ,integer,next,Next visit in days,next_visit
+        ,begin_group,g,Group,g
+        ,text,inside,Inside,inside
+        ,end_group,,,
+        ,begin_repeat,r,Members,
+        ,text,member,Member,member
+        ,end_repeat,,,
+        choices,,,,
+        ,list_name,name,label,
+        ,st,active,Active,
+        entities,,,,
+        ,list_name,label,,
+        ,children,${first_name},,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: `save_to: name` is left out: `name` is reserved for the case's id, in ODK Entities as in Yim
+            survey!5: `save_to: label` is left out: `label` is reserved for the case's label, which the entities sheet's `label` sets, in ODK Entities as in Yim
+            survey!6: `save_to: __version` is left out: names starting with `__` are reserved for ODK's own entity properties
+            survey!7: `save_to: two words` is left out: `two words` is not a valid property name (a letter or `_` first, then letters, digits, `_`, `-` or `.`)
+            survey!8: `save_to: first_name` is left out: the property `first_name` is already saved by survey!3, and each property is saved by one question
+            survey!9: `save_to: households#size` is left out: the entities sheet names no entity list `households`
+            survey!10: Yim reads the case property `status` as the case's status, which only a select_one with the choices open, referred and closed can save; `state` cannot, so its answer is saved to `odk_status`
+            survey!11: Yim reads the case property `next_visit` as the date of the next visit, which the home page sorts cases by and only a date question can save; `next` cannot, so its answer is saved to `odk_next_visit`
+            survey!12: 'save_to' does not apply to a group; it is left out
+            survey!16: `save_to: member` is left out: the question is inside a repeat, so it has one answer per entry; a Yim case property holds one value (entities saved from a repeat, as ODK Entities 2025.1 allows, are not supported)
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              label: "${first_name}"
+            questions:
+              - name: first_name
+                type: text
+                label: First name
+                save_to: first_name
+              - name: full_name
+                type: text
+                label: Full name
+              - name: shown
+                type: text
+                label: Shown as
+              - name: version
+                type: text
+                label: Version
+              - name: odd
+                type: text
+                label: Odd
+              - name: again
+                type: text
+                label: Again
+              - name: other
+                type: text
+                label: Other list
+              - name: state
+                type: select_one st
+                label: State
+                save_to: odk_status
+              - name: next
+                type: integer
+                label: Next visit in days
+                save_to: odk_next_visit
+              - name: g
+                type: group
+                label: Group
+                questions:
+                  - name: inside
+                    type: text
+                    label: Inside
+                    save_to: inside
+              - name: r
+                type: repeat
+                label: Members
+                questions:
+                  - name: member
+                    type: text
+                    label: Member
+            choices:
+              st:
+                - {name: active, label: Active}
+        "#]],
+    );
+}
+
+/// Entities sheets that are odd or hostile: a row without a list name,
+/// a second list, columns ODK does not have, `dataset` for `list_name`,
+/// an update that names no picker, `update_if` without an entity id, and
+/// `save_to` with no entities sheet at all. Each is a note; nothing stops
+/// the import.
+#[test]
+fn odd_entities_sheets_are_reported_row_by_row() {
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,save_to
+        ,text,first_name,First name,first_name
+        ,text,hh,Household,households#size
+        entities,,,,
+        ,dataset,label,colour,update_if
+        ,,${first_name},red,
+        ,children,${first_name},,${first_name} != ''
+        ,households,${hh},,
+        ,children,${first_name},,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: `save_to: households#size` is left out: the entity list `households` (entities!9) is left out
+            entities!6: the column 'colour' is not one of ODK Entities' (list_name, label, create_if, update_if, entity_id); it is not read
+            entities!7: the row has no list_name naming the entity list; it is left out
+            entities!8: `update_if` needs an `entity_id` naming the entity to update; without one the form only opens cases, so `${first_name} != ''` is left out
+            entities!9: a Yim form opens or follows the cases of one list, `children` (entities!8); the entity list `households` is left out, with the save_to columns that name it
+            entities!10: the entity list `children` is declared already on entities!8; this row is left out
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              label: "${first_name}"
+            questions:
+              - name: first_name
+                type: text
+                label: First name
+                save_to: first_name
+              - name: hh
+                type: text
+                label: Household
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child,Child
+        entities,,,
+        ,list_name,entity_id,update_if
+        ,children,${child},true()
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: the entity_id `${child}` names no select_one_from_file question of `children.csv`; Yim updates the case such a question picks, so the entity list is left out, with the save_to columns
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+    // A label the expression checker refuses is left out; lint then asks
+    // for one, since a form that opens cases names each case.
+    check(
+        r#"
+        survey,,,
+        ,type,name,label,save_to
+        ,text,child,Child,child_name
+        entities,,,
+        ,list_name,label,
+        ,children,${missing},
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: the label `${missing}` is left out: in the case label: unknown question `${missing}`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+            questions:
+              - name: child
+                type: text
+                label: Child
+                save_to: child_name
+            lint: form.yaml:11:1: a form that opens cases needs a `label` under `case`, the expression that names each case, such as `concat(${child_name}, ' (', ${nickname}, ')')`
+        "#]],
+    );
+    // An "upsert" (update the entity given, else create one) becomes an
+    // update; the picker's file and parameters are not the list's own.
+    check(
+        r#"
+        survey,,,,
+        ,type,name,label,parameters
+        ,select_one_from_file kids.csv,child,Child,value=key
+        ,text,note,Note,
+        entities,,,,
+        ,list_name,entity_id,create_if,update_if
+        ,children,${child},${note} = 'new',${note} != 'new'
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!3: `kids.csv` is not the file of the entity list `children` the form updates; the question picks a case of `children`
+            survey!3: the parameters 'value=key' are not read: the case picker shows each case's label and stores its id, as ODK does without them
+            entities!7: `create_if` `${note} = 'new'` is left out: the form both updates the entity it is given and creates one when this holds; a Yim follow-up form only updates the case it picks
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            case:
+              list: children
+              pick: child
+              update_if: "${note} != 'new'"
+            questions:
+              - name: child
+                type: select_one_case
+                label: Child
+              - name: note
+                type: text
+                label: Note
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label,save_to
+        ,text,child,Child,child_name
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!3: `save_to: child_name` is left out: the form has no entities sheet naming the entity list it saves to
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,text,child,Child
+        entities,,,
+        ,list_name,label,
+        ,__children,${child},
+        ,children,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            entities!6: `__children` is not a valid entity list name (letters, digits, `_` and `-`, not starting with `__`); the entity list is left out, with the save_to columns that name it
+            entities!7: a form that opens cases needs a `label`, the expression that names each case; the entity list `children` is left out, with the save_to columns
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: child
+                type: text
+                label: Child
+        "#]],
+    );
+}
+
+/// Choices read from a file attached to the ODK form: a list declared by
+/// the file, named after it, and a select question of it. The filter on the
+/// file's columns is kept for lint to check once the file is there.
+#[test]
+fn choices_from_a_csv_file() {
+    check(
+        r#"
+        type,name,label,choice_filter,parameters
+        select_one_from_file villages.csv,village,Village,district=${district},
+        select_multiple_from_file villages.csv,visited,Villages visited,,value=name label=label
+        text,district,District,,
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: 'select_one_from_file villages.csv' is imported as `select_one villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            survey!3: 'select_multiple_from_file villages.csv' is imported as `select_multiple villages`, with the list declared as `villages: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: village
+                type: select_one villages
+                label: Village
+                choice_filter: "district=${district}"
+              - name: visited
+                type: select_multiple villages
+                label: Villages visited
+              - name: district
+                type: text
+                label: District
+            choices:
+              villages: {csv: villages.csv}
+            lint: form.yaml:16:21: in choice_filter: unexpected name `district`; refer to questions as `${district}` and quote text as 'district'
+            lint: form.yaml:24:19: cannot read `villages.csv`, the CSV file of the choice list `villages`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+#[test]
+fn choices_from_a_geojson_file_with_other_columns() {
+    check(
+        r#"
+        type,name,label,parameters
+        select_one_from_file schools.geojson,school,School,value=code label=school_name
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: 'select_one_from_file schools.geojson' is imported as `select_one schools`, with the list declared as `schools: {geojson: schools.geojson}`; put schools.geojson next to the form, since the workbook does not hold it
+            survey!2: the parameter 'value=code' is not read: Yim takes each choice's value from `id`, so rename `code` to `id` in the file
+            survey!2: the parameter 'label=school_name' is not read: Yim takes each choice's label from `title`, so rename `school_name` to `title` in the file
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: school
+                type: select_one schools
+                label: School
+            choices:
+              schools: {geojson: schools.geojson}
+            lint: form.yaml:18:22: cannot read `schools.geojson`, the GeoJSON file of the choice list `schools`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+/// A list of the choices sheet already has the file's name, so the file's
+/// list takes another; a file name that is not a Yim name is made one.
+#[test]
+fn a_file_list_whose_name_is_taken() {
+    check(
+        r#"
+        survey,,,
+        ,type,name,label
+        ,select_one villages,home,Home village
+        ,select_one_from_file villages.csv,village,Village
+        ,select_one_from_file 2024-sites.csv,site,Site
+        choices,,,
+        ,list_name,name,label
+        ,villages,a,Ban A
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!4: the choice list for the file is called `villages_2`, since the list `villages` is already on the choices sheet
+            survey!4: 'select_one_from_file villages.csv' is imported as `select_one villages_2`, with the list declared as `villages_2: {csv: villages.csv}`; put villages.csv next to the form, since the workbook does not hold it
+            survey!5: the choice list for the file is called `_2024-sites`, since `2024-sites` is not a valid Yim name
+            survey!5: 'select_one_from_file 2024-sites.csv' is imported as `select_one _2024-sites`, with the list declared as `_2024-sites: {csv: 2024-sites.csv}`; put 2024-sites.csv next to the form, since the workbook does not hold it
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: home
+                type: select_one villages
+                label: Home village
+              - name: village
+                type: select_one villages_2
+                label: Village
+              - name: site
+                type: select_one _2024-sites
+                label: Site
+            choices:
+              villages:
+                - {name: a, label: Ban A}
+              villages_2: {csv: villages.csv}
+              _2024-sites: {csv: 2024-sites.csv}
+            lint: form.yaml:27:21: cannot read `villages.csv`, the CSV file of the choice list `villages_2`, expected next to the form file: the file does not exist
+            lint: form.yaml:28:22: cannot read `2024-sites.csv`, the CSV file of the choice list `_2024-sites`, expected next to the form file: the file does not exist
+        "#]],
+    );
+}
+
+/// ODK also reads choices from XML files; Yim does not, and says so.
+#[test]
+fn choices_from_an_xml_file_are_left_out() {
+    check(
+        r#"
+        type,name,label
+        select_one_from_file villages.xml,village,Village
+        text,t,Text
+        "#,
+        expect![[r#"
+            settings: there is no form_id; the id `test` is made from the file name
+            settings: there is no version; `1` is used, because Yim stores a version with every record
+            survey!2: unsupported type 'select_one_from_file villages.xml' (Yim reads choices from CSV and GeoJSON files, not XML files); the question `village` is left out. Save the choices as villages.csv with the columns name and label, and write the question as `select_one_from_file villages.csv`
+            ---
+            form:
+              id: test
+              version: "1"
+              title: test
+            questions:
+              - name: t
+                type: text
+                label: Text
+        "#]],
+    );
+}
+
+/// With the file next to it, the imported form loads the choices from it;
+/// printed for its author, it names the file again, and printed to be kept
+/// with records, it holds the choices themselves.
+#[test]
+fn an_imported_file_list_loads_with_its_file() {
+    let csv = "type,name,label,choice_filter\n\
+               text,district,District,\n\
+               select_one_from_file villages.csv,village,Village,district = ${district}\n";
+    let (form, notes) = yim_xlsform::import("test.csv", csv.as_bytes());
+    let yaml = yim_xlsform::to_yaml(&form.expect("imports"), &notes, "test.csv");
+    assert!(yaml.contains("  villages: {csv: villages.csv}\n"), "{yaml}");
+    let files = MemFiles::new().with("form.yaml", yaml).with(
+        "villages.csv",
+        "name,label,district\nb1,Ban Nong,d1\nb2,Ban Khok,d2\n".to_owned(),
+    );
+    let (_, diags) = yim_engine::load_and_compile("form.yaml", &files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let form = yim_form::load("form.yaml", &files).0.expect("loads");
+    let list = &form.choices["villages"];
+    let names: Vec<&str> = list.choices.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["b1", "b2"]);
+    assert!(yim_form::to_yaml_with_files(&form).contains("  villages: {csv: villages.csv}\n"));
+    let kept = yim_form::to_yaml(&form);
+    assert!(
+        kept.contains("    - {name: b1, label: Ban Nong, district: d1}\n"),
+        "{kept}"
+    );
+    let (again, diags) = yim_form::load("kept.yaml", &MemFiles::new().with("kept.yaml", kept));
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(again.expect("loads").choices["villages"].choices.len(), 2);
 }

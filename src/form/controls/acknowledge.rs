@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::form::question::Question;
+use crate::form::state::Question;
 
 /// A checkbox that answers `OK` when ticked and nothing when not, labelled
 /// with the question's own label (and `mark`, the required mark after it).
@@ -23,8 +23,8 @@ pub(in crate::form) fn acknowledge(
                 aria-invalid=move || q.error().is_some().then_some("true")
                 disabled=move || q.read_only()
                 prop:checked=move || q.text() == "OK"
-                on:change=move |ev| fs.answer(path, if event_target_checked(&ev) { "OK" } else { "" })
-                on:blur=move |_| fs.touch(path)
+                on:change=move |ev| fs.answer(&path.get(), if event_target_checked(&ev) { "OK" } else { "" })
+                on:blur=move |_| fs.touch(&path.get())
             />
             <span>{move || q.label()}{mark}</span>
         </label>

@@ -2,16 +2,14 @@
 
 use leptos::prelude::*;
 
-use super::{search_key, LONG_LIST};
+use super::{search_box, search_key, LONG_LIST};
 use crate::engine_bridge::ChoiceView;
-use crate::form::question::Question;
-use crate::i18n::Lang;
+use crate::form::state::Question;
 
 /// Radio buttons or checkboxes, one per offered choice. The list is keyed by
 /// choice, so picking one never rebuilds the others (focus stays put while
 /// moving through the list with the arrow keys).
 pub(in crate::form) fn choice_list(q: Question, id: String, multiple: bool) -> AnyView {
-    let lang = expect_context::<RwSignal<Lang>>();
     let fs = q.fs;
     let path = q.path;
     let choices = Memo::new(move |_| q.choices());
@@ -23,21 +21,9 @@ pub(in crate::form) fn choice_list(q: Question, id: String, multiple: bool) -> A
     });
     let filter = RwSignal::new(String::new());
     let searchable = Memo::new(move |_| multiple && choices.with(|c| c.len() > LONG_LIST));
-    let search_id = format!("{id}-search");
-    let search = move || {
-        searchable.get().then(|| {
-            let search_id = search_id.clone();
-            view! {
-                <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
-                <input
-                    type="search"
-                    class="choice-search"
-                    id=search_id
-                    placeholder=move || lang.get().text().search_choices
-                    on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
-                />
-            }
-        })
+    let search = {
+        let id = id.clone();
+        move || searchable.get().then(|| search_box(&id, filter))
     };
     view! {
         {search}
@@ -75,12 +61,12 @@ pub(in crate::form) fn choice_list(q: Question, id: String, multiple: bool) -> A
                                         if on {
                                             now.push(name.clone());
                                         }
-                                        fs.answer_multi(path, &now);
+                                        fs.answer_multi(&path.get(), &now);
                                     } else {
-                                        fs.answer(path, &name);
+                                        fs.answer(&path.get(), &name);
                                     }
                                 }
-                                on:blur=move |_| fs.touch(path)
+                                on:blur=move |_| fs.touch(&path.get())
                             />
                             <span>{choice.label.clone()}</span>
                         </label>

@@ -4,8 +4,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::mirror;
-use crate::form::question::Question;
-use crate::i18n::Lang;
+use crate::form::state::Question;
+use crate::i18n::{Lang, Words as _};
 
 /// Latitude and longitude typed in, or filled from the device's location.
 /// The answer is ODK's `lat lon [alt [accuracy]]` text.
@@ -35,7 +35,7 @@ pub(in crate::form) fn geopoint(q: Question, id: String) -> AnyView {
             .map(|e| e.value())
             .unwrap_or_default();
         let joined = format!("{} {}", lat.trim(), lon.trim());
-        fs.answer(path, joined.trim());
+        fs.answer(&path.get(), joined.trim());
     };
     let locating = RwSignal::new(None::<&'static str>);
     let locate = move |_| {
@@ -44,7 +44,7 @@ pub(in crate::form) fn geopoint(q: Question, id: String) -> AnyView {
         crate::geo::current_position(move |result| match result {
             Ok(text) => {
                 locating.set(None);
-                fs.answer(path, &text);
+                fs.answer(&path.get(), &text);
             }
             Err(()) => locating.set(Some(lang.get_untracked().text().location_failed)),
         });
@@ -56,12 +56,12 @@ pub(in crate::form) fn geopoint(q: Question, id: String) -> AnyView {
             <div>
                 <label for=lat_id.clone()>{move || lang.get().text().latitude}</label>
                 <input type="text" inputmode="decimal" id=lat_id node_ref=lat_ref readonly=move || q.read_only()
-                    on:input=move |_| send() on:blur=move |_| fs.touch(path) />
+                    on:input=move |_| send() on:blur=move |_| fs.touch(&path.get()) />
             </div>
             <div>
                 <label for=lon_id.clone()>{move || lang.get().text().longitude}</label>
                 <input type="text" inputmode="decimal" id=lon_id node_ref=lon_ref readonly=move || q.read_only()
-                    on:input=move |_| send() on:blur=move |_| fs.touch(path) />
+                    on:input=move |_| send() on:blur=move |_| fs.touch(&path.get()) />
             </div>
         </div>
         <button type="button" class="btn" id=id disabled=move || q.read_only() on:click=locate>

@@ -6,14 +6,24 @@ mod acknowledge;
 mod choice;
 mod dropdown;
 mod geopoint;
+mod image;
+mod points;
+mod range;
+mod rank;
 mod text;
 
 use leptos::prelude::*;
+
+use crate::i18n::{Lang, Words as _};
 
 pub(super) use acknowledge::acknowledge;
 pub(super) use choice::choice_list;
 pub(super) use dropdown::dropdown;
 pub(super) use geopoint::geopoint;
+pub(super) use image::image_input;
+pub(super) use points::points_control;
+pub(super) use range::range_input;
+pub(super) use rank::rank;
 pub(super) use text::text_input;
 
 /// Choice lists longer than this become a dropdown with a search box rather
@@ -25,6 +35,23 @@ pub(super) const LONG_LIST: usize = 10;
 /// showing `๑`, whichever digits the form shows and the keyboard types.
 fn search_key(text: &str) -> String {
     yim_engine::thai::to_ascii_digits(&text.to_lowercase()).into_owned()
+}
+
+/// The search box above a long choice list, labelled for screen readers:
+/// what is typed goes to `filter` as a [`search_key`].
+fn search_box(id: &str, filter: RwSignal<String>) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let search_id = format!("{id}-search");
+    view! {
+        <label class="sr-only" for=search_id.clone()>{move || lang.get().text().search_choices}</label>
+        <input
+            type="search"
+            class="choice-search"
+            id=search_id
+            placeholder=move || lang.get().text().search_choices
+            on:input=move |ev| filter.set(search_key(&event_target_value(&ev)))
+        />
+    }
 }
 
 /// A control whose text the engine may change: a text box or a text area.

@@ -4,8 +4,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::mirror;
-use crate::engine_bridge;
-use crate::form::question::Question;
+use crate::engine_bridge::{self, NodeKind};
+use crate::form::state::Question;
 
 /// A text-like input. Numbers use a text input with a numeric keyboard, so
 /// that what the person typed reaches the engine unchanged and a wrong entry
@@ -13,7 +13,7 @@ use crate::form::question::Question;
 /// browser.
 pub(in crate::form) fn text_input(
     q: Question,
-    kind: &'static str,
+    kind: NodeKind,
     appearance: Option<&str>,
     id: String,
     described: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
@@ -24,25 +24,27 @@ pub(in crate::form) fn text_input(
         match kind {
             // The engine writes times and date-times in full ISO 8601; the
             // browser's pickers take minutes precision without an offset.
-            "time" => text.get(..5).map(str::to_string).unwrap_or(text),
-            "datetime" => text.get(..16).map(str::to_string).unwrap_or(text),
+            NodeKind::Time => text.get(..5).map(str::to_string).unwrap_or(text),
+            NodeKind::DateTime => text.get(..16).map(str::to_string).unwrap_or(text),
             // Numbers, and any value the person cannot edit (a calculated
             // one), are shown back with the form's digits. The engine reads
             // Thai and ASCII digits alike, so editing a number shown as `๑๒`
             // stores `12`. Free text the person can edit stays exactly as
             // typed: changing its digits would change the answer.
-            "integer" | "decimal" => fs.shown(&text),
+            NodeKind::Integer | NodeKind::Decimal => fs.shown(&text),
             _ if q.read_only() => fs.shown(&text),
             _ => text,
         }
     };
     let from_input = move |value: String| -> String {
         match kind {
-            "datetime" if !value.is_empty() => format!("{value}{}", engine_bridge::local_offset()),
+            NodeKind::DateTime if !value.is_empty() => {
+                format!("{value}{}", engine_bridge::local_offset())
+            }
             _ => value,
         }
     };
-    let multiline = kind == "text"
+    let multiline = kind == NodeKind::Text
         && appearance.is_some_and(|a| a.split_whitespace().any(|w| w == "multiline"));
     if multiline {
         let area = NodeRef::<html::Textarea>::new();
@@ -62,18 +64,18 @@ pub(in crate::form) fn text_input(
                 aria-invalid=move || q.error().is_some().then_some("true")
                 aria-required=move || q.required().then_some("true")
                 readonly=move || q.read_only()
-                on:input=move |ev| fs.answer(path, &event_target_value(&ev))
-                on:blur=move |_| fs.touch(path)
+                on:input=move |ev| fs.answer(&path.get(), &event_target_value(&ev))
+                on:blur=move |_| fs.touch(&path.get())
             ></textarea>
         }
         .into_any();
     }
     let (input_type, inputmode) = match kind {
-        "integer" => ("text", Some("numeric")),
-        "decimal" => ("text", Some("decimal")),
-        "date" => ("date", None),
-        "time" => ("time", None),
-        "datetime" => ("datetime-local", None),
+        NodeKind::Integer => ("text", Some("numeric")),
+        NodeKind::Decimal => ("text", Some("decimal")),
+        NodeKind::Date => ("date", None),
+        NodeKind::Time => ("time", None),
+        NodeKind::DateTime => ("datetime-local", None),
         _ => ("text", None),
     };
     let input = NodeRef::<html::Input>::new();
@@ -89,12 +91,12 @@ pub(in crate::form) fn text_input(
             aria-invalid=move || q.error().is_some().then_some("true")
             aria-required=move || q.required().then_some("true")
             readonly=move || q.read_only()
-            on:input=move |ev| fs.answer(path, &from_input(event_target_value(&ev)))
+            on:input=move |ev| fs.answer(&path.get(), &from_input(event_target_value(&ev)))
             on:blur=move |_| {
-                fs.touch(path);
+                fs.touch(&path.get());
                 // Show the answer as the engine reads it once the person
                 // leaves the field (for example `1.` becomes `1`).
-                if let (Some(Some(el)), Some(node)) = (input.try_get_untracked(), fs.node_untracked(path)) {
+                if let (Some(Some(el)), Some(node)) = (input.try_get_untracked(), fs.node_untracked(&path.get())) {
                     let text = to_input(node.text);
                     if el.value() != text {
                         el.set_value(&text);

@@ -104,3 +104,75 @@ pub fn header(sequence: u64) -> BundleHeader {
         sequence,
     }
 }
+
+// ---------------------------------------------------------------------------
+// Changing a good bundle the way a meddler with the public key would.
+
+/// The files of a bundle's archive, in order.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// The files of a tar archive, in order.
+pub fn unpack(tar_bytes: &[u8]) -> Files {
+    let mut files = Vec::new();
+    let mut archive = tar::Archive::new(tar_bytes);
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        files.push((path, data));
+    }
+    files
+}
+
+/// A ustar archive of `files`, laid out as the format writes one.
+pub fn pack(files: &Files) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, data) in files {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(path).unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_cksum();
+        builder.append(&h, &data[..]).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// Decrypts a good bundle with the test key, lets `change` edit its files,
+/// and packs and encrypts them again the way the format does.
+pub fn rewrap(good: &[u8], change: impl FnOnce(&mut Files)) -> Vec<u8> {
+    let mut files = unpack(&age::decrypt(&key_age(), good).unwrap());
+    change(&mut files);
+    age::encrypt(&key(TEST_KEY).to_public_age(), &pack(&files)).unwrap()
+}
+
+pub fn edit_manifest(files: &mut Files, change: impl FnOnce(&mut serde_json::Value)) {
+    let (_, data) = files
+        .iter_mut()
+        .find(|(p, _)| p == "manifest.json")
+        .unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(data).unwrap();
+    change(&mut m);
+    *data = serde_json::to_vec_pretty(&m).unwrap();
+}
+
+pub fn key_age() -> age::x25519::Identity {
+    TEST_KEY
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+pub trait ToPublicAge {
+    fn to_public_age(&self) -> age::x25519::Recipient;
+}
+
+impl ToPublicAge for yim_bundle::Identity {
+    fn to_public_age(&self) -> age::x25519::Recipient {
+        self.to_public().to_string().parse().unwrap()
+    }
+}

@@ -40,7 +40,7 @@ size: release
 
 # Fails when the release build is over its budget (docs/performance.md): the
 # size is the same on every machine, so it is a test, unlike the timings.
-SIZE_BUDGET_KB ?= 1025
+SIZE_BUDGET_KB ?= 987
 test-size: release
 	node scripts/size.mjs target/release-dist --budget $(SIZE_BUDGET_KB)
 

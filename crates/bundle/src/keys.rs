@@ -212,15 +212,91 @@ impl Recipients {
             )),
             Recipients::Keys(keys) => {
                 age::Encryptor::with_recipients(keys.iter().map(|k| &k.0 as &dyn age::Recipient))
-                    .map_err(|e| {
-                        Error::invalid(format!("the recipients cannot be used together: {e}"))
-                    })
+                    .map_err(|e| encrypt_error(&e, "the recipients"))
             }
             Recipients::Passphrase(p) => {
                 let r = p.recipient()?;
                 age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
-                    .map_err(|e| Error::invalid(format!("the passphrase cannot be used: {e}")))
+                    .map_err(|e| encrypt_error(&e, "the passphrase"))
             }
+        }
+    }
+}
+
+/// Explains why age would not encrypt to `what` ("the recipients" or "the
+/// passphrase") in this crate's words.
+///
+/// age's own `Display` for its errors is never called: it looks its messages
+/// up in age's translations, and that one call links the translation
+/// machinery (fluent, language tables and age's message files in every
+/// language, about a tenth of the app's wasm before `wasm-opt`) into the
+/// browser app, which shows these messages in English like the rest of this
+/// crate's errors anyway (docs/performance.md).
+fn encrypt_error(e: &age::EncryptError, what: &str) -> Error {
+    let why = match e {
+        age::EncryptError::MissingRecipients => {
+            "expected at least one recipient (an age public key), but found none".to_string()
+        }
+        age::EncryptError::MixedRecipientAndPassphrase => {
+            "a passphrase cannot be combined with other recipients".to_string()
+        }
+        age::EncryptError::IncompatibleRecipients { .. } => {
+            "some of them declare that they cannot be combined with the others".to_string()
+        }
+        age::EncryptError::InvalidRecipientLabels(_) => {
+            "one of them declares a label that age does not allow".to_string()
+        }
+        age::EncryptError::EncryptedIdentities(_) => {
+            "an encrypted identity among them could not be opened".to_string()
+        }
+        age::EncryptError::Io(io) => format!("writing the age header failed: {io}"),
+        _ => "age refused them for a reason this version of yim does not know".to_string(),
+    };
+    Error::invalid(format!("{what} cannot be used: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every refusal age can give gets a message of its own; none of them
+    /// goes through age's `Display`.
+    #[test]
+    fn encrypt_errors_are_explained_in_this_crates_words() {
+        let cases = [
+            (
+                age::EncryptError::MissingRecipients,
+                "the recipients cannot be used: expected at least one recipient (an age public key), but found none",
+            ),
+            (
+                age::EncryptError::MixedRecipientAndPassphrase,
+                "the recipients cannot be used: a passphrase cannot be combined with other recipients",
+            ),
+            (
+                age::EncryptError::IncompatibleRecipients {
+                    l_labels: ["postquantum".to_string()].into(),
+                    r_labels: Default::default(),
+                },
+                "the recipients cannot be used: some of them declare that they cannot be combined with the others",
+            ),
+            (
+                age::EncryptError::InvalidRecipientLabels(["bad label".to_string()].into()),
+                "the recipients cannot be used: one of them declares a label that age does not allow",
+            ),
+            (
+                age::EncryptError::EncryptedIdentities(age::DecryptError::NoMatchingKeys),
+                "the recipients cannot be used: an encrypted identity among them could not be opened",
+            ),
+            (
+                age::EncryptError::Io(std::io::Error::other("disk full")),
+                "the recipients cannot be used: writing the age header failed: disk full",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(
+                encrypt_error(&error, "the recipients").to_string(),
+                expected
+            );
         }
     }
 }

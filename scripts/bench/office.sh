@@ -43,30 +43,36 @@ make_set() {
     echo "$dir"
 }
 
-# The processor time (user and system) of a run, from /usr/bin/time -v's
-# log. On a machine shared with other work the wall time stretches with the
-# load while this does not, so the two together say what the run would take
-# alone: about this divided by the cores it kept busy.
-cpu_seconds() {
-    awk -F': ' '/User time|System time/ {t += $2} END {printf "%.1f", t}' "$1"
+# Runs a command under /usr/bin/time -v (its output thrown away), then
+# prints one line: LABEL and KIND, the wall time, the processor time (user
+# and system), the peak memory and the size of OUTPUT, the folder it wrote.
+# On a machine shared with other work the wall time stretches with the load
+# while the processor time does not, so the two together say what the run
+# would take alone: about the processor time over the cores it kept busy.
+timed() {
+    local label="$1" kind="$2" output="$3"
+    shift 3
+    local log
+    log="$(mktemp)"
+    /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
+    local wall cpu rss size
+    wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")"
+    cpu="$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.1f", t}' "$log")"
+    rss="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")"
+    size="$(du -sm "$output" | cut -f1)"
+    printf '%-34s %-8s %10s wall  %7s s CPU  %6s MB max RSS  %6s MB written\n' \
+        "$label" "$kind" "$wall" "$cpu" "$rss" "$size"
+    rm -f "$log"
 }
 
-# Times one run of `yim decrypt` with /usr/bin/time and prints one line.
+# Times one run of `yim decrypt` and prints one line.
 measure() {
     local dir="$1" format="$2" label="$3"
     local out="$WORK/out-$format"
     rm -rf "$out"
-    local log
-    log="$(mktemp)"
-    /usr/bin/time -v "$YIM" decrypt --format "$format" -i "$dir/test-only-key.txt" -o "$out" \
-        "$dir"/bundle-*.yim.age >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
-    local wall cpu rss size
-    wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")"
-    cpu="$(cpu_seconds "$log")"
-    rss="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")"
-    size="$(du -sm "$out" | cut -f1)"
-    printf '%-34s %-8s %10s wall  %7s s CPU  %6s MB max RSS  %6s MB written\n' "$label" "$format" "$wall" "$cpu" "$rss" "$size"
-    rm -rf "$out" "$log"
+    timed "$label" "$format" "$out" \
+        "$YIM" decrypt --format "$format" -i "$dir/test-only-key.txt" -o "$out" "$dir"/bundle-*.yim.age
+    rm -rf "$out"
 }
 
 # Times one `yim pull --from SOURCE` into an empty inbox and prints one line;
@@ -75,22 +81,14 @@ measure_pull() {
     local source="$1" label="$2" expected="$3"
     local inbox="$WORK/pulled"
     rm -rf "$inbox"
-    local log
-    log="$(mktemp)"
-    /usr/bin/time -v "$YIM" pull --from "$source" -o "$inbox" >/dev/null 2>"$log" \
-        || { cat "$log" >&2; exit 1; }
-    local wall cpu rss size count
-    wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")"
-    cpu="$(cpu_seconds "$log")"
-    rss="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")"
-    size="$(du -sm "$inbox" | cut -f1)"
+    timed "$label" pull "$inbox" "$YIM" pull --from "$source" -o "$inbox"
+    local count
     count="$(find "$inbox" -name '*.age' | wc -l)"
     if [[ "$count" != "$expected" ]]; then
         echo "the pull from $source gave $count bundles, not $expected" >&2
         exit 1
     fi
-    printf '%-34s %-8s %10s wall  %7s s CPU  %6s MB max RSS  %6s MB written\n' "$label" "pull" "$wall" "$cpu" "$rss" "$size"
-    rm -rf "$inbox" "$log"
+    rm -rf "$inbox"
 }
 
 # A free TCP port on 127.0.0.1.
@@ -145,7 +143,7 @@ port="$(free_port)"
 token="bench-pull-token-$RANDOM$RANDOM"
 tokens="$WORK/tokens.txt"
 printf 'office pull %s\n' "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)" >"$tokens"
-"$YIM" serve --store "$many/intake" --tokens "$tokens" --listen "127.0.0.1:$port" 2>/dev/null &
+"$YIM" serve --store "$many/intake" --tokens "$tokens" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
 http GET "http://127.0.0.1:$port/"

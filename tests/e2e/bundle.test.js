@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, screenshot } from './harness.js';
+import { start, field, screenshot } from './harness.js';
 import { TEST_KEY, buildYim, everythingStored, exportBundle, readCsv, openWithStandardTools } from './office.js';
 
 const FORM_ID = 'e2e-sealed-visit';
@@ -42,8 +42,6 @@ before(async () => {
 after(async () => {
   await app?.close();
 });
-
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 
 /// Fills and finalizes one response of the test form, starting on the home
 /// page, and comes back to the home page.

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { start, screenshot, out } from './harness.js';
+import { start, field, screenshot, out } from './harness.js';
 
 let app;
 before(async () => {
@@ -16,7 +16,6 @@ after(async () => {
 });
 
 const CORE = 'child-core';
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 const heading = (page) => page.locator('#page-heading');
 const nextButton = (page) => page.getByRole('button', { name: 'ถัดไป', exact: true });
 const finalizeButton = (page) => page.getByRole('button', { name: 'บันทึกฉบับสมบูรณ์', exact: true });

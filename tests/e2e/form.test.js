@@ -4,7 +4,7 @@
 // the way to a finalized response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot, scrollsSideways } from './harness.js';
+import { start, field, screenshot, scrollsSideways } from './harness.js';
 
 let app;
 before(async () => {
@@ -22,8 +22,6 @@ async function openHousehold(locale = 'en-US') {
   await page.locator('article.form').waitFor();
   return page;
 }
-
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 
 /// Presses Next and, when the page stays because of unanswered questions,
 /// goes on anyway, as a volunteer may.

@@ -151,6 +151,10 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
 }
 
+/// The question whose answer is stored under `path` (the form's own path,
+/// such as `/child/name`): the element the app marks with `data-field`.
+export const field = (page, path) => page.locator(`[data-field="${path}"]`);
+
 /// True when the page is wider than its viewport, which a phone user would
 /// have to scroll sideways to read.
 export function scrollsSideways(page) {

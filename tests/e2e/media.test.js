@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
+import { start, field, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
 import { TEST_KEY, buildYim, exportBundle, readCsv } from './office.js';
 
 const FORM_ID = 'e2e-media-visit';
@@ -27,8 +27,6 @@ before(async () => {
 after(async () => {
   await app?.close();
 });
-
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 
 /// A 1600 × 1000 PNG drawn by the page itself, so that the test needs no
 /// image file and the app has a picture to make smaller.

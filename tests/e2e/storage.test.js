@@ -9,9 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { start, serveDist, screenshot } from './harness.js';
+import { start, field, serveDist, screenshot } from './harness.js';
 
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 const card = (page, title) => page.locator('li.card', { has: page.getByRole('link', { name: title, exact: true }) });
 
 /// Starts Debian's Chromium on its own, with a profile folder, so that the

@@ -4,7 +4,7 @@
 // and the stored answers keep ASCII digits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
+import { start, field, screenshot, scrollsSideways, storedAnswers, findAnswer } from './harness.js';
 
 let app;
 before(async () => {
@@ -14,7 +14,6 @@ after(async () => {
   await app?.close();
 });
 
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 const THAI = '๐๑๒๓๔๕๖๗๘๙';
 const thai = (text) => String(text).replace(/[0-9]/g, (d) => THAI[Number(d)]);
 

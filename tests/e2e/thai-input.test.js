@@ -4,7 +4,7 @@
 // as an ISO date and ASCII digits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot, storedAnswers, findAnswer } from './harness.js';
+import { start, field, screenshot, storedAnswers, findAnswer } from './harness.js';
 
 let app;
 before(async () => {
@@ -13,8 +13,6 @@ before(async () => {
 after(async () => {
   await app?.close();
 });
-
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 
 test('a date typed in Thai and an ID in Thai digits are stored as ISO and ASCII', async () => {
   const page = await app.open({ locale: 'th-TH' });

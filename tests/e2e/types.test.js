@@ -2,7 +2,7 @@
 // is read by the engine without an error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, screenshot, scrollsSideways } from './harness.js';
+import { start, field, screenshot, scrollsSideways } from './harness.js';
 
 let app;
 before(async () => {
@@ -12,7 +12,6 @@ after(async () => {
   await app?.close();
 });
 
-const field = (page, path) => page.locator(`[data-field="${path}"]`);
 const errorOf = (page, path) => field(page, path).locator('.error').innerText();
 
 test('every question type has the right control', async () => {

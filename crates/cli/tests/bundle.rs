@@ -13,6 +13,7 @@ use std::sync::Once;
 
 use expect_test::{expect, Expect};
 
+mod common;
 mod sealing;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundles");
@@ -871,9 +872,9 @@ fn with_photo(sequence: u64, n: char, photo: &[u8]) -> Vec<u8> {
     w.finish().unwrap()
 }
 
-/// Runs `yim decrypt` on `bundles`, written into a fresh folder, and
-/// returns its exit status, what it printed and the folder.
-fn decrypt_photos(bundles: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
+/// Runs `yim decrypt` on `bundles`, written into a fresh folder, checks that
+/// it exits with `status`, and returns what it printed and the folder.
+fn decrypt_photos(bundles: &[(&str, Vec<u8>)], status: i32) -> (String, tempfile::TempDir) {
     make_fixtures();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
@@ -886,24 +887,14 @@ fn decrypt_photos(bundles: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDi
         std::fs::write(dir.path().join(name), bytes).unwrap();
         args.push(name);
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_yim"))
-        .args(&args)
-        .current_dir(dir.path())
-        .output()
-        .expect("yim runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text, dir)
+    let text = common::run(dir.path(), &args, status);
+    (text, dir)
 }
 
 #[test]
 fn decrypt_writes_each_photo_byte_for_byte() {
     let photo: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
-    let (code, text, dir) = decrypt_photos(&[("photo.yim.age", with_photo(1, '1', &photo))]);
-    assert_eq!(code, 0, "{text}");
+    let (text, dir) = decrypt_photos(&[("photo.yim.age", with_photo(1, '1', &photo))], 0);
     assert!(text.contains("wrote out/media/ (1 photo)"), "{text}");
     let written = dir
         .path()
@@ -944,11 +935,10 @@ fn decrypt_drops_the_photos_of_a_bundle_changed_after_them() {
     let at = changed.len() - 20;
     changed[at] ^= 1;
     assert_eq!(photos_handed(&changed), 1);
-    let (code, text, dir) = decrypt_photos(&[("good.yim.age", good), ("changed.yim.age", changed)]);
-    assert_eq!(code, 2, "{text}");
+    let (text, dir) = decrypt_photos(&[("good.yim.age", good), ("changed.yim.age", changed)], 2);
     expect![[r#"
-        changed.yim.age: this bundle was changed or cut short after it was made (part of its content fails authentication)
-        yim: nothing was written: 1 of 2 bundle files could not be opened
+        stderr: changed.yim.age: this bundle was changed or cut short after it was made (part of its content fails authentication)
+        stderr: yim: nothing was written: 1 of 2 bundle files could not be opened
     "#]]
     .assert_eq(&text);
     let mut left: Vec<_> = std::fs::read_dir(dir.path())

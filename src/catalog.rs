@@ -213,7 +213,7 @@ impl Catalog {
     /// The published files that the forms `pick` chooses need and that
     /// were not fetched yet, in the index's order.
     fn wanted(&self, pick: impl Fn(&Slot) -> bool) -> Vec<IndexFile> {
-        let files = self.checked_files();
+        let files = self.files();
         let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
         let needed: Vec<&String> = self
             .slots
@@ -254,7 +254,7 @@ impl Catalog {
     pub fn receive(&self, fetched: Vec<(String, Result<String, String>)>) {
         let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
         {
-            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            let mut files = self.files();
             for (path, checked) in fetched {
                 match checked {
                     Ok(text) => files.insert(&path, text),
@@ -338,10 +338,6 @@ impl Catalog {
     /// Every file at hand, by path, for the studio's variants to extend:
     /// for a published catalog, those fetched and checked so far.
     pub fn files(&self) -> MutexGuard<'_, MemFiles> {
-        self.checked_files()
-    }
-
-    fn checked_files(&self) -> MutexGuard<'_, MemFiles> {
         // A panic while the lock was held cannot leave the map half
         // written (inserting is one call), so its files are still good.
         self.files.lock().unwrap_or_else(|e| e.into_inner())
@@ -373,7 +369,7 @@ impl Catalog {
         if let Some(loaded) = slot.loaded.get() {
             return Some(loaded);
         }
-        let files = self.checked_files();
+        let files = self.files();
         if !slot.needs.iter().all(|path| files.0.contains_key(path)) {
             return None;
         }
